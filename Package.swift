@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+  name: "Kiln",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "KilnCore", targets: ["KilnCore"]),
+    .library(name: "KilnIR", targets: ["KilnIR"]),
+    .library(name: "RV32", targets: ["RV32"]),
+    .library(name: "X86_64Port", targets: ["X86_64Port"]),
+    .library(name: "Runtime", targets: ["Runtime"]),
+    .library(name: "LinuxUser", targets: ["LinuxUser"]),
+    .executable(name: "kiln", targets: ["kiln"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // Shared core: code buffer, labels and typed fixups, W^X executable memory, errors.
+    .target(name: "KilnCore", swiftSettings: strict),
+    // Host-neutral IR that guest translators produce and host ports consume.
+    .target(name: "KilnIR", swiftSettings: strict),
+    // RISC-V RV32IM front end: one instruction table, decoder, disassembler, interpreter, translator.
+    .target(name: "RV32", dependencies: ["KilnIR"], swiftSettings: strict),
+    // x86-64 host port (the six areas of the Mono porting guide).
+    .target(
+      name: "X86_64Port", dependencies: ["KilnCore", "KilnIR"], path: "Sources/Ports/X86_64",
+      swiftSettings: strict),
+    // Capstone, for host-code dumps under `-v`.
+    .systemLibrary(
+      name: "CCapstone", pkgConfig: "capstone",
+      providers: [.apt(["libcapstone-dev"])]),
+    // The VM: config, paged guest memory, code cache, dispatcher, engines.
+    .target(
+      name: "Runtime", dependencies: ["KilnCore", "KilnIR", "RV32", "X86_64Port"],
+      swiftSettings: strict),
+    // Static RV32 Linux user mode: ELF loader, initial stack, syscalls.
+    .target(name: "LinuxUser", dependencies: ["Runtime", "RV32"], swiftSettings: strict),
+    .executableTarget(
+      name: "kiln",
+      dependencies: [
+        "Runtime", "LinuxUser", "RV32", "CCapstone",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict),
+    .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
+    .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
+    .testTarget(
+      name: "X86_64Tests", dependencies: ["X86_64Port", "KilnCore"], swiftSettings: strict),
+    .testTarget(
+      name: "RuntimeTests", dependencies: ["Runtime", "RV32", "KilnCore"], swiftSettings: strict),
+    .testTarget(
+      name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "kiln"],
+      swiftSettings: strict),
+  ]
+)

@@ -1,0 +1,97 @@
+/// Byte offsets, from the pinned state pointer, of everything generated code
+/// touches. The runtime owns the memory and fills this in; ports only read it.
+/// Keeping it here lets guests and hosts stay independent of each other.
+///
+/// Guest memory follows the RV32IM runtime spec: 4 KiB pages, a 2^20-entry
+/// page table of 16-bit pool indices, a pool of pages. Next to it the runtime
+/// keeps, per pool page, the guest page number it holds for loads (`readTags`)
+/// and for stores (`writeTags`, which differ for pages holding compiled code),
+/// and the host address bias (`hostBias[i] = poolPage(i) - pageNumber << 12`).
+///
+/// Inline page walk for an access of `size` bytes at guest address `a`:
+///
+///     index = pageTable[a >> 12]
+///     if tags[index] != (a + size - 1) >> 12 { slow path }   // unmapped, straddling, code page
+///     host  = hostBias[index] + a
+public struct StateLayout: Sendable {
+  /// `UInt32` registers, `registerCount` of them.
+  public var registers: Int32
+  public var registerCount: Int
+  public var pageTable: Int32
+  public var readTags: Int32
+  public var writeTags: Int32
+  public var hostBias: Int32
+  /// Direct-mapped cache of (guest PC, host address) pairs, 16 bytes each, for
+  /// indirect jumps; `jumpCacheMask` selects the entry from `pc >> 2`.
+  public var jumpCache: Int32
+  public var jumpCacheMask: UInt32
+  /// `UInt32` guest PC written on every exit to the dispatcher.
+  public var exitPC: Int32
+  /// `UInt64` host address of the branch to patch, written on chain exits (0 = none).
+  public var exitPatchSite: Int32
+  /// Host-call table: `HostCall.allCases.count` function pointers.
+  public var hostCalls: Int32
+
+  public init(
+    registers: Int32, registerCount: Int, pageTable: Int32, readTags: Int32,
+    writeTags: Int32, hostBias: Int32, jumpCache: Int32, jumpCacheMask: UInt32,
+    exitPC: Int32, exitPatchSite: Int32, hostCalls: Int32
+  ) {
+    self.registers = registers
+    self.registerCount = registerCount
+    self.pageTable = pageTable
+    self.readTags = readTags
+    self.writeTags = writeTags
+    self.hostBias = hostBias
+    self.jumpCache = jumpCache
+    self.jumpCacheMask = jumpCacheMask
+    self.exitPC = exitPC
+    self.exitPatchSite = exitPatchSite
+    self.hostCalls = hostCalls
+  }
+}
+
+/// The calls generated code makes into the runtime, all through one
+/// mechanism per port. Every host call has the C signature
+/// `(state, a, b, c) -> UInt64`; see `HostCallResult` for the result.
+public enum HostCall: Int, Sendable, CaseIterable {
+  /// a = guest address, b = size | signed << 8 | pc << 32, c unused → loaded value.
+  case load = 0
+  /// a = guest address, b = size | pc << 32, c = value.
+  case store = 1
+  /// a = pc of the ECALL.
+  case syscall = 2
+  /// a = pc of the EBREAK.
+  case breakpoint = 3
+  /// a = fault kind (`GuestFaultCode`), b = pc, c = word or target.
+  case fault = 4
+}
+
+/// Raw fault kinds passed to `HostCall.fault`.
+public enum GuestFaultCode: UInt64, Sendable {
+  case illegalInstruction = 0
+  case fetchOutsideMemory = 1
+  case misalignedJump = 2
+}
+
+/// What a host call returns: the low 32 bits are a value, bits 32… a status.
+public enum HostCallStatus: UInt64, Sendable {
+  /// Go on.
+  case ok = 0
+  /// The runtime recorded an error: leave generated code with `ExitReason.error`.
+  case error = 1
+  /// Guest code was modified: leave with `ExitReason.synchronize` at the next instruction.
+  case codeModified = 2
+}
+
+/// Why generated code returned to the dispatcher (the value in the return register).
+public enum ExitReason: UInt32, Sendable {
+  /// Continue at `exitPC`; if `exitPatchSite` is non-zero, chain that branch to the target.
+  case chain = 0
+  /// Indirect jump whose target was not in the jump cache: continue at `exitPC`.
+  case indirect = 1
+  /// The runtime recorded an error.
+  case error = 2
+  /// Continue at `exitPC` after re-validating the code cache.
+  case synchronize = 3
+}
