@@ -18,7 +18,8 @@ public enum Terminator: Sendable, Equatable {
   case branch(Condition, Value, Value, taken: Target, notTaken: Target)
   /// Jump to `(base + offset) & ~1` after writing `returnAddress` to `link`
   /// (if any). A target that is not 4-byte aligned raises `misalignedJump`.
-  case jumpIndirect(base: Value, offset: Int32, link: GuestRegister?, returnAddress: UInt32, pc: UInt32)
+  case jumpIndirect(
+    base: Value, offset: Int32, link: GuestRegister?, returnAddress: UInt32, pc: UInt32)
   /// Calls the VM's syscall handler, then continues at `next`.
   case syscall(pc: UInt32, next: UInt32)
   /// A breakpoint: continues at `next`, or stops if the VM says so.

@@ -1,0 +1,91 @@
+import KilnCore
+import KilnIR
+
+/// Calling convention and register map of the x86-64 port.
+///
+/// x86-64 has 16 registers, so the guest register file lives in memory
+/// (`StateLayout.registers`, reached through the pinned state pointer r15)
+/// and the hottest RV32 registers (by the RISC-V psABI: ra, sp, s0/s1,
+/// a0–a5, t0) are kept in host registers while generated code runs:
+///
+///     host   guest          host   guest          host   role
+///     ----   -----------    ----   -----------    ----   -------------------------
+///     rbx    x8  s0/fp      rsi    x10 a0         rax    scratch, exit reason
+///     rbp    x9  s1         rdi    x11 a1         rcx    scratch (shift count)
+///     r12    x1  ra         r8     x12 a2         rdx    scratch (page index, div)
+///     r13    x2  sp         r9     x13 a3         rsp    host stack (16-aligned)
+///     r14    x5  t0         r10    x14 a4         r15    state pointer
+///                           r11    x15 a5
+///
+/// Every other guest register (and the scratch slot 32) is a memory operand
+/// `[r15 + 4*n]`. The pinned registers are written back to the register
+/// file on every exit and around every host call, and reloaded after it, so
+/// the runtime (syscall handlers, `readRegister`) always sees them there.
+///
+/// Frame while generated code runs (built by the entry stub):
+///
+///     [rsp + 56]  return address into the dispatcher
+///     [rsp + 48]  saved rbx
+///     [rsp + 40]  saved rbp
+///     [rsp + 32]  saved r12
+///     [rsp + 24]  saved r13
+///     [rsp + 16]  saved r14
+///     [rsp +  8]  saved r15
+///     [rsp +  0]  padding: keeps rsp 16-byte aligned at host calls
+///
+/// Host calls (`HostCall`) use the System V ABI: rdi = state, rsi, rdx, rcx =
+/// arguments, result in rax; they go through the table at
+/// `[r15 + hostCalls + 8*id]`, the port's single host-call mechanism.
+public struct X86ABI: Sendable {
+  public static let state = GPR.r15
+  public static let scratch0 = GPR.rax
+  public static let scratch1 = GPR.rcx
+  public static let scratch2 = GPR.rdx
+
+  /// Guest register index → pinned host register.
+  public static let pinned: [(guest: UInt8, host: GPR)] = [
+    (8, .rbx), (9, .rbp), (1, .r12), (2, .r13), (5, .r14),
+    (10, .rsi), (11, .rdi), (12, .r8), (13, .r9), (14, .r10), (15, .r11),
+  ]
+  public static let calleeSaved: [GPR] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
+
+  public let layout: StateLayout
+  private let hostOf: [GPR?]
+
+  public init(layout: StateLayout) {
+    self.layout = layout
+    var map = [GPR?](repeating: nil, count: layout.registerCount)
+    for (guest, host) in Self.pinned { map[Int(guest)] = host }
+    hostOf = map
+  }
+
+  /// The host register holding guest register `g`, if it is pinned.
+  public func host(_ g: GuestRegister) -> GPR? { hostOf[Int(g.index)] }
+
+  /// The register-file slot of guest register `g`.
+  public func slot(_ g: GuestRegister) -> Memory {
+    Memory(base: Self.state, displacement: layout.registers + 4 * Int32(g.index))
+  }
+
+  public func field(_ offset: Int32) -> Memory { Memory(base: Self.state, displacement: offset) }
+
+  /// Stores every pinned register to its slot.
+  public func spillPinned(_ a: inout X86Assembler) {
+    for (guest, host) in Self.pinned { a.mov(.dword, slot(GuestRegister(guest)), host) }
+  }
+
+  /// Loads every pinned register from its slot.
+  public func reloadPinned(_ a: inout X86Assembler) {
+    for (guest, host) in Self.pinned { a.mov(.dword, host, slot(GuestRegister(guest))) }
+  }
+
+  /// The host-call sequence: spill pinned registers, `call [r15 + hostCalls +
+  /// 8*id]` with rdi = state (the caller has set rsi, rdx, rcx after
+  /// `spillPinned`, see `setArguments`), reload pinned registers. The result
+  /// is in rax.
+  public func emitCall(_ id: HostCall, _ a: inout X86Assembler) {
+    a.mov(.qword, .rdi, Self.state)
+    a.call(field(layout.hostCalls + 8 * Int32(id.rawValue)))
+    reloadPinned(&a)
+  }
+}

@@ -1,0 +1,137 @@
+import KilnCore
+import KilnIR
+
+/// Where an IR value is while generated code runs.
+enum Location: Equatable {
+  case register(GPR)
+  case memory(Memory)
+  case immediate(UInt32)
+}
+
+/// Code placed after a block's hot path, entered by a jump to `label`.
+enum ColdPath {
+  /// Page-walk miss: host call, then back to `resume` (eax = guest address).
+  case access(
+    label: Label, resume: Label, call: HostCall, register: GuestRegister?, value: Value?,
+    size: AccessSize, signed: Bool, pc: UInt32)
+  /// JALR to a target with bit 1 set (eax = target).
+  case misalignedIndirect(label: Label, pc: UInt32)
+  case fault(label: Label, GuestFault)
+  /// Exit asking the dispatcher to chain the rel32 at `siteAddress` to `pc`.
+  case chainExit(label: Label, siteAddress: UInt, pc: UInt32)
+}
+
+/// Instruction selection for one block: IR operations and terminator to
+/// x86-64 code. Slow paths (page-walk misses, chain exits, faults) are
+/// emitted out of line after the block's hot code.
+struct BlockLowering {
+  let abi: X86ABI
+  let stubs: HostStubs
+  let lookup: (UInt32) -> UInt?
+  var a: X86Assembler
+  /// Out-of-line code, emitted after the terminator.
+  var cold: [ColdPath] = []
+
+  init(abi: X86ABI, stubs: HostStubs, baseAddress: UInt, lookup: @escaping (UInt32) -> UInt?) {
+    self.abi = abi
+    self.stubs = stubs
+    self.lookup = lookup
+    a = X86Assembler(baseAddress: baseAddress)
+  }
+
+  mutating func lower(_ block: Block) throws(CodeGenError) -> [UInt8] {
+    for operation in block.operations { try lower(operation) }
+    try lower(block.terminator)
+    for path in cold { try emit(path) }
+    return try a.finish()
+  }
+
+  // MARK: operands
+
+  func location(_ g: GuestRegister) -> Location {
+    if let r = abi.host(g) { return .register(r) }
+    return .memory(abi.slot(g))
+  }
+
+  func location(_ v: Value) -> Location {
+    switch v {
+    case .register(let g): location(g)
+    case .immediate(let i): .immediate(i)
+    }
+  }
+
+  /// dst (a host register) = v.
+  mutating func load(_ dst: GPR, _ v: Value) {
+    switch location(v) {
+    case .register(let r): if r != dst { a.mov(.dword, dst, r) }
+    case .memory(let m): a.mov(.dword, dst, m)
+    case .immediate(let i): a.mov(dst, imm32: i)
+    }
+  }
+
+  /// guest register g = src (a host register).
+  mutating func store(_ g: GuestRegister, from src: GPR) {
+    switch location(g) {
+    case .register(let r): if r != src { a.mov(.dword, r, src) }
+    case .memory(let m): a.mov(.dword, m, src)
+    case .immediate: preconditionFailure("a register location is never an immediate")
+    }
+  }
+
+  /// `op dst, v` for a two-operand ALU instruction, any operand kind.
+  mutating func alu(_ op: ALUOp, _ dst: GPR, _ v: Value) {
+    switch location(v) {
+    case .register(let r): a.alu(op, .dword, dst, r)
+    case .memory(let m): a.alu(op, .dword, dst, m)
+    case .immediate(let i): a.alu(op, .dword, dst, imm: Int32(bitPattern: i))
+    }
+  }
+
+  // MARK: operations
+
+  mutating func lower(_ operation: Operation) throws(CodeGenError) {
+    switch operation {
+    case .move(let dst, let v):
+      switch (location(dst), location(v)) {
+      case (.register(let d), _): load(d, v)
+      case (.memory(let m), .register(let r)): a.mov(.dword, m, r)
+      case (.memory(let m), .immediate(let i)): a.mov(.dword, m, imm32: Int32(bitPattern: i))
+      default:
+        load(.rax, v)
+        store(dst, from: .rax)
+      }
+    case .binary(let op, let dst, let lhs, let rhs):
+      try lowerBinary(op, dst, lhs, rhs)
+    case .load(let dst, let base, let offset, let size, let signed, let pc):
+      try lowerLoad(dst, base: base, offset: offset, size: size, signed: signed, pc: pc)
+    case .store(let value, let base, let offset, let size, let pc):
+      try lowerStore(value, base: base, offset: offset, size: size, pc: pc)
+    }
+  }
+}
+
+extension BlockLowering {
+  mutating func emit(_ path: ColdPath) throws(CodeGenError) {
+    switch path {
+    case .access(
+      let label, let resume, let call, let register, let value, let size, let signed, let pc):
+      try a.bind(label)
+      try slowAccess(call, size: size, signed: signed, pc: pc, value: value)
+      if let register { store(register, from: .rax) }
+      a.jmp(resume)
+    case .misalignedIndirect(let label, let pc):
+      try a.bind(label)
+      a.mov(.dword, .rcx, .rax)
+      try fault(.misalignedJump, pc: pc, detailInECX: true)
+    case .fault(let label, let f):
+      try a.bind(label)
+      try fault(f)
+    case .chainExit(let label, let siteAddress, let pc):
+      try a.bind(label)
+      a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
+      a.mov(.rax, imm64: UInt64(siteAddress))
+      a.mov(.qword, abi.field(abi.layout.exitPatchSite), .rax)
+      try exit(.chain)
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import KilnCore
+import KilnIR
+
+/// Block terminators: direct jumps (chained on first use), branches,
+/// indirect jumps through the jump cache, ECALL, EBREAK, FENCE.I, faults.
+extension BlockLowering {
+  static func conditionCode(_ c: Condition) -> ConditionCode {
+    switch c {
+    case .equal: .e
+    case .notEqual: .ne
+    case .lessThan: .l
+    case .greaterOrEqual: .ge
+    case .lessThanUnsigned: .b
+    case .greaterOrEqualUnsigned: .ae
+    }
+  }
+
+  mutating func lower(_ terminator: Terminator) throws(CodeGenError) {
+    switch terminator {
+    case .jump(let target):
+      try jump(to: target)
+    case .branch(let condition, let lhs, let rhs, let taken, let notTaken):
+      compare(lhs, rhs)
+      try jump(if: Self.conditionCode(condition), to: taken)
+      try jump(to: notTaken)
+    case .jumpIndirect(let base, let offset, let link, let returnAddress, let pc):
+      let misaligned = a.newLabel()
+      effectiveAddress(base, offset)
+      a.alu(.and, .dword, .rax, imm: -2)
+      a.test(.dword, .rax, imm: 2)
+      a.jcc(.ne, misaligned)
+      if let link { move(link, returnAddress) }
+      try a.jmp(absolute: stubs.indirect)
+      cold.append(.misalignedIndirect(label: misaligned, pc: pc))
+    case .syscall(let pc, _):
+      a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
+      try a.jmp(absolute: stubs.syscall)
+    case .breakpoint(let pc, let next):
+      abi.spillPinned(&a)
+      a.mov(.rsi, imm32: pc)
+      abi.emitCall(.breakpoint, &a)
+      a.shift(.shr, .qword, .rax, imm: 32)
+      let ok = a.newLabel()
+      a.jccShort(.e, ok)
+      try exit(.error)
+      try a.bind(ok)
+      try jump(to: .pc(next))
+    case .synchronize(let next):
+      a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: next))
+      try exit(.synchronize)
+    case .fault(let f):
+      try fault(f)
+    }
+  }
+
+  /// guest register g = constant
+  mutating func move(_ g: GuestRegister, _ value: UInt32) {
+    switch location(g) {
+    case .register(let r): a.mov(r, imm32: value)
+    case .memory(let m): a.mov(.dword, m, imm32: Int32(bitPattern: value))
+    case .immediate: preconditionFailure("a register location is never an immediate")
+    }
+  }
+
+  /// Sets the flags for `lhs - rhs`.
+  mutating func compare(_ lhs: Value, _ rhs: Value) {
+    switch (location(lhs), location(rhs)) {
+    case (.register(let l), _): alu(.cmp, l, rhs)
+    case (.memory(let m), .register(let r)): a.alu(.cmp, .dword, m, r)
+    case (.memory(let m), .immediate(let i)): a.alu(.cmp, .dword, m, imm: Int32(bitPattern: i))
+    default:
+      load(.rax, lhs)
+      alu(.cmp, .rax, rhs)
+    }
+  }
+
+  /// An unconditional jump: straight to compiled code, else through a
+  /// patchable chain exit.
+  mutating func jump(to target: Target) throws(CodeGenError) {
+    switch target {
+    case .fault(let f):
+      try fault(f)
+    case .pc(let pc):
+      if let host = lookup(pc) {
+        try a.jmp(absolute: host)
+      } else {
+        let stub = a.newLabel()
+        a.jmp(stub)
+        chainExit(stub, site: a.offset - 4, pc: pc)
+      }
+    }
+  }
+
+  /// A conditional jump to `target` when `cc` holds.
+  mutating func jump(if cc: ConditionCode, to target: Target) throws(CodeGenError) {
+    let stub = a.newLabel()
+    switch target {
+    case .fault(let f):
+      a.jcc(cc, stub)
+      cold.append(.fault(label: stub, f))
+    case .pc(let pc):
+      if let host = lookup(pc) {
+        try a.jcc(cc, absolute: host)
+      } else {
+        a.jcc(cc, stub)
+        chainExit(stub, site: a.offset - 4, pc: pc)
+      }
+    }
+  }
+
+  /// Out-of-line exit asking the dispatcher to compile `pc` and patch the
+  /// rel32 field at `site` (a buffer offset) to jump there directly.
+  mutating func chainExit(_ stub: Label, site: Int, pc: UInt32) {
+    cold.append(.chainExit(label: stub, siteAddress: a.buffer.baseAddress + UInt(site), pc: pc))
+  }
+
+  mutating func fault(_ f: GuestFault) throws(CodeGenError) {
+    switch f {
+    case .illegalInstruction(let pc, let word):
+      a.mov(.rcx, imm32: word)
+      try fault(.illegalInstruction, pc: pc, detailInECX: true)
+    case .fetchOutsideMemory(let pc):
+      try fault(.fetchOutsideMemory, pc: pc, detailInECX: false)
+    case .misalignedJump(let pc, let target):
+      a.mov(.rcx, imm32: target)
+      try fault(.misalignedJump, pc: pc, detailInECX: true)
+    }
+  }
+
+  /// Records the fault through `HostCall.fault` and leaves with `.error`.
+  mutating func fault(_ kind: GuestFaultCode, pc: UInt32, detailInECX: Bool) throws(CodeGenError) {
+    if !detailInECX { a.alu(.xor, .dword, .rcx, .rcx) }
+    abi.spillPinned(&a)
+    a.mov(.rsi, imm32: UInt32(kind.rawValue))
+    a.mov(.rdx, imm32: pc)
+    abi.emitCall(.fault, &a)
+    try exit(.error)
+  }
+}

@@ -1,0 +1,142 @@
+import KilnCore
+import KilnIR
+
+/// Guest loads and stores with the page walk inlined (see `StateLayout`):
+///
+///     eax = guest address                    lea eax, [base + offset]
+///     ecx = (address + size - 1) >> 12       last byte's page number
+///     edx = pageTable[address >> 12]         16-bit pool index
+///     cmp tags[edx], ecx ; jne slow          unmapped, straddling or (stores) code page
+///     rax += hostBias[edx]                   host address
+///     mov dst, [rax]
+///
+/// The slow path calls the runtime (`HostCall.load`/`.store`), which maps
+/// pages on first touch, handles page-crossing accesses byte by byte,
+/// invalidates code on stores to code pages, and reports pool exhaustion.
+extension BlockLowering {
+  /// eax = base + offset (32-bit wrap-around).
+  mutating func effectiveAddress(_ base: Value, _ offset: Int32) {
+    switch location(base) {
+    case .register(let r): a.lea(.dword, .rax, Memory(base: r, displacement: offset))
+    case .memory(let m):
+      a.mov(.dword, .rax, m)
+      if offset != 0 { a.alu(.add, .dword, .rax, imm: offset) }
+    case .immediate(let i): a.mov(.rax, imm32: i &+ UInt32(bitPattern: offset))
+    }
+  }
+
+  /// Emits the walk; on return rax holds the host address. Jumps to `slow`
+  /// (with eax = guest address) when the fast path does not apply.
+  mutating func pageWalk(size: AccessSize, tags: Int32, slow: Label) {
+    let layout = abi.layout
+    if size == .byte {
+      a.mov(.dword, .rcx, .rax)
+      a.shift(.shr, .dword, .rcx, imm: 12)
+      a.movzx16(
+        .rdx, Memory(base: X86ABI.state, index: .rcx, scale: .x2, displacement: layout.pageTable))
+    } else {
+      a.lea(.dword, .rcx, Memory(base: .rax, displacement: Int32(size.rawValue - 1)))
+      a.shift(.shr, .dword, .rcx, imm: 12)
+      a.mov(.dword, .rdx, .rax)
+      a.shift(.shr, .dword, .rdx, imm: 12)
+      a.movzx16(
+        .rdx, Memory(base: X86ABI.state, index: .rdx, scale: .x2, displacement: layout.pageTable))
+    }
+    a.alu(
+      .cmp, .dword, Memory(base: X86ABI.state, index: .rdx, scale: .x4, displacement: tags), .rcx)
+    a.jcc(.ne, slow)
+    a.alu(
+      .add, .qword, .rax,
+      Memory(base: X86ABI.state, index: .rdx, scale: .x8, displacement: layout.hostBias))
+  }
+
+  mutating func lowerLoad(
+    _ dst: GuestRegister, base: Value, offset: Int32, size: AccessSize, signed: Bool, pc: UInt32
+  ) throws(CodeGenError) {
+    let slow = a.newLabel()
+    let resume = a.newLabel()
+    effectiveAddress(base, offset)
+    pageWalk(size: size, tags: abi.layout.readTags, slow: slow)
+    var target = GPR.rax
+    if case .register(let r) = location(dst) { target = r }
+    let source = Memory(base: .rax)
+    switch (size, signed) {
+    case (.byte, false): a.movzx8(target, source)
+    case (.byte, true): a.movsx8(target, source)
+    case (.half, false): a.movzx16(target, source)
+    case (.half, true): a.movsx16(target, source)
+    case (.word, _): a.mov(.dword, target, source)
+    }
+    if target == .rax { store(dst, from: .rax) }
+    try a.bind(resume)
+    cold.append(
+      .access(
+        label: slow, resume: resume, call: .load, register: dst, value: nil, size: size,
+        signed: signed, pc: pc))
+  }
+
+  mutating func lowerStore(
+    _ value: Value, base: Value, offset: Int32, size: AccessSize, pc: UInt32
+  ) throws(CodeGenError) {
+    let slow = a.newLabel()
+    let resume = a.newLabel()
+    effectiveAddress(base, offset)
+    pageWalk(size: size, tags: abi.layout.writeTags, slow: slow)
+    var source = GPR.rcx
+    switch location(value) {
+    case .register(let r): source = r
+    case .memory(let m): a.mov(.dword, .rcx, m)
+    case .immediate(let i): a.mov(.rcx, imm32: i)
+    }
+    let target = Memory(base: .rax)
+    switch size {
+    case .byte: a.store8(target, source)
+    case .half: a.store16(target, source)
+    case .word: a.mov(.dword, target, source)
+    }
+    try a.bind(resume)
+    cold.append(
+      .access(
+        label: slow, resume: resume, call: .store, register: nil, value: value, size: size,
+        signed: false, pc: pc))
+  }
+
+  /// The slow path of a guest access (eax = guest address): a host call,
+  /// then leave the block on error or when a store modified guest code.
+  mutating func slowAccess(
+    _ call: HostCall, size: AccessSize, signed: Bool, pc: UInt32, value: Value?
+  )
+    throws(CodeGenError)
+  {
+    abi.spillPinned(&a)
+    if let value { load(.rcx, value) }  // pinned registers are still intact after the spill
+    let info = UInt64(size.rawValue) | (signed ? 0x100 : 0) | UInt64(pc) << 32
+    a.mov(.rdx, imm64: info)
+    a.mov(.dword, .rsi, .rax)
+    abi.emitCall(call, &a)
+    a.mov(.qword, .rdx, .rax)
+    a.shift(.shr, .qword, .rdx, imm: 32)
+    let ok = a.newLabel()
+    a.jccShort(.e, ok)
+    try exitOnStatus(next: pc &+ 4)
+    try a.bind(ok)
+  }
+
+  /// edx = non-zero `HostCallStatus`: `.error` exits with `ExitReason.error`,
+  /// `.codeModified` exits with `.synchronize` at `next`.
+  mutating func exitOnStatus(next: UInt32) throws(CodeGenError) {
+    let modified = a.newLabel()
+    a.alu(.cmp, .dword, .rdx, imm: Int32(HostCallStatus.codeModified.rawValue))
+    a.jccShort(.e, modified)
+    try exit(.error)
+    try a.bind(modified)
+    a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: next))
+    try exit(.synchronize)
+  }
+
+  /// mov eax, reason ; jmp exit
+  mutating func exit(_ reason: ExitReason) throws(CodeGenError) {
+    a.mov(.rax, imm32: reason.rawValue)
+    try a.jmp(absolute: stubs.exit)
+  }
+}

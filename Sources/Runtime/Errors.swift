@@ -1,0 +1,82 @@
+/// Errors creating or loading a VM.
+public enum VMError: Error, Equatable, Sendable, CustomStringConvertible {
+  case invalidMaxMemoryPages(Int)
+  case invalidMaxCodeSize(Int)
+  case invalidMaxStackDepth(Int)
+  case invalidMaxBlockInstructions(Int)
+  case allocationFailed(bytes: Int)
+  case memory(MemoryError)
+  case jitUnavailable(String)
+
+  public var description: String {
+    switch self {
+    case .invalidMaxMemoryPages(let n):
+      "maxMemoryPages must be in 1...\(Config.maxPages), got \(n)"
+    case .invalidMaxCodeSize(let n):
+      "maxCodeSize must be in \(Config.minCodeSize)...\(Config.maxCodeSizeLimit) bytes, got \(n)"
+    case .invalidMaxStackDepth(let n):
+      "maxStackDepth must hold at least one register set (\(SpillStack.frameBytes) bytes) and at most 64 MiB, got \(n)"
+    case .invalidMaxBlockInstructions(let n): "maxBlockInstructions must be in 1...4096, got \(n)"
+    case .allocationFailed(let bytes): "could not allocate \(bytes) bytes"
+    case .memory(let e): e.description
+    case .jitUnavailable(let why): "JIT unavailable: \(why)"
+    }
+  }
+}
+
+/// Errors of the memory API (`readMemory`, `writeMemory`, loading).
+public enum MemoryError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The page pool has no free page for `address`.
+  case outOfMemory(address: UInt32)
+  /// `address + count` goes past the end of the 32-bit address space.
+  case addressOverflow(address: UInt32, count: Int)
+
+  public var description: String {
+    switch self {
+    case .outOfMemory(let a): "guest memory exhausted mapping address \(hex(a))"
+    case .addressOverflow(let a, let n): "\(n) bytes at \(hex(a)) go past the 4 GiB address space"
+    }
+  }
+}
+
+/// Errors that end guest execution. Each carries the guest PC (and the
+/// instruction word where there is one).
+public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// Thrown by a syscall handler to stop the guest (Linux exit/exit_group).
+  case exited(status: Int32)
+  case illegalInstruction(pc: UInt32, word: UInt32)
+  case misalignedJump(pc: UInt32, target: UInt32)
+  case executionOutsideMemory(pc: UInt32)
+  case outOfMemory(pc: UInt32, address: UInt32)
+  case stackOverflow(depth: Int)
+  case breakpoint(pc: UInt32)
+  /// A single block needs more room than the whole code buffer has.
+  case codeBufferTooSmall(pc: UInt32, needed: Int)
+  /// A syscall handler failed for a reason of its own.
+  case syscall(String)
+  /// `callFunction` takes at most 8 arguments (a0–a7).
+  case tooManyArguments(Int)
+  /// Internal error of a host port (a bug), reported instead of crashing.
+  case internalError(String)
+
+  public var description: String {
+    switch self {
+    case .exited(let s): "guest exited with status \(s)"
+    case .illegalInstruction(let pc, let w):
+      "illegal instruction \(hex(w)) at pc \(hex(pc))"
+    case .misalignedJump(let pc, let t): "misaligned jump to \(hex(t)) at pc \(hex(pc))"
+    case .executionOutsideMemory(let pc): "execution outside guest memory at pc \(hex(pc))"
+    case .outOfMemory(let pc, let a):
+      "guest memory exhausted mapping address \(hex(a)) at pc \(hex(pc))"
+    case .stackOverflow(let d): "nested calls exceed the stack depth limit (\(d) levels)"
+    case .breakpoint(let pc): "breakpoint at pc \(hex(pc))"
+    case .codeBufferTooSmall(let pc, let n):
+      "block at pc \(hex(pc)) needs \(n) bytes, more than the code buffer holds"
+    case .syscall(let why): "syscall failed: \(why)"
+    case .tooManyArguments(let n): "callFunction takes at most 8 arguments, got \(n)"
+    case .internalError(let why): "internal JIT error: \(why)"
+    }
+  }
+}
+
+@inline(__always) func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }

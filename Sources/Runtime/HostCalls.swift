@@ -1,0 +1,100 @@
+import KilnIR
+
+/// The Swift side of the port's single host-call mechanism. Generated code
+/// calls `hostCalls[id](state, a, b, c)` (C ABI); each returns
+/// `status << 32 | value` (see `HostCallStatus`).
+enum HostCalls {
+  typealias Function = @convention(c) (UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> UInt64
+
+  static func install(in state: GuestState) {
+    let table: [(HostCall, Function)] = [
+      (.load, load), (.store, store), (.syscall, syscall), (.breakpoint, breakpoint),
+      (.fault, fault),
+    ]
+    for (id, function) in table {
+      state.hostCalls[id.rawValue] = unsafeBitCast(function, to: UInt.self)
+    }
+  }
+
+  /// The VM whose state block is `state`.
+  /// SAFETY: `owner` is set in `VirtualMachine.init` to the unretained VM,
+  /// which outlives every execution of its generated code.
+  @inline(__always) static func vm(_ state: UnsafeMutableRawPointer) -> VirtualMachine {
+    let owner = state.load(fromByteOffset: GuestState.ownerOffset, as: UnsafeMutableRawPointer.self)
+    return Unmanaged<VirtualMachine>.fromOpaque(owner).takeUnretainedValue()
+  }
+
+  static func result(_ status: HostCallStatus, _ value: UInt32 = 0) -> UInt64 {
+    status.rawValue << 32 | UInt64(value)
+  }
+
+  /// Records `error` for the dispatcher and tells generated code to exit.
+  static func fail(_ vm: VirtualMachine, _ error: RuntimeError) -> UInt64 {
+    vm.jit?.pendingError = error
+    return result(.error)
+  }
+
+  static let load: Function = { state, address, info, _ in
+    let vm = HostCalls.vm(state)
+    let size = Int(info & 0xFF)
+    let signed = info & 0x100 != 0
+    let pc = UInt32(truncatingIfNeeded: info >> 32)
+    let a = UInt32(truncatingIfNeeded: address)
+    do {
+      var value = try vm.memory.load(a, size: size)
+      if signed && size < 4 {
+        let shift = UInt32(32 - 8 * size)
+        value = UInt32(bitPattern: Int32(bitPattern: value << shift) >> Int32(shift))
+      }
+      return HostCalls.result(.ok, value)
+    } catch {
+      return HostCalls.fail(vm, .outOfMemory(pc: pc, address: a))
+    }
+  }
+
+  static let store: Function = { state, address, info, value in
+    let vm = HostCalls.vm(state)
+    let size = Int(info & 0xFF)
+    let pc = UInt32(truncatingIfNeeded: info >> 32)
+    let a = UInt32(truncatingIfNeeded: address)
+    do {
+      if try vm.memory.store(a, size: size, value: UInt32(truncatingIfNeeded: value)) {
+        vm.jit?.flush()
+        return HostCalls.result(.codeModified)
+      }
+      return HostCalls.result(.ok)
+    } catch {
+      return HostCalls.fail(vm, .outOfMemory(pc: pc, address: a))
+    }
+  }
+
+  static let syscall: Function = { state, _, _, _ in
+    let vm = HostCalls.vm(state)
+    do throws(RuntimeError) {
+      try vm.syscallHandler(vm, vm.state.registers[17])
+      return HostCalls.result(.ok)
+    } catch {
+      return HostCalls.fail(vm, error)
+    }
+  }
+
+  static let breakpoint: Function = { state, pc, _, _ in
+    let vm = HostCalls.vm(state)
+    guard vm.config.haltOnBreakpoint else { return HostCalls.result(.ok) }
+    return HostCalls.fail(vm, .breakpoint(pc: UInt32(truncatingIfNeeded: pc)))
+  }
+
+  static let fault: Function = { state, kind, pc, detail in
+    let vm = HostCalls.vm(state)
+    let p = UInt32(truncatingIfNeeded: pc)
+    let d = UInt32(truncatingIfNeeded: detail)
+    let error: RuntimeError =
+      switch GuestFaultCode(rawValue: kind) {
+      case .illegalInstruction: .illegalInstruction(pc: p, word: d)
+      case .fetchOutsideMemory: .executionOutsideMemory(pc: p)
+      case .misalignedJump: .misalignedJump(pc: p, target: d)
+      case nil: .internalError("unknown fault kind \(kind)")
+      }
+    return HostCalls.fail(vm, error)
+  }
+}

@@ -1,0 +1,188 @@
+import KilnIR
+import RV32
+
+/// Guest memory as the RV32IM runtime spec describes it: 4 KiB pages, a
+/// 2^20-entry table of 16-bit indices into a page pool allocated when the VM
+/// is created, pages mapped lazily on first touch, each pool page recording
+/// the guest page it holds (`readTags`). The tables live in `GuestState` so
+/// generated code walks them inline; this class is the Swift side (slow
+/// paths, the memory API, the interpreter).
+final class PagedMemory {
+  static let pageSize = 4096
+  static let pageShift: UInt32 = 12
+
+  let state: GuestState
+  let pool: HostAllocation
+  let capacity: Int
+  /// Pool pages handed out so far (indices 0..<used).
+  private(set) var used = 0
+  /// Pool indices of pages currently holding compiled code.
+  private var codePages: [Int] = []
+
+  init(state: GuestState, pages: Int) throws(VMError) {
+    self.state = state
+    capacity = pages
+    pool = try HostAllocation(size: pages * Self.pageSize)
+    codePages.reserveCapacity(64)
+  }
+
+  // MARK: pages
+
+  /// Pool index of guest page `page`, if mapped.
+  @inline(__always) func index(ofPage page: UInt32) -> Int? {
+    let i = Int(state.pageTable[Int(page)])
+    return state.readTags[i] == page ? i : nil
+  }
+
+  /// Pool index of guest page `page`, mapping a zeroed page on first touch.
+  func mapPage(_ page: UInt32) throws(MemoryError) -> Int {
+    if let i = index(ofPage: page) { return i }
+    guard used < capacity else { throw .outOfMemory(address: page << Self.pageShift) }
+    let i = used
+    used += 1
+    state.pageTable[Int(page)] = UInt16(truncatingIfNeeded: i)
+    state.readTags[i] = page
+    state.writeTags[i] = page
+    state.hostBias[i] = Int(bitPattern: pageBase(i)) - Int(page << Self.pageShift)
+    return i
+  }
+
+  @inline(__always) func pageBase(_ index: Int) -> UnsafeMutableRawPointer {
+    pool.base + index * Self.pageSize
+  }
+
+  /// Unmaps and zeroes every page in use.
+  func clear() {
+    for i in 0..<used {
+      pageBase(i).initializeMemory(as: UInt8.self, repeating: 0, count: Self.pageSize)
+      state.pageTable[Int(state.readTags[i])] = 0
+      state.readTags[i] = GuestState.noPage
+      state.writeTags[i] = GuestState.noPage
+      state.hostBias[i] = 0
+    }
+    used = 0
+    codePages.removeAll(keepingCapacity: true)
+  }
+
+  // MARK: code pages (self-modifying code)
+
+  /// Stores to this page now take the slow path, which invalidates code.
+  func markCode(page: UInt32) {
+    guard let i = index(ofPage: page), state.writeTags[i] != GuestState.noPage else { return }
+    state.writeTags[i] = GuestState.noPage
+    codePages.append(i)
+  }
+
+  func isCode(page: UInt32) -> Bool {
+    guard let i = index(ofPage: page) else { return false }
+    return state.writeTags[i] == GuestState.noPage
+  }
+
+  /// Forgets all code pages (after the code cache is flushed).
+  func unmarkAllCode() {
+    for i in codePages where i < used { state.writeTags[i] = state.readTags[i] }
+    codePages.removeAll(keepingCapacity: true)
+  }
+
+  // MARK: byte access
+
+  /// Reads `size` bytes (1, 2 or 4) at `address`, little-endian; any alignment,
+  /// pages crossed as needed, mapping pages on first touch.
+  func load(_ address: UInt32, size: Int) throws(MemoryError) -> UInt32 {
+    let offset = Int(address & 0xFFF)
+    if offset + size <= Self.pageSize {
+      let p = pageBase(try mapPage(address >> Self.pageShift)) + offset
+      switch size {
+      case 1: return UInt32(p.load(as: UInt8.self))
+      case 2: return UInt32(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
+      default: return UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))
+      }
+    }
+    var value: UInt32 = 0
+    for k in 0..<size {
+      let a = address &+ UInt32(k)
+      let byte = pageBase(try mapPage(a >> Self.pageShift)).load(
+        fromByteOffset: Int(a & 0xFFF), as: UInt8.self)
+      value |= UInt32(byte) << UInt32(8 * k)
+    }
+    return value
+  }
+
+  /// Writes the low `size` bytes of `value` at `address`. Returns true if a
+  /// page holding compiled code was written.
+  func store(_ address: UInt32, size: Int, value: UInt32) throws(MemoryError) -> Bool {
+    var touchedCode = false
+    for k in 0..<size {
+      let a = address &+ UInt32(k)
+      let i = try mapPage(a >> Self.pageShift)
+      if state.writeTags[i] == GuestState.noPage { touchedCode = true }
+      pageBase(i).storeBytes(
+        of: UInt8(truncatingIfNeeded: value >> UInt32(8 * k)), toByteOffset: Int(a & 0xFFF),
+        as: UInt8.self)
+    }
+    return touchedCode
+  }
+
+  /// The instruction word at `pc`, or nil if its page was never mapped.
+  func fetch(_ pc: UInt32) -> UInt32? {
+    guard let i = index(ofPage: pc >> Self.pageShift), pc & 0xFFF <= 0xFFC else {
+      return fetchSlow(pc)
+    }
+    return UInt32(
+      littleEndian: pageBase(i).loadUnaligned(fromByteOffset: Int(pc & 0xFFF), as: UInt32.self))
+  }
+
+  private func fetchSlow(_ pc: UInt32) -> UInt32? {
+    var value: UInt32 = 0
+    for k in 0..<4 {
+      let a = pc &+ UInt32(k)
+      guard let i = index(ofPage: a >> Self.pageShift) else { return nil }
+      value |=
+        UInt32(pageBase(i).load(fromByteOffset: Int(a & 0xFFF), as: UInt8.self)) << UInt32(8 * k)
+    }
+    return value
+  }
+
+  // MARK: bulk API
+
+  static func checkRange(_ address: UInt32, _ count: Int) throws(MemoryError) {
+    guard count >= 0, UInt64(address) + UInt64(count) <= 1 << 32 else {
+      throw .addressOverflow(address: address, count: count)
+    }
+  }
+
+  func read(at address: UInt32, count: Int) throws(MemoryError) -> [UInt8] {
+    try Self.checkRange(address, count)
+    var out = [UInt8](repeating: 0, count: count)
+    var done = 0
+    while done < count {
+      let a = address &+ UInt32(done)
+      let chunk = min(count - done, Self.pageSize - Int(a & 0xFFF))
+      let src = pageBase(try mapPage(a >> Self.pageShift)) + Int(a & 0xFFF)
+      out.withUnsafeMutableBytes { dst in
+        (dst.baseAddress! + done).copyMemory(from: src, byteCount: chunk)
+      }
+      done += chunk
+    }
+    return out
+  }
+
+  /// Returns true if a page holding compiled code was written.
+  func write(at address: UInt32, _ bytes: [UInt8]) throws(MemoryError) -> Bool {
+    try Self.checkRange(address, bytes.count)
+    var done = 0
+    var touchedCode = false
+    while done < bytes.count {
+      let a = address &+ UInt32(done)
+      let chunk = min(bytes.count - done, Self.pageSize - Int(a & 0xFFF))
+      let i = try mapPage(a >> Self.pageShift)
+      if state.writeTags[i] == GuestState.noPage { touchedCode = true }
+      let dst = pageBase(i) + Int(a & 0xFFF)
+      bytes.withUnsafeBytes { src in
+        dst.copyMemory(from: src.baseAddress! + done, byteCount: chunk)
+      }
+      done += chunk
+    }
+    return touchedCode
+  }
+}

@@ -1,0 +1,19 @@
+/// Counters of the JIT, for `kiln run --stats`.
+public struct Statistics: Sendable, Equatable {
+  public var blocksCompiled = 0
+  public var guestInstructionsTranslated = 0
+  public var hostBytesEmitted = 0
+  public var compileNanoseconds: UInt64 = 0
+  public var cacheFlushes = 0
+  public var chainedJumps = 0
+  public var dispatcherExits = 0
+  public init() {}
+}
+
+/// What `onBlockCompiled` reports for `-v` dumps and perf maps.
+public struct CompiledBlockInfo: Sendable {
+  public var startPC: UInt32
+  public var guestWords: [UInt32]
+  public var hostAddress: UInt
+  public var hostCode: [UInt8]
+}

@@ -1,0 +1,135 @@
+import KilnCore
+import KilnIR
+import RV32
+
+/// Called on ECALL with the VM and the syscall number (a7). It reads and
+/// writes guest state through the VM's API, may call `callFunction` again,
+/// and throws to stop the guest (`RuntimeError.exited` for a normal exit).
+public typealias SyscallHandler = (VirtualMachine, UInt32) throws(RuntimeError) -> Void
+
+/// An RV32IM virtual machine: guest registers and paged memory, and an engine
+/// (JIT or interpreter) that runs guest code. Single-threaded.
+public final class VirtualMachine {
+  /// `ra` is set to this address by `callFunction`; reaching it ends the call.
+  public static let returnAddress: UInt32 = 0xFFFF_FFF0
+
+  public let config: Config
+  let state: GuestState
+  let memory: PagedMemory
+  let syscallHandler: SyscallHandler
+  var spill: SpillStack
+  var jit: JITEngine?
+
+  /// Called after each block is compiled (for `-v` dumps and perf maps).
+  public var onBlockCompiled: ((CompiledBlockInfo) -> Void)? {
+    get { jit?.onBlockCompiled }
+    set { jit?.onBlockCompiled = newValue }
+  }
+
+  public var statistics: Statistics { jit?.statistics ?? Statistics() }
+
+  /// Creates a VM, allocating everything it will need: state and page tables,
+  /// the page pool, the spill stack and the code buffer.
+  public init(config: Config = Config(), syscallHandler: @escaping SyscallHandler) throws(VMError) {
+    guard (1...Config.maxPages).contains(config.maxMemoryPages) else {
+      throw .invalidMaxMemoryPages(config.maxMemoryPages)
+    }
+    guard (Config.minCodeSize...Config.maxCodeSizeLimit).contains(config.maxCodeSize) else {
+      throw .invalidMaxCodeSize(config.maxCodeSize)
+    }
+    guard (SpillStack.frameBytes...(64 << 20)).contains(config.maxStackDepth) else {
+      throw .invalidMaxStackDepth(config.maxStackDepth)
+    }
+    guard (1...4096).contains(config.maxBlockInstructions) else {
+      throw .invalidMaxBlockInstructions(config.maxBlockInstructions)
+    }
+    self.config = config
+    self.syscallHandler = syscallHandler
+    state = try GuestState()
+    memory = try PagedMemory(state: state, pages: config.maxMemoryPages)
+    spill = try SpillStack(bytes: config.maxStackDepth)
+    if config.engine == .jit {
+      jit = try JITEngine(state: state, memory: memory, config: config)
+    }
+    state.owner = Unmanaged.passUnretained(self).toOpaque()
+  }
+
+  // MARK: program and memory
+
+  /// Copies `code` into guest memory at `address` (mapping pages as needed).
+  public func loadProgram(_ code: [UInt8], at address: UInt32) throws(VMError) {
+    do { try writeMemory(at: address, code) } catch { throw .memory(error) }
+  }
+
+  public func readMemory(at address: UInt32, count: Int) throws(MemoryError) -> [UInt8] {
+    try memory.read(at: address, count: count)
+  }
+
+  /// Writes guest memory; compiled code of the pages written is invalidated.
+  public func writeMemory(at address: UInt32, _ bytes: [UInt8]) throws(MemoryError) {
+    if try memory.write(at: address, bytes) { jit?.flush() }
+  }
+
+  /// Unmaps and zeroes all guest memory and drops all compiled code.
+  public func clearMemory() {
+    jit?.flush()
+    memory.clear()
+  }
+
+  /// Number of 4 KiB pages of the pool in use.
+  public var mappedPages: Int { memory.used }
+
+  // MARK: registers
+
+  public func readRegister(_ index: Int) -> UInt32 {
+    guard (1..<32).contains(index) else { return 0 }
+    return state.registers[index]
+  }
+
+  /// Writes a guest register; writes to x0 (and out-of-range indices) are ignored.
+  public func writeRegister(_ index: Int, _ value: UInt32) {
+    guard (1..<32).contains(index) else { return }
+    state.registers[index] = value
+  }
+
+  // MARK: execution
+
+  /// Calls the guest function at `address` with up to 8 arguments in a0–a7
+  /// and `ra` = `returnAddress`; returns a0 when it returns. May be called
+  /// from a syscall handler (nested), up to the depth `maxStackDepth` allows;
+  /// a nested call restores the caller's registers when it ends.
+  public func callFunction(at address: UInt32, arguments: [UInt32] = []) throws(RuntimeError)
+    -> UInt32
+  {
+    guard arguments.count <= 8 else { throw .tooManyArguments(arguments.count) }
+    let nested = spill.depth > 0
+    try spill.push(state.registers, pc: address)
+    defer {
+      if nested { _ = spill.pop(into: state.registers) } else { spill.discard() }
+    }
+    for (i, value) in arguments.enumerated() { state.registers[10 + i] = value }
+    state.registers[1] = Self.returnAddress
+    try execute(from: address)
+    return state.registers[10]
+  }
+
+  /// Runs from `pc` with the current registers until the guest returns to
+  /// `returnAddress`, or an error (or the syscall handler) stops it.
+  public func run(from pc: UInt32) throws(RuntimeError) {
+    let nested = spill.depth > 0
+    try spill.push(state.registers, pc: pc)
+    defer {
+      if nested { _ = spill.pop(into: state.registers) } else { spill.discard() }
+    }
+    try execute(from: pc)
+  }
+
+  private func execute(from pc: UInt32) throws(RuntimeError) {
+    guard pc & 3 == 0 else { throw .misalignedJump(pc: pc, target: pc) }
+    if let jit {
+      try jit.run(from: pc, vm: self)
+    } else {
+      try runInterpreter(from: pc)
+    }
+  }
+}
