@@ -1,18 +1,19 @@
-/// The shared operand encoder: optional prefixes, REX, opcode, ModRM, SIB and
-/// displacement. Every instruction form with a ModRM byte goes through
-/// `emitModRM`; forms without one (`op+r`, `jmp rel32`, …) emit their bytes
-/// directly.
-///
-///     REX    0100 W R X B     W: 64-bit operand; R, X, B: bit 3 of reg, index, base/rm
-///     ModRM  mod(2) reg(3) rm(3)
-///     SIB    scale(2) index(3) base(3)
-///
-/// The special cases, as LLVM encodes them:
-/// * rm = 100 (rsp, r12) means "a SIB byte follows", so these bases always
-///   get a SIB byte; SIB.index = 100 without REX.X means "no index".
-/// * mod = 00 with rm/base = 101 (rbp, r13) means "disp32, no base", so these
-///   bases always take a displacement, a zero disp8 at least.
-/// * mod = 00: no displacement; 01: disp8 (sign-extended); 10: disp32.
+// The shared operand encoder: optional prefixes, REX, opcode, ModRM, SIB and
+// displacement. Every instruction form with a ModRM byte goes through
+// `emitModRM`; forms without one (`op+r`, `jmp rel32`, …) emit their bytes
+// directly.
+//
+//     REX    0100 W R X B     W: 64-bit operand; R, X, B: bit 3 of reg, index, base/rm
+//     ModRM  mod(2) reg(3) rm(3)
+//     SIB    scale(2) index(3) base(3)
+//
+// The special cases, as LLVM encodes them:
+// * rm = 100 (rsp, r12) means "a SIB byte follows", so these bases always
+//   get a SIB byte; SIB.index = 100 without REX.X means "no index".
+// * mod = 00 with rm = 101 means RIP-relative and with SIB.base = 101 "disp32,
+//   no base", so rbp and r13 as bases always take a displacement (a zero
+//   disp8 at least).
+// * mod = 00: no displacement; 01: disp8 (sign-extended); 10: disp32.
 
 /// The r/m operand of a ModRM-encoded instruction.
 enum RMOperand {
@@ -20,7 +21,7 @@ enum RMOperand {
   case mem(Memory)
 }
 
-/// Second opcode byte after a `0F` escape, or none.
+/// The opcode map: one-byte opcodes, or two-byte opcodes after a `0F` escape.
 enum OpcodeMap {
   case primary
   case escape0F
