@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+@testable import Runtime
+
+/// Stores into pages holding compiled code invalidate that code.
+@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+struct SelfModifyingCodeTests {
+  /// addi a0, zero, v (I-type: imm[31:20] rs1=0 funct3=0 rd=10 opcode=0x13)
+  static func liA0(_ v: Int32) -> UInt32 { UInt32(bitPattern: v << 20) | 0x0000_0513 }
+
+  /// The guest patches an instruction of a function it has already run.
+  @Test(arguments: Harness.engines)
+  func guestStorePatchesCompiledCode(_ engine: Engine) throws {
+    // f at 0x1100: li a0, 1 ; ret. The caller runs f, patches its first
+    // instruction to li a0, 2 (word in a1), fence.i, runs f again.
+    let vm = try Harness.vm(
+      engine,
+      """
+      mv s2, ra
+      li t1, 0x1100
+      jalr ra, 0(t1)
+      mv s3, a0
+      sw a1, 0(t1)
+      fence.i
+      jalr ra, 0(t1)
+      slli s3, s3, 4
+      add a0, a0, s3
+      mv ra, s2
+      ret
+      """)
+    try vm.loadProgram(try Toolchain.assemble("li a0, 1\nret", at: 0x1100), at: 0x1100)
+    let r = try vm.callFunction(at: 0x1000, arguments: [0, Self.liA0(2)])
+    #expect(r == 0x12)
+  }
+
+  /// A store into the block that is running: the next instruction is the new one.
+  @Test(arguments: Harness.engines)
+  func storeIntoTheRunningBlock(_ engine: Engine) throws {
+    // sw a1, 8(t0) overwrites the instruction at 1f (two after the store).
+    let source = """
+      auipc t0, 0
+      sw a1, 12(t0)
+      nop
+      li a0, 1
+      ret
+      """
+    let (r, vm) = try Harness.call(engine, source, [0, Self.liA0(5)])
+    #expect(r == 5)
+    if engine == .jit { #expect(vm.statistics.cacheFlushes >= 1) }
+  }
+
+  /// writeMemory over compiled code (a loader, a debugger) invalidates it too.
+  @Test(arguments: Harness.engines)
+  func apiWriteInvalidates(_ engine: Engine) throws {
+    let vm = try Harness.vm(engine, "li a0, 1\nret")
+    #expect(try vm.callFunction(at: 0x1000) == 1)
+    try vm.loadProgram(try Toolchain.assemble("li a0, 2\nret"), at: 0x1000)
+    #expect(try vm.callFunction(at: 0x1000) == 2)
+  }
+
+  /// Loops that store to data pages do not flush anything.
+  @Test func dataStoresDoNotFlush() throws {
+    let source = """
+      lui t0, 0x40
+      li t1, 1000
+      1:
+      sw t1, 0(t0)
+      addi t0, t0, 4
+      addi t1, t1, -1
+      bnez t1, 1b
+      ret
+      """
+    let (_, vm) = try Harness.call(.jit, source)
+    #expect(vm.statistics.cacheFlushes == 0)
+  }
+}
+
+/// W^X: no mapping of the process is writable and executable at once, even
+/// while generated code runs (the check runs inside a syscall handler).
+@Suite struct WriteXorExecuteTests {
+  static func writableExecutableMappings() throws -> [String] {
+    let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+    return maps.split(separator: "\n").map(String.init).filter { line in
+      let perms = line.split(separator: " ").dropFirst().first ?? ""
+      return perms.hasPrefix("rwx")
+    }
+  }
+
+  @Test(
+    .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/maps") && Toolchain.available))
+  func noMappingIsWritableAndExecutable() throws {
+    let found = Box<[String]?>(nil)
+    var config = Config()
+    config.engine = .jit
+    let vm = try VirtualMachine(config: config) { _, _ in
+      found.value = try? Self.writableExecutableMappings()
+    }
+    try vm.loadProgram(try Toolchain.assemble("ecall\nli a0, 3\nret"), at: 0x1000)
+    #expect(try vm.callFunction(at: 0x1000) == 3)
+    #expect(found.value == [])
+    #expect(try Self.writableExecutableMappings() == [])
+  }
+}
