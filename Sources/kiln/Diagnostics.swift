@@ -1,0 +1,88 @@
+import LinuxUser
+import Runtime
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Writes `text` to the process's stderr (unbuffered, so it interleaves
+/// correctly with the guest's own writes).
+func writeStderr(_ text: String) {
+  var bytes = Array(text.utf8)
+  var done = 0
+  while done < bytes.count {
+    let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + done, $0.count - done) }
+    if n <= 0 { return }
+    done += n
+  }
+}
+
+/// One diagnostic line: `kiln: <message>`.
+func report(_ message: String) { writeStderr("kiln: \(message)\n") }
+
+/// Exit statuses of `kiln` itself (documented in `kiln --help` and the README).
+enum KilnExit {
+  /// The program could not be loaded: unreadable file, bad ELF, bad limits.
+  static let loadFailure: Int32 = 1
+
+  /// A guest fault, reported like a process killed by the matching signal.
+  static func status(for error: RuntimeError) -> Int32 {
+    switch error {
+    case .exited(let status): status
+    case .illegalInstruction: 128 + 4  // SIGILL
+    case .breakpoint: 128 + 5  // SIGTRAP
+    case .misalignedJump: 128 + 7  // SIGBUS
+    case .executionOutsideMemory, .outOfMemory: 128 + 11  // SIGSEGV
+    default: 128 + 6  // SIGABRT
+    }
+  }
+}
+
+/// Reads a whole file, or gives a readable reason.
+func readFile(_ path: String) -> Result<[UInt8], FileError> {
+  let fd = open(path, O_RDONLY | O_CLOEXEC)
+  guard fd >= 0 else { return .failure(FileError(path: path, reason: errnoText())) }
+  defer { close(fd) }
+  var st = stat()
+  if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+    return .failure(FileError(path: path, reason: "is a directory"))
+  }
+  var bytes: [UInt8] = []
+  var chunk = [UInt8](repeating: 0, count: 1 << 16)
+  while true {
+    let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    if n < 0 {
+      if errno == EINTR { continue }
+      return .failure(FileError(path: path, reason: errnoText()))
+    }
+    if n == 0 { break }
+    bytes += chunk[..<n]
+    if bytes.count > 1 << 30 {
+      return .failure(FileError(path: path, reason: "file is larger than 1 GiB"))
+    }
+  }
+  return .success(bytes)
+}
+
+struct FileError: Error, CustomStringConvertible {
+  var path: String
+  var reason: String
+  var description: String { "cannot read \(path): \(reason)" }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// The host environment in its original order ("NAME=value").
+func hostEnvironment() -> [String] {
+  var result: [String] = []
+  var p = environ
+  while let entry = p.pointee {
+    result.append(String(cString: entry))
+    p += 1
+  }
+  return result
+}

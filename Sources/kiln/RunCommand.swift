@@ -1,0 +1,164 @@
+import ArgumentParser
+import LinuxUser
+import RV32
+import Runtime
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension Engine: ExpressibleByArgument {}
+
+extension Kiln {
+  /// `kiln run`: load a static RV32 Linux executable and run it.
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run a static RV32IM Linux executable.",
+      discussion: """
+        The guest's stdin, stdout and stderr are kiln's; kiln exits with the \
+        guest's exit status. Diagnostics go to stderr as one `kiln: ...` line.
+        """)
+
+    @Option(
+      help: "Execution engine: jit or interpreter (default: jit on x86-64, else interpreter).")
+    var engine: Engine = .hostDefault
+
+    @Flag(help: "Print JIT statistics to stderr when the guest ends.")
+    var stats = false
+
+    @Flag(
+      name: .short,
+      help:
+        "Verbose: -v dumps each compiled block (guest and host code) and unsupported syscalls; -vv also traces every syscall."
+    )
+    var verbose: Int
+
+    @Option(name: .customLong("max-memory"), help: "Guest memory in MiB (1...256).")
+    var maxMemory: Int = 64
+
+    @Flag(
+      name: .customLong("perf-map"), help: "Write /tmp/perf-<pid>.map so perf can name JIT code.")
+    var perfMap = false
+
+    @Argument(help: "The program (a static RV32 ELF executable).")
+    var program: String
+
+    @Argument(parsing: .captureForPassthrough, help: "Arguments passed to the program.")
+    var arguments: [String] = []
+
+    func validate() throws {
+      guard (1...256).contains(maxMemory) else {
+        throw ValidationError("--max-memory must be between 1 and 256 MiB, got \(maxMemory)")
+      }
+    }
+
+    func run() throws {
+      let bytes: [UInt8]
+      switch readFile(program) {
+      case .failure(let e):
+        report(e.description)
+        throw ExitCode(KilnExit.loadFailure)
+      case .success(let b): bytes = b
+      }
+
+      var config = Config()
+      config.engine = engine
+      config.maxMemoryPages = maxMemory * 256
+
+      var syscallOptions = LinuxSyscalls.Options()
+      if verbose >= 1 { syscallOptions.log = { report($0) } }
+      if verbose >= 2 { syscallOptions.trace = { writeStderr("kiln: trace: \($0)\n") } }
+      let options = LinuxOptions(
+        arguments: [program] + arguments, environment: hostEnvironment(), syscalls: syscallOptions)
+
+      let process: LinuxProcess
+      do {
+        process = try LinuxProcess(executable: bytes, config: config, options: options)
+      } catch {
+        report("\(program): \(error)")
+        throw ExitCode(KilnExit.loadFailure)
+      }
+
+      let observer = BlockObserver(verbose: verbose >= 1, perfMap: perfMap)
+      if observer.isActive { process.vm.onBlockCompiled = { observer.blockCompiled($0) } }
+
+      let status: Int32
+      do {
+        status = try process.run()
+      } catch {
+        printStatistics(process.vm)
+        if case .runtime(let e) = error {
+          report(e.description)
+          throw ExitCode(KilnExit.status(for: e))
+        }
+        report(error.description)
+        throw ExitCode(KilnExit.status(for: .internalError(error.description)))
+      }
+      printStatistics(process.vm)
+      throw ExitCode(status)
+    }
+
+    private func printStatistics(_ vm: VirtualMachine) {
+      guard stats else { return }
+      let s = vm.statistics
+      let ms = Double(s.compileNanoseconds) / 1e6
+      let msText = String(Int(ms)) + "." + String(Int(ms * 1000) % 1000 + 1000).dropFirst()
+      writeStderr(
+        """
+        kiln: engine \(engine.rawValue)
+        kiln: blocks compiled: \(s.blocksCompiled)
+        kiln: guest instructions translated: \(s.guestInstructionsTranslated)
+        kiln: host code bytes: \(s.hostBytesEmitted)
+        kiln: compile time: \(msText) ms
+        kiln: cache flushes: \(s.cacheFlushes)
+
+        """)
+    }
+  }
+}
+
+/// Receives compiled blocks: dumps them under -v, records them in the perf map.
+final class BlockObserver {
+  let verbose: Bool
+  let disassembler: HostDisassembler?
+  private var perfFile: UnsafeMutablePointer<FILE>?
+
+  var isActive: Bool { verbose || perfFile != nil }
+
+  init(verbose: Bool, perfMap: Bool) {
+    self.verbose = verbose
+    disassembler = verbose ? HostDisassembler() : nil
+    if perfMap {
+      let path = "/tmp/perf-\(getpid()).map"
+      perfFile = fopen(path, "w")
+      if perfFile == nil { report("cannot write \(path): \(errnoText())") }
+    }
+  }
+
+  deinit {
+    if let perfFile { fclose(perfFile) }
+  }
+
+  func blockCompiled(_ block: CompiledBlockInfo) {
+    if let perfFile {
+      let line =
+        "\(hexAddress(block.hostAddress)) \(hexAddress(UInt(block.hostCode.count))) kiln:0x\(hex8(block.startPC))\n"
+      fputs(line, perfFile)
+      fflush(perfFile)
+    }
+    guard verbose, let disassembler else { return }
+    var text =
+      "kiln: block 0x\(hex8(block.startPC)): \(block.guestWords.count) guest instructions -> \(block.hostCode.count) host bytes at 0x\(hexAddress(block.hostAddress))\n"
+    for (i, word) in block.guestWords.enumerated() {
+      let pc = block.startPC &+ UInt32(i * 4)
+      text += "  \(hex8(pc)): \(hex8(word))  \(disassemble(word, pc: pc))\n"
+    }
+    text += "  --\n"
+    for line in disassembler.lines(block.hostCode, address: block.hostAddress) {
+      text += line + "\n"
+    }
+    writeStderr(text)
+  }
+}

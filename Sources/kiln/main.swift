@@ -1,1 +1,0 @@
-print("kiln: under construction")
