@@ -14,7 +14,9 @@
 ///     if tags[index] != (a + size - 1) >> 12 { slow path }   // unmapped, straddling, code page
 ///     host  = hostBias[index] + a
 public struct StateLayout: Sendable {
-  /// `UInt32` registers, `registerCount` of them.
+  /// `UInt32` registers, `registerCount` of them. This includes any scratch
+  /// slots a guest translator writes (RV32 uses slot 32 as the destination
+  /// of loads into x0, which must still perform their access).
   public var registers: Int32
   public var registerCount: Int
   public var pageTable: Int32

@@ -2,7 +2,8 @@
 ///
 /// Guest translators never name a hard-wired zero register as a destination
 /// and read it as `.immediate(0)`; ports may therefore treat every slot as an
-/// ordinary register.
+/// ordinary register. Slots beyond the guest's architectural registers are
+/// scratch slots (see `StateLayout.registerCount`).
 public struct GuestRegister: Hashable, Sendable, CustomStringConvertible {
   public let index: UInt8
   public init(_ index: UInt8) { self.index = index }

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+@testable import Runtime
+
+/// Differential testing: random RV32IM instruction streams run on the JIT and
+/// on the reference interpreter must leave identical registers and memory.
+/// The programs are assembled by LLVM, so encodings come from outside Kiln.
+@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+struct DifferentialTests {
+  /// xorshift64*: deterministic, so every failure reproduces from its seed.
+  struct Random {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state ^= state >> 12
+      state ^= state << 25
+      state ^= state >> 27
+      return state &* 2_685_821_657_736_338_717
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+  }
+
+  /// Destinations: everything but zero, ra (return) and s11 (memory base).
+  static let destinations = (2...31).filter { $0 != 27 }.map { "x\($0)" }
+  static let sources = (0...31).map { "x\($0)" }
+  static let rOps = [
+    "add", "sub", "sll", "slt", "sltu", "xor", "srl", "sra", "or", "and",
+    "mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu",
+  ]
+  static let iOps = ["addi", "slti", "sltiu", "xori", "ori", "andi"]
+  static let shiftOps = ["slli", "srli", "srai"]
+  static let loads = ["lb", "lh", "lw", "lbu", "lhu"]
+  static let stores = ["sb", "sh", "sw"]
+  static let branches = ["beq", "bne", "blt", "bge", "bltu", "bgeu"]
+  static let interesting: [Int64] = [
+    0, 1, -1, 2, 31, 32, 0x7FFF_FFFF, -0x8000_0000, 0xFFFF, 0x8000, -2048, 2047, 4095, 4096,
+  ]
+
+  static func program(seed: UInt64, length: Int) -> String {
+    var rng = Random(state: seed | 1)
+    var lines: [String] = []
+    for r in 2...31 where r != 27 {
+      let v: Int64 =
+        rng.below(3) == 0
+        ? rng.pick(interesting) : Int64(Int32(truncatingIfNeeded: rng.next()))
+      lines.append("li x\(r), \(v)")
+    }
+    // s11 points into a data area; offsets below reach across a page boundary.
+    lines.append("li s11, \(0x40FF0 + rng.below(64))")
+    var label = 0
+    for _ in 0..<length {
+      let rd = rng.pick(destinations)
+      let rs1 = rng.pick(sources)
+      let rs2 = rng.pick(sources)
+      switch rng.below(10) {
+      case 0...3: lines.append("\(rng.pick(rOps)) \(rd), \(rs1), \(rs2)")
+      case 4: lines.append("\(rng.pick(iOps)) \(rd), \(rs1), \(rng.below(4096) - 2048)")
+      case 5: lines.append("\(rng.pick(shiftOps)) \(rd), \(rs1), \(rng.below(32))")
+      case 6: lines.append("\(rng.pick(loads)) \(rd), \(rng.below(64) - 32)(s11)")
+      case 7: lines.append("\(rng.pick(stores)) \(rs2), \(rng.below(64) - 32)(s11)")
+      case 8:
+        lines.append(
+          rng.below(2) == 0
+            ? "lui \(rd), \(rng.below(1 << 20))" : "auipc \(rd), \(rng.below(1 << 20))")
+      default:
+        // forward branch over one or two instructions
+        label += 1
+        lines.append("\(rng.pick(branches)) \(rs1), \(rs2), 9\(label)f")
+        lines.append("addi \(rd), \(rd), 1")
+        if rng.below(2) == 0 { lines.append("xor \(rd), \(rd), \(rs1)") }
+        lines.append("9\(label):")
+      }
+    }
+    lines.append("ret")
+    return lines.joined(separator: "\n")
+  }
+
+  struct Snapshot: Equatable {
+    var registers: [UInt32]
+    var memory: [UInt8]
+    var error: String?
+  }
+
+  static func run(_ engine: Engine, _ code: [UInt8]) throws -> Snapshot {
+    var config = Config()
+    config.engine = engine
+    config.maxBlockInstructions = 16  // many block boundaries and chained jumps
+    let vm = try VirtualMachine(config: config, syscallHandler: { _, _ in })
+    try vm.loadProgram(code, at: Harness.base)
+    var failure: String?
+    do { _ = try vm.callFunction(at: Harness.base) } catch { failure = "\(error)" }
+    return Snapshot(
+      registers: (0..<32).map { vm.readRegister($0) },
+      memory: try vm.readMemory(at: 0x40FC0, count: 160), error: failure)
+  }
+
+  static func diff(_ a: Snapshot, _ b: Snapshot) -> String {
+    var out = "reg   interpreter  jit\n"
+    for r in 0..<32 where a.registers[r] != b.registers[r] {
+      out += "x\(r)".padding(toLength: 6, withPad: " ", startingAt: 0)
+      out += "0x\(String(a.registers[r], radix: 16))  0x\(String(b.registers[r], radix: 16))\n"
+    }
+    if a.memory != b.memory { out += "memory differs\n" }
+    if a.error != b.error { out += "errors: \(a.error ?? "none") vs \(b.error ?? "none")\n" }
+    return out
+  }
+
+  /// 24 seeds by default; `KILN_FUZZ_SEEDS=N swift test` runs more.
+  static let seeds: [Int] = {
+    let n = Int(ProcessInfo.processInfo.environment["KILN_FUZZ_SEEDS"] ?? "") ?? 24
+    return Array(1...max(1, n))
+  }()
+
+  @Test(arguments: seeds)
+  func jitMatchesInterpreter(seed: Int) throws {
+    let source = Self.program(seed: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15, length: 120)
+    let code = try Toolchain.assemble(source)
+    let reference = try Self.run(.interpreter, code)
+    let jit = try Self.run(.jit, code)
+    #expect(reference.error == nil)
+    #expect(jit == reference, "seed \(seed)\n\(Self.diff(reference, jit))\nprogram:\n\(source)")
+  }
+}
