@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "KilnIR", targets: ["KilnIR"]),
     .library(name: "RV32", targets: ["RV32"]),
     .library(name: "X86_64Port", targets: ["X86_64Port"]),
+    .library(name: "EBPF", targets: ["EBPF"]),
     .library(name: "Runtime", targets: ["Runtime"]),
     .library(name: "LinuxUser", targets: ["LinuxUser"]),
     .executable(name: "kiln", targets: ["kiln"]),
@@ -25,6 +26,9 @@ let package = Package(
     .target(name: "KilnIR", swiftSettings: strict),
     // RISC-V RV32IM front end: one instruction table, decoder, disassembler, interpreter, translator.
     .target(name: "RV32", dependencies: ["KilnIR"], swiftSettings: strict),
+    // eBPF front end (RFC 9669): instruction table, decoder, assembler, disassembler,
+    // checker, interpreter. No Foundation: it also compiles as Embedded Swift.
+    .target(name: "EBPF", swiftSettings: strict),
     // x86-64 host port (the six areas of the Mono porting guide).
     .target(
       name: "X86_64Port", dependencies: ["KilnCore", "KilnIR"], path: "Sources/Ports/X86_64",
@@ -48,6 +52,7 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
+    .testTarget(name: "EBPFTests", dependencies: ["EBPF"], swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests", dependencies: ["X86_64Port", "KilnCore"], swiftSettings: strict),
     .testTarget(
