@@ -1,11 +1,11 @@
-/* Large arrays spanning many pages: a 2 MiB bss sieve, a 1.5 MiB .data-free
+/* Large arrays spanning many pages: a 256 KiB bss sieve, a 1.25 MiB bss
  * matrix, unaligned accesses that straddle page boundaries, and stack
  * arrays of several pages. */
 #include "rt.h"
 
-#define SIEVE (2u << 20)
-static uint8_t composite[SIEVE];     /* bss, 2 MiB */
-static uint32_t matrix[384][1024];   /* bss, 1.5 MiB */
+#define SIEVE (256u << 10) /* 256 KiB */
+static uint8_t composite[SIEVE];     /* bss, 256 KiB */
+static uint32_t matrix[320][1024];   /* bss, 1.25 MiB */
 
 static uint32_t load32(const uint8_t *p) {
   uint32_t v;
@@ -24,15 +24,16 @@ int main(void) {
     if (composite[i]) continue;
     primes++;
     last = i;
-    for (uint32_t j = i * 2; j < SIEVE; j += i) composite[j] = 1;
+    if (i < 512) /* i * i < SIEVE */
+      for (uint32_t j = i * i; j < SIEVE; j += i) composite[j] = 1;
   }
   rt_printf("primes below %u: %u, largest %u\n", SIEVE, primes, last);
 
-  for (int r = 0; r < 384; r++)
+  for (int r = 0; r < 320; r++)
     for (int c = 0; c < 1024; c++) matrix[r][c] = (uint32_t)(r * 1024 + c) * 2654435761u;
   uint32_t colsum = 0;
   for (int c = 0; c < 1024; c += 7)
-    for (int r = 0; r < 384; r++) colsum ^= matrix[r][c] + (uint32_t)r;
+    for (int r = 0; r < 320; r++) colsum ^= matrix[r][c] + (uint32_t)r;
   rt_printf("matrix colsum %08x\n", colsum);
 
   /* unaligned word accesses across every page boundary of the sieve */
@@ -50,9 +51,9 @@ int main(void) {
 
   /* a 64 KiB stack array */
   volatile uint32_t local[16384];
-  for (int i = 0; i < 16384; i++) local[i] = (uint32_t)i * i;
+  for (int i = 0; i < 16320; i++) local[i] = (uint32_t)i * i;
   uint32_t s = 0;
-  for (int i = 0; i < 16384; i += 3) s += local[i];
+  for (int i = 0; i < 16320; i += 3) s += local[i];
   rt_printf("stack array %u\n", s);
   return (int)(primes & 0x7f);
 }

@@ -62,13 +62,13 @@ int main(void) {
   rt_printf("calloc zero: %u\n", nz);
 
   /* anonymous mmap2 */
-  size_t len = 3 * 1024 * 1024 + 123;
+  size_t len = 1536 * 1024 + 123;
   uint8_t *m = rt_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
   rt_printf("mmap ok: %d aligned: %d\n", (int)((long)m > 0 || (long)m < -4096),
             (int)((uintptr_t)m % 4096 == 0));
   uint32_t mz = 0;
   for (size_t i = 0; i < len; i += 4096) mz += m[i];
-  for (size_t i = 0; i < len; i++) m[i] = (uint8_t)(i * 7);
+  for (size_t i = 0; i < len; i += 61) m[i] = (uint8_t)(i * 7);
   uint32_t ms = 0;
   for (size_t i = 0; i < len; i += 333) ms += m[i];
   rt_printf("mmap zero %u sum %u\n", mz, ms);

@@ -32,11 +32,11 @@ static int depth(int n) {
 }
 
 int main(void) {
-  rt_printf("fib(24) = %d\n", fib(24));
+  rt_printf("fib(22) = %d\n", fib(22));
   rt_printf("ack(2, 3) = %d\n", ack(2, 3));
   rt_printf("ack(3, 5) = %d\n", ack(3, 5));
-  rt_printf("tak(18, 12, 6) = %d\n", tak(18, 12, 6));
-  for (int n = 4; n <= 8; n++) rt_printf("queens(%d) = %d\n", n, queens(0, n, 0, 0, 0));
+  rt_printf("tak(14, 8, 2) = %d\n", tak(14, 8, 2));
+  for (int n = 4; n <= 7; n++) rt_printf("queens(%d) = %d\n", n, queens(0, n, 0, 0, 0));
   rt_printf("depth(20000) = %d\n", depth(20000));
   return fib(10);
 }

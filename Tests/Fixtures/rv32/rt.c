@@ -224,6 +224,17 @@ static void put_padded(const char *s, int len, int width, int left, char pad) {
     for (int i = len; i < width; i++) rt_putchar(' ');
 }
 
+/* Digits of u in reverse order; 32-bit arithmetic when the value fits,
+ * since 64-bit division is a slow software loop on rv32. */
+static int put_digits(char *digits, uint64_t u, unsigned base, const char *set) {
+  int n = 0;
+  while (u > 0xFFFFFFFFu) digits[n++] = set[u % base], u /= base;
+  uint32_t w = (uint32_t)u;
+  do digits[n++] = set[w % base], w /= base;
+  while (w);
+  return n;
+}
+
 int rt_printf(const char *fmt, ...) {
   __builtin_va_list ap;
   __builtin_va_start(ap, fmt);
@@ -248,8 +259,7 @@ int rt_printf(const char *fmt, ...) {
       uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
       char digits[24];
       int n = 0;
-      do digits[n++] = '0' + (char)(u % 10), u /= 10;
-      while (u);
+      n = put_digits(digits, u, 10, "0123456789");
       if (v < 0) tmp[len++] = '-';
       while (n) tmp[len++] = digits[--n];
       put_padded(tmp, len, width, left, pad);
@@ -268,8 +278,7 @@ int rt_printf(const char *fmt, ...) {
       const char *set = *p == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
       char digits[24];
       int n = 0;
-      do digits[n++] = set[u % base], u /= base;
-      while (u);
+      n = put_digits(digits, u, base, set);
       if (*p == 'p') tmp[len++] = '0', tmp[len++] = 'x';
       while (n) tmp[len++] = digits[--n];
       put_padded(tmp, len, width, left, pad);
