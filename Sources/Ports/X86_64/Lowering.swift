@@ -92,14 +92,7 @@ struct BlockLowering {
   mutating func lower(_ operation: Operation) throws(CodeGenError) {
     switch operation {
     case .move(let dst, let v):
-      switch (location(dst), location(v)) {
-      case (.register(let d), _): load(d, v)
-      case (.memory(let m), .register(let r)): a.mov(.dword, m, r)
-      case (.memory(let m), .immediate(let i)): a.mov(.dword, m, imm32: Int32(bitPattern: i))
-      default:
-        load(.rax, v)
-        store(dst, from: .rax)
-      }
+      lower(move: dst, v)
     case .binary(let op, let dst, let lhs, let rhs):
       try lowerBinary(op, dst, lhs, rhs)
     case .load(let dst, let base, let offset, let size, let signed, let pc):

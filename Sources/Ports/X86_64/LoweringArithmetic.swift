@@ -61,7 +61,20 @@ extension BlockLowering {
     _ op: ALUOp, _ dst: GuestRegister, _ lhs: Value, _ rhs: Value, commutative: Bool
   ) {
     let d = location(dst)
-    if case .register(let r) = d {
+    // x + 0, x - 0, x | 0, x ^ 0: a move (RISC-V `mv` is `addi rd, rs, 0`).
+    if rhs == .immediate(0), op != .and {
+      lower(move: dst, lhs)
+      return
+    }
+    // rd = rs + imm with both pinned: one `lea`.
+    if op == .add, case .register(let r) = d, case .register(let s) = location(lhs),
+      case .immediate(let i) = rhs, r != s
+    {
+      a.lea(.dword, r, Memory(base: s, displacement: Int32(bitPattern: i)))
+      return
+    }
+    switch d {
+    case .register(let r):
       if location(lhs) == d {
         alu(op, r, rhs)
         return
@@ -75,10 +88,39 @@ extension BlockLowering {
         alu(op, r, lhs)
         return
       }
+    case .memory(let m):
+      // In place on the register-file slot: `add dword [r15 + n], imm/reg`.
+      if location(lhs) == d {
+        switch location(rhs) {
+        case .immediate(let i):
+          a.alu(op, .dword, m, imm: Int32(bitPattern: i))
+          return
+        case .register(let r):
+          a.alu(op, .dword, m, r)
+          return
+        default: break
+        }
+      }
+    case .immediate: break
     }
     load(.rax, lhs)
     alu(op, .rax, rhs)
     store(dst, from: .rax)
+  }
+
+  /// dst = v, whatever the locations.
+  mutating func lower(move dst: GuestRegister, _ v: Value) {
+    switch (location(dst), location(v)) {
+    case (.register(let d), _): load(d, v)
+    case (.memory(let m), .register(let r)): a.mov(.dword, m, r)
+    case (.memory(let m), .immediate(let i)): a.mov(.dword, m, imm32: Int32(bitPattern: i))
+    case (.memory(let m), .memory(let n)):
+      if m != n {
+        a.mov(.dword, .rax, n)
+        a.mov(.dword, m, .rax)
+      }
+    case (.immediate, _): preconditionFailure("a register location is never an immediate")
+    }
   }
 
   /// Shifts; x86 masks 32-bit shift counts to five bits, as RISC-V does.
