@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs the Debian packages it needs
+# (Scripts/setup.sh), then `swift test`.
+#
+#   Scripts/test.sh              # setup + swift test
+#   Scripts/test.sh --coverage   # also prints the translator's line coverage
+#
+# Extra arguments after the options are passed to `swift test`
+# (e.g. Scripts/test.sh --filter LinuxUserTests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+coverage=0
+args=()
+for a in "$@"; do
+  case "$a" in
+    --coverage) coverage=1 ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+Scripts/setup.sh
+
+if [ "$coverage" -eq 0 ]; then
+  swift test ${args[@]+"${args[@]}"}
+  exit 0
+fi
+
+swift test --enable-code-coverage ${args[@]+"${args[@]}"}
+
+# Line coverage of the translator (RV32 → IR) and the x86-64 lowering.
+bin_dir="$(swift build --show-bin-path)"
+profdata="$bin_dir/codecov/default.profdata"
+test_binary="$(find "$bin_dir" -maxdepth 1 -name '*PackageTests.xctest' | head -n 1)"
+if [ -d "$test_binary" ]; then  # macOS bundle
+  test_binary="$test_binary/Contents/MacOS/$(basename "$test_binary" .xctest)"
+fi
+llvm_cov="$(command -v llvm-cov || true)"
+if [ -z "$llvm_cov" ] && command -v xcrun >/dev/null 2>&1; then llvm_cov="xcrun llvm-cov"; fi
+if [ -z "$llvm_cov" ] || [ ! -f "$profdata" ] || [ -z "$test_binary" ]; then
+  echo "coverage: llvm-cov, $profdata or the test binary not found" >&2
+  exit 1
+fi
+files=()
+for f in Sources/RV32/Translator.swift Sources/Ports/X86_64/Lowering*.swift; do
+  [ -f "$f" ] && files+=("$f")
+done
+echo
+echo "Translator line coverage:"
+$llvm_cov report "$test_binary" -instr-profile="$profdata" "${files[@]}"
