@@ -1,0 +1,111 @@
+/// The eBPF memory model shared by every Kiln engine (interpreter and JITs).
+///
+/// **eBPF addresses are host addresses.** A pointer register holds the host
+/// address of the byte it points to, zero-extended to 64 bits (on the 32-bit
+/// Cortex-M4 the upper half of a valid pointer is 0). The engines never
+/// translate addresses; with bounds checks on (the default) every load, store
+/// and atomic must fall entirely inside one ``MemoryRegion`` — and for a write,
+/// a writable one — or the run ends with
+/// ``EBPFError/outOfBounds(index:address:size:isWrite:)``. The check is two
+/// compares per region, so a JIT inlines it; in unchecked mode (trusted code)
+/// the access is a plain host load or store, as fast as native code.
+///
+/// Regions of a run, in the order they are searched:
+///
+/// 1. the stack: `maxCallDepth` frames of 512 bytes in one block; `r10` of the
+///    main program points one past its top, each local call moves `r10` down
+///    by one frame (RFC 9669 §4.3.2: the callee gets a fresh frame). The
+///    whole block is one region, so a callee can use a pointer into its
+///    caller's frame:
+///
+///    ```
+///     high  +------------------+ <- stack + 8*512 = r10 of the program
+///           | frame 0 (512 B)  |
+///           +------------------+ <- r10 in the first local call
+///           | frame 1          |
+///           |       ...        |
+///           | frame 7          |
+///     low   +------------------+ <- stack  (maxCallDepth = 8)
+///    ```
+///
+/// 2. the context: the memory the program is run with (`r1` = its address,
+///    `r2` = its length; both 0 when there is none), writable; it is also the
+///    packet of the legacy `ldabs`/`ldind` loads;
+/// 3. the regions the host adds (``MemoryMap/addRegion(base:length:writable:)``),
+///    e.g. for pointers that helpers return.
+public struct MemoryRegion: Hashable, Sendable {
+  /// Host address of the first byte.
+  public var base: UInt64
+  public var length: UInt64
+  public var writable: Bool
+
+  public init(base: UInt64, length: UInt64, writable: Bool) {
+    self.base = base
+    self.length = length
+    self.writable = writable
+  }
+
+  /// A region covering a host buffer.
+  public init(_ buffer: UnsafeRawBufferPointer, writable: Bool) {
+    self.base = buffer.baseAddress.map { UInt64(UInt(bitPattern: $0)) } ?? 0
+    self.length = UInt64(buffer.count)
+    self.writable = writable
+  }
+
+  /// Whether `[address, address + size)` lies inside the region (overflow-safe).
+  @inline(__always)
+  public func contains(_ address: UInt64, size: UInt64) -> Bool {
+    address >= base && length >= size && address - base <= length - size
+  }
+}
+
+/// The regions a run may touch besides the stack and the context.
+public struct MemoryMap: Hashable, Sendable {
+  public private(set) var regions: [MemoryRegion] = []
+
+  public init(regions: [MemoryRegion] = []) { self.regions = regions }
+
+  /// Adds the host memory `[base, base + length)`.
+  public mutating func addRegion(base: UInt64, length: UInt64, writable: Bool) {
+    regions.append(MemoryRegion(base: base, length: length, writable: writable))
+  }
+
+  /// Adds a host buffer.
+  public mutating func addRegion(_ buffer: UnsafeRawBufferPointer, writable: Bool) {
+    regions.append(MemoryRegion(buffer, writable: writable))
+  }
+
+  /// Whether an access of `size` bytes at `address` is allowed.
+  @inline(__always)
+  public func allows(_ address: UInt64, size: UInt64, write: Bool) -> Bool {
+    for r in regions where r.contains(address, size: size) && (r.writable || !write) {
+      return true
+    }
+    return false
+  }
+}
+
+/// Engine-independent run settings.
+public struct ExecutionOptions: Hashable, Sendable {
+  /// Bounds-check every load, store and atomic (the default). `false` is the
+  /// `unchecked` mode for trusted code: accesses go straight to host memory
+  /// (the interpreter only still refuses address 0, which Swift cannot form
+  /// a pointer to).
+  public var boundsChecks: Bool
+  /// Stack frames available, the main program's included (each 512 bytes).
+  public var maxCallDepth: Int
+  /// Optional budget of executed instructions (stops runaway loops in tests
+  /// and fuzzing); `nil` runs without limit.
+  public var instructionLimit: UInt64?
+
+  public static let stackFrameSize = 512
+
+  public init(boundsChecks: Bool = true, maxCallDepth: Int = 8, instructionLimit: UInt64? = nil) {
+    self.boundsChecks = boundsChecks
+    self.maxCallDepth = max(1, maxCallDepth)
+    self.instructionLimit = instructionLimit
+  }
+
+  /// Trusted code: no bounds checks.
+  public static var unchecked: ExecutionOptions { ExecutionOptions(boundsChecks: false) }
+}

@@ -1,0 +1,56 @@
+import EBPF
+import Testing
+
+/// The 313 files of the bpf_conformance suite, read from ../shared at test time.
+@Suite struct ConformanceTests {
+  @Test func suiteIsPresent() {
+    #expect(ConformanceFile.names.count == 313)
+  }
+
+  /// Runs each file on the interpreter and compares r0 (or the expected failure).
+  @Test(arguments: ConformanceFile.names)
+  func interpreter(_ name: String) throws {
+    let file = try ConformanceFile.load(name)
+    let result: Result<UInt64, EBPFError> = {
+      do throws(EBPFError) {
+        let program: Program
+        if let words = file.raw {
+          program = try Program(words: words)
+        } else {
+          program = try Program(assembly: file.asm)
+        }
+        let vm = try Interpreter(
+          program: program, helpers: .conformance,
+          options: ExecutionOptions(instructionLimit: 10_000_000))
+        var memory = file.memory
+        return .success(file.hasMemory ? try vm.run(memory: &memory) : try vm.run())
+      } catch {
+        return .failure(error)
+      }
+    }()
+    if let expected = file.error {
+      guard case .failure(let error) = result else {
+        Issue.record("\(name): expected failure '\(expected)', got \(result)")
+        return
+      }
+      _ = error
+    } else {
+      #expect(try result.get() == file.result, "\(name)")
+    }
+  }
+
+  /// Assembles `-- asm`, compares with `-- raw` where present, then checks that
+  /// disassembling and reassembling gives the same bytes.
+  @Test(arguments: ConformanceFile.names)
+  func roundTrip(_ name: String) throws {
+    let file = try ConformanceFile.load(name)
+    let slots = try Assembler.assemble(file.asm)
+    if let raw = file.raw {
+      #expect(slots.map(\.word) == raw, "\(name): -- asm and -- raw differ")
+    }
+    let program = try Program(slots: slots)
+    let text = Disassembler.text(program)
+    let again = try Assembler.assemble(text)
+    #expect(again == slots, "\(name): reassembly differs:\n\(text)")
+  }
+}
