@@ -35,8 +35,15 @@ test_binary="$(find "$bin_dir" -maxdepth 1 -name '*PackageTests.xctest' | head -
 if [ -d "$test_binary" ]; then  # macOS bundle
   test_binary="$test_binary/Contents/MacOS/$(basename "$test_binary" .xctest)"
 fi
-llvm_cov="$(command -v llvm-cov || true)"
-if [ -z "$llvm_cov" ] && command -v xcrun >/dev/null 2>&1; then llvm_cov="xcrun llvm-cov"; fi
+# The llvm-cov of the Swift toolchain reads its profile format; a system LLVM may not.
+swift_bin="$(dirname "$(readlink -f "$(command -v swift)")")"
+if [ -x "$swift_bin/llvm-cov" ]; then
+  llvm_cov="$swift_bin/llvm-cov"
+elif command -v xcrun >/dev/null 2>&1; then
+  llvm_cov="xcrun llvm-cov"
+else
+  llvm_cov="$(command -v llvm-cov || true)"
+fi
 if [ -z "$llvm_cov" ] || [ ! -f "$profdata" ] || [ -z "$test_binary" ]; then
   echo "coverage: llvm-cov, $profdata or the test binary not found" >&2
   exit 1
@@ -47,4 +54,6 @@ for f in Sources/RV32/Translator.swift Sources/Ports/X86_64/Lowering*.swift; do
 done
 echo
 echo "Translator line coverage:"
-$llvm_cov report "$test_binary" -instr-profile="$profdata" "${files[@]}"
+report="$($llvm_cov report "$test_binary" -instr-profile="$profdata" "${files[@]}")"
+echo "$report"
+echo "$report" | awk '/^TOTAL/ { print "translator line coverage: " $10 }'
