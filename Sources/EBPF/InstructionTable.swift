@@ -47,6 +47,24 @@ public enum OperandForm: Hashable, Sendable {
     }
   }
 
+  /// Whether `imm` is an operand of this form (rows may also fix it, see ``InstructionSpec/requiredImm``).
+  public var usesImm: Bool {
+    switch self {
+    case .dstImm, .jumpImm, .branchImm, .callImm, .callLocal, .loadImm64, .storeImm,
+      .packetAbsolute, .packetIndirect:
+      true
+    default: false
+    }
+  }
+
+  /// Whether `offset` is an operand of this form (rows may also fix it).
+  public var usesOffset: Bool {
+    switch self {
+    case .jumpOffset, .branchReg, .branchImm, .load, .storeImm, .storeReg: true
+    default: false
+    }
+  }
+
   /// Whether the `src` field names a register for this form.
   public var usesSrc: Bool {
     switch self {
