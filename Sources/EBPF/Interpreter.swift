@@ -35,6 +35,15 @@ public struct Interpreter: Sendable {
     self.memoryMap = memoryMap
   }
 
+  /// Checks and runs `program` once: `r0` at `exit`.
+  public static func run(
+    _ program: Program, memory: inout [UInt8], helpers: HelperTable = HelperTable(),
+    options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap()
+  ) throws(EBPFError) -> UInt64 {
+    try Interpreter(program: program, helpers: helpers, options: options, memoryMap: memoryMap)
+      .run(memory: &memory)
+  }
+
   /// Runs with the bytes of `memory` as the context (`r1` = address, `r2` = length).
   /// The program may modify them.
   public func run(memory: inout [UInt8]) throws(EBPFError) -> UInt64 {

@@ -9,6 +9,12 @@ import Testing
     #expect(try run("ldxh %r0, [%r1+1]\nexit", memory: [0x11, 0x22, 0x33]) == 0x3322)
   }
 
+  @Test func staticRun() throws {
+    var memory: [UInt8] = [5, 0, 0, 0]
+    let program = try Program(assembly: "ldxw %r0, [%r1]\nadd %r0, %r2\nexit")
+    #expect(try Interpreter.run(program, memory: &memory) == 9)
+  }
+
   @Test func storesReachTheCaller() throws {
     let vm = try Interpreter(program: Program(assembly: "stw [%r1+0], 0x11223344\nexit"))
     var memory: [UInt8] = [0, 0, 0, 0, 9]
