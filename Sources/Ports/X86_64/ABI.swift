@@ -8,17 +8,19 @@ import KilnIR
 /// and the hottest RV32 registers (by the RISC-V psABI: ra, sp, s0/s1,
 /// a0–a5, t0) are kept in host registers while generated code runs:
 ///
-///     host   guest          host   guest          host   role
-///     ----   -----------    ----   -----------    ----   -------------------------
-///     rbx    x8  s0/fp      rsi    x10 a0         rax    scratch, exit reason
-///     rbp    x9  s1         rdi    x11 a1         rcx    scratch (shift count)
-///     r12    x1  ra         r8     x12 a2         rdx    scratch (page index, div)
-///     r13    x2  sp         r9     x13 a3         rsp    host stack (16-aligned)
-///     r14    x5  t0         r10    x14 a4         r15    state pointer
-///                           r11    x15 a5
+///     host   guest              host   guest          host   role
+///     ----   ---------------    ----   -----------    ----   -------------------------
+///     rbx    block cache 0      rsi    x10 a0         rax    scratch, exit reason
+///     rbp    block cache 1      rdi    x11 a1         rcx    scratch (shift count)
+///     r12    block cache 2      r8     x12 a2         rdx    scratch (page index, div)
+///     r13    x2  sp             r9     x13 a3         rsp    host stack (16-aligned)
+///     r14    block cache 3      r10    x14 a4         r15    state pointer
+///                               r11    x15 a5
 ///
-/// Every other guest register (and the scratch slot 32) is a memory operand
-/// `[r15 + 4*n]`. The pinned registers are written back to the register
+/// sp and a0–a5 are pinned for the whole run. Every other guest register
+/// (and the scratch slot 32) lives in the register file, `[r15 + 4*n]`; each
+/// block keeps its four most used ones in the cache registers while it runs
+/// (see `RegisterCache.swift`). The pinned registers are written back to the register
 /// file on every exit and around every host call, and reloaded after it, so
 /// the runtime (syscall handlers, `readRegister`) always sees them there.
 ///
@@ -44,9 +46,11 @@ public struct X86ABI: Sendable {
 
   /// Guest register index → pinned host register.
   public static let pinned: [(guest: UInt8, host: GPR)] = [
-    (8, .rbx), (9, .rbp), (1, .r12), (2, .r13), (5, .r14),
-    (10, .rsi), (11, .rdi), (12, .r8), (13, .r9), (14, .r10), (15, .r11),
+    (2, .r13), (10, .rsi), (11, .rdi), (12, .r8), (13, .r9), (14, .r10), (15, .r11),
   ]
+  /// Callee-saved registers that each block assigns to its own most used
+  /// memory-backed guest registers (`RegisterCache.swift`).
+  public static let cacheRegisters: [GPR] = [.rbx, .rbp, .r12, .r14]
   public static let calleeSaved: [GPR] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
 
   public let layout: StateLayout

@@ -31,15 +31,22 @@ struct BlockLowering {
   var a: X86Assembler
   /// Out-of-line code, emitted after the terminator.
   var cold: [ColdPath] = []
+  /// Block-local register cache: guest register index → callee-saved host
+  /// register, for the block's most used memory-backed registers.
+  var cached: [GPR?]
+  /// Cached registers the block writes: stored back before it is left.
+  var dirty: [(guest: GuestRegister, host: GPR)] = []
 
   init(abi: X86ABI, stubs: HostStubs, baseAddress: UInt, lookup: @escaping (UInt32) -> UInt?) {
     self.abi = abi
     self.stubs = stubs
     self.lookup = lookup
     a = X86Assembler(baseAddress: baseAddress)
+    cached = [GPR?](repeating: nil, count: abi.layout.registerCount)
   }
 
   mutating func lower(_ block: Block) throws(CodeGenError) -> [UInt8] {
+    allocateCache(block)
     for operation in block.operations { try lower(operation) }
     try lower(block.terminator)
     for path in cold { try emit(path) }
@@ -49,7 +56,7 @@ struct BlockLowering {
   // MARK: operands
 
   func location(_ g: GuestRegister) -> Location {
-    if let r = abi.host(g) { return .register(r) }
+    if let r = abi.host(g) ?? cached[Int(g.index)] { return .register(r) }
     return .memory(abi.slot(g))
   }
 

@@ -16,6 +16,9 @@ extension BlockLowering {
   }
 
   mutating func lower(_ terminator: Terminator) throws(CodeGenError) {
+    // Every terminator leaves the block: cached registers go home first
+    // (plain stores, so flags and rax are untouched).
+    writeBackCache()
     switch terminator {
     case .jump(let target):
       try jump(to: target)
@@ -29,7 +32,10 @@ extension BlockLowering {
       a.alu(.and, .dword, .rax, imm: -2)
       a.test(.dword, .rax, imm: 2)
       a.jcc(.ne, misaligned)
-      if let link { move(link, returnAddress) }
+      if let link {
+        move(link, returnAddress)
+        writeBack(link)
+      }
       try a.jmp(absolute: stubs.indirect)
       cold.append(.misalignedIndirect(label: misaligned, pc: pc))
     case .syscall(let pc, _):

@@ -127,6 +127,7 @@ extension BlockLowering {
   mutating func exitOnStatus(next: UInt32) throws(CodeGenError) {
     let modified = a.newLabel()
     a.alu(.cmp, .dword, .rdx, imm: Int32(HostCallStatus.codeModified.rawValue))
+    writeBackCache()
     a.jccShort(.e, modified)
     try exit(.error)
     try a.bind(modified)
