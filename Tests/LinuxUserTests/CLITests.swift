@@ -13,7 +13,8 @@ struct CLITests {
 
   static func file(_ name: String, _ bytes: [UInt8]) throws -> String {
     let url = scratch.appendingPathComponent(name)
-    try Data(bytes).write(to: url)
+    // Atomic: parallel test cases may write and run the same file at once.
+    try Data(bytes).write(to: url, options: .atomic)
     return url.path
   }
 
@@ -59,7 +60,7 @@ struct CLITests {
 
   @Test(arguments: [0, 1, 42, 255, 256 + 7] as [Int32], Engine.allCases)
   func exitStatusIsTheGuests(status: Int32, engine: Engine) throws {
-    let path = try Self.file("exit\(status)", ELFBuilder.program(RV.exit(status)).bytes())
+    let path = try Self.file("exit\(status)-\(engine)", ELFBuilder.program(RV.exit(status)).bytes())
     let r = try Self.kiln(["run", "--engine", engine.rawValue, path])
     #expect(r.status == status & 0xff)
     #expect(r.stderr.isEmpty && r.stdout.isEmpty)
