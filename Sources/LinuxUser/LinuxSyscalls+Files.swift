@@ -20,47 +20,55 @@ extension LinuxSyscalls {
 
   func write<G: LinuxGuest>(_ guest: G, fd: UInt32, buffer: UInt32, count: UInt32) -> Int {
     guard let f = file(fd) else { return fail(.EBADF) }
-    guard UInt64(buffer) + UInt64(count) <= 1 << 32 else { return fail(.EFAULT) }
-    var done = 0
-    while done < Int(count) {
-      let n = min(Self.writeChunk, Int(count) - done)
-      guard let bytes = guest.readGuestBytes(at: buffer + UInt32(done), count: n) else {
-        return done > 0 ? done : fail(.EFAULT)
-      }
-      switch hostWrite(f.hostFD, bytes[...]) {
-      case .failure(let e): return done > 0 ? done : e.guestResult
-      case .success(let w):
-        done += w
-        if w < n { return done }
-      }
-    }
-    return done
+    let (done, error) = copyOut(guest, to: f.hostFD, from: buffer, count: count)
+    return done > 0 || error == nil ? done : -Int(error ?? Errno.EIO.rawValue)
   }
 
   func writev<G: LinuxGuest>(_ guest: G, fd: UInt32, iov: UInt32, count: UInt32) -> Int {
     guard let f = file(fd) else { return fail(.EBADF) }
-    guard count <= 1024 else { return fail(.EINVAL) }
+    guard count <= 1024 else { return fail(.EINVAL) }  // UIO_MAXIOV
     guard count > 0 else { return 0 }
     guard let table = guest.readGuestBytes(at: iov, count: Int(count) * 8) else {
       return fail(.EFAULT)
     }
-    var gathered: [UInt8] = []
-    var total: UInt64 = 0
-    for i in 0..<Int(count) {
-      let base = UInt32(littleEndianBytes: table[(i * 8)..<(i * 8 + 4)])
-      let length = UInt32(littleEndianBytes: table[(i * 8 + 4)..<(i * 8 + 8)])
-      total += UInt64(length)
-      guard total <= UInt64(Int32.max) else { return fail(.EINVAL) }
-      guard length > 0 else { continue }
-      guard UInt64(base) + UInt64(length) <= 1 << 32,
-        let bytes = guest.readGuestBytes(at: base, count: Int(length))
-      else { return fail(.EFAULT) }
-      gathered += bytes
+    let vectors = (0..<Int(count)).map { i in
+      (
+        base: UInt32(littleEndianBytes: table[(i * 8)..<(i * 8 + 4)]),
+        length: UInt32(littleEndianBytes: table[(i * 8 + 4)..<(i * 8 + 8)])
+      )
     }
-    switch hostWrite(f.hostFD, gathered[...]) {
-    case .failure(let e): return e.guestResult
-    case .success(let n): return n
+    let total = vectors.reduce(UInt64(0)) { $0 + UInt64($1.length) }
+    guard total <= UInt64(Int32.max) else { return fail(.EINVAL) }
+    var done = 0
+    for v in vectors where v.length > 0 {
+      let (n, error) = copyOut(guest, to: f.hostFD, from: v.base, count: v.length)
+      done += n
+      if let error { return done > 0 ? done : -Int(error) }
+      if n < Int(v.length) { break }  // short write
     }
+    return done
+  }
+
+  /// Copies guest memory to a host descriptor in bounded chunks. Returns the
+  /// bytes written and, if it stopped early on an error, the guest errno.
+  func copyOut<G: LinuxGuest>(_ guest: G, to hostFD: Int32, from buffer: UInt32, count: UInt32)
+    -> (Int, Int32?)
+  {
+    guard UInt64(buffer) + UInt64(count) <= 1 << 32 else { return (0, Errno.EFAULT.rawValue) }
+    var done = 0
+    while done < Int(count) {
+      let n = min(Self.writeChunk, Int(count) - done)
+      guard let bytes = guest.readGuestBytes(at: buffer + UInt32(done), count: n) else {
+        return (done, Errno.EFAULT.rawValue)
+      }
+      switch hostWrite(hostFD, bytes[...]) {
+      case .failure(let e): return (done, Int32(-e.guestResult))
+      case .success(let w):
+        done += w
+        if w < n { return (done, nil) }
+      }
+    }
+    return (done, nil)
   }
 
   /// Reads a NUL-terminated path from guest memory.
