@@ -33,6 +33,15 @@ public struct StateLayout: Sendable {
   public var exitPatchSite: Int32
   /// Host-call table: `HostCall.allCases.count` function pointers.
   public var hostCalls: Int32
+  /// The faster walk, when present: two direct tables of 2^20 `Int64`
+  /// entries indexed by guest page number, holding the host bias of mapped
+  /// pages (0 = take the slow path; the write table has 0 for code pages).
+  /// They mirror the spec's page table and tags, which stay authoritative.
+  ///
+  ///     bias = table[a >> 12]
+  ///     if bias == 0 || a ^ (a + size - 1) > 0xFFF { slow path }   // unmapped, code, straddling
+  ///     host = bias + a
+  public var directTables: (read: Int32, write: Int32)?
 
   public init(
     registers: Int32, registerCount: Int, pageTable: Int32, readTags: Int32,
@@ -50,6 +59,7 @@ public struct StateLayout: Sendable {
     self.exitPC = exitPC
     self.exitPatchSite = exitPatchSite
     self.hostCalls = hostCalls
+    self.directTables = nil
   }
 }
 

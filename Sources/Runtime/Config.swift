@@ -15,6 +15,16 @@ public enum Engine: String, Sendable, CaseIterable {
   }
 }
 
+/// The inline page walk of generated code. Both use the same pages; they
+/// differ only in the tables generated code reads.
+public enum PageWalk: String, Sendable, CaseIterable {
+  /// The RV32IM spec's structure: 16-bit page table → pool index → tag check.
+  case pageTable
+  /// One load from a direct table of host biases indexed by guest page
+  /// number, kept in step with the page table (faster: one dependent load).
+  case direct
+}
+
 /// VM configuration, validated by `VirtualMachine.init`.
 public struct Config: Sendable {
   /// Size of the guest page pool in 4 KiB pages (1...65536). Default 64 MiB.
@@ -27,6 +37,8 @@ public struct Config: Sendable {
   public var engine: Engine = .hostDefault
   /// EBREAK stops with `RuntimeError.breakpoint` instead of being a no-op.
   public var haltOnBreakpoint = false
+  /// How generated code walks the page table (JIT only).
+  public var pageWalk: PageWalk = .direct
   /// Longest straight-line run of guest instructions compiled as one block.
   public var maxBlockInstructions = 64
 

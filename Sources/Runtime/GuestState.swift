@@ -14,7 +14,12 @@ import KilnIR
 ///     0x301000  readTags      65536 × UInt32 guest page number (or `noPage`)   256 KiB
 ///     0x341000  writeTags     65536 × UInt32 (`noPage` for code pages)         256 KiB
 ///     0x381000  hostBias      65536 × Int64 pool page address − page base      512 KiB
-///     0x401000  end
+///     0x401000  readDirect    2^20 × Int64 host bias by guest page (0 = slow)  8 MiB
+///     0xC01000  writeDirect   2^20 × Int64 (0 also for code pages)             8 MiB
+///     0x1401000 end
+///
+/// The direct tables are the faster inline walk (`Config.pageWalk`); the
+/// runtime keeps them in step with the page table and tags.
 struct GuestState {
   static let registerCount = 33
   static let noPage: UInt32 = 0xFFFF_FFFF
@@ -26,8 +31,17 @@ struct GuestState {
     writeTags: 0x341000, hostBias: 0x381000, jumpCache: 0x1000,
     jumpCacheMask: UInt32(jumpCacheEntries - 1), exitPC: 0x100, exitPatchSite: 0x108,
     hostCalls: 0x200)
+  static let readDirect = 0x401000
+  static let writeDirect = 0xC01000
   static let ownerOffset = 0x110
-  static let size = 0x401000
+  static let size = 0x1401000
+
+  /// The layout handed to the port for a given page-walk choice.
+  static func layout(for walk: PageWalk) -> StateLayout {
+    var l = layout
+    if walk == .direct { l.directTables = (Int32(readDirect), Int32(writeDirect)) }
+    return l
+  }
 
   let memory: HostAllocation
   var base: UnsafeMutableRawPointer { memory.base }
@@ -57,6 +71,12 @@ struct GuestState {
   }
   var hostBias: UnsafeMutablePointer<Int> {
     (base + Int(Self.layout.hostBias)).assumingMemoryBound(to: Int.self)
+  }
+  var readDirectTable: UnsafeMutablePointer<Int> {
+    (base + Self.readDirect).assumingMemoryBound(to: Int.self)
+  }
+  var writeDirectTable: UnsafeMutablePointer<Int> {
+    (base + Self.writeDirect).assumingMemoryBound(to: Int.self)
   }
   var jumpCache: UnsafeMutablePointer<UInt64> {
     (base + Int(Self.layout.jumpCache)).assumingMemoryBound(to: UInt64.self)

@@ -54,7 +54,7 @@ final class JITEngine {
       do {
         code = try ExecutableMemory(capacity: config.maxCodeSize)
       } catch { throw .jitUnavailable(error.description) }
-      backend = HostPort(layout: GuestState.layout)
+      backend = HostPort(layout: GuestState.layout(for: config.pageWalk))
       do {
         stubs = try backend.makeStubs(baseAddress: UInt(bitPattern: code.base))
       } catch { throw .jitUnavailable(error.description) }

@@ -43,7 +43,10 @@ final class PagedMemory {
     state.pageTable[Int(page)] = UInt16(truncatingIfNeeded: i)
     state.readTags[i] = page
     state.writeTags[i] = page
-    state.hostBias[i] = Int(bitPattern: pageBase(i)) - Int(page << Self.pageShift)
+    let bias = Int(bitPattern: pageBase(i)) - Int(page << Self.pageShift)
+    state.hostBias[i] = bias
+    state.readDirectTable[Int(page)] = bias
+    state.writeDirectTable[Int(page)] = bias
     return i
   }
 
@@ -55,7 +58,10 @@ final class PagedMemory {
   func clear() {
     for i in 0..<used {
       pageBase(i).initializeMemory(as: UInt8.self, repeating: 0, count: Self.pageSize)
-      state.pageTable[Int(state.readTags[i])] = 0
+      let page = Int(state.readTags[i])
+      state.pageTable[page] = 0
+      state.readDirectTable[page] = 0
+      state.writeDirectTable[page] = 0
       state.readTags[i] = GuestState.noPage
       state.writeTags[i] = GuestState.noPage
       state.hostBias[i] = 0
@@ -70,6 +76,7 @@ final class PagedMemory {
   func markCode(page: UInt32) {
     guard let i = index(ofPage: page), state.writeTags[i] != GuestState.noPage else { return }
     state.writeTags[i] = GuestState.noPage
+    state.writeDirectTable[Int(page)] = 0
     codePages.append(i)
   }
 
@@ -80,7 +87,10 @@ final class PagedMemory {
 
   /// Forgets all code pages (after the code cache is flushed).
   func unmarkAllCode() {
-    for i in codePages where i < used { state.writeTags[i] = state.readTags[i] }
+    for i in codePages where i < used {
+      state.writeTags[i] = state.readTags[i]
+      state.writeDirectTable[Int(state.readTags[i])] = state.hostBias[i]
+    }
     codePages.removeAll(keepingCapacity: true)
   }
 

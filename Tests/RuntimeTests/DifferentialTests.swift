@@ -82,9 +82,10 @@ struct DifferentialTests {
     var error: String?
   }
 
-  static func run(_ engine: Engine, _ code: [UInt8]) throws -> Snapshot {
+  static func run(_ engine: Engine, _ code: [UInt8], walk: PageWalk = .direct) throws -> Snapshot {
     var config = Config()
     config.engine = engine
+    config.pageWalk = walk
     config.maxBlockInstructions = 16  // many block boundaries and chained jumps
     let vm = try VirtualMachine(config: config, syscallHandler: { _, _ in })
     try vm.loadProgram(code, at: Harness.base)
@@ -117,8 +118,11 @@ struct DifferentialTests {
     let source = Self.program(seed: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15, length: 120)
     let code = try Toolchain.assemble(source)
     let reference = try Self.run(.interpreter, code)
-    let jit = try Self.run(.jit, code)
     #expect(reference.error == nil)
-    #expect(jit == reference, "seed \(seed)\n\(Self.diff(reference, jit))\nprogram:\n\(source)")
+    for walk in PageWalk.allCases {
+      let jit = try Self.run(.jit, code, walk: walk)
+      #expect(
+        jit == reference, "seed \(seed), \(walk) walk\n\(Self.diff(reference, jit))\nprogram:\n\(source)")
+    }
   }
 }

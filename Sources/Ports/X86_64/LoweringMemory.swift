@@ -29,6 +29,10 @@ extension BlockLowering {
   /// (with eax = guest address) when the fast path does not apply.
   mutating func pageWalk(size: AccessSize, tags: Int32, slow: Label) {
     let layout = abi.layout
+    if let direct = layout.directTables {
+      directWalk(size: size, table: tags == layout.readTags ? direct.read : direct.write, slow: slow)
+      return
+    }
     if size == .byte {
       a.mov(.dword, .rcx, .rax)
       a.shift(.shr, .dword, .rcx, imm: 12)
@@ -48,6 +52,27 @@ extension BlockLowering {
     a.alu(
       .add, .qword, .rax,
       Memory(base: X86ABI.state, index: .rdx, scale: .x8, displacement: layout.hostBias))
+  }
+
+  /// The direct-table walk (`StateLayout.directTables`):
+  ///
+  ///     edx = a >> 12
+  ///     ecx = a ^ (a + size - 1) ; cmp ecx, 0xFFF ; ja slow     straddles a page
+  ///     rdx = table[edx] ; test rdx, rdx ; jz slow               unmapped or code page
+  ///     rax += rdx
+  mutating func directWalk(size: AccessSize, table: Int32, slow: Label) {
+    a.mov(.dword, .rdx, .rax)
+    a.shift(.shr, .dword, .rdx, imm: 12)
+    if size != .byte {
+      a.lea(.dword, .rcx, Memory(base: .rax, displacement: Int32(size.rawValue - 1)))
+      a.alu(.xor, .dword, .rcx, .rax)
+      a.alu(.cmp, .dword, .rcx, imm: 0xFFF)
+      a.jcc(.a, slow)
+    }
+    a.mov(.qword, .rdx, Memory(base: X86ABI.state, index: .rdx, scale: .x8, displacement: table))
+    a.test(.qword, .rdx, .rdx)
+    a.jcc(.e, slow)
+    a.alu(.add, .qword, .rax, .rdx)
   }
 
   mutating func lowerLoad(
