@@ -6,7 +6,7 @@ import Testing
 @Suite("kiln CLI")
 struct CLITests {
   static let scratch: URL = {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cli-\(getpid())")
+    let dir = Tools.scratch.appendingPathComponent("cli", isDirectory: true)
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
   }()

@@ -11,8 +11,7 @@ enum Fixtures {
   ]
 
   static let directory: URL = {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("kiln-fixtures-\(getpid())", isDirectory: true)
+    let dir = Tools.scratch.appendingPathComponent("fixtures", isDirectory: true)
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
   }()

@@ -30,6 +30,21 @@ enum Tools {
     .deletingLastPathComponent()  // Tests
     .deletingLastPathComponent()
 
+  /// This test process's scratch directory, `$TMPDIR/kiln-tests/<pid>`.
+  /// Directories left by earlier runs whose process is gone are removed.
+  static let scratch: URL = {
+    let fm = FileManager.default
+    let root = fm.temporaryDirectory.appendingPathComponent("kiln-tests", isDirectory: true)
+    for name in (try? fm.contentsOfDirectory(atPath: root.path)) ?? [] {
+      if let pid = Int32(name), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+        try? fm.removeItem(at: root.appendingPathComponent(name))
+      }
+    }
+    let dir = root.appendingPathComponent("\(getpid())", isDirectory: true)
+    try? fm.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+  }()
+
   static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/rv32")
   static let helloELF = repositoryRoot.appendingPathComponent("Examples/hello/hello.elf")
 
