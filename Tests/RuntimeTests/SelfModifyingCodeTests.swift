@@ -102,3 +102,49 @@ struct SelfModifyingCodeTests {
     #expect(try Self.writableExecutableMappings() == [])
   }
 }
+
+/// Exits in the middle of a block (a slow path's error or code-modified
+/// exit) leave exactly the registers written before that point, on both
+/// engines, whatever the JIT keeps in host registers inside the block.
+@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+struct MidBlockExitTests {
+  @Test(arguments: Harness.engines)
+  func errorMidBlockKeepsEarlierWrites(_ engine: Engine) throws {
+    var config = Config()
+    config.maxMemoryPages = 1  // the code page only: the store cannot map its page
+    let source = """
+      li t3, 5
+      addi t3, t3, 1
+      sw t3, 0(a0)
+      addi t4, t3, 1
+      addi t4, t4, 1
+      ret
+      """
+    let vm = try Harness.vm(engine, source, config: config)
+    vm.writeRegister(29, 77)  // t4
+    #expect(throws: RuntimeError.outOfMemory(pc: 0x1008, address: 0x50000)) {
+      _ = try vm.callFunction(at: Harness.base, arguments: [0x50000])
+    }
+    #expect(vm.readRegister(28) == 6)  // t3 written before the store
+    #expect(vm.readRegister(29) == 77)  // t4 written after it: untouched
+  }
+
+  @Test(arguments: Harness.engines)
+  func codeModifiedMidBlockContinuesWithCachedRegisters(_ engine: Engine) throws {
+    // The store rewrites `li a0, 1` (at t0 + 24) into `mv a0, t3`.
+    let mvA0T3: UInt32 = 28 << 15 | 10 << 7 | 0x13
+    let source = """
+      auipc t0, 0
+      li t3, 1
+      addi t3, t3, 1
+      sw a1, 24(t0)
+      addi t3, t3, 1
+      addi t3, t3, 1
+      li a0, 1
+      ret
+      """
+    let (r, vm) = try Harness.call(engine, source, [0, mvA0T3])
+    #expect(r == 4)
+    #expect(vm.readRegister(28) == 4)
+  }
+}

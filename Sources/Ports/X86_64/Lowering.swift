@@ -13,7 +13,7 @@ enum ColdPath {
   /// Page-walk miss: host call, then back to `resume` (eax = guest address).
   case access(
     label: Label, resume: Label, call: HostCall, register: GuestRegister?, value: Value?,
-    size: AccessSize, signed: Bool, pc: UInt32)
+    size: AccessSize, signed: Bool, pc: UInt32, writeBack: [GuestRegister])
   /// JALR to a target with bit 1 set (eax = target).
   case misalignedIndirect(label: Label, pc: UInt32)
   case fault(label: Label, GuestFault)
@@ -34,8 +34,9 @@ struct BlockLowering {
   /// Block-local register cache: guest register index → callee-saved host
   /// register, for the block's most used memory-backed registers.
   var cached: [GPR?]
-  /// Cached registers the block writes: stored back before it is left.
-  var dirty: [(guest: GuestRegister, host: GPR)] = []
+  /// Cached registers written so far, in order: stored back before the
+  /// block is left (an exit in the middle stores only those written before it).
+  var dirty: [GuestRegister] = []
 
   init(abi: X86ABI, stubs: HostStubs, baseAddress: UInt, lookup: @escaping (UInt32) -> UInt?) {
     self.abi = abi
@@ -47,7 +48,10 @@ struct BlockLowering {
 
   mutating func lower(_ block: Block) throws(CodeGenError) -> [UInt8] {
     allocateCache(block)
-    for operation in block.operations { try lower(operation) }
+    for operation in block.operations {
+      try lower(operation)
+      noteWrite(operation)
+    }
     try lower(block.terminator)
     for path in cold { try emit(path) }
     return try a.finish()
@@ -114,9 +118,10 @@ extension BlockLowering {
   mutating func emit(_ path: ColdPath) throws(CodeGenError) {
     switch path {
     case .access(
-      let label, let resume, let call, let register, let value, let size, let signed, let pc):
+      let label, let resume, let call, let register, let value, let size, let signed, let pc,
+      let writeBack):
       try a.bind(label)
-      try slowAccess(call, size: size, signed: signed, pc: pc, value: value)
+      try slowAccess(call, size: size, signed: signed, pc: pc, value: value, writeBack: writeBack)
       if let register { store(register, from: .rax) }
       a.jmp(resume)
     case .misalignedIndirect(let label, let pc):

@@ -30,7 +30,8 @@ extension BlockLowering {
   mutating func pageWalk(size: AccessSize, tags: Int32, slow: Label) {
     let layout = abi.layout
     if let direct = layout.directTables {
-      directWalk(size: size, table: tags == layout.readTags ? direct.read : direct.write, slow: slow)
+      directWalk(
+        size: size, table: tags == layout.readTags ? direct.read : direct.write, slow: slow)
       return
     }
     if size == .byte {
@@ -97,7 +98,7 @@ extension BlockLowering {
     cold.append(
       .access(
         label: slow, resume: resume, call: .load, register: dst, value: nil, size: size,
-        signed: signed, pc: pc))
+        signed: signed, pc: pc, writeBack: dirty))
   }
 
   mutating func lowerStore(
@@ -123,13 +124,14 @@ extension BlockLowering {
     cold.append(
       .access(
         label: slow, resume: resume, call: .store, register: nil, value: value, size: size,
-        signed: false, pc: pc))
+        signed: false, pc: pc, writeBack: dirty))
   }
 
   /// The slow path of a guest access (eax = guest address): a host call,
   /// then leave the block on error or when a store modified guest code.
   mutating func slowAccess(
-    _ call: HostCall, size: AccessSize, signed: Bool, pc: UInt32, value: Value?
+    _ call: HostCall, size: AccessSize, signed: Bool, pc: UInt32, value: Value?,
+    writeBack: [GuestRegister]
   )
     throws(CodeGenError)
   {
@@ -143,16 +145,16 @@ extension BlockLowering {
     a.shift(.shr, .qword, .rdx, imm: 32)
     let ok = a.newLabel()
     a.jccShort(.e, ok)
-    try exitOnStatus(next: pc &+ 4)
+    try exitOnStatus(next: pc &+ 4, writeBack: writeBack)
     try a.bind(ok)
   }
 
   /// edx = non-zero `HostCallStatus`: `.error` exits with `ExitReason.error`,
   /// `.codeModified` exits with `.synchronize` at `next`.
-  mutating func exitOnStatus(next: UInt32) throws(CodeGenError) {
+  mutating func exitOnStatus(next: UInt32, writeBack: [GuestRegister]) throws(CodeGenError) {
     let modified = a.newLabel()
     a.alu(.cmp, .dword, .rdx, imm: Int32(HostCallStatus.codeModified.rawValue))
-    writeBackCache()
+    for g in writeBack { self.writeBack(g) }
     a.jccShort(.e, modified)
     try exit(.error)
     try a.bind(modified)
