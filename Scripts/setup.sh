@@ -3,11 +3,12 @@
 #   qemu-user        qemu-riscv32, the oracle the RV32 C programs are compared with
 #   libcapstone-dev  Capstone, for host-code dumps (kiln run -v); needed to build kiln
 #   pkg-config       how SwiftPM finds Capstone
+#   llvm             llvm-objdump, for the tests that cross-check encodings with LLVM
 # Idempotent: does nothing when everything is already installed. Needs root
 # or sudo when something is missing.
 set -euo pipefail
 
-packages=(qemu-user libcapstone-dev pkg-config)
+packages=(qemu-user libcapstone-dev pkg-config llvm)
 
 missing=()
 for p in "${packages[@]}"; do
