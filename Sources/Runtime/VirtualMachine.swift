@@ -102,26 +102,32 @@ public final class VirtualMachine {
     -> UInt32
   {
     guard arguments.count <= 8 else { throw .tooManyArguments(arguments.count) }
-    let nested = spill.depth > 0
-    try spill.push(state.registers, pc: address)
-    defer {
-      if nested { _ = spill.pop(into: state.registers) } else { spill.discard() }
+    return try inSpillFrame(pc: address) { () throws(RuntimeError) -> UInt32 in
+      for (i, value) in arguments.enumerated() { state.registers[10 + i] = value }
+      state.registers[1] = Self.returnAddress
+      try execute(from: address)
+      return state.registers[10]
     }
-    for (i, value) in arguments.enumerated() { state.registers[10 + i] = value }
-    state.registers[1] = Self.returnAddress
-    try execute(from: address)
-    return state.registers[10]
   }
 
   /// Runs from `pc` with the current registers until the guest returns to
   /// `returnAddress`, or an error (or the syscall handler) stops it.
   public func run(from pc: UInt32) throws(RuntimeError) {
+    try inSpillFrame(pc: pc) { () throws(RuntimeError) in try execute(from: pc) }
+  }
+
+  /// Runs `body` with the current registers saved on the spill stack (which
+  /// bounds the nesting depth); a nested run restores them when it ends, the
+  /// outermost leaves the final registers readable.
+  private func inSpillFrame<R>(pc: UInt32, _ body: () throws(RuntimeError) -> R)
+    throws(RuntimeError) -> R
+  {
     let nested = spill.depth > 0
     try spill.push(state.registers, pc: pc)
     defer {
       if nested { _ = spill.pop(into: state.registers) } else { spill.discard() }
     }
-    try execute(from: pc)
+    return try body()
   }
 
   private func execute(from pc: UInt32) throws(RuntimeError) {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import LinuxUser
 import Runtime
 
@@ -43,6 +44,17 @@ enum KilnExit {
 }
 
 /// Reads a whole file, or gives a readable reason.
+/// The bytes of the program file at `path`; on failure, reports one line and
+/// exits with `KilnExit.loadFailure`.
+func readProgram(_ path: String) throws -> [UInt8] {
+  switch readFile(path) {
+  case .failure(let e):
+    report(e.description)
+    throw ExitCode(KilnExit.loadFailure)
+  case .success(let bytes): return bytes
+  }
+}
+
 func readFile(_ path: String) -> Result<[UInt8], FileError> {
   let fd = open(path, O_RDONLY | O_CLOEXEC)
   guard fd >= 0 else { return .failure(FileError(path: path, reason: errnoText())) }

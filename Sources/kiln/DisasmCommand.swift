@@ -12,13 +12,7 @@ extension Kiln {
     var program: String
 
     func run() throws {
-      let bytes: [UInt8]
-      switch readFile(program) {
-      case .failure(let e):
-        report(e.description)
-        throw ExitCode(KilnExit.loadFailure)
-      case .success(let b): bytes = b
-      }
+      let bytes = try readProgram(program)
       let elf: ELFExecutable
       do {
         // Listing needs no guest memory: allow any size.

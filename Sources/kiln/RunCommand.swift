@@ -55,13 +55,7 @@ extension Kiln {
     }
 
     func run() throws {
-      let bytes: [UInt8]
-      switch readFile(program) {
-      case .failure(let e):
-        report(e.description)
-        throw ExitCode(KilnExit.loadFailure)
-      case .success(let b): bytes = b
-      }
+      let bytes = try readProgram(program)
 
       var config = Config()
       config.engine = engine

@@ -33,7 +33,7 @@ extension BlockLowering {
       a.test(.dword, .rax, imm: 2)
       a.jcc(.ne, misaligned)
       if let link {
-        move(link, returnAddress)
+        lower(move: link, .immediate(returnAddress))
         writeBack(link)
       }
       try a.jmp(absolute: stubs.indirect)
@@ -56,15 +56,6 @@ extension BlockLowering {
       try exit(.synchronize)
     case .fault(let f):
       try fault(f)
-    }
-  }
-
-  /// guest register g = constant
-  mutating func move(_ g: GuestRegister, _ value: UInt32) {
-    switch location(g) {
-    case .register(let r): a.mov(r, imm32: value)
-    case .memory(let m): a.mov(.dword, m, imm32: Int32(bitPattern: value))
-    case .immediate: preconditionFailure("a register location is never an immediate")
     }
   }
 
