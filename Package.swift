@@ -37,9 +37,11 @@ let package = Package(
     .systemLibrary(
       name: "CCapstone", pkgConfig: "capstone",
       providers: [.apt(["libcapstone-dev"])]),
-    // The VM: config, paged guest memory, code cache, dispatcher, engines.
+    // The SIGSEGV handler of flat guest memory (C: it must be async-signal-safe).
+    .target(name: "CKilnFault"),
+    // The VM: config, paged and flat guest memory, code cache, dispatcher, engines.
     .target(
-      name: "Runtime", dependencies: ["KilnCore", "KilnIR", "RV32", "X86_64Port"],
+      name: "Runtime", dependencies: ["KilnCore", "KilnIR", "RV32", "X86_64Port", "CKilnFault"],
       swiftSettings: strict),
     // Static RV32 Linux user mode: ELF loader, initial stack, syscalls.
     .target(name: "LinuxUser", dependencies: ["Runtime", "RV32"], swiftSettings: strict),

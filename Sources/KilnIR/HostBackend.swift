@@ -14,7 +14,7 @@ public protocol HostBackend {
   /// exits (`ExitReason.chain`).
   func compile(
     _ block: Block, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
-  ) throws(CodeGenErrorBox) -> [UInt8]
+  ) throws(CodeGenErrorBox) -> CompiledCode
 
   /// The bytes that, written at host address `site`, make the patchable jump
   /// there go to `target`.
@@ -22,6 +22,34 @@ public protocol HostBackend {
 
   /// The port's name, for dumps and statistics ("x86-64").
   static var name: String { get }
+}
+
+/// Host code of one block.
+public struct CompiledCode: Sendable {
+  public var bytes: [UInt8]
+  /// Flat memory only: every instruction that touches guest memory directly,
+  /// with the slow path that performs the same access through the runtime.
+  public var faultSites: [FaultSite]
+
+  public init(bytes: [UInt8], faultSites: [FaultSite] = []) {
+    self.bytes = bytes
+    self.faultSites = faultSites
+  }
+}
+
+/// A guest memory access in flat mode: if the instruction at byte offset
+/// `access` faults and the page cannot be mapped, execution resumes at byte
+/// offset `slowPath` (offsets into the block's code) with the guest address
+/// in the port's first scratch register, and every other register as it was
+/// at the fault.
+public struct FaultSite: Sendable, Equatable {
+  public var access: Int
+  public var slowPath: Int
+
+  public init(access: Int, slowPath: Int) {
+    self.access = access
+    self.slowPath = slowPath
+  }
 }
 
 /// Addresses of a port's permanent stubs.
@@ -36,13 +64,19 @@ public struct HostStubs: Sendable {
   public var syscall: UInt
   /// Generated code jumps here with a 4-aligned guest target for indirect jumps.
   public var indirect: UInt
+  /// Flat memory: the signal handler resumes a faulting guest access here
+  /// (`HostCall.memoryFault`), with every register as it was at the fault.
+  public var memoryFault: UInt
 
-  public init(bytes: [UInt8], entry: UInt, exit: UInt, syscall: UInt, indirect: UInt) {
+  public init(
+    bytes: [UInt8], entry: UInt, exit: UInt, syscall: UInt, indirect: UInt, memoryFault: UInt
+  ) {
     self.bytes = bytes
     self.entry = entry
     self.exit = exit
     self.syscall = syscall
     self.indirect = indirect
+    self.memoryFault = memoryFault
   }
 }
 

@@ -1,28 +1,16 @@
 /// Byte offsets, from the pinned state pointer, of everything generated code
 /// touches. The runtime owns the memory and fills this in; ports only read it.
 /// Keeping it here lets guests and hosts stay independent of each other.
-///
-/// Guest memory follows the RV32IM runtime spec: 4 KiB pages, a 2^20-entry
-/// page table of 16-bit pool indices, a pool of pages. Next to it the runtime
-/// keeps, per pool page, the guest page number it holds for loads (`readTags`)
-/// and for stores (`writeTags`, which differ for pages holding compiled code),
-/// and the host address bias (`hostBias[i] = poolPage(i) - pageNumber << 12`).
-///
-/// Inline page walk for an access of `size` bytes at guest address `a`:
-///
-///     index = pageTable[a >> 12]
-///     if tags[index] != (a + size - 1) >> 12 { slow path }   // unmapped, straddling, code page
-///     host  = hostBias[index] + a
+/// Offsets may be negative: in flat memory mode the state pointer is the host
+/// address of guest address 0 and the state block sits just below it.
 public struct StateLayout: Sendable {
   /// `UInt32` registers, `registerCount` of them. This includes any scratch
   /// slots a guest translator writes (RV32 uses slot 32 as the destination
   /// of loads into x0, which must still perform their access).
   public var registers: Int32
   public var registerCount: Int
-  public var pageTable: Int32
-  public var readTags: Int32
-  public var writeTags: Int32
-  public var hostBias: Int32
+  /// How guest memory is reached (`GuestMemoryLayout`).
+  public var memory: GuestMemoryLayout
   /// Direct-mapped cache of (guest PC, host address) pairs, 16 bytes each, for
   /// indirect jumps; `jumpCacheMask` selects the entry from `pc >> 2`.
   public var jumpCache: Int32
@@ -33,6 +21,57 @@ public struct StateLayout: Sendable {
   public var exitPatchSite: Int32
   /// Host-call table: `HostCall.allCases.count` function pointers.
   public var hostCalls: Int32
+  /// The word whose address host calls receive as their first argument (the
+  /// runtime keeps its context there).
+  public var hostContext: Int32
+
+  public init(
+    registers: Int32, registerCount: Int, memory: GuestMemoryLayout, jumpCache: Int32,
+    jumpCacheMask: UInt32, exitPC: Int32, exitPatchSite: Int32, hostCalls: Int32,
+    hostContext: Int32
+  ) {
+    self.registers = registers
+    self.registerCount = registerCount
+    self.memory = memory
+    self.jumpCache = jumpCache
+    self.jumpCacheMask = jumpCacheMask
+    self.exitPC = exitPC
+    self.exitPatchSite = exitPatchSite
+    self.hostCalls = hostCalls
+    self.hostContext = hostContext
+  }
+}
+
+/// The two ways generated code reaches guest memory.
+public enum GuestMemoryLayout: Sendable {
+  /// The RV32IM spec's paged memory, walked inline (`PageTables`).
+  case paged(PageTables)
+  /// Flat: guest address `a` is at host address `state + a` (`a`
+  /// zero-extended), in 4 GiB of reserved address space followed by a guard;
+  /// unmapped pages fault and the runtime's signal handler maps them or
+  /// sends the access to its slow path (`HostCall.memoryFault`).
+  /// `codePages` is a byte per guest page (2^20 + 1 bytes), non-zero for
+  /// pages holding compiled code: stores check the bytes of the first page
+  /// they touch and of the next one, and take the slow path if either is set.
+  case flat(codePages: Int32)
+}
+
+/// The tables of paged guest memory. 4 KiB pages, a 2^20-entry page table of
+/// 16-bit pool indices, a pool of pages. Next to it the runtime keeps, per
+/// pool page, the guest page number it holds for loads (`readTags`) and for
+/// stores (`writeTags`, which differ for pages holding compiled code), and the
+/// host address bias (`hostBias[i] = poolPage(i) - pageNumber << 12`).
+///
+/// Inline page walk for an access of `size` bytes at guest address `a`:
+///
+///     index = pageTable[a >> 12]
+///     if tags[index] != (a + size - 1) >> 12 { slow path }   // unmapped, straddling, code page
+///     host  = hostBias[index] + a
+public struct PageTables: Sendable {
+  public var pageTable: Int32
+  public var readTags: Int32
+  public var writeTags: Int32
+  public var hostBias: Int32
   /// The faster walk, when present: two direct tables of 2^20 `Int64`
   /// entries indexed by guest page number, holding the host bias of mapped
   /// pages (0 = take the slow path; the write table has 0 for code pages).
@@ -44,22 +83,14 @@ public struct StateLayout: Sendable {
   public var directTables: (read: Int32, write: Int32)?
 
   public init(
-    registers: Int32, registerCount: Int, pageTable: Int32, readTags: Int32,
-    writeTags: Int32, hostBias: Int32, jumpCache: Int32, jumpCacheMask: UInt32,
-    exitPC: Int32, exitPatchSite: Int32, hostCalls: Int32
+    pageTable: Int32, readTags: Int32, writeTags: Int32, hostBias: Int32,
+    directTables: (read: Int32, write: Int32)? = nil
   ) {
-    self.registers = registers
-    self.registerCount = registerCount
     self.pageTable = pageTable
     self.readTags = readTags
     self.writeTags = writeTags
     self.hostBias = hostBias
-    self.jumpCache = jumpCache
-    self.jumpCacheMask = jumpCacheMask
-    self.exitPC = exitPC
-    self.exitPatchSite = exitPatchSite
-    self.hostCalls = hostCalls
-    self.directTables = nil
+    self.directTables = directTables
   }
 }
 
@@ -77,6 +108,13 @@ public enum HostCall: Int, Sendable, CaseIterable {
   case breakpoint = 3
   /// a = fault kind (`GuestFaultCode`), b = pc, c = word or target.
   case fault = 4
+  /// Flat memory: a guest access faulted and the signal handler could not map
+  /// the page (quota exhausted, or the access wrapped past 0xFFFF_FFFF). No
+  /// arguments. Unlike the others it returns a host address: where the
+  /// faulting access's slow path starts (entered with the guest address in
+  /// the port's first scratch register), or 0 when the runtime recorded an
+  /// error (leave with `ExitReason.error`).
+  case memoryFault = 5
 }
 
 /// Raw fault kinds passed to `HostCall.fault`.

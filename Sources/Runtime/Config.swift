@@ -25,6 +25,25 @@ public enum PageWalk: String, Sendable, CaseIterable {
   case direct
 }
 
+/// How guest memory is laid out in the host.
+public enum MemoryMode: String, Sendable, CaseIterable {
+  /// The RV32IM spec's design: a page pool and a 2^20-entry page table that
+  /// generated code walks inline on every access (`Config.pageWalk`).
+  /// Portable; allocates the pool up front.
+  case paged
+  /// 4 GiB of reserved host address space per VM; a guest access is one host
+  /// instruction, pages are mapped on first touch by a process-wide SIGSEGV
+  /// handler that counts them against `maxMemoryPages`. Faster; Linux
+  /// x86-64 only (`VMError.flatMemoryUnavailable` elsewhere).
+  case flat
+
+  /// True where `.flat` can be used (Linux on x86-64).
+  public static var flatAvailable: Bool { FlatReservation.isSupported }
+
+  /// `.flat` where it is available, else `.paged`.
+  public static var hostDefault: MemoryMode { flatAvailable ? .flat : .paged }
+}
+
 /// VM configuration, validated by `VirtualMachine.init`.
 public struct Config: Sendable {
   /// Size of the guest page pool in 4 KiB pages (1...65536). Default 64 MiB.
@@ -37,7 +56,12 @@ public struct Config: Sendable {
   public var engine: Engine = .hostDefault
   /// EBREAK stops with `RuntimeError.breakpoint` instead of being a no-op.
   public var haltOnBreakpoint = false
-  /// How generated code walks the page table (JIT only).
+  /// Paged or flat guest memory. The library default is the spec's paged
+  /// memory: flat memory reserves 4 GiB of address space per VM and installs
+  /// a process-wide SIGSEGV handler, which an embedding app should opt into
+  /// (`kiln run` does, on Linux x86-64).
+  public var memoryMode: MemoryMode = .paged
+  /// How generated code walks the page table (JIT, paged memory only).
   public var pageWalk: PageWalk = .direct
   /// Longest straight-line run of guest instructions compiled as one block.
   public var maxBlockInstructions = 64

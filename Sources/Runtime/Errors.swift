@@ -7,6 +7,8 @@ public enum VMError: Error, Equatable, Sendable, CustomStringConvertible {
   case allocationFailed(bytes: Int)
   case memory(MemoryError)
   case jitUnavailable(String)
+  /// `MemoryMode.flat` cannot be used here (host, address space, handler registry).
+  case flatMemoryUnavailable(String)
 
   public var description: String {
     switch self {
@@ -20,6 +22,7 @@ public enum VMError: Error, Equatable, Sendable, CustomStringConvertible {
     case .allocationFailed(let bytes): "could not allocate \(bytes) bytes"
     case .memory(let e): e.description
     case .jitUnavailable(let why): "JIT unavailable: \(why)"
+    case .flatMemoryUnavailable(let why): "flat memory unavailable: \(why)"
     }
   }
 }

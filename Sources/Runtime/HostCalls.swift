@@ -1,26 +1,27 @@
 import KilnIR
 
 /// The Swift side of the port's single host-call mechanism. Generated code
-/// calls `hostCalls[id](state, a, b, c)` (C ABI); each returns
-/// `status << 32 | value` (see `HostCallStatus`).
+/// calls `hostCalls[id](context, a, b, c)` (C ABI), where `context` points to
+/// the state block's `hostContext` word; each returns `status << 32 | value`
+/// (see `HostCallStatus`), except `memoryFault`.
 enum HostCalls {
   typealias Function = @convention(c) (UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> UInt64
 
   static func install(in state: GuestState) {
     let table: [(HostCall, Function)] = [
       (.load, load), (.store, store), (.syscall, syscall), (.breakpoint, breakpoint),
-      (.fault, fault),
+      (.fault, fault), (.memoryFault, memoryFault),
     ]
     for (id, function) in table {
       state.hostCalls[id.rawValue] = unsafeBitCast(function, to: UInt.self)
     }
   }
 
-  /// The VM whose state block is `state`.
+  /// The VM whose host-call context is `context` (`GuestState.owner`).
   /// SAFETY: `owner` is set in `VirtualMachine.init` to the unretained VM,
   /// which outlives every execution of its generated code.
-  @inline(__always) static func vm(_ state: UnsafeMutableRawPointer) -> VirtualMachine {
-    let owner = state.load(fromByteOffset: GuestState.ownerOffset, as: UnsafeMutableRawPointer.self)
+  @inline(__always) static func vm(_ context: UnsafeMutableRawPointer) -> VirtualMachine {
+    let owner = context.load(as: UnsafeMutableRawPointer.self)
     return Unmanaged<VirtualMachine>.fromOpaque(owner).takeUnretainedValue()
   }
 
@@ -96,5 +97,26 @@ enum HostCalls {
       case nil: .internalError("unknown fault kind \(kind)")
       }
     return HostCalls.fail(vm, error)
+  }
+
+  /// Flat memory: the signal handler could not map the page of a guest
+  /// access (quota exhausted, or the access wrapped into the guard) and sent
+  /// it to the recovery stub, which asks where that access's slow path is.
+  /// The slow path then redoes the access through `load`/`store`, which wrap
+  /// around and report `outOfMemory` with the guest pc.
+  static let memoryFault: Function = { state, _, _, _ in
+    let vm = HostCalls.vm(state)
+    guard let flat = vm.memory as? FlatMemory, let jit = vm.jit else {
+      _ = HostCalls.fail(vm, .internalError("memory fault outside flat memory"))
+      return 0
+    }
+    let rip = flat.reservation.lastFaultRIP
+    guard let resume = jit.slowPath(forFaultAt: rip) else {
+      let where_ = String(rip, radix: 16)
+      _ = HostCalls.fail(
+        vm, .internalError("guest memory fault at host 0x\(where_), not a compiled access"))
+      return 0
+    }
+    return UInt64(resume)
   }
 }

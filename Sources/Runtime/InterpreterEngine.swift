@@ -1,9 +1,10 @@
 import KilnIR
 import RV32
 
-/// The guest memory as the interpreter sees it.
-struct InterpreterBus: RV32Memory {
-  let memory: PagedMemory
+/// The guest memory as the interpreter sees it (generic, so each memory
+/// mode gets its own specialised interpreter loop).
+struct InterpreterBus<M: GuestMemory>: RV32Memory {
+  let memory: M
 
   mutating func load(_ address: UInt32, size: Int, pc: UInt32) throws(RV32MemoryFault) -> UInt32 {
     do { return try memory.load(address, size: size) } catch {
@@ -25,6 +26,10 @@ struct InterpreterBus: RV32Memory {
 extension VirtualMachine {
   /// Runs the reference interpreter from `pc` until the return address.
   func runInterpreter(from pc: UInt32) throws(RuntimeError) {
+    try runInterpreter(from: pc, memory: memory)
+  }
+
+  private func runInterpreter<M: GuestMemory>(from pc: UInt32, memory: M) throws(RuntimeError) {
     var hart = RV32State(
       registers: Array(UnsafeBufferPointer(start: state.registers, count: 32)), pc: pc)
     var bus = InterpreterBus(memory: memory)

@@ -26,7 +26,7 @@ typealias EntryFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPoin
 /// written, everything is dropped (`flush`) and recompiled on demand.
 final class JITEngine {
   let state: GuestState
-  let memory: PagedMemory
+  let memory: any GuestMemory
   let config: Config
   let code: ExecutableMemory
   #if arch(x86_64)
@@ -39,6 +39,9 @@ final class JITEngine {
 
   private var cursor: Int
   private var blocks: [UInt32: UInt] = [:]
+  /// Flat memory: host address of each compiled guest access → host address
+  /// of its slow path (`FaultSite`), for `HostCall.memoryFault`.
+  private var faultSites: [UInt: UInt] = [:]
   /// Incremented by every flush; patch sites from before a flush are stale.
   private(set) var generation = 0
   var statistics = Statistics()
@@ -46,7 +49,7 @@ final class JITEngine {
   /// The error a host call recorded before returning `HostCallStatus.error`.
   var pendingError: RuntimeError?
 
-  init(state: GuestState, memory: PagedMemory, config: Config) throws(VMError) {
+  init(state: GuestState, memory: any GuestMemory, config: Config) throws(VMError) {
     #if arch(x86_64)
       self.state = state
       self.memory = memory
@@ -54,7 +57,7 @@ final class JITEngine {
       do {
         code = try ExecutableMemory(capacity: config.maxCodeSize)
       } catch { throw .jitUnavailable(error.description) }
-      backend = HostPort(layout: GuestState.layout(for: config.pageWalk))
+      backend = HostPort(layout: state.layout)
       do {
         stubs = try backend.makeStubs(baseAddress: UInt(bitPattern: code.base))
       } catch { throw .jitUnavailable(error.description) }
@@ -64,6 +67,12 @@ final class JITEngine {
       translator = Translator(maxInstructions: config.maxBlockInstructions)
       entry = unsafeBitCast(UnsafeRawPointer(bitPattern: stubs.entry), to: EntryFunction.self)
       HostCalls.install(in: state)
+      if let flat = memory as? FlatMemory {
+        let start = UInt(bitPattern: code.base)
+        flat.reservation.attachCode(
+          start: start + UInt(stubsEnd), end: start + UInt(code.capacity),
+          recovery: stubs.memoryFault)
+      }
     #else
       throw .jitUnavailable("no JIT port for this host architecture; use the interpreter")
     #endif
@@ -77,7 +86,7 @@ final class JITEngine {
       let host = try hostCode(for: pc)
       let generationAtEntry = generation
       // SAFETY: `host` is the address of installed code built by the port for this state layout.
-      let reason = entry(state.base, UnsafeRawPointer(bitPattern: host).unsafelyUnwrapped)
+      let reason = entry(state.pointer, UnsafeRawPointer(bitPattern: host).unsafelyUnwrapped)
       statistics.dispatcherExits += 1
       switch ExitReason(rawValue: reason) {
       case .chain:
@@ -115,18 +124,22 @@ final class JITEngine {
     #if arch(x86_64)
       let started = monotonicNanoseconds()
       let block = translator.translate(at: pc) { [memory] address in memory.fetch(address) }
-      var bytes = try emit(block)
-      if bytes.count > code.capacity - cursor {
+      var compiled = try emit(block)
+      if compiled.bytes.count > code.capacity - cursor {
         flush()
-        guard bytes.count <= code.capacity - cursor else {
-          throw .codeBufferTooSmall(pc: pc, needed: bytes.count)
+        guard compiled.bytes.count <= code.capacity - cursor else {
+          throw .codeBufferTooSmall(pc: pc, needed: compiled.bytes.count)
         }
-        bytes = try emit(block)
+        compiled = try emit(block)
       }
+      let bytes = compiled.bytes
       let host = UInt(bitPattern: code.base) + UInt(cursor)
       code.write(bytes, at: cursor)
       cursor = (cursor + bytes.count + 15) & ~15
       blocks[pc] = host
+      for site in compiled.faultSites {
+        faultSites[host + UInt(site.access)] = host + UInt(site.slowPath)
+      }
       if block.endPC != block.startPC {
         for page in (block.startPC >> 12)...((block.endPC &- 1) >> 12) {
           memory.markCode(page: page)
@@ -153,7 +166,7 @@ final class JITEngine {
   }
 
   #if arch(x86_64)
-    private func emit(_ block: Block) throws(RuntimeError) -> [UInt8] {
+    private func emit(_ block: Block) throws(RuntimeError) -> CompiledCode {
       let base = UInt(bitPattern: code.base) + UInt(cursor)
       do {
         return try backend.compile(block, baseAddress: base, stubs: stubs) { [blocks] pc in
@@ -177,12 +190,20 @@ final class JITEngine {
   /// store invalidated code) can finish its exit sequence.
   func flush() {
     blocks.removeAll(keepingCapacity: true)
+    faultSites.removeAll(keepingCapacity: true)
     cursor = stubsEnd
     state.resetJumpCache()
     memory.unmarkAllCode()
     generation += 1
     statistics.cacheFlushes += 1
   }
+}
+
+extension JITEngine {
+  /// Where generated code resumes after the signal handler sent the guest
+  /// access at host address `rip` to the recovery stub: that access's slow
+  /// path. Nil if `rip` is not a compiled access (a bug in the port).
+  func slowPath(forFaultAt rip: UInt) -> UInt? { faultSites[rip] }
 }
 
 func monotonicNanoseconds() -> UInt64 {

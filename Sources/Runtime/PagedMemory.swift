@@ -7,7 +7,7 @@ import RV32
 /// the guest page it holds (`readTags`). The tables live in `GuestState` so
 /// generated code walks them inline; this class is the Swift side (slow
 /// paths, the memory API, the interpreter).
-final class PagedMemory {
+final class PagedMemory: GuestMemory {
   static let pageSize = 4096
   static let pageShift: UInt32 = 12
 
@@ -19,19 +19,37 @@ final class PagedMemory {
   /// Pool indices of pages currently holding compiled code.
   private var codePages: [Int] = []
 
+  // The tables in the state block (`GuestState.Paged`).
+  let pageTable: UnsafeMutablePointer<UInt16>
+  let readTags: UnsafeMutablePointer<UInt32>
+  let writeTags: UnsafeMutablePointer<UInt32>
+  let hostBias: UnsafeMutablePointer<Int>
+  let readDirectTable: UnsafeMutablePointer<Int>
+  let writeDirectTable: UnsafeMutablePointer<Int>
+
   init(state: GuestState, pages: Int) throws(VMError) {
     self.state = state
     capacity = pages
     pool = try HostAllocation(size: pages * Self.pageSize)
     codePages.reserveCapacity(64)
+    pageTable = state.field(GuestState.Paged.pageTable, as: UInt16.self)
+    readTags = state.field(GuestState.Paged.readTags, as: UInt32.self)
+    writeTags = state.field(GuestState.Paged.writeTags, as: UInt32.self)
+    hostBias = state.field(GuestState.Paged.hostBias, as: Int.self)
+    readDirectTable = state.field(GuestState.Paged.readDirect, as: Int.self)
+    writeDirectTable = state.field(GuestState.Paged.writeDirect, as: Int.self)
+    for i in 0..<Config.maxPages {
+      readTags[i] = GuestState.noPage
+      writeTags[i] = GuestState.noPage
+    }
   }
 
   // MARK: pages
 
   /// Pool index of guest page `page`, if mapped.
   @inline(__always) func index(ofPage page: UInt32) -> Int? {
-    let i = Int(state.pageTable[Int(page)])
-    return state.readTags[i] == page ? i : nil
+    let i = Int(pageTable[Int(page)])
+    return readTags[i] == page ? i : nil
   }
 
   /// Pool index of guest page `page`, mapping a zeroed page on first touch.
@@ -40,13 +58,13 @@ final class PagedMemory {
     guard used < capacity else { throw .outOfMemory(address: page << Self.pageShift) }
     let i = used
     used += 1
-    state.pageTable[Int(page)] = UInt16(truncatingIfNeeded: i)
-    state.readTags[i] = page
-    state.writeTags[i] = page
+    pageTable[Int(page)] = UInt16(truncatingIfNeeded: i)
+    readTags[i] = page
+    writeTags[i] = page
     let bias = Int(bitPattern: pageBase(i)) - Int(page << Self.pageShift)
-    state.hostBias[i] = bias
-    state.readDirectTable[Int(page)] = bias
-    state.writeDirectTable[Int(page)] = bias
+    hostBias[i] = bias
+    readDirectTable[Int(page)] = bias
+    writeDirectTable[Int(page)] = bias
     return i
   }
 
@@ -58,13 +76,13 @@ final class PagedMemory {
   func clear() {
     for i in 0..<used {
       pageBase(i).initializeMemory(as: UInt8.self, repeating: 0, count: Self.pageSize)
-      let page = Int(state.readTags[i])
-      state.pageTable[page] = 0
-      state.readDirectTable[page] = 0
-      state.writeDirectTable[page] = 0
-      state.readTags[i] = GuestState.noPage
-      state.writeTags[i] = GuestState.noPage
-      state.hostBias[i] = 0
+      let page = Int(readTags[i])
+      pageTable[page] = 0
+      readDirectTable[page] = 0
+      writeDirectTable[page] = 0
+      readTags[i] = GuestState.noPage
+      writeTags[i] = GuestState.noPage
+      hostBias[i] = 0
     }
     used = 0
     codePages.removeAll(keepingCapacity: true)
@@ -74,22 +92,22 @@ final class PagedMemory {
 
   /// Stores to this page now take the slow path, which invalidates code.
   func markCode(page: UInt32) {
-    guard let i = index(ofPage: page), state.writeTags[i] != GuestState.noPage else { return }
-    state.writeTags[i] = GuestState.noPage
-    state.writeDirectTable[Int(page)] = 0
+    guard let i = index(ofPage: page), writeTags[i] != GuestState.noPage else { return }
+    writeTags[i] = GuestState.noPage
+    writeDirectTable[Int(page)] = 0
     codePages.append(i)
   }
 
   func isCode(page: UInt32) -> Bool {
     guard let i = index(ofPage: page) else { return false }
-    return state.writeTags[i] == GuestState.noPage
+    return writeTags[i] == GuestState.noPage
   }
 
   /// Forgets all code pages (after the code cache is flushed).
   func unmarkAllCode() {
     for i in codePages where i < used {
-      state.writeTags[i] = state.readTags[i]
-      state.writeDirectTable[Int(state.readTags[i])] = state.hostBias[i]
+      writeTags[i] = readTags[i]
+      writeDirectTable[Int(readTags[i])] = hostBias[i]
     }
     codePages.removeAll(keepingCapacity: true)
   }
@@ -125,7 +143,7 @@ final class PagedMemory {
     for k in 0..<size {
       let a = address &+ UInt32(k)
       let i = try mapPage(a >> Self.pageShift)
-      if state.writeTags[i] == GuestState.noPage { touchedCode = true }
+      if writeTags[i] == GuestState.noPage { touchedCode = true }
       pageBase(i).storeBytes(
         of: UInt8(truncatingIfNeeded: value >> UInt32(8 * k)), toByteOffset: Int(a & 0xFFF),
         as: UInt8.self)
@@ -155,12 +173,6 @@ final class PagedMemory {
 
   // MARK: bulk API
 
-  static func checkRange(_ address: UInt32, _ count: Int) throws(MemoryError) {
-    guard count >= 0, UInt64(address) + UInt64(count) <= 1 << 32 else {
-      throw .addressOverflow(address: address, count: count)
-    }
-  }
-
   func read(at address: UInt32, count: Int) throws(MemoryError) -> [UInt8] {
     try Self.checkRange(address, count)
     var out = [UInt8](repeating: 0, count: count)
@@ -186,7 +198,7 @@ final class PagedMemory {
       let a = address &+ UInt32(done)
       let chunk = min(bytes.count - done, Self.pageSize - Int(a & 0xFFF))
       let i = try mapPage(a >> Self.pageShift)
-      if state.writeTags[i] == GuestState.noPage { touchedCode = true }
+      if writeTags[i] == GuestState.noPage { touchedCode = true }
       let dst = pageBase(i) + Int(a & 0xFFF)
       bytes.withUnsafeBytes { src in
         dst.copyMemory(from: src.baseAddress! + done, byteCount: chunk)

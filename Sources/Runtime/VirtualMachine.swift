@@ -7,15 +7,16 @@ import RV32
 /// and throws to stop the guest (`RuntimeError.exited` for a normal exit).
 public typealias SyscallHandler = (VirtualMachine, UInt32) throws(RuntimeError) -> Void
 
-/// An RV32IM virtual machine: guest registers and paged memory, and an engine
-/// (JIT or interpreter) that runs guest code. Single-threaded.
+/// An RV32IM virtual machine: guest registers and memory (paged or flat,
+/// `Config.memoryMode`), and an engine (JIT or interpreter) that runs guest
+/// code. Single-threaded.
 public final class VirtualMachine {
   /// `ra` is set to this address by `callFunction`; reaching it ends the call.
   public static let returnAddress: UInt32 = 0xFFFF_FFF0
 
   public let config: Config
   let state: GuestState
-  let memory: PagedMemory
+  let memory: any GuestMemory
   let syscallHandler: SyscallHandler
   var spill: SpillStack
   var jit: JITEngine?
@@ -45,8 +46,15 @@ public final class VirtualMachine {
     }
     self.config = config
     self.syscallHandler = syscallHandler
-    state = try GuestState()
-    memory = try PagedMemory(state: state, pages: config.maxMemoryPages)
+    switch config.memoryMode {
+    case .paged:
+      state = try GuestState(walk: config.pageWalk)
+      memory = try PagedMemory(state: state, pages: config.maxMemoryPages)
+    case .flat:
+      let reservation = try FlatReservation(quota: config.maxMemoryPages)
+      state = GuestState(flat: reservation)
+      memory = FlatMemory(reservation: reservation, state: state)
+    }
     spill = try SpillStack(bytes: config.maxStackDepth)
     if config.engine == .jit {
       jit = try JITEngine(state: state, memory: memory, config: config)
@@ -76,7 +84,7 @@ public final class VirtualMachine {
     memory.clear()
   }
 
-  /// Number of 4 KiB pages of the pool in use.
+  /// Number of 4 KiB guest pages mapped (counted against `maxMemoryPages`).
   public var mappedPages: Int { memory.used }
 
   // MARK: registers

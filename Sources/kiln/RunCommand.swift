@@ -10,6 +10,7 @@ import Runtime
 #endif
 
 extension Engine: ExpressibleByArgument {}
+extension MemoryMode: ExpressibleByArgument {}
 
 extension Kiln {
   /// `kiln run`: load a static RV32 Linux executable and run it.
@@ -24,6 +25,12 @@ extension Kiln {
     @Option(
       help: "Execution engine: jit or interpreter (default: jit on x86-64, else interpreter).")
     var engine: Engine = .hostDefault
+
+    @Option(
+      help:
+        "Guest memory: flat (reserved address space, one host instruction per access; Linux x86-64) or paged (the spec's page table). Default: flat where available, else paged."
+    )
+    var memory: MemoryMode = .hostDefault
 
     @Flag(help: "Print JIT statistics to stderr when the guest ends.")
     var stats = false
@@ -59,6 +66,7 @@ extension Kiln {
 
       var config = Config()
       config.engine = engine
+      config.memoryMode = memory
       config.maxMemoryPages = maxMemory * 256
 
       var syscallOptions = LinuxSyscalls.Options()
@@ -101,7 +109,7 @@ extension Kiln {
       let msText = String(Int(ms)) + "." + String(Int(ms * 1000) % 1000 + 1000).dropFirst()
       writeStderr(
         """
-        kiln: engine \(engine.rawValue)
+        kiln: engine \(engine.rawValue), \(memory.rawValue) memory
         kiln: blocks compiled: \(s.blocksCompiled)
         kiln: guest instructions translated: \(s.guestInstructionsTranslated)
         kiln: host code bytes: \(s.hostBytesEmitted)

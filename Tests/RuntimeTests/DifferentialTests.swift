@@ -82,10 +82,37 @@ struct DifferentialTests {
     var error: String?
   }
 
-  static func run(_ engine: Engine, _ code: [UInt8], walk: PageWalk = .direct) throws -> Snapshot {
+  /// How the JIT reaches guest memory: both page walks, and flat memory.
+  enum MemoryVariant: CaseIterable, CustomStringConvertible {
+    case pageTable, direct, flat
+
+    static var available: [MemoryVariant] {
+      MemoryMode.flatAvailable ? allCases : [.pageTable, .direct]
+    }
+
+    var description: String {
+      switch self {
+      case .pageTable: "page-table walk"
+      case .direct: "direct-table walk"
+      case .flat: "flat memory"
+      }
+    }
+
+    func configure(_ config: inout Config) {
+      switch self {
+      case .pageTable: config.pageWalk = .pageTable
+      case .direct: config.pageWalk = .direct
+      case .flat: config.memoryMode = .flat
+      }
+    }
+  }
+
+  static func run(_ engine: Engine, _ code: [UInt8], memory: MemoryVariant = .direct) throws
+    -> Snapshot
+  {
     var config = Config()
     config.engine = engine
-    config.pageWalk = walk
+    memory.configure(&config)
     config.maxBlockInstructions = 16  // many block boundaries and chained jumps
     let vm = try VirtualMachine(config: config, syscallHandler: { _, _ in })
     try vm.loadProgram(code, at: Harness.base)
@@ -119,10 +146,11 @@ struct DifferentialTests {
     let code = try Toolchain.assemble(source)
     let reference = try Self.run(.interpreter, code)
     #expect(reference.error == nil)
-    for walk in PageWalk.allCases {
-      let jit = try Self.run(.jit, code, walk: walk)
+    for memory in MemoryVariant.available {
+      let jit = try Self.run(.jit, code, memory: memory)
       #expect(
-        jit == reference, "seed \(seed), \(walk) walk\n\(Self.diff(reference, jit))\nprogram:\n\(source)")
+        jit == reference,
+        "seed \(seed), \(memory)\n\(Self.diff(reference, jit))\nprogram:\n\(source)")
     }
   }
 }

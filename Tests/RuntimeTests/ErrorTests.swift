@@ -3,78 +3,76 @@ import Testing
 
 @testable import Runtime
 
-/// Every runtime error, provoked and checked by type, on both engines.
+/// Every runtime error, provoked and checked by type, on both engines and memory modes.
 @Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
 struct ErrorTests {
   /// Raised when executed, not when a block is merely compiled past it.
-  @Test(arguments: Harness.engines)
-  func illegalInstructionOnlyWhenExecuted(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func illegalInstructionOnlyWhenExecuted(_ setup: Setup) throws {
     // 0x0000_0000 is illegal; it sits after a taken branch in the same block.
     let source = "beqz a0, 1f\n.word 0xffffffff\n1:\nli a0, 9\nret"
-    let (r, _) = try Harness.call(engine, source, [0])
+    let (r, _) = try Harness.call(setup, source, [0])
     #expect(r == 9)
-    let vm = try Harness.vm(engine, source)
+    let vm = try Harness.vm(setup, source)
     #expect(throws: RuntimeError.illegalInstruction(pc: 0x1004, word: 0xFFFF_FFFF)) {
       _ = try vm.callFunction(at: Harness.base, arguments: [1])
     }
   }
 
-  @Test(arguments: Harness.engines)
-  func unsupportedExtensionIsIllegal(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func unsupportedExtensionIsIllegal(_ setup: Setup) throws {
     // csrrs a0, cycle, zero (Zicsr is not part of RV32IM)
     #expect(throws: RuntimeError.illegalInstruction(pc: 0x1000, word: 0xC000_2573)) {
-      _ = try Harness.call(engine, ".word 0xc0002573\nret")
+      _ = try Harness.call(setup, ".word 0xc0002573\nret")
     }
   }
 
-  @Test(arguments: Harness.engines)
-  func misalignedJalr(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func misalignedJalr(_ setup: Setup) throws {
     #expect(throws: RuntimeError.misalignedJump(pc: 0x1000, target: 0x2002)) {
-      _ = try Harness.call(engine, "jalr ra, 0(a0)\nret", [0x2002])
+      _ = try Harness.call(setup, "jalr ra, 0(a0)\nret", [0x2002])
     }
   }
 
-  @Test(arguments: Harness.engines)
-  func misalignedBranchOnlyWhenTaken(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func misalignedBranchOnlyWhenTaken(_ setup: Setup) throws {
     // beq to pc+6 (assembled by hand: imm = 6 → misaligned target 0x1006)
     let beqPlus6: UInt32 = 0x00B5_0363  // beq a0, a1, +6
     let code = try Toolchain.assemble(".word \(beqPlus6)\nli a0, 1\nret")
-    for engineVM in [engine] {
-      var config = Config()
-      config.engine = engineVM
-      let vm = try VirtualMachine(config: config, syscallHandler: { _, _ in })
-      try vm.loadProgram(code, at: 0x1000)
-      #expect(try vm.callFunction(at: 0x1000, arguments: [1, 2]) == 1)
-      #expect(throws: RuntimeError.misalignedJump(pc: 0x1000, target: 0x1006)) {
-        _ = try vm.callFunction(at: 0x1000, arguments: [2, 2])
-      }
+    var config = Config()
+    setup.configure(&config)
+    let vm = try VirtualMachine(config: config, syscallHandler: { _, _ in })
+    try vm.loadProgram(code, at: 0x1000)
+    #expect(try vm.callFunction(at: 0x1000, arguments: [1, 2]) == 1)
+    #expect(throws: RuntimeError.misalignedJump(pc: 0x1000, target: 0x1006)) {
+      _ = try vm.callFunction(at: 0x1000, arguments: [2, 2])
     }
   }
 
-  @Test(arguments: Harness.engines)
-  func misalignedEntryPoint(_ engine: Engine) throws {
-    let vm = try Harness.vm(engine, "ret")
+  @Test(arguments: Harness.setups)
+  func misalignedEntryPoint(_ setup: Setup) throws {
+    let vm = try Harness.vm(setup, "ret")
     #expect(throws: RuntimeError.misalignedJump(pc: 0x1002, target: 0x1002)) {
       _ = try vm.callFunction(at: 0x1002)
     }
   }
 
-  @Test(arguments: Harness.engines)
-  func executionOutsideLoadedMemory(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func executionOutsideLoadedMemory(_ setup: Setup) throws {
     #expect(throws: RuntimeError.executionOutsideMemory(pc: 0x0800_0000)) {
-      _ = try Harness.call(engine, "li t0, 0x8000000\njr t0")
+      _ = try Harness.call(setup, "li t0, 0x8000000\njr t0")
     }
     // falling off the end of the last mapped page
-    let vm = try Harness.vm(engine, "ret")
+    let vm = try Harness.vm(setup, "ret")
     try vm.writeMemory(at: 0x5FF8, [0x13, 0, 0, 0, 0x13, 0, 0, 0])  // two nops at the page end
     #expect(throws: RuntimeError.executionOutsideMemory(pc: 0x6000)) {
       _ = try vm.callFunction(at: 0x5FF8)
     }
   }
 
-  @Test(arguments: Harness.engines)
-  func tooManyArguments(_ engine: Engine) throws {
-    let vm = try Harness.vm(engine, "ret")
+  @Test(arguments: Harness.setups)
+  func tooManyArguments(_ setup: Setup) throws {
+    let vm = try Harness.vm(setup, "ret")
     #expect(throws: RuntimeError.tooManyArguments(9)) {
       _ = try vm.callFunction(at: 0x1000, arguments: Array(repeating: 1, count: 9))
     }
@@ -97,7 +95,8 @@ struct ErrorTests {
   }
 
   /// A full code buffer is flushed and refilled; execution goes on correctly.
-  @Test func codeBufferFullFlushesAndRecompiles() throws {
+  @Test(arguments: Harness.jitSetups)
+  func codeBufferFullFlushesAndRecompiles(_ setup: Setup) throws {
     var config = Config()
     config.engine = .jit
     config.maxCodeSize = Config.minCodeSize
@@ -106,7 +105,7 @@ struct ErrorTests {
     var source = "li a0, 0\n"
     for i in 0..<3000 { source += "addi a0, a0, \(i % 7)\nj 1f\n1:\n" }
     source += "ret"
-    let vm = try Harness.vm(.jit, source, config: config)
+    let vm = try Harness.vm(setup, source, config: config)
     let expected = (0..<3000).reduce(0) { $0 + $1 % 7 }
     #expect(try vm.callFunction(at: Harness.base) == UInt32(expected))
     #expect(vm.statistics.cacheFlushes > 0)
@@ -115,14 +114,15 @@ struct ErrorTests {
   }
 
   /// Only a single block larger than the whole buffer is an error.
-  @Test func blockLargerThanBufferIsAnError() throws {
+  @Test(arguments: Harness.jitSetups)
+  func blockLargerThanBufferIsAnError(_ setup: Setup) throws {
     var config = Config()
     config.engine = .jit
     config.maxCodeSize = Config.minCodeSize
     config.maxBlockInstructions = 4096
     // 4000 memory-backed divisions in one block: ~40 bytes of host code each.
     let source = String(repeating: "div s2, s3, s4\n", count: 4000) + "ret"
-    let vm = try Harness.vm(.jit, source, config: config)
+    let vm = try Harness.vm(setup, source, config: config)
     do {
       _ = try vm.callFunction(at: Harness.base)
       Issue.record("expected codeBufferTooSmall")

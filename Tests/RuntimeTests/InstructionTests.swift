@@ -168,32 +168,32 @@ let jumpCases: [Case] = [
 
 @Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
 struct InstructionTests {
-  static func check(_ c: Case, _ engine: Engine) throws {
-    let (r, _) = try Harness.call(engine, c.source + "\nret", c.arguments)
-    #expect(r == c.expected, "\(c.source) on \(engine): got 0x\(String(r, radix: 16))")
+  static func check(_ c: Case, _ setup: Setup) throws {
+    let (r, _) = try Harness.call(setup, c.source + "\nret", c.arguments)
+    #expect(r == c.expected, "\(c.source) on \(setup): got 0x\(String(r, radix: 16))")
   }
 
-  @Test(arguments: registerCases, Harness.engines)
-  func register(_ c: Case, _ engine: Engine) throws { try Self.check(c, engine) }
+  @Test(arguments: registerCases, Harness.setups)
+  func register(_ c: Case, _ setup: Setup) throws { try Self.check(c, setup) }
 
-  @Test(arguments: immediateCases, Harness.engines)
-  func immediate(_ c: Case, _ engine: Engine) throws { try Self.check(c, engine) }
+  @Test(arguments: immediateCases, Harness.setups)
+  func immediate(_ c: Case, _ setup: Setup) throws { try Self.check(c, setup) }
 
-  @Test(arguments: upperCases, Harness.engines)
-  func upper(_ c: Case, _ engine: Engine) throws { try Self.check(c, engine) }
+  @Test(arguments: upperCases, Harness.setups)
+  func upper(_ c: Case, _ setup: Setup) throws { try Self.check(c, setup) }
 
-  @Test(arguments: multiplyCases, Harness.engines)
-  func multiply(_ c: Case, _ engine: Engine) throws { try Self.check(c, engine) }
+  @Test(arguments: multiplyCases, Harness.setups)
+  func multiply(_ c: Case, _ setup: Setup) throws { try Self.check(c, setup) }
 
-  @Test(arguments: branchCases, Harness.engines)
-  func branchInstruction(_ c: Case, _ engine: Engine) throws { try Self.check(c, engine) }
+  @Test(arguments: branchCases, Harness.setups)
+  func branchInstruction(_ c: Case, _ setup: Setup) throws { try Self.check(c, setup) }
 
-  @Test(arguments: jumpCases, Harness.engines)
-  func jump(_ c: Case, _ engine: Engine) throws { try Self.check(c, engine) }
+  @Test(arguments: jumpCases, Harness.setups)
+  func jump(_ c: Case, _ setup: Setup) throws { try Self.check(c, setup) }
 
   /// Writes to x0 are discarded, reads give 0, including through loads.
-  @Test(arguments: Harness.engines)
-  func zeroRegisterIsImmutable(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func zeroRegisterIsImmutable(_ setup: Setup) throws {
     let source = """
       addi zero, zero, 5
       add zero, a0, a0
@@ -204,20 +204,20 @@ struct InstructionTests {
       add a0, zero, zero
       ret
       """
-    let (r, vm) = try Harness.call(engine, source, [99])
+    let (r, vm) = try Harness.call(setup, source, [99])
     #expect(r == 0)
     #expect(vm.readRegister(0) == 0)
   }
 
   /// Every register can be written and read back (pinned and memory-backed).
-  @Test(arguments: Harness.engines)
-  func allRegistersHoldValues(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func allRegistersHoldValues(_ setup: Setup) throws {
     var source = ""
     for r in 3...31 where r != 10 { source += "li x\(r), \(r * 1000 + 7)\n" }
     source += "li a0, 0\n"
     for r in 3...31 where r != 10 { source += "add a0, a0, x\(r)\n" }
     source += "ret"
-    let (r, vm) = try Harness.call(engine, source)
+    let (r, vm) = try Harness.call(setup, source)
     let expected = (3...31).filter { $0 != 10 }.reduce(0) { $0 + $1 * 1000 + 7 }
     #expect(r == UInt32(expected))
     for reg in 3...31 where reg != 10 { #expect(vm.readRegister(reg) == UInt32(reg * 1000 + 7)) }

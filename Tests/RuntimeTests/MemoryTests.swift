@@ -42,17 +42,17 @@ struct MemoryTests {
     Case("sw a1, 0(a0)\nsw zero, 0(a0)\nlw a0, 0(a0)\nret", [0x20000, 9], 0),
   ]
 
-  @Test(arguments: loadStoreCases, Harness.engines)
-  func loadStore(_ c: Case, _ engine: Engine) throws {
-    let (r, _) = try Harness.call(engine, c.source, c.arguments)
-    #expect(r == c.expected, "\(c.source) \(c.arguments) on \(engine)")
+  @Test(arguments: loadStoreCases, Harness.setups)
+  func loadStore(_ c: Case, _ setup: Setup) throws {
+    let (r, _) = try Harness.call(setup, c.source, c.arguments)
+    #expect(r == c.expected, "\(c.source) \(c.arguments) on \(setup)")
   }
 
   /// Bytes written through the API are seen by guest loads and vice versa,
   /// across a page boundary.
-  @Test(arguments: Harness.engines)
-  func apiAndGuestAgree(_ engine: Engine) throws {
-    let vm = try Harness.vm(engine, "lw t0, 0(a0)\nsw a1, 4(a0)\nmv a0, t0\nret")
+  @Test(arguments: Harness.setups)
+  func apiAndGuestAgree(_ setup: Setup) throws {
+    let vm = try Harness.vm(setup, "lw t0, 0(a0)\nsw a1, 4(a0)\nmv a0, t0\nret")
     try vm.writeMemory(at: 0x40FFE, [0x11, 0x22, 0x33, 0x44])
     let r = try vm.callFunction(at: Harness.base, arguments: [0x40FFE, 0xA1B2_C3D4])
     #expect(r == 0x4433_2211)
@@ -88,12 +88,12 @@ struct MemoryTests {
   }
 
   /// Exhausting the page pool from guest code is a typed error with pc and address.
-  @Test(arguments: Harness.engines)
-  func guestOutOfMemory(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func guestOutOfMemory(_ setup: Setup) throws {
     var config = Config()
     config.maxMemoryPages = 2  // one for the code, one for the first store
     let vm = try Harness.vm(
-      engine, "sw a0, 0(a0)\nlui t0, 0x100\nadd a0, a0, t0\nsw a0, 0(a0)\nret", config: config)
+      setup, "sw a0, 0(a0)\nlui t0, 0x100\nadd a0, a0, t0\nsw a0, 0(a0)\nret", config: config)
     #expect(throws: RuntimeError.outOfMemory(pc: 0x100C, address: 0x0012_0000)) {
       _ = try vm.callFunction(at: Harness.base, arguments: [0x20000])
     }

@@ -10,12 +10,12 @@ struct SelfModifyingCodeTests {
   static func liA0(_ v: Int32) -> UInt32 { UInt32(bitPattern: v << 20) | 0x0000_0513 }
 
   /// The guest patches an instruction of a function it has already run.
-  @Test(arguments: Harness.engines)
-  func guestStorePatchesCompiledCode(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func guestStorePatchesCompiledCode(_ setup: Setup) throws {
     // f at 0x1100: li a0, 1 ; ret. The caller runs f, patches its first
     // instruction to li a0, 2 (word in a1), fence.i, runs f again.
     let vm = try Harness.vm(
-      engine,
+      setup,
       """
       mv s2, ra
       li t1, 0x1100
@@ -35,8 +35,8 @@ struct SelfModifyingCodeTests {
   }
 
   /// A store into the block that is running: the next instruction is the new one.
-  @Test(arguments: Harness.engines)
-  func storeIntoTheRunningBlock(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func storeIntoTheRunningBlock(_ setup: Setup) throws {
     // sw a1, 8(t0) overwrites the instruction at 1f (two after the store).
     let source = """
       auipc t0, 0
@@ -45,22 +45,23 @@ struct SelfModifyingCodeTests {
       li a0, 1
       ret
       """
-    let (r, vm) = try Harness.call(engine, source, [0, Self.liA0(5)])
+    let (r, vm) = try Harness.call(setup, source, [0, Self.liA0(5)])
     #expect(r == 5)
-    if engine == .jit { #expect(vm.statistics.cacheFlushes >= 1) }
+    if setup.engine == .jit { #expect(vm.statistics.cacheFlushes >= 1) }
   }
 
   /// writeMemory over compiled code (a loader, a debugger) invalidates it too.
-  @Test(arguments: Harness.engines)
-  func apiWriteInvalidates(_ engine: Engine) throws {
-    let vm = try Harness.vm(engine, "li a0, 1\nret")
+  @Test(arguments: Harness.setups)
+  func apiWriteInvalidates(_ setup: Setup) throws {
+    let vm = try Harness.vm(setup, "li a0, 1\nret")
     #expect(try vm.callFunction(at: 0x1000) == 1)
     try vm.loadProgram(try Toolchain.assemble("li a0, 2\nret"), at: 0x1000)
     #expect(try vm.callFunction(at: 0x1000) == 2)
   }
 
   /// Loops that store to data pages do not flush anything.
-  @Test func dataStoresDoNotFlush() throws {
+  @Test(arguments: Harness.jitSetups)
+  func dataStoresDoNotFlush(_ setup: Setup) throws {
     let source = """
       lui t0, 0x40
       li t1, 1000
@@ -71,7 +72,7 @@ struct SelfModifyingCodeTests {
       bnez t1, 1b
       ret
       """
-    let (_, vm) = try Harness.call(.jit, source)
+    let (_, vm) = try Harness.call(setup, source)
     #expect(vm.statistics.cacheFlushes == 0)
   }
 }
@@ -108,8 +109,8 @@ struct SelfModifyingCodeTests {
 /// engines, whatever the JIT keeps in host registers inside the block.
 @Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
 struct MidBlockExitTests {
-  @Test(arguments: Harness.engines)
-  func errorMidBlockKeepsEarlierWrites(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func errorMidBlockKeepsEarlierWrites(_ setup: Setup) throws {
     var config = Config()
     config.maxMemoryPages = 1  // the code page only: the store cannot map its page
     let source = """
@@ -120,7 +121,7 @@ struct MidBlockExitTests {
       addi t4, t4, 1
       ret
       """
-    let vm = try Harness.vm(engine, source, config: config)
+    let vm = try Harness.vm(setup, source, config: config)
     vm.writeRegister(29, 77)  // t4
     #expect(throws: RuntimeError.outOfMemory(pc: 0x1008, address: 0x50000)) {
       _ = try vm.callFunction(at: Harness.base, arguments: [0x50000])
@@ -129,8 +130,8 @@ struct MidBlockExitTests {
     #expect(vm.readRegister(29) == 77)  // t4 written after it: untouched
   }
 
-  @Test(arguments: Harness.engines)
-  func codeModifiedMidBlockContinuesWithCachedRegisters(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func codeModifiedMidBlockContinuesWithCachedRegisters(_ setup: Setup) throws {
     // The store rewrites `li a0, 1` (at t0 + 24) into `mv a0, t3`.
     let mvA0T3: UInt32 = 28 << 15 | 10 << 7 | 0x13
     let source = """
@@ -143,7 +144,7 @@ struct MidBlockExitTests {
       li a0, 1
       ret
       """
-    let (r, vm) = try Harness.call(engine, source, [0, mvA0T3])
+    let (r, vm) = try Harness.call(setup, source, [0, mvA0T3])
     #expect(r == 4)
     #expect(vm.readRegister(28) == 4)
   }

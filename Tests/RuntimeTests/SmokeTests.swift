@@ -4,14 +4,14 @@ import Testing
 
 @Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
 struct SmokeTests {
-  @Test(arguments: Harness.engines)
-  func addFunction(engine: Engine) throws {
-    let (r, _) = try Harness.call(engine, "addi a0, a0, 5\nadd a0, a0, a1\nret", [10, 20])
+  @Test(arguments: Harness.setups)
+  func addFunction(setup: Setup) throws {
+    let (r, _) = try Harness.call(setup, "addi a0, a0, 5\nadd a0, a0, a1\nret", [10, 20])
     #expect(r == 35)
   }
 
-  @Test(arguments: Harness.engines)
-  func loopAndMemory(engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func loopAndMemory(setup: Setup) throws {
     // sum of 1...a0 stored to and reloaded from memory at 0x20000
     let source = """
         li t1, 0
@@ -24,7 +24,7 @@ struct SmokeTests {
         lw a0, 0(t2)
         ret
       """
-    let (r, _) = try Harness.call(engine, source, [100])
+    let (r, _) = try Harness.call(setup, source, [100])
     #expect(r == 5050)
   }
 }

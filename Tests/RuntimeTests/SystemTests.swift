@@ -6,10 +6,10 @@ import Testing
 @Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
 struct SystemTests {
   /// The handler sees a7 and the registers, and its writes are seen after.
-  @Test(arguments: Harness.engines)
-  func ecallCallsTheHandler(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func ecallCallsTheHandler(_ setup: Setup) throws {
     var config = Config()
-    config.engine = engine
+    setup.configure(&config)
     let seen = Box<[UInt32]>([])
     let vm = try VirtualMachine(config: config) { (vm, number) throws(RuntimeError) in
       seen.value.append(number)
@@ -30,10 +30,10 @@ struct SystemTests {
     #expect(r == 1 + 2 + 100 + 2 + 100 + 1)
   }
 
-  @Test(arguments: Harness.engines)
-  func handlerErrorStopsTheGuest(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func handlerErrorStopsTheGuest(_ setup: Setup) throws {
     var config = Config()
-    config.engine = engine
+    setup.configure(&config)
     let vm = try VirtualMachine(config: config) { (vm, _) throws(RuntimeError) in
       throw .exited(status: Int32(vm.readRegister(10)))
     }
@@ -44,34 +44,34 @@ struct SystemTests {
     #expect(vm.readRegister(10) == 3)
   }
 
-  @Test(arguments: Harness.engines)
-  func ebreakIsANoOpByDefault(_ engine: Engine) throws {
-    let (r, _) = try Harness.call(engine, "ebreak\naddi a0, a0, 1\nret", [1])
+  @Test(arguments: Harness.setups)
+  func ebreakIsANoOpByDefault(_ setup: Setup) throws {
+    let (r, _) = try Harness.call(setup, "ebreak\naddi a0, a0, 1\nret", [1])
     #expect(r == 2)
   }
 
-  @Test(arguments: Harness.engines)
-  func ebreakHaltsWhenConfigured(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func ebreakHaltsWhenConfigured(_ setup: Setup) throws {
     var config = Config()
     config.haltOnBreakpoint = true
     #expect(throws: RuntimeError.breakpoint(pc: 0x1004)) {
-      _ = try Harness.call(engine, "nop\nebreak\nret", config: config)
+      _ = try Harness.call(setup, "nop\nebreak\nret", config: config)
     }
   }
 
-  @Test(arguments: Harness.engines)
-  func fencesDoNotChangeState(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func fencesDoNotChangeState(_ setup: Setup) throws {
     let (r, _) = try Harness.call(
-      engine, "addi a0, a0, 1\nfence\nfence.i\naddi a0, a0, 1\nret", [5])
+      setup, "addi a0, a0, 1\nfence\nfence.i\naddi a0, a0, 1\nret", [5])
     #expect(r == 7)
   }
 
   /// A syscall handler calls back into the guest (nested callFunction); the
   /// outer registers are restored afterwards.
-  @Test(arguments: Harness.engines)
-  func nestedCalls(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func nestedCalls(_ setup: Setup) throws {
     var config = Config()
-    config.engine = engine
+    setup.configure(&config)
     let vm = try VirtualMachine(config: config) { (vm, _) throws(RuntimeError) in
       let inner = try vm.callFunction(at: 0x1100, arguments: [vm.readRegister(10)])
       vm.writeRegister(10, inner)
@@ -83,10 +83,10 @@ struct SystemTests {
   }
 
   /// Unbounded recursion through the handler ends in stackOverflow, not a crash.
-  @Test(arguments: Harness.engines)
-  func recursionThroughHandlerOverflows(_ engine: Engine) throws {
+  @Test(arguments: Harness.setups)
+  func recursionThroughHandlerOverflows(_ setup: Setup) throws {
     var config = Config()
-    config.engine = engine
+    setup.configure(&config)
     config.maxStackDepth = 50 * SpillStack.frameBytes
     let vm = try VirtualMachine(config: config) { (vm, _) throws(RuntimeError) in
       _ = try vm.callFunction(at: 0x1000)

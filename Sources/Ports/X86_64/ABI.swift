@@ -35,9 +35,21 @@ import KilnIR
 ///     [rsp +  8]  saved r15
 ///     [rsp +  0]  padding: keeps rsp 16-byte aligned at host calls
 ///
-/// Host calls (`HostCall`) use the System V ABI: rdi = state, rsi, rdx, rcx =
-/// arguments, result in rax; they go through the table at
-/// `[r15 + hostCalls + 8*id]`, the port's single host-call mechanism.
+/// Host calls (`HostCall`) use the System V ABI: rdi = r15 + hostContext (the
+/// runtime's context word), rsi, rdx, rcx = arguments, result in rax; they go
+/// through the table at `[r15 + hostCalls + 8*id]`, the port's single
+/// host-call mechanism.
+///
+/// Guest memory is reached through r15 too. Paged mode: r15 is the start of
+/// the state block and generated code walks the page tables in it. Flat mode:
+/// r15 is the host address of guest address 0, the state block lies just
+/// below it (its fields at negative offsets) and a guest access is one
+/// instruction, `mov dst, [r15 + rax]` with rax = the zero-extended address:
+///
+///     r15 - state size   state block (jump cache, code-page map, host calls, registers)
+///     r15                guest 0x0000_0000 ┐ 4 GiB reserved PROT_NONE, pages made
+///     r15 + 0xFFFF_FFFF  guest 0xFFFF_FFFF ┘ read-write on first touch
+///     r15 + 4 GiB        guard (PROT_NONE): accesses that wrap past the top
 public struct X86ABI: Sendable {
   public static let state = GPR.r15
   public static let scratch0 = GPR.rax
@@ -83,12 +95,11 @@ public struct X86ABI: Sendable {
     for (guest, host) in Self.pinned { a.mov(.dword, host, slot(GuestRegister(guest))) }
   }
 
-  /// The host-call sequence: spill pinned registers, `call [r15 + hostCalls +
-  /// 8*id]` with rdi = state (the caller has set rsi, rdx, rcx after
-  /// `spillPinned`, see `setArguments`), reload pinned registers. The result
-  /// is in rax.
+  /// The host-call sequence: `call [r15 + hostCalls + 8*id]` with rdi =
+  /// r15 + hostContext (the caller has spilled the pinned registers and set
+  /// rsi, rdx, rcx), then reload pinned registers. The result is in rax.
   public func emitCall(_ id: HostCall, _ a: inout X86Assembler) {
-    a.mov(.qword, .rdi, Self.state)
+    a.lea(.qword, .rdi, field(layout.hostContext))
     a.call(field(layout.hostCalls + 8 * Int32(id.rawValue)))
     reloadPinned(&a)
   }

@@ -13,15 +13,16 @@ public struct X86_64Backend: HostBackend {
       let (bytes, s) = try Stubs.build(abi: abi, baseAddress: baseAddress)
       return HostStubs(
         bytes: bytes, entry: baseAddress + UInt(s.entry), exit: baseAddress + UInt(s.exit),
-        syscall: baseAddress + UInt(s.syscall), indirect: baseAddress + UInt(s.indirect))
+        syscall: baseAddress + UInt(s.syscall), indirect: baseAddress + UInt(s.indirect),
+        memoryFault: baseAddress + UInt(s.memoryFault))
     } catch { throw CodeGenErrorBox(error.description) }
   }
 
   public func compile(
     _ block: Block, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
-  ) throws(CodeGenErrorBox) -> [UInt8] {
+  ) throws(CodeGenErrorBox) -> CompiledCode {
     do {
-      return try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> [UInt8] in
+      return try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> CompiledCode in
         var lowering = BlockLowering(
           abi: abi, stubs: stubs, baseAddress: baseAddress, lookup: lookup)
         return try lowering.lower(block)

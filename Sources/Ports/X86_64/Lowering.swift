@@ -10,10 +10,11 @@ enum Location: Equatable {
 
 /// Code placed after a block's hot path, entered by a jump to `label`.
 enum ColdPath {
-  /// Page-walk miss: host call, then back to `resume` (eax = guest address).
+  /// Page-walk miss (or, in flat mode, a fault at the access instruction at
+  /// offset `faultSite`): host call, then back to `resume` (eax = guest address).
   case access(
     label: Label, resume: Label, call: HostCall, register: GuestRegister?, value: Value?,
-    size: AccessSize, signed: Bool, pc: UInt32, writeBack: [GuestRegister])
+    size: AccessSize, signed: Bool, pc: UInt32, writeBack: [GuestRegister], faultSite: Int?)
   /// JALR to a target with bit 1 set (eax = target).
   case misalignedIndirect(label: Label, pc: UInt32)
   case fault(label: Label, GuestFault)
@@ -37,6 +38,8 @@ struct BlockLowering {
   /// Cached registers written so far, in order: stored back before the
   /// block is left (an exit in the middle stores only those written before it).
   var dirty: [GuestRegister] = []
+  /// Flat memory: the access instructions and their slow paths.
+  var faultSites: [FaultSite] = []
 
   init(abi: X86ABI, stubs: HostStubs, baseAddress: UInt, lookup: @escaping (UInt32) -> UInt?) {
     self.abi = abi
@@ -46,7 +49,7 @@ struct BlockLowering {
     cached = [GPR?](repeating: nil, count: abi.layout.registerCount)
   }
 
-  mutating func lower(_ block: Block) throws(CodeGenError) -> [UInt8] {
+  mutating func lower(_ block: Block) throws(CodeGenError) -> CompiledCode {
     allocateCache(block)
     for operation in block.operations {
       try lower(operation)
@@ -54,7 +57,7 @@ struct BlockLowering {
     }
     try lower(block.terminator)
     for path in cold { try emit(path) }
-    return try a.finish()
+    return CompiledCode(bytes: try a.finish(), faultSites: faultSites)
   }
 
   // MARK: operands
@@ -119,8 +122,9 @@ extension BlockLowering {
     switch path {
     case .access(
       let label, let resume, let call, let register, let value, let size, let signed, let pc,
-      let writeBack):
+      let writeBack, let faultSite):
       try a.bind(label)
+      if let faultSite { faultSites.append(FaultSite(access: faultSite, slowPath: a.offset)) }
       try slowAccess(call, size: size, signed: signed, pc: pc, value: value, writeBack: writeBack)
       if let register { store(register, from: .rax) }
       a.jmp(resume)

@@ -1,7 +1,8 @@
 import KilnCore
 import KilnIR
 
-/// Guest loads and stores with the page walk inlined (see `StateLayout`):
+/// Guest loads and stores. Paged memory (`GuestMemoryLayout.paged`) has the
+/// page walk inlined (see `PageTables`):
 ///
 ///     eax = guest address                    lea eax, [base + offset]
 ///     ecx = (address + size - 1) >> 12       last byte's page number
@@ -10,11 +11,24 @@ import KilnIR
 ///     rax += hostBias[edx]                   host address
 ///     mov dst, [rax]
 ///
+/// Flat memory (`GuestMemoryLayout.flat`) is one instruction per access; the
+/// host's MMU does the rest (`FaultSite`):
+///
+///     lea eax, [base + offset]               zero-extends: rax = guest address
+///     mov dst, [r15 + rax]                   load (a fault site)
+///
+///     lea eax, [base + offset]               store
+///     mov edx, eax ; shr edx, 12
+///     movzx edx, byte|word [r15 + rdx + codePages] ; test edx, edx ; jnz slow
+///     mov [r15 + rax], src                   (a fault site)
+///
 /// The slow path calls the runtime (`HostCall.load`/`.store`), which maps
-/// pages on first touch, handles page-crossing accesses byte by byte,
-/// invalidates code on stores to code pages, and reports pool exhaustion.
+/// pages on first touch, handles page-crossing and wrapping accesses,
+/// invalidates code on stores to code pages, and reports exhaustion of the
+/// page quota. In flat mode it is also where a fault site resumes when the
+/// signal handler cannot map the page.
 extension BlockLowering {
-  /// eax = base + offset (32-bit wrap-around).
+  /// eax = base + offset (32-bit wrap-around; the upper half of rax is zero).
   mutating func effectiveAddress(_ base: Value, _ offset: Int32) {
     switch location(base) {
     case .register(let r): a.lea(.dword, .rax, Memory(base: r, displacement: offset))
@@ -25,37 +39,37 @@ extension BlockLowering {
     }
   }
 
-  /// Emits the walk; on return rax holds the host address. Jumps to `slow`
-  /// (with eax = guest address) when the fast path does not apply.
-  mutating func pageWalk(size: AccessSize, tags: Int32, slow: Label) {
-    let layout = abi.layout
-    if let direct = layout.directTables {
-      directWalk(
-        size: size, table: tags == layout.readTags ? direct.read : direct.write, slow: slow)
+  /// eax = guest address; on return rax holds the host address, or the code
+  /// has jumped to `slow` (with eax = guest address) when the fast path does
+  /// not apply. Paged memory only.
+  mutating func pageWalk(size: AccessSize, tables: PageTables, store: Bool, slow: Label) {
+    if let direct = tables.directTables {
+      directWalk(size: size, table: store ? direct.write : direct.read, slow: slow)
       return
     }
+    let tags = store ? tables.writeTags : tables.readTags
     if size == .byte {
       a.mov(.dword, .rcx, .rax)
       a.shift(.shr, .dword, .rcx, imm: 12)
       a.movzx16(
-        .rdx, Memory(base: X86ABI.state, index: .rcx, scale: .x2, displacement: layout.pageTable))
+        .rdx, Memory(base: X86ABI.state, index: .rcx, scale: .x2, displacement: tables.pageTable))
     } else {
       a.lea(.dword, .rcx, Memory(base: .rax, displacement: Int32(size.rawValue - 1)))
       a.shift(.shr, .dword, .rcx, imm: 12)
       a.mov(.dword, .rdx, .rax)
       a.shift(.shr, .dword, .rdx, imm: 12)
       a.movzx16(
-        .rdx, Memory(base: X86ABI.state, index: .rdx, scale: .x2, displacement: layout.pageTable))
+        .rdx, Memory(base: X86ABI.state, index: .rdx, scale: .x2, displacement: tables.pageTable))
     }
     a.alu(
       .cmp, .dword, Memory(base: X86ABI.state, index: .rdx, scale: .x4, displacement: tags), .rcx)
     a.jcc(.ne, slow)
     a.alu(
       .add, .qword, .rax,
-      Memory(base: X86ABI.state, index: .rdx, scale: .x8, displacement: layout.hostBias))
+      Memory(base: X86ABI.state, index: .rdx, scale: .x8, displacement: tables.hostBias))
   }
 
-  /// The direct-table walk (`StateLayout.directTables`):
+  /// The direct-table walk (`PageTables.directTables`):
   ///
   ///     edx = a >> 12
   ///     ecx = a ^ (a + size - 1) ; cmp ecx, 0xFFF ; ja slow     straddles a page
@@ -76,16 +90,42 @@ extension BlockLowering {
     a.alu(.add, .qword, .rax, .rdx)
   }
 
+  /// Flat stores: jumps to `slow` if the first page the store touches (eax =
+  /// guest address) or the next one holds compiled code. Checking the next
+  /// page as well covers stores that straddle into a code page, at the price
+  /// of sending stores into the page just below a code page to the slow path.
+  mutating func codePageCheck(size: AccessSize, codePages: Int32, slow: Label) {
+    a.mov(.dword, .rdx, .rax)
+    a.shift(.shr, .dword, .rdx, imm: 12)
+    let map = Memory(base: X86ABI.state, index: .rdx, displacement: codePages)
+    if size == .byte { a.movzx8(.rdx, map) } else { a.movzx16(.rdx, map) }
+    a.test(.dword, .rdx, .rdx)
+    a.jcc(.ne, slow)
+  }
+
+  /// Where the access instruction finds the guest bytes once eax holds the
+  /// guest address and the walk (if any) is done.
+  var accessOperand: Memory {
+    switch abi.layout.memory {
+    case .paged: Memory(base: .rax)
+    case .flat: Memory(base: X86ABI.state, index: .rax)
+    }
+  }
+
   mutating func lowerLoad(
     _ dst: GuestRegister, base: Value, offset: Int32, size: AccessSize, signed: Bool, pc: UInt32
   ) throws(CodeGenError) {
     let slow = a.newLabel()
     let resume = a.newLabel()
     effectiveAddress(base, offset)
-    pageWalk(size: size, tags: abi.layout.readTags, slow: slow)
+    var faultSite: Int?
+    switch abi.layout.memory {
+    case .paged(let tables): pageWalk(size: size, tables: tables, store: false, slow: slow)
+    case .flat: faultSite = a.offset
+    }
     var target = GPR.rax
     if case .register(let r) = location(dst) { target = r }
-    let source = Memory(base: .rax)
+    let source = accessOperand
     switch (size, signed) {
     case (.byte, false): a.movzx8(target, source)
     case (.byte, true): a.movsx8(target, source)
@@ -98,7 +138,7 @@ extension BlockLowering {
     cold.append(
       .access(
         label: slow, resume: resume, call: .load, register: dst, value: nil, size: size,
-        signed: signed, pc: pc, writeBack: dirty))
+        signed: signed, pc: pc, writeBack: dirty, faultSite: faultSite))
   }
 
   mutating func lowerStore(
@@ -107,14 +147,19 @@ extension BlockLowering {
     let slow = a.newLabel()
     let resume = a.newLabel()
     effectiveAddress(base, offset)
-    pageWalk(size: size, tags: abi.layout.writeTags, slow: slow)
+    switch abi.layout.memory {
+    case .paged(let tables): pageWalk(size: size, tables: tables, store: true, slow: slow)
+    case .flat(let codePages): codePageCheck(size: size, codePages: codePages, slow: slow)
+    }
     var source = GPR.rcx
     switch location(value) {
     case .register(let r): source = r
     case .memory(let m): a.mov(.dword, .rcx, m)
     case .immediate(let i): a.mov(.rcx, imm32: i)
     }
-    let target = Memory(base: .rax)
+    var faultSite: Int?
+    if case .flat = abi.layout.memory { faultSite = a.offset }
+    let target = accessOperand
     switch size {
     case .byte: a.store8(target, source)
     case .half: a.store16(target, source)
@@ -124,7 +169,7 @@ extension BlockLowering {
     cold.append(
       .access(
         label: slow, resume: resume, call: .store, register: nil, value: value, size: size,
-        signed: false, pc: pc, writeBack: dirty))
+        signed: false, pc: pc, writeBack: dirty, faultSite: faultSite))
   }
 
   /// The slow path of a guest access (eax = guest address): a host call,

@@ -13,11 +13,18 @@ import KilnIR
 /// * `syscall` (`exitPC` = pc of the ECALL): calls the syscall host call and
 ///   continues at pc + 4 through `indirect`. It never returns into block code,
 ///   so a handler may call back into the VM and even flush the code cache.
+/// * `memoryFault` (flat memory; every register as at a faulting guest
+///   access, rax = its guest address): asks the runtime where that access's
+///   slow path is (`HostCall.memoryFault`) and jumps there with rax intact.
+///   The signal handler only changes rip, and generated code never pushes, so
+///   rsp is the entry stub's frame, 16-byte aligned: two pushes keep it so
+///   for the call.
 struct Stubs {
   var entry = 0
   var exit = 0
   var indirect = 0
   var syscall = 0
+  var memoryFault = 0
 
   static func build(abi: X86ABI, baseAddress: UInt) throws(CodeGenError) -> ([UInt8], Stubs) {
     var a = X86Assembler(baseAddress: baseAddress)
@@ -76,6 +83,23 @@ struct Stubs {
     a.lea(.dword, .rax, Memory(base: .rcx, displacement: 4))
     a.jmp(indirect)
     try a.bind(failed)
+    a.mov(.rax, imm32: ExitReason.error.rawValue)
+    a.jmp(exit)
+
+    // memoryFault
+    s.memoryFault = a.offset
+    let lost = a.newLabel()
+    abi.spillPinned(&a)
+    a.push(.rax)
+    a.push(.rax)
+    abi.emitCall(.memoryFault, &a)
+    a.mov(.qword, .rdx, .rax)
+    a.pop(.rax)
+    a.pop(.rax)
+    a.test(.qword, .rdx, .rdx)
+    a.jccShort(.e, lost)
+    a.jmp(.rdx)
+    try a.bind(lost)
     a.mov(.rax, imm32: ExitReason.error.rawValue)
     a.jmp(exit)
 
