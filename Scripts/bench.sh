@@ -5,7 +5,7 @@
 # means printed as a plain table and as Markdown.
 #
 # Usage: Scripts/bench.sh [--quick] [--runs N] [--only w1,w2] [--no-build]
-#                         [--kiln PATH] [--markdown FILE]
+#                         [--kiln PATH] [--markdown FILE] [--memory flat|paged]
 # See Benchmarks/README.md.
 set -euo pipefail
 
@@ -21,6 +21,7 @@ BUILD=1
 ONLY=""
 KILN=""
 MARKDOWN=""
+MEMORY=""
 
 usage() {
   sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -34,6 +35,8 @@ Options:
   --kiln PATH      use this kiln binary (implies --no-build)
   --markdown FILE  also write the Markdown table to FILE
                    (default: .build-bench/bench/results.md)
+  --memory MODE    guest memory of both kiln engines: flat or paged
+                   (passed as `kiln run --memory MODE`; default: kiln's default)
 EOF
 }
 
@@ -67,6 +70,11 @@ while [ $# -gt 0 ]; do
       MARKDOWN="$2"
       shift
       ;;
+    --memory)
+      [ $# -ge 2 ] || die "--memory needs flat or paged"
+      MEMORY="$2"
+      shift
+      ;;
     -h | --help)
       usage
       exit 0
@@ -78,6 +86,12 @@ done
 case "$RUNS" in
   '' | *[!0-9]* | 0) die "--runs must be a positive integer, got '$RUNS'" ;;
 esac
+case "$MEMORY" in
+  '' | flat | paged) ;;
+  *) die "--memory must be flat or paged, got '$MEMORY'" ;;
+esac
+MEMORY_ARGS=()
+[ -z "$MEMORY" ] || MEMORY_ARGS=(--memory "$MEMORY")
 
 # Workloads and their arguments (full run / --quick). The sources' built-in
 # defaults equal the full-run arguments.
@@ -141,8 +155,8 @@ engine_cmd() { # engine workload -> prints nothing; sets CMD array
   case "$e" in
     native) CMD=("$OUT/$w.native") ;;
     qemu) CMD=(qemu-riscv32 "$OUT/$w.elf") ;;
-    jit) CMD=("$KILN" run --engine jit "$OUT/$w.elf") ;;
-    interp) CMD=("$KILN" run --engine interpreter "$OUT/$w.elf") ;;
+    jit) CMD=("$KILN" run --engine jit ${MEMORY_ARGS[@]+"${MEMORY_ARGS[@]}"} "$OUT/$w.elf") ;;
+    interp) CMD=("$KILN" run --engine interpreter ${MEMORY_ARGS[@]+"${MEMORY_ARGS[@]}"} "$OUT/$w.elf") ;;
   esac
 }
 
@@ -228,6 +242,8 @@ CMDLINE="Scripts/bench.sh"
 [ "$QUICK" = 1 ] && CMDLINE+=" --quick"
 [ "$RUNS" = 3 ] || CMDLINE+=" --runs $RUNS"
 [ -z "$ONLY" ] || CMDLINE+=" --only $ONLY"
+[ -z "$MEMORY" ] || CMDLINE+=" --memory $MEMORY"
+MEMORY_TEXT="${MEMORY:-the kiln default}"
 
 ROWS=""
 for w in "${WORKLOADS[@]}"; do
@@ -288,7 +304,7 @@ verdict() {
   echo "Kiln benchmark ($MODE, best of $RUNS, wall time in seconds, ${ELAPSED}s total)"
   echo "machine: $MACHINE"
   echo "date:    $DATE"
-  echo "kiln:    $COMMIT$DIRTY ($KILN)"
+  echo "kiln:    $COMMIT$DIRTY ($KILN), guest memory: $MEMORY_TEXT"
   echo "tools:   $CLANG_V; $QEMU_V"
   echo
   table text 2>/dev/null
@@ -300,7 +316,7 @@ verdict() {
 }
 
 {
-  echo "Machine: $MACHINE; $DATE; kiln $COMMIT$DIRTY; $CLANG_V; $QEMU_V."
+  echo "Machine: $MACHINE; $DATE; kiln $COMMIT$DIRTY (guest memory: $MEMORY_TEXT); $CLANG_V; $QEMU_V."
   echo "Command: \`$CMDLINE\` (best of $RUNS, wall seconds)."
   echo
   table md 2>/dev/null

@@ -67,11 +67,12 @@ struct CLITests {
   }
 
   /// Guest faults: one line and 128 + the signal a real process would get.
-  @Test(arguments: guestFaultCases, Engine.allCases)
-  func guestFaults(_ fault: GuestFault, engine: Engine) throws {
+  @Test(arguments: guestFaultCases, RunSetup.all)
+  func guestFaults(_ fault: GuestFault, setup: RunSetup) throws {
     let path = try Self.file(
-      "fault-\(fault.name)-\(engine)", ELFBuilder.program(fault.words).bytes())
-    let r = try Self.kiln(["run", "--engine", engine.rawValue, path])
+      "fault-\(fault.name)-\(setup.engine)-\(setup.memory)",
+      ELFBuilder.program(fault.words).bytes())
+    let r = try Self.kiln(["run"] + setup.options + [path])
     #expect(r.status == fault.status)
     if fault.status >= 128 {
       Self.expectOneDiagnostic(r, containing: fault.message)
@@ -80,8 +81,28 @@ struct CLITests {
     }
   }
 
+  /// A guest that touches more pages than --max-memory allows dies like a
+  /// process out of memory would under qemu: SIGSEGV, with the store's pc.
+  @Test(arguments: RunSetup.all)
+  func guestMemoryExhausted(setup: RunSetup) throws {
+    let words: [UInt32] = [
+      0x2000_0537,  // lui a0, 0x20000
+      0x0000_1337,  // lui t1, 1
+      0x0005_2023,  // 1: sw zero, 0(a0)      (pc 0x10108)
+      0x0065_0533,  // add a0, a0, t1         next page
+      0xFF9F_F06F,  // j 1b
+    ]
+    let path = try Self.file(
+      "oom-\(setup.engine)-\(setup.memory)", ELFBuilder.program(words).bytes())
+    let r = try Self.kiln(["run", "--max-memory", "1"] + setup.options + [path])
+    #expect(r.status == 139)
+    Self.expectOneDiagnostic(r, containing: "guest memory exhausted mapping address 0x20")
+    #expect(r.stderrText.contains("at pc 0x10108"), "\(r.stderrText)")
+  }
+
   @Test(arguments: [
     ["--max-memory", "0"], ["--max-memory", "300"], ["--engine", "llvm"], [], ["--bogus"],
+    ["--memory", "huge"],
   ])
   func usageErrorsAreStatus64(extra: [String]) throws {
     let path = try Self.file("ok", ELFBuilder.program(RV.exit(0)).bytes())

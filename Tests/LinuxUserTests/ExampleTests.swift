@@ -13,10 +13,9 @@ struct ExampleTests {
 
     """
 
-  @Test(arguments: Engine.allCases)
-  func helloRuns(engine: Engine) throws {
-    let result = try runProcess(
-      Tools.kiln, ["run", "--engine", engine.rawValue, Tools.helloELF.path, "Ada"])
+  @Test(arguments: RunSetup.all)
+  func helloRuns(setup: RunSetup) throws {
+    let result = try runProcess(Tools.kiln, ["run"] + setup.options + [Tools.helloELF.path, "Ada"])
     #expect(result.status == 0, "\(result)")
     #expect(result.stdoutText == Self.expected)
     #expect(result.stderr.isEmpty)

@@ -5,24 +5,24 @@ import Testing
 /// Hand-built programs loaded and run in-process through the LinuxUser API.
 @Suite("Linux process (in-process)")
 struct LinuxProcessTests {
-  func config(_ engine: Engine, pages: Int = 1024) -> Config {
+  func config(_ setup: RunSetup, pages: Int = 1024) -> Config {
     var c = Config()
-    c.engine = engine
+    setup.configure(&c)
     c.maxMemoryPages = pages
     return c
   }
 
-  @Test(arguments: Engine.allCases)
-  func exitStatusIsReturned(engine: Engine) throws {
+  @Test(arguments: RunSetup.all)
+  func exitStatusIsReturned(setup: RunSetup) throws {
     let elf = ELFBuilder.program(RV.exit(42)).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(engine), options: LinuxOptions(arguments: ["p"]))
+      executable: elf, config: config(setup), options: LinuxOptions(arguments: ["p"]))
     #expect(try p.run() == 42)
     #expect(p.syscalls.exitStatus == 42)
   }
 
-  @Test(arguments: Engine.allCases)
-  func startupRegistersAndStack(engine: Engine) throws {
+  @Test(arguments: RunSetup.all)
+  func startupRegistersAndStack(setup: RunSetup) throws {
     // a0 = *sp (argc); then exit(a0 + 100*(sp % 16 == 0 ? 1 : 0))
     let words: [UInt32] = [
       0x0001_2503,  // lw a0, 0(sp)
@@ -34,7 +34,7 @@ struct LinuxProcessTests {
     ]
     let elf = ELFBuilder.program(words).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(engine),
+      executable: elf, config: config(setup),
       options: LinuxOptions(arguments: ["prog", "a", "b"], environment: ["K=V"]))
     #expect(p.initialStack.stackPointer % 16 == 0)
     #expect(p.initialStack.stackPointer < AddressSpace.stackTop)
@@ -42,20 +42,20 @@ struct LinuxProcessTests {
     #expect(try p.run() == 103)
   }
 
-  @Test(arguments: Engine.allCases)
-  func illegalInstructionIsATypedError(engine: Engine) throws {
+  @Test(arguments: RunSetup.all)
+  func illegalInstructionIsATypedError(setup: RunSetup) throws {
     let elf = ELFBuilder.program([RV.addi(RV.a0, 0, 1), 0x0000_0000]).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(engine), options: LinuxOptions(arguments: ["p"]))
+      executable: elf, config: config(setup), options: LinuxOptions(arguments: ["p"]))
     #expect(throws: LinuxError.runtime(.illegalInstruction(pc: 0x10104, word: 0))) { try p.run() }
   }
 
-  @Test(arguments: Engine.allCases)
-  func jumpOutsideMemoryIsATypedError(engine: Engine) throws {
+  @Test(arguments: RunSetup.all)
+  func jumpOutsideMemoryIsATypedError(setup: RunSetup) throws {
     // jalr zero, 0(zero) with a0 = 0x7000_0000: lui a0, 0x70000; jalr zero, 0(a0)
     let elf = ELFBuilder.program([0x7000_0537, 0x0005_0067]).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(engine), options: LinuxOptions(arguments: ["p"]))
+      executable: elf, config: config(setup), options: LinuxOptions(arguments: ["p"]))
     #expect(throws: LinuxError.runtime(.executionOutsideMemory(pc: 0x7000_0000))) { try p.run() }
   }
 
@@ -63,7 +63,8 @@ struct LinuxProcessTests {
     let elf = ELFBuilder.program(RV.exit(0), extraMemory: 8 << 20).bytes()
     #expect(throws: LinuxError.elf(.tooLarge(bytes: 0x801000, limit: 4 << 20))) {
       try LinuxProcess(
-        executable: elf, config: config(.interpreter, pages: 1024),
+        executable: elf,
+        config: config(RunSetup(engine: .interpreter, memory: .paged), pages: 1024),
         options: LinuxOptions(arguments: []))
     }
   }
@@ -82,15 +83,16 @@ struct LinuxProcessTests {
     let huge = [String](repeating: String(repeating: "z", count: 1 << 20), count: 3)
     #expect {
       try LinuxProcess(
-        executable: elf, config: config(.interpreter), options: LinuxOptions(arguments: huge))
+        executable: elf, config: config(RunSetup(engine: .interpreter, memory: .paged)),
+        options: LinuxOptions(arguments: huge))
     } throws: { error in
       guard case .argumentsTooLong = error as? LinuxError else { return false }
       return true
     }
   }
 
-  @Test(arguments: Engine.allCases)
-  func unsupportedSyscallReturnsENOSYS(engine: Engine) throws {
+  @Test(arguments: RunSetup.all)
+  func unsupportedSyscallReturnsENOSYS(setup: RunSetup) throws {
     // a7 = 500; ecall; exit(-a0)  → 38
     let words: [UInt32] = [
       RV.addi(RV.a7, 0, 500), RV.ecall,
@@ -99,7 +101,7 @@ struct LinuxProcessTests {
     ]
     let lines = LineSink()
     let p = try LinuxProcess(
-      executable: ELFBuilder.program(words).bytes(), config: config(engine),
+      executable: ELFBuilder.program(words).bytes(), config: config(setup),
       options: LinuxOptions(arguments: ["p"], syscalls: .init(log: { lines.append($0) })))
     #expect(try p.run() == 38)
     #expect(lines.lines == ["unsupported syscall 500"])

@@ -34,7 +34,7 @@ let guestPrograms: [GuestProgram] = [
 ]
 
 /// C programs compiled with clang, run under `kiln run` on both engines and
-/// under qemu-riscv32: stdout and exit status must be identical.
+/// memory modes and under qemu-riscv32: stdout and exit status must be identical.
 @Suite("RV32 C programs vs qemu-riscv32")
 struct ProgramTests {
   @Test(
@@ -42,8 +42,8 @@ struct ProgramTests {
     .enabled(if: Tools.lld != nil, "ld.lld not found on PATH: cannot link the RV32 C fixtures"),
     .enabled(
       if: Tools.qemu != nil, "qemu-riscv32 not found on PATH (Scripts/setup.sh installs qemu-user)"),
-    arguments: guestPrograms, Engine.allCases)
-  func matchesQemu(_ program: GuestProgram, engine: Engine) throws {
+    arguments: guestPrograms, RunSetup.all)
+  func matchesQemu(_ program: GuestProgram, setup: RunSetup) throws {
     let elf = try Fixtures.build(program.name, optimization: program.optimization)
     let qemu = try #require(Tools.qemu)
     let stdin = Array(program.stdin.utf8)
@@ -52,7 +52,7 @@ struct ProgramTests {
     #expect(expected.stderr.isEmpty, "qemu-riscv32 wrote to stderr: \(expected)")
 
     let actual = try runProcess(
-      Tools.kiln, ["run", "--engine", engine.rawValue, elf] + program.arguments, stdin: stdin)
+      Tools.kiln, ["run"] + setup.options + [elf] + program.arguments, stdin: stdin)
     #expect(!actual.timedOut)
     #expect(actual.stderrText == "", "kiln wrote to stderr")
     #expect(actual.status == expected.status, "exit status differs")
@@ -66,13 +66,13 @@ struct ProgramTests {
   @Test(
     .enabled(
       if: Tools.qemu != nil, "qemu-riscv32 not found on PATH (Scripts/setup.sh installs qemu-user)"),
-    arguments: Engine.allCases)
-  func exampleMatchesQemu(engine: Engine) throws {
+    arguments: RunSetup.all)
+  func exampleMatchesQemu(setup: RunSetup) throws {
     let qemu = try #require(Tools.qemu)
     let elf = Tools.helloELF.path
     let expected = try runProcess(qemu, [elf, "Ada", "Grace"])
     let actual = try runProcess(
-      Tools.kiln, ["run", "--engine", engine.rawValue, elf, "Ada", "Grace"])
+      Tools.kiln, ["run"] + setup.options + [elf, "Ada", "Grace"])
     #expect(actual.status == expected.status)
     #expect(actual.stdoutText == expected.stdoutText)
   }

@@ -59,8 +59,11 @@ struct MemoryTests {
     #expect(try vm.readMemory(at: 0x41002, count: 4) == [0xD4, 0xC3, 0xB2, 0xA1])
   }
 
-  @Test func pagesAreMappedLazilyAndCleared() throws {
-    let vm = try VirtualMachine(syscallHandler: { _, _ in })
+  @Test(arguments: Harness.memoryModes)
+  func pagesAreMappedLazilyAndCleared(_ mode: MemoryMode) throws {
+    var config = Config()
+    config.memoryMode = mode
+    let vm = try VirtualMachine(config: config, syscallHandler: { _, _ in })
     #expect(vm.mappedPages == 0)
     try vm.writeMemory(at: 0x1000_0000, [1])
     try vm.writeMemory(at: 0x2000_0FFF, [2, 3])  // straddles: two pages
@@ -70,8 +73,10 @@ struct MemoryTests {
     #expect(try vm.readMemory(at: 0x2000_0FFF, count: 2) == [0, 0])
   }
 
-  @Test func memoryAPIErrors() throws {
+  @Test(arguments: Harness.memoryModes)
+  func memoryAPIErrors(_ mode: MemoryMode) throws {
     var config = Config()
+    config.memoryMode = mode
     config.maxMemoryPages = 2
     let vm = try VirtualMachine(config: config, syscallHandler: { _, _ in })
     #expect(throws: MemoryError.addressOverflow(address: 0xFFFF_FFFF, count: 2)) {
