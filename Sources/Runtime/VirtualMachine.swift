@@ -89,6 +89,12 @@ public final class VirtualMachine {
 
   // MARK: registers
 
+  /// A guest register (x0 and out-of-range indices read 0). After a run
+  /// ends with a `RuntimeError`, the registers are those before the failing
+  /// instruction (a failed load does not write its destination), whatever
+  /// the engine and memory mode: in flat memory a faulting access resumes in
+  /// the same slow path that paged memory takes, which stores the block's
+  /// register cache back before leaving.
   public func readRegister(_ index: Int) -> UInt32 {
     guard (1..<32).contains(index) else { return 0 }
     return state.registers[index]
