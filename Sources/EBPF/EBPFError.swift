@@ -43,6 +43,12 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The instruction budget of ``ExecutionOptions`` ran out.
   case instructionLimitExceeded(index: Int, limit: UInt64)
 
+  // JIT engines.
+  /// The engine cannot run the program as configured (no port for this
+  /// host, an option it does not offer, code memory that could not be
+  /// mapped, or an internal code-generation error).
+  case engineUnavailable(reason: String)
+
   public var description: String {
     switch self {
     case .truncatedProgram(let n):
@@ -83,6 +89,8 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
       return "call depth exceeded the limit of \(limit) frames at instruction \(i)"
     case .instructionLimitExceeded(let i, let limit):
       return "instruction limit of \(limit) exceeded at instruction \(i)"
+    case .engineUnavailable(let reason):
+      return "JIT engine unavailable: \(reason)"
     }
   }
 }

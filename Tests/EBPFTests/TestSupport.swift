@@ -1,4 +1,32 @@
 import EBPF
+import EBPFJIT
+
+/// The engines every behavioural test runs on.
+enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
+  case interpreter, jit
+
+  var description: String { rawValue }
+
+  /// Checks and runs `program`; `memory` (if any) is the context. The
+  /// interpreter gets an instruction budget against runaway loops.
+  func run(
+    _ program: Program, memory: [UInt8]?, helpers: HelperTable,
+    options: ExecutionOptions = ExecutionOptions(), map: MemoryMap = MemoryMap()
+  ) throws(EBPFError) -> UInt64 {
+    switch self {
+    case .interpreter:
+      var options = options
+      if options.instructionLimit == nil { options.instructionLimit = 10_000_000 }
+      let vm = try Interpreter(program: program, helpers: helpers, options: options, memoryMap: map)
+      guard var memory else { return try vm.run() }
+      return try vm.run(memory: &memory)
+    case .jit:
+      let vm = try JITProgram(program: program, helpers: helpers, options: options, memoryMap: map)
+      guard var memory else { return try vm.run() }
+      return try vm.run(memory: &memory)
+    }
+  }
+}
 
 /// Assembles, checks and runs `source` on the interpreter.
 func run(
