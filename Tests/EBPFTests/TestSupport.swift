@@ -28,15 +28,46 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
   }
 }
 
-/// Assembles, checks and runs `source` on the interpreter.
+/// Assembles, checks and runs `source` on `engine`.
 func run(
   _ source: String, memory: [UInt8]? = nil, helpers: HelperTable = .conformance,
-  options: ExecutionOptions = ExecutionOptions(), map: MemoryMap = MemoryMap()
+  options: ExecutionOptions = ExecutionOptions(), map: MemoryMap = MemoryMap(),
+  engine: Engine = .interpreter
 ) throws(EBPFError) -> UInt64 {
-  let vm = try Interpreter(
-    program: Program(assembly: source), helpers: helpers, options: options, memoryMap: map)
-  guard var memory else { return try vm.run() }
-  return try vm.run(memory: &memory)
+  try engine.run(
+    Program(assembly: source), memory: memory, helpers: helpers, options: options, map: map)
+}
+
+/// An interpreter or a JIT program, for tests that run one program several times.
+enum EngineVM {
+  case interpreter(Interpreter)
+  case jit(JITProgram)
+
+  init(
+    _ engine: Engine, _ source: String, helpers: HelperTable = .conformance,
+    options: ExecutionOptions = ExecutionOptions()
+  ) throws(EBPFError) {
+    let program = try Program(assembly: source)
+    switch engine {
+    case .interpreter:
+      self = .interpreter(try Interpreter(program: program, helpers: helpers, options: options))
+    case .jit: self = .jit(try JITProgram(program: program, helpers: helpers, options: options))
+    }
+  }
+
+  func run(context: UnsafeMutableRawBufferPointer? = nil) throws(EBPFError) -> UInt64 {
+    switch self {
+    case .interpreter(let vm): try vm.run(context: context)
+    case .jit(let vm): try vm.run(context: context)
+    }
+  }
+
+  func run(memory: inout [UInt8]) throws(EBPFError) -> UInt64 {
+    switch self {
+    case .interpreter(let vm): try vm.run(memory: &memory)
+    case .jit(let vm): try vm.run(memory: &memory)
+    }
+  }
 }
 
 /// The error `body` throws, or `nil`.
