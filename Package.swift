@@ -55,6 +55,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
+    // The eBPF benchmark runner (Scripts/bench-bpf.sh).
+    .executableTarget(
+      name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT"], path: "Benchmarks/BPFBench",
+      swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
     .testTarget(name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT"], swiftSettings: strict),
