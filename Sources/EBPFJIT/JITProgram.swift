@@ -20,7 +20,7 @@ import KilnIR
 /// Differences from the interpreter, by design: no instruction budget
 /// (`ExecutionOptions.instructionLimit` must be `nil`), and in unchecked mode
 /// an access to an unmapped address is a host fault, as in native code.
-public final class JITProgram: @unchecked Sendable {
+public final class JITProgram: ExecutionEngine, @unchecked Sendable {
   // @unchecked: every stored property is immutable after `init`; the code
   // memory is only read (executed) by `run`, which keeps all per-run state
   // in its own allocations, so concurrent runs are safe.
@@ -77,20 +77,8 @@ public final class JITProgram: @unchecked Sendable {
     #endif
   }
 
-  /// Runs with the bytes of `memory` as the context (`r1` = address, `r2` = length).
-  public func run(memory: inout [UInt8]) throws(EBPFError) -> UInt64 {
-    let result: Result<UInt64, EBPFError> = memory.withUnsafeMutableBytes { buffer in
-      do throws(EBPFError) {
-        return .success(try run(context: buffer))
-      } catch {
-        return .failure(error)
-      }
-    }
-    return try result.get()
-  }
-
   /// Runs with `context` as the program's memory, or with `r1 = r2 = 0` when `nil`.
-  public func run(context: UnsafeMutableRawBufferPointer? = nil) throws(EBPFError) -> UInt64 {
+  public func run(context: UnsafeMutableRawBufferPointer?) throws(EBPFError) -> UInt64 {
     var contextRegion = MemoryRegion(base: 0, length: 0, writable: true)
     if let context, context.baseAddress != nil {
       contextRegion = MemoryRegion(UnsafeRawBufferPointer(context), writable: true)

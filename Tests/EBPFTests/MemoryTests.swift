@@ -17,7 +17,7 @@ import Testing
   }
 
   @Test(arguments: Engine.allCases) func storesReachTheCaller(_ engine: Engine) throws {
-    let vm = try EngineVM(engine, "stw [%r1+0], 0x11223344\nexit")
+    let vm = try makeVM(engine, "stw [%r1+0], 0x11223344\nexit")
     var memory: [UInt8] = [0, 0, 0, 0, 9]
     _ = try vm.run(memory: &memory)
     #expect(memory == [0x44, 0x33, 0x22, 0x11, 9])
@@ -26,7 +26,7 @@ import Testing
   @Test(arguments: Engine.allCases) func outOfBoundsLoadNamesIndexAndAddress(_ engine: Engine)
     throws
   {
-    let vm = try EngineVM(engine, "mov %r0, 0\nldxw %r0, [%r1+2]\nexit")
+    let vm = try makeVM(engine, "mov %r0, 0\nldxw %r0, [%r1+2]\nexit")
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 5, alignment: 8)
     defer { buffer.deallocate() }
     buffer.initializeMemory(as: UInt8.self, repeating: 0)
@@ -35,7 +35,7 @@ import Testing
       error { () throws(EBPFError) in try vm.run(context: buffer) }
         == .outOfBounds(index: 1, address: base + 2, size: 4, isWrite: false))
     // One byte less is in bounds.
-    let ok = try EngineVM(engine, "ldxw %r0, [%r1+1]\nexit")
+    let ok = try makeVM(engine, "ldxw %r0, [%r1+1]\nexit")
     #expect(try ok.run(context: buffer) == 0)
   }
 

@@ -13,18 +13,17 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
     _ program: Program, memory: [UInt8]?, helpers: HelperTable,
     options: ExecutionOptions = ExecutionOptions(), map: MemoryMap = MemoryMap()
   ) throws(EBPFError) -> UInt64 {
+    let vm: any ExecutionEngine
     switch self {
     case .interpreter:
       var options = options
       if options.instructionLimit == nil { options.instructionLimit = 10_000_000 }
-      let vm = try Interpreter(program: program, helpers: helpers, options: options, memoryMap: map)
-      guard var memory else { return try vm.run() }
-      return try vm.run(memory: &memory)
+      vm = try Interpreter(program: program, helpers: helpers, options: options, memoryMap: map)
     case .jit:
-      let vm = try JITProgram(program: program, helpers: helpers, options: options, memoryMap: map)
-      guard var memory else { return try vm.run() }
-      return try vm.run(memory: &memory)
+      vm = try JITProgram(program: program, helpers: helpers, options: options, memoryMap: map)
     }
+    guard var memory else { return try vm.run() }
+    return try vm.run(memory: &memory)
   }
 }
 
@@ -39,34 +38,14 @@ func run(
 }
 
 /// An interpreter or a JIT program, for tests that run one program several times.
-enum EngineVM {
-  case interpreter(Interpreter)
-  case jit(JITProgram)
-
-  init(
-    _ engine: Engine, _ source: String, helpers: HelperTable = .conformance,
-    options: ExecutionOptions = ExecutionOptions()
-  ) throws(EBPFError) {
-    let program = try Program(assembly: source)
-    switch engine {
-    case .interpreter:
-      self = .interpreter(try Interpreter(program: program, helpers: helpers, options: options))
-    case .jit: self = .jit(try JITProgram(program: program, helpers: helpers, options: options))
-    }
-  }
-
-  func run(context: UnsafeMutableRawBufferPointer? = nil) throws(EBPFError) -> UInt64 {
-    switch self {
-    case .interpreter(let vm): try vm.run(context: context)
-    case .jit(let vm): try vm.run(context: context)
-    }
-  }
-
-  func run(memory: inout [UInt8]) throws(EBPFError) -> UInt64 {
-    switch self {
-    case .interpreter(let vm): try vm.run(memory: &memory)
-    case .jit(let vm): try vm.run(memory: &memory)
-    }
+func makeVM(
+  _ engine: Engine, _ source: String, helpers: HelperTable = .conformance,
+  options: ExecutionOptions = ExecutionOptions()
+) throws(EBPFError) -> any ExecutionEngine {
+  let program = try Program(assembly: source)
+  switch engine {
+  case .interpreter: return try Interpreter(program: program, helpers: helpers, options: options)
+  case .jit: return try JITProgram(program: program, helpers: helpers, options: options)
   }
 }
 
