@@ -10,6 +10,15 @@ public struct LoadedSection: Hashable, Sendable {
   public let writable: Bool
 }
 
+/// An `lddw` of the program that loads the address of a global.
+public struct DataReference: Hashable, Sendable {
+  /// The `lddw`'s slot in the program.
+  public let index: Int
+  /// The data section and the offset in it that the address points to.
+  public let section: String
+  public let offset: UInt64
+}
+
 /// A program linked from an object, with host copies of the data sections it
 /// uses. The copies live as long as this object (stable addresses, freed in
 /// `deinit`): keep it alive while the program runs.
@@ -33,6 +42,8 @@ public final class LoadedObject {
   public let dataSections: [LoadedSection]
   /// Regions covering ``dataSections``, for the engines' bounds checks.
   public let memoryMap: MemoryMap
+  /// Every `lddw` that loads a data address, in program order (for listings).
+  public let dataReferences: [DataReference]
 
   private let buffers: [UnsafeMutableRawBufferPointer]
 
@@ -86,6 +97,11 @@ public final class LoadedObject {
     self.functions = link.functions
     self.dataSections = loaded
     self.memoryMap = map
+    self.dataReferences = link.immediates.map {
+      DataReference(
+        index: $0.slot, section: object.sections[$0.address.section].name, offset: $0.address.offset
+      )
+    }
     self.buffers = buffers
   }
 
