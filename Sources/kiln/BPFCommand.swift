@@ -15,7 +15,8 @@ extension Kiln {
         (unreadable file, malformed or unsupported ELF object, assembler or \
         decoding error, rejected by the checker, engine not available); 64 for \
         command-line usage errors; 139 when the program accesses memory out of \
-        bounds and 134 for other runtime errors (call depth, instruction limit), \
+        bounds and 134 for other runtime errors (call depth, --max-instructions, \
+        unknown helper in callx), \
         as a shell reports SIGSEGV and SIGABRT. Every failure is one line on \
         stderr, `kiln: <message>`, naming the instruction index where there is one.
         """,

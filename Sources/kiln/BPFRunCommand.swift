@@ -27,6 +27,11 @@ struct BPFRun: ParsableCommand {
   @Flag(help: "Run without bounds checks (trusted programs only: a bad pointer crashes kiln).")
   var unchecked = false
 
+  @Option(
+    name: .customLong("max-instructions"),
+    help: "Stop with an error (status 134) after this many executed instructions.")
+  var maxInstructions: UInt64?
+
   @OptionGroup var choice: BPFProgramChoice
 
   @Flag(name: .short, help: "Print the eBPF listing to stderr before running.")
@@ -54,7 +59,8 @@ struct BPFRun: ParsableCommand {
     do {
       result = try runBPF(
         engine: engine, program: input.program, helpers: BPFHelpers.table,
-        options: unchecked ? .unchecked : ExecutionOptions(), memoryMap: input.memoryMap,
+        options: ExecutionOptions(boundsChecks: !unchecked, instructionLimit: maxInstructions),
+        memoryMap: input.memoryMap,
         memory: &memory)
     } catch {
       report(error.exitStatus == KilnExit.loadFailure ? "\(program): \(error)" : error.description)
