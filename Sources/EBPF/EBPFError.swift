@@ -27,6 +27,8 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
   case unknownHelper(index: Int, id: UInt64)
   /// A valid instruction that these engines do not implement (`lddw` map forms, BTF calls).
   case unsupportedInstruction(index: Int, mnemonic: String)
+  /// A pseudo `lddw` names a map or variable that the ``PseudoLoadTable`` lacks.
+  case unresolvedLoadImm64(index: Int, form: String, id: Int32)
   /// The last instruction is neither `exit` nor an unconditional jump.
   case fallsOffEnd(index: Int)
 
@@ -75,6 +77,8 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
       return "call to unknown helper \(id) at instruction \(i)"
     case .unsupportedInstruction(let i, let m):
       return "unsupported instruction \(m) at instruction \(i)"
+    case .unresolvedLoadImm64(let i, let form, let id):
+      return "lddw \(form)(\(id)) at instruction \(i): no such map or variable"
     case .fallsOffEnd(let i):
       return "execution can fall off the end of the program after instruction \(i)"
     case .syntax(let line, let message):
