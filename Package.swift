@@ -12,6 +12,8 @@ let package = Package(
     .library(name: "RV32", targets: ["RV32"]),
     .library(name: "X86_64Port", targets: ["X86_64Port"]),
     .library(name: "EBPF", targets: ["EBPF"]),
+    .library(name: "EBPFJIT", targets: ["EBPFJIT"]),
+    .library(name: "EBPFObject", targets: ["EBPFObject"]),
     .library(name: "Runtime", targets: ["Runtime"]),
     .library(name: "LinuxUser", targets: ["LinuxUser"]),
     .executable(name: "kiln", targets: ["kiln"]),
@@ -28,7 +30,14 @@ let package = Package(
     .target(name: "RV32", dependencies: ["KilnIR"], swiftSettings: strict),
     // eBPF front end (RFC 9669): instruction table, decoder, assembler, disassembler,
     // checker, interpreter. No Foundation: it also compiles as Embedded Swift.
-    .target(name: "EBPF", swiftSettings: strict),
+    .target(name: "EBPF", dependencies: ["KilnIR"], swiftSettings: strict),
+    // eBPF JIT: checker → translator → FunctionIR → the host's port → W^X code.
+    .target(
+      name: "EBPFJIT", dependencies: ["EBPF", "KilnIR", "KilnCore", "X86_64Port"],
+      swiftSettings: strict),
+    // ELF loader for eBPF objects from `clang --target=bpf -c`: links one
+    // program, owns host copies of its data sections.
+    .target(name: "EBPFObject", dependencies: ["EBPF"], swiftSettings: strict),
     // x86-64 host port (the six areas of the Mono porting guide).
     .target(
       name: "X86_64Port", dependencies: ["KilnCore", "KilnIR"], path: "Sources/Ports/X86_64",
@@ -48,19 +57,26 @@ let package = Package(
     .executableTarget(
       name: "kiln",
       dependencies: [
-        "Runtime", "LinuxUser", "RV32", "CCapstone",
+        "Runtime", "LinuxUser", "RV32", "EBPF", "EBPFJIT", "EBPFObject", "CCapstone",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
+    // The eBPF benchmark runner (Scripts/bench-bpf.sh).
+    .executableTarget(
+      name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT"], path: "Benchmarks/BPFBench",
+      swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
-    .testTarget(name: "EBPFTests", dependencies: ["EBPF"], swiftSettings: strict),
+    .testTarget(name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT"], swiftSettings: strict),
+    .testTarget(
+      name: "EBPFObjectTests", dependencies: ["EBPFObject", "EBPF", "EBPFJIT"],
+      swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests", dependencies: ["X86_64Port", "KilnCore"], swiftSettings: strict),
     .testTarget(
       name: "RuntimeTests", dependencies: ["Runtime", "RV32", "KilnCore"], swiftSettings: strict),
     .testTarget(
-      name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "kiln"],
+      name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "EBPF", "kiln"],
       swiftSettings: strict),
   ]
 )

@@ -57,3 +57,14 @@ echo "Translator line coverage:"
 report="$($llvm_cov report "$test_binary" -instr-profile="$profdata" "${files[@]}")"
 echo "$report"
 echo "$report" | awk '/^TOTAL/ { print "translator line coverage: " $10 }'
+
+# The same for the eBPF translator (eBPF → FunctionIR) and its x86-64 lowering.
+bpf_files=()
+for f in Sources/EBPF/Translator.swift Sources/Ports/X86_64/FunctionLowering*.swift; do
+  [ -f "$f" ] && bpf_files+=("$f")
+done
+echo
+echo "eBPF translator line coverage:"
+report="$($llvm_cov report "$test_binary" -instr-profile="$profdata" "${bpf_files[@]}")"
+echo "$report"
+echo "$report" | awk '/^TOTAL/ { print "eBPF translator line coverage: " $10 }'

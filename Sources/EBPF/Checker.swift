@@ -61,6 +61,7 @@ public struct Checker: Sendable {
       case .callBTF:
         throw .unsupportedInstruction(index: i, mnemonic: "call runtime")
       case .loadImm64(let kind) where kind != .immediate:
+        // Resolved at load time by `Program.resolvingPseudoLoads`.
         throw .unsupportedInstruction(index: i, mnemonic: "lddw " + kind.pseudoName)
       default:
         break

@@ -27,6 +27,8 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
   case unknownHelper(index: Int, id: UInt64)
   /// A valid instruction that these engines do not implement (`lddw` map forms, BTF calls).
   case unsupportedInstruction(index: Int, mnemonic: String)
+  /// A pseudo `lddw` names a map or variable that the ``PseudoLoadTable`` lacks.
+  case unresolvedLoadImm64(index: Int, form: String, id: Int32)
   /// The last instruction is neither `exit` nor an unconditional jump.
   case fallsOffEnd(index: Int)
 
@@ -42,6 +44,12 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
   case callDepthExceeded(index: Int, limit: Int)
   /// The instruction budget of ``ExecutionOptions`` ran out.
   case instructionLimitExceeded(index: Int, limit: UInt64)
+
+  // JIT engines.
+  /// The engine cannot run the program as configured (no port for this
+  /// host, an option it does not offer, code memory that could not be
+  /// mapped, or an internal code-generation error).
+  case engineUnavailable(reason: String)
 
   public var description: String {
     switch self {
@@ -69,6 +77,8 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
       return "call to unknown helper \(id) at instruction \(i)"
     case .unsupportedInstruction(let i, let m):
       return "unsupported instruction \(m) at instruction \(i)"
+    case .unresolvedLoadImm64(let i, let form, let id):
+      return "lddw \(form)(\(id)) at instruction \(i): no such map or variable"
     case .fallsOffEnd(let i):
       return "execution can fall off the end of the program after instruction \(i)"
     case .syntax(let line, let message):
@@ -83,6 +93,8 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
       return "call depth exceeded the limit of \(limit) frames at instruction \(i)"
     case .instructionLimitExceeded(let i, let limit):
       return "instruction limit of \(limit) exceeded at instruction \(i)"
+    case .engineUnavailable(let reason):
+      return "JIT engine unavailable: \(reason)"
     }
   }
 }

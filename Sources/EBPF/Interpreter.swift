@@ -16,7 +16,7 @@
 /// After a helper call `r1`–`r5` keep their values here; programs must not
 /// rely on that (RFC 9669 §4.3.1: they are caller-saved), and a JIT may
 /// clobber them.
-public struct Interpreter: Sendable {
+public struct Interpreter: ExecutionEngine, Sendable {
   public let program: Program
   public let helpers: HelperTable
   public var options: ExecutionOptions
@@ -44,21 +44,8 @@ public struct Interpreter: Sendable {
       .run(memory: &memory)
   }
 
-  /// Runs with the bytes of `memory` as the context (`r1` = address, `r2` = length).
-  /// The program may modify them.
-  public func run(memory: inout [UInt8]) throws(EBPFError) -> UInt64 {
-    let result: Result<UInt64, EBPFError> = memory.withUnsafeMutableBytes { buffer in
-      do throws(EBPFError) {
-        return .success(try run(context: buffer))
-      } catch {
-        return .failure(error)
-      }
-    }
-    return try result.get()
-  }
-
   /// Runs with `context` as the program's memory, or with `r1 = r2 = 0` when `nil`.
-  public func run(context: UnsafeMutableRawBufferPointer? = nil) throws(EBPFError) -> UInt64 {
+  public func run(context: UnsafeMutableRawBufferPointer?) throws(EBPFError) -> UInt64 {
     let frameSize = ExecutionOptions.stackFrameSize
     let stackSize = frameSize * options.maxCallDepth
     let stack = UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16)

@@ -83,7 +83,8 @@ func readFile(_ path: String) -> Result<[UInt8], FileError> {
 struct FileError: Error, CustomStringConvertible {
   var path: String
   var reason: String
-  var description: String { "cannot read \(path): \(reason)" }
+  var verb = "read"
+  var description: String { "cannot \(verb) \(path): \(reason)" }
 }
 
 func errnoText() -> String { String(cString: strerror(errno)) }
@@ -97,4 +98,19 @@ func hostEnvironment() -> [String] {
     p += 1
   }
   return result
+}
+
+/// Writes `bytes` to a new or truncated file; nil on success.
+func writeFile(_ path: String, _ bytes: [UInt8]) -> FileError? {
+  let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+  guard fd >= 0 else { return FileError(path: path, reason: errnoText(), verb: "write") }
+  defer { close(fd) }
+  var done = 0
+  while done < bytes.count {
+    let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+    if n < 0 && errno == EINTR { continue }
+    if n <= 0 { return FileError(path: path, reason: errnoText(), verb: "write") }
+    done += n
+  }
+  return nil
 }

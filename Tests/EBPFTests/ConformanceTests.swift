@@ -10,6 +10,16 @@ import Testing
   /// Runs each file on the interpreter and compares r0 (or the expected failure).
   @Test(arguments: ConformanceFile.names)
   func interpreter(_ name: String) throws {
+    try Self.check(name, engine: .interpreter)
+  }
+
+  /// The same files on the JIT of this host.
+  @Test(arguments: ConformanceFile.names)
+  func jit(_ name: String) throws {
+    try Self.check(name, engine: .jit)
+  }
+
+  static func check(_ name: String, engine: Engine) throws {
     let file = try ConformanceFile.load(name)
     let result: Result<UInt64, EBPFError> = {
       do throws(EBPFError) {
@@ -19,23 +29,20 @@ import Testing
         } else {
           program = try Program(assembly: file.asm)
         }
-        let vm = try Interpreter(
-          program: program, helpers: .conformance,
-          options: ExecutionOptions(instructionLimit: 10_000_000))
-        var memory = file.memory
-        return .success(file.hasMemory ? try vm.run(memory: &memory) : try vm.run())
+        return .success(
+          try engine.run(program, memory: file.hasMemory ? file.memory : nil, helpers: .conformance)
+        )
       } catch {
         return .failure(error)
       }
     }()
     if let expected = file.error {
-      guard case .failure(let error) = result else {
+      guard case .failure = result else {
         Issue.record("\(name): expected failure '\(expected)', got \(result)")
         return
       }
-      _ = error
     } else {
-      #expect(try result.get() == file.result, "\(name)")
+      #expect(try result.get() == file.result, "\(name) on \(engine)")
     }
   }
 

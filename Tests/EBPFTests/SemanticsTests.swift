@@ -102,9 +102,9 @@ import Testing
     Case(source: "stdw [%r10-8], -1\nldxdw %r0, [%r10-8]", expected: 0xFFFF_FFFF_FFFF_FFFF),
   ]
 
-  @Test(arguments: cases)
-  func program(_ c: Case) throws {
-    #expect(try run(c.source + "\nexit") == c.expected)
+  @Test(arguments: cases, Engine.allCases)
+  func program(_ c: Case, engine: Engine) throws {
+    #expect(try run(c.source + "\nexit", engine: engine) == c.expected)
   }
 
   /// The same rules through the pure functions (used by translators for folding).

@@ -50,6 +50,18 @@ enum Form: Sendable, Equatable {
   case push(GPR)
   case pop(GPR)
   case ud2, int3, nop
+  case movzx16R(GPR, GPR)
+  case movsx8R(OperandSize, GPR, GPR)
+  case movsx16R(OperandSize, GPR, GPR)
+  case movsx8To64(GPR, Memory)
+  case movsx16To64(GPR, Memory)
+  case movsxdM(GPR, Memory)
+  case movSimm32(GPR, Int32)
+  case bswap(OperandSize, GPR)
+  case lockALU(ALUOp, OperandSize, Memory, GPR)
+  case lockXadd(OperandSize, Memory, GPR)
+  case lockCmpxchg(OperandSize, Memory, GPR)
+  case xchg(OperandSize, Memory, GPR)
 
   func emit(into a: inout X86Assembler) {
     switch self {
@@ -99,6 +111,18 @@ enum Form: Sendable, Equatable {
     case .ud2: a.ud2()
     case .int3: a.int3()
     case .nop: a.nop()
+    case .movzx16R(let d, let r): a.movzx16(d, r)
+    case .movsx8R(let s, let d, let r): a.movsx8(s, d, r)
+    case .movsx16R(let s, let d, let r): a.movsx16(s, d, r)
+    case .movsx8To64(let d, let m): a.movsx8To64(d, m)
+    case .movsx16To64(let d, let m): a.movsx16To64(d, m)
+    case .movsxdM(let d, let m): a.movsxd(d, m)
+    case .movSimm32(let d, let v): a.mov(d, simm32: v)
+    case .bswap(let s, let r): a.bswap(s, r)
+    case .lockALU(let op, let s, let m, let r): a.lockALU(op, s, m, r)
+    case .lockXadd(let s, let m, let r): a.lockXadd(s, m, r)
+    case .lockCmpxchg(let s, let m, let r): a.lockCmpxchg(s, m, r)
+    case .xchg(let s, let m, let r): a.xchg(s, m, r)
     }
   }
 
@@ -163,6 +187,18 @@ enum Form: Sendable, Equatable {
     case .ud2: return "ud2"
     case .int3: return "int3"
     case .nop: return "nop"
+    case .movzx16R(let d, let r): return "movzx \(d.name(.dword)), \(r.wordName)"
+    case .movsx8R(let s, let d, let r): return "movsx \(n(s, d)), \(r.byteName)"
+    case .movsx16R(let s, let d, let r): return "movsx \(n(s, d)), \(r.wordName)"
+    case .movsx8To64(let d, let m): return "movsx \(d), byte ptr \(m)"
+    case .movsx16To64(let d, let m): return "movsx \(d), word ptr \(m)"
+    case .movsxdM(let d, let m): return "movsxd \(d), dword ptr \(m)"
+    case .movSimm32(let d, let v): return "mov \(d), \(v)"
+    case .bswap(let s, let r): return "bswap \(n(s, r))"
+    case .lockALU(let op, let s, let m, let r): return "lock \(op) \(p(s, m)), \(n(s, r))"
+    case .lockXadd(let s, let m, let r): return "lock xadd \(p(s, m)), \(n(s, r))"
+    case .lockCmpxchg(let s, let m, let r): return "lock cmpxchg \(p(s, m)), \(n(s, r))"
+    case .xchg(let s, let m, let r): return "xchg \(p(s, m)), \(n(s, r))"
     }
   }
 }

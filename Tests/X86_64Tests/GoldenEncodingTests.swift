@@ -22,6 +22,8 @@ import Testing
   @Test(arguments: goldenConditions) func conditions(_ row: Golden) { Self.check(row) }
   @Test(arguments: goldenControlFlow) func controlFlow(_ row: Golden) { Self.check(row) }
   @Test(arguments: goldenStack) func stackAndMisc(_ row: Golden) { Self.check(row) }
+  @Test(arguments: goldenWide) func wideExtensionsAndSwaps(_ row: Golden) { Self.check(row) }
+  @Test(arguments: goldenAtomics) func atomics(_ row: Golden) { Self.check(row) }
 
   /// The tables really exercise the special cases they are meant to.
   @Test func tablesCoverEveryRegisterAsBaseAndIndex() {

@@ -3543,6 +3543,800 @@ let goldenStack: [Golden] = [
   Golden(.nop, "nop", [0x90]),
 ]
 
+let goldenWide: [Golden] = [
+  Golden(.movzx16R(.rbx, .rax), "movzx ebx, ax", [0x0F, 0xB7, 0xD8]),
+  Golden(.movsx8R(.dword, .rcx, .rax), "movsx ecx, al", [0x0F, 0xBE, 0xC8]),
+  Golden(.movsx16R(.dword, .rdx, .rax), "movsx edx, ax", [0x0F, 0xBF, 0xD0]),
+  Golden(.bswap(.dword, .rax), "bswap eax", [0x0F, 0xC8]),
+  Golden(.movsx8R(.qword, .rcx, .rax), "movsx rcx, al", [0x48, 0x0F, 0xBE, 0xC8]),
+  Golden(.movsx16R(.qword, .rdx, .rax), "movsx rdx, ax", [0x48, 0x0F, 0xBF, 0xD0]),
+  Golden(.bswap(.qword, .rax), "bswap rax", [0x48, 0x0F, 0xC8]),
+  Golden(.movSimm32(.rax, 0), "mov rax, 0", [0x48, 0xC7, 0xC0, 0x00, 0x00, 0x00, 0x00]),
+  Golden(.movzx16R(.r8, .rcx), "movzx r8d, cx", [0x44, 0x0F, 0xB7, 0xC1]),
+  Golden(.movsx8R(.dword, .rsp, .rcx), "movsx esp, cl", [0x0F, 0xBE, 0xE1]),
+  Golden(.movsx16R(.dword, .r9, .rcx), "movsx r9d, cx", [0x44, 0x0F, 0xBF, 0xC9]),
+  Golden(.bswap(.dword, .rcx), "bswap ecx", [0x0F, 0xC9]),
+  Golden(.movsx8R(.qword, .rsp, .rcx), "movsx rsp, cl", [0x48, 0x0F, 0xBE, 0xE1]),
+  Golden(.movsx16R(.qword, .r9, .rcx), "movsx r9, cx", [0x4C, 0x0F, 0xBF, 0xC9]),
+  Golden(.bswap(.qword, .rcx), "bswap rcx", [0x48, 0x0F, 0xC9]),
+  Golden(.movSimm32(.rcx, -1), "mov rcx, -1", [0x48, 0xC7, 0xC1, 0xFF, 0xFF, 0xFF, 0xFF]),
+  Golden(.movzx16R(.r13, .rdx), "movzx r13d, dx", [0x44, 0x0F, 0xB7, 0xEA]),
+  Golden(.movsx8R(.dword, .rdi, .rdx), "movsx edi, dl", [0x0F, 0xBE, 0xFA]),
+  Golden(.movsx16R(.dword, .rax, .rdx), "movsx eax, dx", [0x0F, 0xBF, 0xC2]),
+  Golden(.bswap(.dword, .rdx), "bswap edx", [0x0F, 0xCA]),
+  Golden(.movsx8R(.qword, .rdi, .rdx), "movsx rdi, dl", [0x48, 0x0F, 0xBE, 0xFA]),
+  Golden(.movsx16R(.qword, .rax, .rdx), "movsx rax, dx", [0x48, 0x0F, 0xBF, 0xC2]),
+  Golden(.bswap(.qword, .rdx), "bswap rdx", [0x48, 0x0F, 0xCA]),
+  Golden(.movSimm32(.rdx, 1), "mov rdx, 1", [0x48, 0xC7, 0xC2, 0x01, 0x00, 0x00, 0x00]),
+  Golden(.movzx16R(.rdx, .rbx), "movzx edx, bx", [0x0F, 0xB7, 0xD3]),
+  Golden(.movsx8R(.dword, .r10, .rbx), "movsx r10d, bl", [0x44, 0x0F, 0xBE, 0xD3]),
+  Golden(.movsx16R(.dword, .rdi, .rbx), "movsx edi, bx", [0x0F, 0xBF, 0xFB]),
+  Golden(.bswap(.dword, .rbx), "bswap ebx", [0x0F, 0xCB]),
+  Golden(.movsx8R(.qword, .r10, .rbx), "movsx r10, bl", [0x4C, 0x0F, 0xBE, 0xD3]),
+  Golden(.movsx16R(.qword, .rdi, .rbx), "movsx rdi, bx", [0x48, 0x0F, 0xBF, 0xFB]),
+  Golden(.bswap(.qword, .rbx), "bswap rbx", [0x48, 0x0F, 0xCB]),
+  Golden(
+    .movSimm32(.rbx, 2_147_483_647), "mov rbx, 2147483647",
+    [0x48, 0xC7, 0xC3, 0xFF, 0xFF, 0xFF, 0x7F]),
+  Golden(.movzx16R(.rdi, .rsp), "movzx edi, sp", [0x0F, 0xB7, 0xFC]),
+  Golden(.movsx8R(.dword, .r13, .rsp), "movsx r13d, spl", [0x44, 0x0F, 0xBE, 0xEC]),
+  Golden(.movsx16R(.dword, .r14, .rsp), "movsx r14d, sp", [0x44, 0x0F, 0xBF, 0xF4]),
+  Golden(.bswap(.dword, .rsp), "bswap esp", [0x0F, 0xCC]),
+  Golden(.movsx8R(.qword, .r13, .rsp), "movsx r13, spl", [0x4C, 0x0F, 0xBE, 0xEC]),
+  Golden(.movsx16R(.qword, .r14, .rsp), "movsx r14, sp", [0x4C, 0x0F, 0xBF, 0xF4]),
+  Golden(.bswap(.qword, .rsp), "bswap rsp", [0x48, 0x0F, 0xCC]),
+  Golden(
+    .movSimm32(.rsp, -2_147_483_648), "mov rsp, -2147483648",
+    [0x48, 0xC7, 0xC4, 0x00, 0x00, 0x00, 0x80]),
+  Golden(.movzx16R(.r12, .rbp), "movzx r12d, bp", [0x44, 0x0F, 0xB7, 0xE5]),
+  Golden(.movsx8R(.dword, .rax, .rbp), "movsx eax, bpl", [0x40, 0x0F, 0xBE, 0xC5]),
+  Golden(.movsx16R(.dword, .rbp, .rbp), "movsx ebp, bp", [0x0F, 0xBF, 0xED]),
+  Golden(.bswap(.dword, .rbp), "bswap ebp", [0x0F, 0xCD]),
+  Golden(.movsx8R(.qword, .rax, .rbp), "movsx rax, bpl", [0x48, 0x0F, 0xBE, 0xC5]),
+  Golden(.movsx16R(.qword, .rbp, .rbp), "movsx rbp, bp", [0x48, 0x0F, 0xBF, 0xED]),
+  Golden(.bswap(.qword, .rbp), "bswap rbp", [0x48, 0x0F, 0xCD]),
+  Golden(.movSimm32(.rbp, 0), "mov rbp, 0", [0x48, 0xC7, 0xC5, 0x00, 0x00, 0x00, 0x00]),
+  Golden(.movzx16R(.rcx, .rsi), "movzx ecx, si", [0x0F, 0xB7, 0xCE]),
+  Golden(.movsx8R(.dword, .rbx, .rsi), "movsx ebx, sil", [0x40, 0x0F, 0xBE, 0xDE]),
+  Golden(.movsx16R(.dword, .r12, .rsi), "movsx r12d, si", [0x44, 0x0F, 0xBF, 0xE6]),
+  Golden(.bswap(.dword, .rsi), "bswap esi", [0x0F, 0xCE]),
+  Golden(.movsx8R(.qword, .rbx, .rsi), "movsx rbx, sil", [0x48, 0x0F, 0xBE, 0xDE]),
+  Golden(.movsx16R(.qword, .r12, .rsi), "movsx r12, si", [0x4C, 0x0F, 0xBF, 0xE6]),
+  Golden(.bswap(.qword, .rsi), "bswap rsi", [0x48, 0x0F, 0xCE]),
+  Golden(.movSimm32(.rsi, -1), "mov rsi, -1", [0x48, 0xC7, 0xC6, 0xFF, 0xFF, 0xFF, 0xFF]),
+  Golden(.movzx16R(.rsi, .rdi), "movzx esi, di", [0x0F, 0xB7, 0xF7]),
+  Golden(.movsx8R(.dword, .rsi, .rdi), "movsx esi, dil", [0x40, 0x0F, 0xBE, 0xF7]),
+  Golden(.movsx16R(.dword, .rbx, .rdi), "movsx ebx, di", [0x0F, 0xBF, 0xDF]),
+  Golden(.bswap(.dword, .rdi), "bswap edi", [0x0F, 0xCF]),
+  Golden(.movsx8R(.qword, .rsi, .rdi), "movsx rsi, dil", [0x48, 0x0F, 0xBE, 0xF7]),
+  Golden(.movsx16R(.qword, .rbx, .rdi), "movsx rbx, di", [0x48, 0x0F, 0xBF, 0xDF]),
+  Golden(.bswap(.qword, .rdi), "bswap rdi", [0x48, 0x0F, 0xCF]),
+  Golden(.movSimm32(.rdi, 1), "mov rdi, 1", [0x48, 0xC7, 0xC7, 0x01, 0x00, 0x00, 0x00]),
+  Golden(.movzx16R(.r11, .r8), "movzx r11d, r8w", [0x45, 0x0F, 0xB7, 0xD8]),
+  Golden(.movsx8R(.dword, .r9, .r8), "movsx r9d, r8b", [0x45, 0x0F, 0xBE, 0xC8]),
+  Golden(.movsx16R(.dword, .r10, .r8), "movsx r10d, r8w", [0x45, 0x0F, 0xBF, 0xD0]),
+  Golden(.bswap(.dword, .r8), "bswap r8d", [0x41, 0x0F, 0xC8]),
+  Golden(.movsx8R(.qword, .r9, .r8), "movsx r9, r8b", [0x4D, 0x0F, 0xBE, 0xC8]),
+  Golden(.movsx16R(.qword, .r10, .r8), "movsx r10, r8w", [0x4D, 0x0F, 0xBF, 0xD0]),
+  Golden(.bswap(.qword, .r8), "bswap r8", [0x49, 0x0F, 0xC8]),
+  Golden(
+    .movSimm32(.r8, 2_147_483_647), "mov r8, 2147483647",
+    [0x49, 0xC7, 0xC0, 0xFF, 0xFF, 0xFF, 0x7F]),
+  Golden(.movzx16R(.rax, .r9), "movzx eax, r9w", [0x41, 0x0F, 0xB7, 0xC1]),
+  Golden(.movsx8R(.dword, .r12, .r9), "movsx r12d, r9b", [0x45, 0x0F, 0xBE, 0xE1]),
+  Golden(.movsx16R(.dword, .rcx, .r9), "movsx ecx, r9w", [0x41, 0x0F, 0xBF, 0xC9]),
+  Golden(.bswap(.dword, .r9), "bswap r9d", [0x41, 0x0F, 0xC9]),
+  Golden(.movsx8R(.qword, .r12, .r9), "movsx r12, r9b", [0x4D, 0x0F, 0xBE, 0xE1]),
+  Golden(.movsx16R(.qword, .rcx, .r9), "movsx rcx, r9w", [0x49, 0x0F, 0xBF, 0xC9]),
+  Golden(.bswap(.qword, .r9), "bswap r9", [0x49, 0x0F, 0xC9]),
+  Golden(
+    .movSimm32(.r9, -2_147_483_648), "mov r9, -2147483648",
+    [0x49, 0xC7, 0xC1, 0x00, 0x00, 0x00, 0x80]),
+  Golden(.movzx16R(.rbp, .r10), "movzx ebp, r10w", [0x41, 0x0F, 0xB7, 0xEA]),
+  Golden(.movsx8R(.dword, .r15, .r10), "movsx r15d, r10b", [0x45, 0x0F, 0xBE, 0xFA]),
+  Golden(.movsx16R(.dword, .r8, .r10), "movsx r8d, r10w", [0x45, 0x0F, 0xBF, 0xC2]),
+  Golden(.bswap(.dword, .r10), "bswap r10d", [0x41, 0x0F, 0xCA]),
+  Golden(.movsx8R(.qword, .r15, .r10), "movsx r15, r10b", [0x4D, 0x0F, 0xBE, 0xFA]),
+  Golden(.movsx16R(.qword, .r8, .r10), "movsx r8, r10w", [0x4D, 0x0F, 0xBF, 0xC2]),
+  Golden(.bswap(.qword, .r10), "bswap r10", [0x49, 0x0F, 0xCA]),
+  Golden(.movSimm32(.r10, 0), "mov r10, 0", [0x49, 0xC7, 0xC2, 0x00, 0x00, 0x00, 0x00]),
+  Golden(.movzx16R(.r10, .r11), "movzx r10d, r11w", [0x45, 0x0F, 0xB7, 0xD3]),
+  Golden(.movsx8R(.dword, .rdx, .r11), "movsx edx, r11b", [0x41, 0x0F, 0xBE, 0xD3]),
+  Golden(.movsx16R(.dword, .r15, .r11), "movsx r15d, r11w", [0x45, 0x0F, 0xBF, 0xFB]),
+  Golden(.bswap(.dword, .r11), "bswap r11d", [0x41, 0x0F, 0xCB]),
+  Golden(.movsx8R(.qword, .rdx, .r11), "movsx rdx, r11b", [0x49, 0x0F, 0xBE, 0xD3]),
+  Golden(.movsx16R(.qword, .r15, .r11), "movsx r15, r11w", [0x4D, 0x0F, 0xBF, 0xFB]),
+  Golden(.bswap(.qword, .r11), "bswap r11", [0x49, 0x0F, 0xCB]),
+  Golden(.movSimm32(.r11, -1), "mov r11, -1", [0x49, 0xC7, 0xC3, 0xFF, 0xFF, 0xFF, 0xFF]),
+  Golden(.movzx16R(.r15, .r12), "movzx r15d, r12w", [0x45, 0x0F, 0xB7, 0xFC]),
+  Golden(.movsx8R(.dword, .rbp, .r12), "movsx ebp, r12b", [0x41, 0x0F, 0xBE, 0xEC]),
+  Golden(.movsx16R(.dword, .rsi, .r12), "movsx esi, r12w", [0x41, 0x0F, 0xBF, 0xF4]),
+  Golden(.bswap(.dword, .r12), "bswap r12d", [0x41, 0x0F, 0xCC]),
+  Golden(.movsx8R(.qword, .rbp, .r12), "movsx rbp, r12b", [0x49, 0x0F, 0xBE, 0xEC]),
+  Golden(.movsx16R(.qword, .rsi, .r12), "movsx rsi, r12w", [0x49, 0x0F, 0xBF, 0xF4]),
+  Golden(.bswap(.qword, .r12), "bswap r12", [0x49, 0x0F, 0xCC]),
+  Golden(.movSimm32(.r12, 1), "mov r12, 1", [0x49, 0xC7, 0xC4, 0x01, 0x00, 0x00, 0x00]),
+  Golden(.movzx16R(.rsp, .r13), "movzx esp, r13w", [0x41, 0x0F, 0xB7, 0xE5]),
+  Golden(.movsx8R(.dword, .r8, .r13), "movsx r8d, r13b", [0x45, 0x0F, 0xBE, 0xC5]),
+  Golden(.movsx16R(.dword, .r13, .r13), "movsx r13d, r13w", [0x45, 0x0F, 0xBF, 0xED]),
+  Golden(.bswap(.dword, .r13), "bswap r13d", [0x41, 0x0F, 0xCD]),
+  Golden(.movsx8R(.qword, .r8, .r13), "movsx r8, r13b", [0x4D, 0x0F, 0xBE, 0xC5]),
+  Golden(.movsx16R(.qword, .r13, .r13), "movsx r13, r13w", [0x4D, 0x0F, 0xBF, 0xED]),
+  Golden(.bswap(.qword, .r13), "bswap r13", [0x49, 0x0F, 0xCD]),
+  Golden(
+    .movSimm32(.r13, 2_147_483_647), "mov r13, 2147483647",
+    [0x49, 0xC7, 0xC5, 0xFF, 0xFF, 0xFF, 0x7F]),
+  Golden(.movzx16R(.r9, .r14), "movzx r9d, r14w", [0x45, 0x0F, 0xB7, 0xCE]),
+  Golden(.movsx8R(.dword, .r11, .r14), "movsx r11d, r14b", [0x45, 0x0F, 0xBE, 0xDE]),
+  Golden(.movsx16R(.dword, .rsp, .r14), "movsx esp, r14w", [0x41, 0x0F, 0xBF, 0xE6]),
+  Golden(.bswap(.dword, .r14), "bswap r14d", [0x41, 0x0F, 0xCE]),
+  Golden(.movsx8R(.qword, .r11, .r14), "movsx r11, r14b", [0x4D, 0x0F, 0xBE, 0xDE]),
+  Golden(.movsx16R(.qword, .rsp, .r14), "movsx rsp, r14w", [0x49, 0x0F, 0xBF, 0xE6]),
+  Golden(.bswap(.qword, .r14), "bswap r14", [0x49, 0x0F, 0xCE]),
+  Golden(
+    .movSimm32(.r14, -2_147_483_648), "mov r14, -2147483648",
+    [0x49, 0xC7, 0xC6, 0x00, 0x00, 0x00, 0x80]),
+  Golden(.movzx16R(.r14, .r15), "movzx r14d, r15w", [0x45, 0x0F, 0xB7, 0xF7]),
+  Golden(.movsx8R(.dword, .r14, .r15), "movsx r14d, r15b", [0x45, 0x0F, 0xBE, 0xF7]),
+  Golden(.movsx16R(.dword, .r11, .r15), "movsx r11d, r15w", [0x45, 0x0F, 0xBF, 0xDF]),
+  Golden(.bswap(.dword, .r15), "bswap r15d", [0x41, 0x0F, 0xCF]),
+  Golden(.movsx8R(.qword, .r14, .r15), "movsx r14, r15b", [0x4D, 0x0F, 0xBE, 0xF7]),
+  Golden(.movsx16R(.qword, .r11, .r15), "movsx r11, r15w", [0x4D, 0x0F, 0xBF, 0xDF]),
+  Golden(.bswap(.qword, .r15), "bswap r15", [0x49, 0x0F, 0xCF]),
+  Golden(.movSimm32(.r15, 0), "mov r15, 0", [0x49, 0xC7, 0xC7, 0x00, 0x00, 0x00, 0x00]),
+  Golden(.movsx8To64(.r10, mem(.r10)), "movsx r10, byte ptr [r10]", [0x4D, 0x0F, 0xBE, 0x12]),
+  Golden(.movsx8To64(.rcx, mem(.r14)), "movsx rcx, byte ptr [r14]", [0x49, 0x0F, 0xBE, 0x0E]),
+  Golden(
+    .movsx8To64(.r8, mem(.rsp, -8)), "movsx r8, byte ptr [rsp - 8]",
+    [0x4C, 0x0F, 0xBE, 0x44, 0x24, 0xF8]),
+  Golden(
+    .movsx8To64(.r15, mem(.rsp, -129)), "movsx r15, byte ptr [rsp - 129]",
+    [0x4C, 0x0F, 0xBE, 0xBC, 0x24, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .movsx8To64(.rsi, mem(.r12, 8)), "movsx rsi, byte ptr [r12 + 8]",
+    [0x49, 0x0F, 0xBE, 0x74, 0x24, 0x08]),
+  Golden(
+    .movsx8To64(.r13, mem(.r12, 128)), "movsx r13, byte ptr [r12 + 128]",
+    [0x4D, 0x0F, 0xBE, 0xAC, 0x24, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .movsx8To64(.rsp, mem(.rbp)), "movsx rsp, byte ptr [rbp]", [0x48, 0x0F, 0xBE, 0x65, 0x00]),
+  Golden(
+    .movsx8To64(.r11, mem(.rbp, -128)), "movsx r11, byte ptr [rbp - 128]",
+    [0x4C, 0x0F, 0xBE, 0x5D, 0x80]),
+  Golden(
+    .movsx8To64(.rdx, mem(.rbp, -2_147_483_648)), "movsx rdx, byte ptr [rbp - 2147483648]",
+    [0x48, 0x0F, 0xBE, 0x95, 0x00, 0x00, 0x00, 0x80]),
+  Golden(
+    .movsx8To64(.r9, mem(.r13, 127)), "movsx r9, byte ptr [r13 + 127]",
+    [0x4D, 0x0F, 0xBE, 0x4D, 0x7F]),
+  Golden(
+    .movsx8To64(.rax, mem(.r13, 305_419_896)), "movsx rax, byte ptr [r13 + 305419896]",
+    [0x49, 0x0F, 0xBE, 0x85, 0x78, 0x56, 0x34, 0x12]),
+  Golden(
+    .movsx8To64(.rdi, mem(.rcx, .rdx, .x4, -4)), "movsx rdi, byte ptr [rcx + 4*rdx - 4]",
+    [0x48, 0x0F, 0xBE, 0x7C, 0x91, 0xFC]),
+  Golden(
+    .movsx8To64(.r14, mem(.r13, .rdi, .x4, 16)), "movsx r14, byte ptr [r13 + 4*rdi + 16]",
+    [0x4D, 0x0F, 0xBE, 0x74, 0xBD, 0x10]),
+  Golden(
+    .movsx8To64(.rbp, mem(.r9, .r11, .x4)), "movsx rbp, byte ptr [r9 + 4*r11]",
+    [0x4B, 0x0F, 0xBE, 0x2C, 0x99]),
+  Golden(
+    .movsx8To64(.r12, mem(.rbp, .r15, .x4, -70000)), "movsx r12, byte ptr [rbp + 4*r15 - 70000]",
+    [0x4E, 0x0F, 0xBE, 0xA4, 0xBD, 0x90, 0xEE, 0xFE, 0xFF]),
+  Golden(
+    .movsx8To64(.rbx, mem(.rbp, .r12, .x8)), "movsx rbx, byte ptr [rbp + 8*r12]",
+    [0x4A, 0x0F, 0xBE, 0x5C, 0xE5, 0x00]),
+  Golden(
+    .movsx8To64(.r10, mem(.r12, .r13, .x2, -1)), "movsx r10, byte ptr [r12 + 2*r13 - 1]",
+    [0x4F, 0x0F, 0xBE, 0x54, 0x6C, 0xFF]),
+  Golden(
+    .movsx8To64(.rcx, mem(.r13, .rbp, .x4)), "movsx rcx, byte ptr [r13 + 4*rbp]",
+    [0x49, 0x0F, 0xBE, 0x4C, 0xAD, 0x00]),
+  Golden(.movsx8To64(.r8, mem(.rdx)), "movsx r8, byte ptr [rdx]", [0x4C, 0x0F, 0xBE, 0x02]),
+  Golden(.movsx8To64(.r15, mem(.rsi)), "movsx r15, byte ptr [rsi]", [0x4C, 0x0F, 0xBE, 0x3E]),
+  Golden(.movsx16To64(.r11, mem(.r11)), "movsx r11, word ptr [r11]", [0x4D, 0x0F, 0xBF, 0x1B]),
+  Golden(.movsx16To64(.rdx, mem(.r15)), "movsx rdx, word ptr [r15]", [0x49, 0x0F, 0xBF, 0x17]),
+  Golden(
+    .movsx16To64(.r9, mem(.rsp, 127)), "movsx r9, word ptr [rsp + 127]",
+    [0x4C, 0x0F, 0xBF, 0x4C, 0x24, 0x7F]),
+  Golden(
+    .movsx16To64(.rax, mem(.rsp, 305_419_896)), "movsx rax, word ptr [rsp + 305419896]",
+    [0x48, 0x0F, 0xBF, 0x84, 0x24, 0x78, 0x56, 0x34, 0x12]),
+  Golden(
+    .movsx16To64(.rdi, mem(.r12, -8)), "movsx rdi, word ptr [r12 - 8]",
+    [0x49, 0x0F, 0xBF, 0x7C, 0x24, 0xF8]),
+  Golden(
+    .movsx16To64(.r14, mem(.r12, -129)), "movsx r14, word ptr [r12 - 129]",
+    [0x4D, 0x0F, 0xBF, 0xB4, 0x24, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .movsx16To64(.rbp, mem(.rbp, 8)), "movsx rbp, word ptr [rbp + 8]",
+    [0x48, 0x0F, 0xBF, 0x6D, 0x08]),
+  Golden(
+    .movsx16To64(.r12, mem(.rbp, 128)), "movsx r12, word ptr [rbp + 128]",
+    [0x4C, 0x0F, 0xBF, 0xA5, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .movsx16To64(.rbx, mem(.r13)), "movsx rbx, word ptr [r13]", [0x49, 0x0F, 0xBF, 0x5D, 0x00]),
+  Golden(
+    .movsx16To64(.r10, mem(.r13, -128)), "movsx r10, word ptr [r13 - 128]",
+    [0x4D, 0x0F, 0xBF, 0x55, 0x80]),
+  Golden(
+    .movsx16To64(.rcx, mem(.r13, -2_147_483_648)), "movsx rcx, word ptr [r13 - 2147483648]",
+    [0x49, 0x0F, 0xBF, 0x8D, 0x00, 0x00, 0x00, 0x80]),
+  Golden(
+    .movsx16To64(.r8, mem(.r8, .rbx, .x8, 1024)), "movsx r8, word ptr [r8 + 8*rbx + 1024]",
+    [0x4D, 0x0F, 0xBF, 0x84, 0xD8, 0x00, 0x04, 0x00, 0x00]),
+  Golden(
+    .movsx16To64(.r15, mem(.rsp, .r8, .x8, -4)), "movsx r15, word ptr [rsp + 8*r8 - 4]",
+    [0x4E, 0x0F, 0xBF, 0x7C, 0xC4, 0xFC]),
+  Golden(
+    .movsx16To64(.rsi, mem(.rax, .r12, .x8, 16)), "movsx rsi, word ptr [rax + 8*r12 + 16]",
+    [0x4A, 0x0F, 0xBF, 0x74, 0xE0, 0x10]),
+  Golden(
+    .movsx16To64(.r13, mem(.rsp, .r12, .x8)), "movsx r13, word ptr [rsp + 8*r12]",
+    [0x4E, 0x0F, 0xBF, 0x2C, 0xE4]),
+  Golden(
+    .movsx16To64(.rsp, mem(.rbp, .r13, .x2, -1)), "movsx rsp, word ptr [rbp + 2*r13 - 1]",
+    [0x4A, 0x0F, 0xBF, 0x64, 0x6D, 0xFF]),
+  Golden(
+    .movsx16To64(.r11, mem(.r12, .rbp, .x4)), "movsx r11, word ptr [r12 + 4*rbp]",
+    [0x4D, 0x0F, 0xBF, 0x1C, 0xAC]),
+  Golden(
+    .movsx16To64(.rdx, mem(.rax, .r15, .x8, 2_147_483_647)),
+    "movsx rdx, word ptr [rax + 8*r15 + 2147483647]",
+    [0x4A, 0x0F, 0xBF, 0x94, 0xF8, 0xFF, 0xFF, 0xFF, 0x7F]),
+  Golden(.movsx16To64(.r9, mem(.rbx)), "movsx r9, word ptr [rbx]", [0x4C, 0x0F, 0xBF, 0x0B]),
+  Golden(.movsx16To64(.rax, mem(.rdi)), "movsx rax, word ptr [rdi]", [0x48, 0x0F, 0xBF, 0x07]),
+  Golden(.movsxdM(.rdi, mem(.rdi)), "movsxd rdi, dword ptr [rdi]", [0x48, 0x63, 0x3F]),
+  Golden(.movsxdM(.r14, mem(.r11)), "movsxd r14, dword ptr [r11]", [0x4D, 0x63, 0x33]),
+  Golden(.movsxdM(.rbp, mem(.r15)), "movsxd rbp, dword ptr [r15]", [0x49, 0x63, 0x2F]),
+  Golden(
+    .movsxdM(.r12, mem(.rsp, 127)), "movsxd r12, dword ptr [rsp + 127]",
+    [0x4C, 0x63, 0x64, 0x24, 0x7F]),
+  Golden(
+    .movsxdM(.rbx, mem(.rsp, 305_419_896)), "movsxd rbx, dword ptr [rsp + 305419896]",
+    [0x48, 0x63, 0x9C, 0x24, 0x78, 0x56, 0x34, 0x12]),
+  Golden(
+    .movsxdM(.r10, mem(.r12, -8)), "movsxd r10, dword ptr [r12 - 8]",
+    [0x4D, 0x63, 0x54, 0x24, 0xF8]),
+  Golden(
+    .movsxdM(.rcx, mem(.r12, -129)), "movsxd rcx, dword ptr [r12 - 129]",
+    [0x49, 0x63, 0x8C, 0x24, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(.movsxdM(.r8, mem(.rbp, 8)), "movsxd r8, dword ptr [rbp + 8]", [0x4C, 0x63, 0x45, 0x08]),
+  Golden(
+    .movsxdM(.r15, mem(.rbp, 128)), "movsxd r15, dword ptr [rbp + 128]",
+    [0x4C, 0x63, 0xBD, 0x80, 0x00, 0x00, 0x00]),
+  Golden(.movsxdM(.rsi, mem(.r13)), "movsxd rsi, dword ptr [r13]", [0x49, 0x63, 0x75, 0x00]),
+  Golden(
+    .movsxdM(.r13, mem(.r13, -128)), "movsxd r13, dword ptr [r13 - 128]", [0x4D, 0x63, 0x6D, 0x80]),
+  Golden(
+    .movsxdM(.rsp, mem(.r13, -2_147_483_648)), "movsxd rsp, dword ptr [r13 - 2147483648]",
+    [0x49, 0x63, 0xA5, 0x00, 0x00, 0x00, 0x80]),
+  Golden(
+    .movsxdM(.r11, mem(.r8, .rbx, .x8, 1024)), "movsxd r11, dword ptr [r8 + 8*rbx + 1024]",
+    [0x4D, 0x63, 0x9C, 0xD8, 0x00, 0x04, 0x00, 0x00]),
+  Golden(
+    .movsxdM(.rdx, mem(.rsp, .r8, .x8, -4)), "movsxd rdx, dword ptr [rsp + 8*r8 - 4]",
+    [0x4A, 0x63, 0x54, 0xC4, 0xFC]),
+  Golden(
+    .movsxdM(.r9, mem(.rax, .r12, .x8, 16)), "movsxd r9, dword ptr [rax + 8*r12 + 16]",
+    [0x4E, 0x63, 0x4C, 0xE0, 0x10]),
+  Golden(
+    .movsxdM(.rax, mem(.rsp, .r12, .x8)), "movsxd rax, dword ptr [rsp + 8*r12]",
+    [0x4A, 0x63, 0x04, 0xE4]),
+  Golden(
+    .movsxdM(.rdi, mem(.rbp, .r13, .x2, -1)), "movsxd rdi, dword ptr [rbp + 2*r13 - 1]",
+    [0x4A, 0x63, 0x7C, 0x6D, 0xFF]),
+  Golden(
+    .movsxdM(.r14, mem(.r12, .rbp, .x4)), "movsxd r14, dword ptr [r12 + 4*rbp]",
+    [0x4D, 0x63, 0x34, 0xAC]),
+  Golden(
+    .movsxdM(.rbp, mem(.rax, .r15, .x8, 2_147_483_647)),
+    "movsxd rbp, dword ptr [rax + 8*r15 + 2147483647]",
+    [0x4A, 0x63, 0xAC, 0xF8, 0xFF, 0xFF, 0xFF, 0x7F]),
+  Golden(.movsxdM(.r12, mem(.rbx)), "movsxd r12, dword ptr [rbx]", [0x4C, 0x63, 0x23]),
+]
+
+let goldenAtomics: [Golden] = [
+  Golden(
+    .lockALU(.add, .dword, mem(.rax), .rax), "lock add dword ptr [rax], eax", [0xF0, 0x01, 0x00]),
+  Golden(
+    .lockALU(.add, .dword, mem(.r9), .rbp), "lock add dword ptr [r9], ebp",
+    [0xF0, 0x41, 0x01, 0x29]),
+  Golden(
+    .lockALU(.add, .dword, mem(.rsp, -8), .r10), "lock add dword ptr [rsp - 8], r10d",
+    [0xF0, 0x44, 0x01, 0x54, 0x24, 0xF8]),
+  Golden(
+    .lockALU(.add, .dword, mem(.r12, -8), .r15), "lock add dword ptr [r12 - 8], r15d",
+    [0xF0, 0x45, 0x01, 0x7C, 0x24, 0xF8]),
+  Golden(
+    .lockALU(.add, .dword, mem(.rbp, -8), .rsp), "lock add dword ptr [rbp - 8], esp",
+    [0xF0, 0x01, 0x65, 0xF8]),
+  Golden(
+    .lockALU(.add, .dword, mem(.r13, -8), .r9), "lock add dword ptr [r13 - 8], r9d",
+    [0xF0, 0x45, 0x01, 0x4D, 0xF8]),
+  Golden(
+    .lockALU(.add, .dword, mem(.rcx, .rdx, .x4, -4), .r14),
+    "lock add dword ptr [rcx + 4*rdx - 4], r14d", [0xF0, 0x44, 0x01, 0x74, 0x91, 0xFC]),
+  Golden(
+    .lockALU(.add, .dword, mem(.rax, .r12, .x8, 16), .rbx),
+    "lock add dword ptr [rax + 8*r12 + 16], ebx", [0xF0, 0x42, 0x01, 0x5C, 0xE0, 0x10]),
+  Golden(
+    .lockALU(.add, .dword, mem(.rbp, .rbp, .x4), .r8), "lock add dword ptr [rbp + 4*rbp], r8d",
+    [0xF0, 0x44, 0x01, 0x44, 0xAD, 0x00]),
+  Golden(
+    .lockALU(.or, .dword, mem(.rcx), .rcx), "lock or dword ptr [rcx], ecx", [0xF0, 0x09, 0x09]),
+  Golden(
+    .lockALU(.or, .dword, mem(.r10), .rsi), "lock or dword ptr [r10], esi",
+    [0xF0, 0x41, 0x09, 0x32]),
+  Golden(
+    .lockALU(.or, .dword, mem(.rsp, 127), .r11), "lock or dword ptr [rsp + 127], r11d",
+    [0xF0, 0x44, 0x09, 0x5C, 0x24, 0x7F]),
+  Golden(
+    .lockALU(.or, .dword, mem(.r12, 127), .rax), "lock or dword ptr [r12 + 127], eax",
+    [0xF0, 0x41, 0x09, 0x44, 0x24, 0x7F]),
+  Golden(
+    .lockALU(.or, .dword, mem(.rbp, 127), .rbp), "lock or dword ptr [rbp + 127], ebp",
+    [0xF0, 0x09, 0x6D, 0x7F]),
+  Golden(
+    .lockALU(.or, .dword, mem(.r13, 127), .r10), "lock or dword ptr [r13 + 127], r10d",
+    [0xF0, 0x45, 0x09, 0x55, 0x7F]),
+  Golden(
+    .lockALU(.or, .dword, mem(.r8, .rbx, .x8, 1024), .r15),
+    "lock or dword ptr [r8 + 8*rbx + 1024], r15d",
+    [0xF0, 0x45, 0x09, 0xBC, 0xD8, 0x00, 0x04, 0x00, 0x00]),
+  Golden(
+    .lockALU(.or, .dword, mem(.rdi, .r13, .x1, -4), .rsp),
+    "lock or dword ptr [rdi + 1*r13 - 4], esp", [0xF0, 0x42, 0x09, 0x64, 0x2F, 0xFC]),
+  Golden(
+    .lockALU(.or, .dword, mem(.r12, .r12, .x8), .r9), "lock or dword ptr [r12 + 8*r12], r9d",
+    [0xF0, 0x47, 0x09, 0x0C, 0xE4]),
+  Golden(
+    .lockALU(.and, .dword, mem(.rdx), .rdx), "lock and dword ptr [rdx], edx", [0xF0, 0x21, 0x12]),
+  Golden(
+    .lockALU(.and, .dword, mem(.r11), .rdi), "lock and dword ptr [r11], edi",
+    [0xF0, 0x41, 0x21, 0x3B]),
+  Golden(
+    .lockALU(.and, .dword, mem(.rsp, -128), .r12), "lock and dword ptr [rsp - 128], r12d",
+    [0xF0, 0x44, 0x21, 0x64, 0x24, 0x80]),
+  Golden(
+    .lockALU(.and, .dword, mem(.r12, -128), .rcx), "lock and dword ptr [r12 - 128], ecx",
+    [0xF0, 0x41, 0x21, 0x4C, 0x24, 0x80]),
+  Golden(
+    .lockALU(.and, .dword, mem(.rbp, -128), .rsi), "lock and dword ptr [rbp - 128], esi",
+    [0xF0, 0x21, 0x75, 0x80]),
+  Golden(
+    .lockALU(.and, .dword, mem(.r13, -128), .r11), "lock and dword ptr [r13 - 128], r11d",
+    [0xF0, 0x45, 0x21, 0x5D, 0x80]),
+  Golden(
+    .lockALU(.and, .dword, mem(.r15, .rbp, .x1, -70000), .rax),
+    "lock and dword ptr [r15 + 1*rbp - 70000], eax",
+    [0xF0, 0x41, 0x21, 0x84, 0x2F, 0x90, 0xEE, 0xFE, 0xFF]),
+  Golden(
+    .lockALU(.and, .dword, mem(.r14, .r14, .x2, 1024), .rbp),
+    "lock and dword ptr [r14 + 2*r14 + 1024], ebp",
+    [0xF0, 0x43, 0x21, 0xAC, 0x76, 0x00, 0x04, 0x00, 0x00]),
+  Golden(
+    .lockALU(.and, .dword, mem(.r12, .r13, .x2, -1), .r10),
+    "lock and dword ptr [r12 + 2*r13 - 1], r10d", [0xF0, 0x47, 0x21, 0x54, 0x6C, 0xFF]),
+  Golden(
+    .lockALU(.xor, .dword, mem(.rbx), .rbx), "lock xor dword ptr [rbx], ebx", [0xF0, 0x31, 0x1B]),
+  Golden(
+    .lockALU(.xor, .dword, mem(.r12), .r8), "lock xor dword ptr [r12], r8d",
+    [0xF0, 0x45, 0x31, 0x04, 0x24]),
+  Golden(
+    .lockALU(.xor, .dword, mem(.rsp, 128), .r13), "lock xor dword ptr [rsp + 128], r13d",
+    [0xF0, 0x44, 0x31, 0xAC, 0x24, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockALU(.xor, .dword, mem(.r12, 128), .rdx), "lock xor dword ptr [r12 + 128], edx",
+    [0xF0, 0x41, 0x31, 0x94, 0x24, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockALU(.xor, .dword, mem(.rbp, 128), .rdi), "lock xor dword ptr [rbp + 128], edi",
+    [0xF0, 0x31, 0xBD, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockALU(.xor, .dword, mem(.r13, 128), .r12), "lock xor dword ptr [r13 + 128], r12d",
+    [0xF0, 0x45, 0x31, 0xA5, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockALU(.xor, .dword, mem(.rsi, .rsi, .x2), .rcx), "lock xor dword ptr [rsi + 2*rsi], ecx",
+    [0xF0, 0x31, 0x0C, 0x76]),
+  Golden(
+    .lockALU(.xor, .dword, mem(.rbp, .r15, .x4, -70000), .rsi),
+    "lock xor dword ptr [rbp + 4*r15 - 70000], esi",
+    [0xF0, 0x42, 0x31, 0xB4, 0xBD, 0x90, 0xEE, 0xFE, 0xFF]),
+  Golden(
+    .lockALU(.xor, .dword, mem(.r12, .rbp, .x4), .r11), "lock xor dword ptr [r12 + 4*rbp], r11d",
+    [0xF0, 0x45, 0x31, 0x1C, 0xAC]),
+  Golden(
+    .lockXadd(.dword, mem(.r8), .r8), "lock xadd dword ptr [r8], r8d",
+    [0xF0, 0x45, 0x0F, 0xC1, 0x00]),
+  Golden(
+    .lockXadd(.dword, mem(.r13), .r11), "lock xadd dword ptr [r13], r11d",
+    [0xF0, 0x45, 0x0F, 0xC1, 0x5D, 0x00]),
+  Golden(
+    .lockXadd(.dword, mem(.rsp, -8), .r14), "lock xadd dword ptr [rsp - 8], r14d",
+    [0xF0, 0x44, 0x0F, 0xC1, 0x74, 0x24, 0xF8]),
+  Golden(
+    .lockXadd(.dword, mem(.rsp, 305_419_896), .rcx), "lock xadd dword ptr [rsp + 305419896], ecx",
+    [0xF0, 0x0F, 0xC1, 0x8C, 0x24, 0x78, 0x56, 0x34, 0x12]),
+  Golden(
+    .lockXadd(.dword, mem(.r12, 127), .rsp), "lock xadd dword ptr [r12 + 127], esp",
+    [0xF0, 0x41, 0x0F, 0xC1, 0x64, 0x24, 0x7F]),
+  Golden(
+    .lockXadd(.dword, mem(.r12, -2_147_483_648), .rdi),
+    "lock xadd dword ptr [r12 - 2147483648], edi",
+    [0xF0, 0x41, 0x0F, 0xC1, 0xBC, 0x24, 0x00, 0x00, 0x00, 0x80]),
+  Golden(
+    .lockXadd(.dword, mem(.rbp, -128), .r10), "lock xadd dword ptr [rbp - 128], r10d",
+    [0xF0, 0x44, 0x0F, 0xC1, 0x55, 0x80]),
+  Golden(
+    .lockXadd(.dword, mem(.r13), .r13), "lock xadd dword ptr [r13], r13d",
+    [0xF0, 0x45, 0x0F, 0xC1, 0x6D, 0x00]),
+  Golden(
+    .lockXadd(.dword, mem(.r13, 128), .rax), "lock xadd dword ptr [r13 + 128], eax",
+    [0xF0, 0x41, 0x0F, 0xC1, 0x85, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockXadd(.dword, mem(.r10, .rcx, .x2, 16), .rbx),
+    "lock xadd dword ptr [r10 + 2*rcx + 16], ebx", [0xF0, 0x41, 0x0F, 0xC1, 0x5C, 0x4A, 0x10]),
+  Golden(
+    .lockXadd(.dword, mem(.r13, .rdi, .x4, 16), .rsi),
+    "lock xadd dword ptr [r13 + 4*rdi + 16], esi", [0xF0, 0x41, 0x0F, 0xC1, 0x74, 0xBD, 0x10]),
+  Golden(
+    .lockXadd(.dword, mem(.rax, .r12, .x8, 16), .r9), "lock xadd dword ptr [rax + 8*r12 + 16], r9d",
+    [0xF0, 0x46, 0x0F, 0xC1, 0x4C, 0xE0, 0x10]),
+  Golden(
+    .lockXadd(.dword, mem(.rsp, .r13, .x2, -1), .r12),
+    "lock xadd dword ptr [rsp + 2*r13 - 1], r12d", [0xF0, 0x46, 0x0F, 0xC1, 0x64, 0x6C, 0xFF]),
+  Golden(
+    .lockXadd(.dword, mem(.r12, .r12, .x8), .r15), "lock xadd dword ptr [r12 + 8*r12], r15d",
+    [0xF0, 0x47, 0x0F, 0xC1, 0x3C, 0xE4]),
+  Golden(
+    .lockXadd(.dword, mem(.r13, .rbp, .x4), .rdx), "lock xadd dword ptr [r13 + 4*rbp], edx",
+    [0xF0, 0x41, 0x0F, 0xC1, 0x54, 0xAD, 0x00]),
+  Golden(
+    .lockXadd(.dword, mem(.rbx), .rbp), "lock xadd dword ptr [rbx], ebp", [0xF0, 0x0F, 0xC1, 0x2B]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.r11), .r11), "lock cmpxchg dword ptr [r11], r11d",
+    [0xF0, 0x45, 0x0F, 0xB1, 0x1B]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.rsp), .r14), "lock cmpxchg dword ptr [rsp], r14d",
+    [0xF0, 0x44, 0x0F, 0xB1, 0x34, 0x24]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.rsp, 128), .rcx), "lock cmpxchg dword ptr [rsp + 128], ecx",
+    [0xF0, 0x0F, 0xB1, 0x8C, 0x24, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.r12, 8), .rsp), "lock cmpxchg dword ptr [r12 + 8], esp",
+    [0xF0, 0x41, 0x0F, 0xB1, 0x64, 0x24, 0x08]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.r12, -129), .rdi), "lock cmpxchg dword ptr [r12 - 129], edi",
+    [0xF0, 0x41, 0x0F, 0xB1, 0xBC, 0x24, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.rbp, -8), .r10), "lock cmpxchg dword ptr [rbp - 8], r10d",
+    [0xF0, 0x44, 0x0F, 0xB1, 0x55, 0xF8]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.rbp, 305_419_896), .r13),
+    "lock cmpxchg dword ptr [rbp + 305419896], r13d",
+    [0xF0, 0x44, 0x0F, 0xB1, 0xAD, 0x78, 0x56, 0x34, 0x12]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.r13, 127), .rax), "lock cmpxchg dword ptr [r13 + 127], eax",
+    [0xF0, 0x41, 0x0F, 0xB1, 0x45, 0x7F]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.r13, -2_147_483_648), .rbx),
+    "lock cmpxchg dword ptr [r13 - 2147483648], ebx",
+    [0xF0, 0x41, 0x0F, 0xB1, 0x9D, 0x00, 0x00, 0x00, 0x80]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.r15, .rbp, .x1, -70000), .rsi),
+    "lock cmpxchg dword ptr [r15 + 1*rbp - 70000], esi",
+    [0xF0, 0x41, 0x0F, 0xB1, 0xB4, 0x2F, 0x90, 0xEE, 0xFE, 0xFF]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.rdx, .r10, .x2, -70000), .r9),
+    "lock cmpxchg dword ptr [rdx + 2*r10 - 70000], r9d",
+    [0xF0, 0x46, 0x0F, 0xB1, 0x8C, 0x52, 0x90, 0xEE, 0xFE, 0xFF]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.rbp, .r15, .x4, -70000), .r12),
+    "lock cmpxchg dword ptr [rbp + 4*r15 - 70000], r12d",
+    [0xF0, 0x46, 0x0F, 0xB1, 0xA4, 0xBD, 0x90, 0xEE, 0xFE, 0xFF]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.rbp, .r13, .x2, -1), .r15),
+    "lock cmpxchg dword ptr [rbp + 2*r13 - 1], r15d", [0xF0, 0x46, 0x0F, 0xB1, 0x7C, 0x6D, 0xFF]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.r13, .r12, .x8), .rdx), "lock cmpxchg dword ptr [r13 + 8*r12], edx",
+    [0xF0, 0x43, 0x0F, 0xB1, 0x54, 0xE5, 0x00]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.rcx), .rbp), "lock cmpxchg dword ptr [rcx], ebp",
+    [0xF0, 0x0F, 0xB1, 0x29]),
+  Golden(
+    .lockCmpxchg(.dword, mem(.rsi), .r8), "lock cmpxchg dword ptr [rsi], r8d",
+    [0xF0, 0x44, 0x0F, 0xB1, 0x06]),
+  Golden(.xchg(.dword, mem(.rsp), .rsp), "xchg dword ptr [rsp], esp", [0x87, 0x24, 0x24]),
+  Golden(.xchg(.dword, mem(.r9), .rdi), "xchg dword ptr [r9], edi", [0x41, 0x87, 0x39]),
+  Golden(.xchg(.dword, mem(.r14), .r10), "xchg dword ptr [r14], r10d", [0x45, 0x87, 0x16]),
+  Golden(
+    .xchg(.dword, mem(.rsp, 127), .r13), "xchg dword ptr [rsp + 127], r13d",
+    [0x44, 0x87, 0x6C, 0x24, 0x7F]),
+  Golden(
+    .xchg(.dword, mem(.rsp, -2_147_483_648), .rax), "xchg dword ptr [rsp - 2147483648], eax",
+    [0x87, 0x84, 0x24, 0x00, 0x00, 0x00, 0x80]),
+  Golden(
+    .xchg(.dword, mem(.r12, -128), .rbx), "xchg dword ptr [r12 - 128], ebx",
+    [0x41, 0x87, 0x5C, 0x24, 0x80]),
+  Golden(.xchg(.dword, mem(.rbp), .rsi), "xchg dword ptr [rbp], esi", [0x87, 0x75, 0x00]),
+  Golden(
+    .xchg(.dword, mem(.rbp, 128), .r9), "xchg dword ptr [rbp + 128], r9d",
+    [0x44, 0x87, 0x8D, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .xchg(.dword, mem(.r13, 8), .r12), "xchg dword ptr [r13 + 8], r12d", [0x45, 0x87, 0x65, 0x08]),
+  Golden(
+    .xchg(.dword, mem(.r13, -129), .r15), "xchg dword ptr [r13 - 129], r15d",
+    [0x45, 0x87, 0xBD, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .xchg(.dword, mem(.rcx, .rdx, .x4, -4), .rdx), "xchg dword ptr [rcx + 4*rdx - 4], edx",
+    [0x87, 0x54, 0x91, 0xFC]),
+  Golden(
+    .xchg(.dword, mem(.rsp, .r8, .x8, -4), .rbp), "xchg dword ptr [rsp + 8*r8 - 4], ebp",
+    [0x42, 0x87, 0x6C, 0xC4, 0xFC]),
+  Golden(
+    .xchg(.dword, mem(.rdi, .r13, .x1, -4), .r8), "xchg dword ptr [rdi + 1*r13 - 4], r8d",
+    [0x46, 0x87, 0x44, 0x2F, 0xFC]),
+  Golden(
+    .xchg(.dword, mem(.rsp, .rbp, .x4), .r11), "xchg dword ptr [rsp + 4*rbp], r11d",
+    [0x44, 0x87, 0x1C, 0xAC]),
+  Golden(
+    .xchg(.dword, mem(.r12, .r13, .x2, -1), .r14), "xchg dword ptr [r12 + 2*r13 - 1], r14d",
+    [0x47, 0x87, 0x74, 0x6C, 0xFF]),
+  Golden(
+    .xchg(.dword, mem(.rax, .r15, .x8, 2_147_483_647), .rcx),
+    "xchg dword ptr [rax + 8*r15 + 2147483647], ecx",
+    [0x42, 0x87, 0x8C, 0xF8, 0xFF, 0xFF, 0xFF, 0x7F]),
+  Golden(
+    .lockALU(.add, .qword, mem(.rcx), .rax), "lock add qword ptr [rcx], rax",
+    [0xF0, 0x48, 0x01, 0x01]),
+  Golden(
+    .lockALU(.add, .qword, mem(.r10), .rbp), "lock add qword ptr [r10], rbp",
+    [0xF0, 0x49, 0x01, 0x2A]),
+  Golden(
+    .lockALU(.add, .qword, mem(.rsp, 127), .r10), "lock add qword ptr [rsp + 127], r10",
+    [0xF0, 0x4C, 0x01, 0x54, 0x24, 0x7F]),
+  Golden(
+    .lockALU(.add, .qword, mem(.r12, 127), .r15), "lock add qword ptr [r12 + 127], r15",
+    [0xF0, 0x4D, 0x01, 0x7C, 0x24, 0x7F]),
+  Golden(
+    .lockALU(.add, .qword, mem(.rbp, 127), .rsp), "lock add qword ptr [rbp + 127], rsp",
+    [0xF0, 0x48, 0x01, 0x65, 0x7F]),
+  Golden(
+    .lockALU(.add, .qword, mem(.r13, 127), .r9), "lock add qword ptr [r13 + 127], r9",
+    [0xF0, 0x4D, 0x01, 0x4D, 0x7F]),
+  Golden(
+    .lockALU(.add, .qword, mem(.r8, .rbx, .x8, 1024), .r14),
+    "lock add qword ptr [r8 + 8*rbx + 1024], r14",
+    [0xF0, 0x4D, 0x01, 0xB4, 0xD8, 0x00, 0x04, 0x00, 0x00]),
+  Golden(
+    .lockALU(.add, .qword, mem(.rdi, .r13, .x1, -4), .rbx),
+    "lock add qword ptr [rdi + 1*r13 - 4], rbx", [0xF0, 0x4A, 0x01, 0x5C, 0x2F, 0xFC]),
+  Golden(
+    .lockALU(.add, .qword, mem(.r12, .r12, .x8), .r8), "lock add qword ptr [r12 + 8*r12], r8",
+    [0xF0, 0x4F, 0x01, 0x04, 0xE4]),
+  Golden(
+    .lockALU(.or, .qword, mem(.rdx), .rcx), "lock or qword ptr [rdx], rcx",
+    [0xF0, 0x48, 0x09, 0x0A]),
+  Golden(
+    .lockALU(.or, .qword, mem(.r11), .rsi), "lock or qword ptr [r11], rsi",
+    [0xF0, 0x49, 0x09, 0x33]),
+  Golden(
+    .lockALU(.or, .qword, mem(.rsp, -128), .r11), "lock or qword ptr [rsp - 128], r11",
+    [0xF0, 0x4C, 0x09, 0x5C, 0x24, 0x80]),
+  Golden(
+    .lockALU(.or, .qword, mem(.r12, -128), .rax), "lock or qword ptr [r12 - 128], rax",
+    [0xF0, 0x49, 0x09, 0x44, 0x24, 0x80]),
+  Golden(
+    .lockALU(.or, .qword, mem(.rbp, -128), .rbp), "lock or qword ptr [rbp - 128], rbp",
+    [0xF0, 0x48, 0x09, 0x6D, 0x80]),
+  Golden(
+    .lockALU(.or, .qword, mem(.r13, -128), .r10), "lock or qword ptr [r13 - 128], r10",
+    [0xF0, 0x4D, 0x09, 0x55, 0x80]),
+  Golden(
+    .lockALU(.or, .qword, mem(.r15, .rbp, .x1, -70000), .r15),
+    "lock or qword ptr [r15 + 1*rbp - 70000], r15",
+    [0xF0, 0x4D, 0x09, 0xBC, 0x2F, 0x90, 0xEE, 0xFE, 0xFF]),
+  Golden(
+    .lockALU(.or, .qword, mem(.r14, .r14, .x2, 1024), .rsp),
+    "lock or qword ptr [r14 + 2*r14 + 1024], rsp",
+    [0xF0, 0x4B, 0x09, 0xA4, 0x76, 0x00, 0x04, 0x00, 0x00]),
+  Golden(
+    .lockALU(.or, .qword, mem(.r12, .r13, .x2, -1), .r9), "lock or qword ptr [r12 + 2*r13 - 1], r9",
+    [0xF0, 0x4F, 0x09, 0x4C, 0x6C, 0xFF]),
+  Golden(
+    .lockALU(.and, .qword, mem(.rbx), .rdx), "lock and qword ptr [rbx], rdx",
+    [0xF0, 0x48, 0x21, 0x13]),
+  Golden(
+    .lockALU(.and, .qword, mem(.r12), .rdi), "lock and qword ptr [r12], rdi",
+    [0xF0, 0x49, 0x21, 0x3C, 0x24]),
+  Golden(
+    .lockALU(.and, .qword, mem(.rsp, 128), .r12), "lock and qword ptr [rsp + 128], r12",
+    [0xF0, 0x4C, 0x21, 0xA4, 0x24, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockALU(.and, .qword, mem(.r12, 128), .rcx), "lock and qword ptr [r12 + 128], rcx",
+    [0xF0, 0x49, 0x21, 0x8C, 0x24, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockALU(.and, .qword, mem(.rbp, 128), .rsi), "lock and qword ptr [rbp + 128], rsi",
+    [0xF0, 0x48, 0x21, 0xB5, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockALU(.and, .qword, mem(.r13, 128), .r11), "lock and qword ptr [r13 + 128], r11",
+    [0xF0, 0x4D, 0x21, 0x9D, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockALU(.and, .qword, mem(.rsi, .rsi, .x2), .rax), "lock and qword ptr [rsi + 2*rsi], rax",
+    [0xF0, 0x48, 0x21, 0x04, 0x76]),
+  Golden(
+    .lockALU(.and, .qword, mem(.rbp, .r15, .x4, -70000), .rbp),
+    "lock and qword ptr [rbp + 4*r15 - 70000], rbp",
+    [0xF0, 0x4A, 0x21, 0xAC, 0xBD, 0x90, 0xEE, 0xFE, 0xFF]),
+  Golden(
+    .lockALU(.and, .qword, mem(.r12, .rbp, .x4), .r10), "lock and qword ptr [r12 + 4*rbp], r10",
+    [0xF0, 0x4D, 0x21, 0x14, 0xAC]),
+  Golden(
+    .lockALU(.xor, .qword, mem(.rsp), .rbx), "lock xor qword ptr [rsp], rbx",
+    [0xF0, 0x48, 0x31, 0x1C, 0x24]),
+  Golden(
+    .lockALU(.xor, .qword, mem(.r13), .r8), "lock xor qword ptr [r13], r8",
+    [0xF0, 0x4D, 0x31, 0x45, 0x00]),
+  Golden(
+    .lockALU(.xor, .qword, mem(.rsp, -129), .r13), "lock xor qword ptr [rsp - 129], r13",
+    [0xF0, 0x4C, 0x31, 0xAC, 0x24, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .lockALU(.xor, .qword, mem(.r12, -129), .rdx), "lock xor qword ptr [r12 - 129], rdx",
+    [0xF0, 0x49, 0x31, 0x94, 0x24, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .lockALU(.xor, .qword, mem(.rbp, -129), .rdi), "lock xor qword ptr [rbp - 129], rdi",
+    [0xF0, 0x48, 0x31, 0xBD, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .lockALU(.xor, .qword, mem(.r13, -129), .r12), "lock xor qword ptr [r13 - 129], r12",
+    [0xF0, 0x4D, 0x31, 0xA5, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .lockALU(.xor, .qword, mem(.r13, .rdi, .x4, 16), .rcx),
+    "lock xor qword ptr [r13 + 4*rdi + 16], rcx", [0xF0, 0x49, 0x31, 0x4C, 0xBD, 0x10]),
+  Golden(
+    .lockALU(.xor, .qword, mem(.rsp, .r12, .x8), .rsi), "lock xor qword ptr [rsp + 8*r12], rsi",
+    [0xF0, 0x4A, 0x31, 0x34, 0xE4]),
+  Golden(
+    .lockALU(.xor, .qword, mem(.r13, .r12, .x8), .r11), "lock xor qword ptr [r13 + 8*r12], r11",
+    [0xF0, 0x4F, 0x31, 0x5C, 0xE5, 0x00]),
+  Golden(
+    .lockXadd(.qword, mem(.r9), .r8), "lock xadd qword ptr [r9], r8",
+    [0xF0, 0x4D, 0x0F, 0xC1, 0x01]),
+  Golden(
+    .lockXadd(.qword, mem(.r14), .r11), "lock xadd qword ptr [r14], r11",
+    [0xF0, 0x4D, 0x0F, 0xC1, 0x1E]),
+  Golden(
+    .lockXadd(.qword, mem(.rsp, 127), .r14), "lock xadd qword ptr [rsp + 127], r14",
+    [0xF0, 0x4C, 0x0F, 0xC1, 0x74, 0x24, 0x7F]),
+  Golden(
+    .lockXadd(.qword, mem(.rsp, -2_147_483_648), .rcx),
+    "lock xadd qword ptr [rsp - 2147483648], rcx",
+    [0xF0, 0x48, 0x0F, 0xC1, 0x8C, 0x24, 0x00, 0x00, 0x00, 0x80]),
+  Golden(
+    .lockXadd(.qword, mem(.r12, -128), .rsp), "lock xadd qword ptr [r12 - 128], rsp",
+    [0xF0, 0x49, 0x0F, 0xC1, 0x64, 0x24, 0x80]),
+  Golden(
+    .lockXadd(.qword, mem(.rbp), .rdi), "lock xadd qword ptr [rbp], rdi",
+    [0xF0, 0x48, 0x0F, 0xC1, 0x7D, 0x00]),
+  Golden(
+    .lockXadd(.qword, mem(.rbp, 128), .r10), "lock xadd qword ptr [rbp + 128], r10",
+    [0xF0, 0x4C, 0x0F, 0xC1, 0x95, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .lockXadd(.qword, mem(.r13, 8), .r13), "lock xadd qword ptr [r13 + 8], r13",
+    [0xF0, 0x4D, 0x0F, 0xC1, 0x6D, 0x08]),
+  Golden(
+    .lockXadd(.qword, mem(.r13, -129), .rax), "lock xadd qword ptr [r13 - 129], rax",
+    [0xF0, 0x49, 0x0F, 0xC1, 0x85, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .lockXadd(.qword, mem(.rcx, .rdx, .x4, -4), .rbx), "lock xadd qword ptr [rcx + 4*rdx - 4], rbx",
+    [0xF0, 0x48, 0x0F, 0xC1, 0x5C, 0x91, 0xFC]),
+  Golden(
+    .lockXadd(.qword, mem(.rsp, .r8, .x8, -4), .rsi), "lock xadd qword ptr [rsp + 8*r8 - 4], rsi",
+    [0xF0, 0x4A, 0x0F, 0xC1, 0x74, 0xC4, 0xFC]),
+  Golden(
+    .lockXadd(.qword, mem(.rdi, .r13, .x1, -4), .r9), "lock xadd qword ptr [rdi + 1*r13 - 4], r9",
+    [0xF0, 0x4E, 0x0F, 0xC1, 0x4C, 0x2F, 0xFC]),
+  Golden(
+    .lockXadd(.qword, mem(.rsp, .rbp, .x4), .r12), "lock xadd qword ptr [rsp + 4*rbp], r12",
+    [0xF0, 0x4C, 0x0F, 0xC1, 0x24, 0xAC]),
+  Golden(
+    .lockXadd(.qword, mem(.r12, .r13, .x2, -1), .r15), "lock xadd qword ptr [r12 + 2*r13 - 1], r15",
+    [0xF0, 0x4F, 0x0F, 0xC1, 0x7C, 0x6C, 0xFF]),
+  Golden(
+    .lockXadd(.qword, mem(.rax, .r15, .x8, 2_147_483_647), .rdx),
+    "lock xadd qword ptr [rax + 8*r15 + 2147483647], rdx",
+    [0xF0, 0x4A, 0x0F, 0xC1, 0x94, 0xF8, 0xFF, 0xFF, 0xFF, 0x7F]),
+  Golden(
+    .lockXadd(.qword, mem(.rsp), .rbp), "lock xadd qword ptr [rsp], rbp",
+    [0xF0, 0x48, 0x0F, 0xC1, 0x2C, 0x24]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.r12), .r11), "lock cmpxchg qword ptr [r12], r11",
+    [0xF0, 0x4D, 0x0F, 0xB1, 0x1C, 0x24]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.rsp, 8), .r14), "lock cmpxchg qword ptr [rsp + 8], r14",
+    [0xF0, 0x4C, 0x0F, 0xB1, 0x74, 0x24, 0x08]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.rsp, -129), .rcx), "lock cmpxchg qword ptr [rsp - 129], rcx",
+    [0xF0, 0x48, 0x0F, 0xB1, 0x8C, 0x24, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.r12, -8), .rsp), "lock cmpxchg qword ptr [r12 - 8], rsp",
+    [0xF0, 0x49, 0x0F, 0xB1, 0x64, 0x24, 0xF8]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.r12, 305_419_896), .rdi),
+    "lock cmpxchg qword ptr [r12 + 305419896], rdi",
+    [0xF0, 0x49, 0x0F, 0xB1, 0xBC, 0x24, 0x78, 0x56, 0x34, 0x12]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.rbp, 127), .r10), "lock cmpxchg qword ptr [rbp + 127], r10",
+    [0xF0, 0x4C, 0x0F, 0xB1, 0x55, 0x7F]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.rbp, -2_147_483_648), .r13),
+    "lock cmpxchg qword ptr [rbp - 2147483648], r13",
+    [0xF0, 0x4C, 0x0F, 0xB1, 0xAD, 0x00, 0x00, 0x00, 0x80]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.r13, -128), .rax), "lock cmpxchg qword ptr [r13 - 128], rax",
+    [0xF0, 0x49, 0x0F, 0xB1, 0x45, 0x80]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.rbx, .rax, .x1), .rbx), "lock cmpxchg qword ptr [rbx + 1*rax], rbx",
+    [0xF0, 0x48, 0x0F, 0xB1, 0x1C, 0x03]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.rsi, .rsi, .x2), .rsi), "lock cmpxchg qword ptr [rsi + 2*rsi], rsi",
+    [0xF0, 0x48, 0x0F, 0xB1, 0x34, 0x76]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.r9, .r11, .x4), .r9), "lock cmpxchg qword ptr [r9 + 4*r11], r9",
+    [0xF0, 0x4F, 0x0F, 0xB1, 0x0C, 0x99]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.rsp, .r12, .x8), .r12), "lock cmpxchg qword ptr [rsp + 8*r12], r12",
+    [0xF0, 0x4E, 0x0F, 0xB1, 0x24, 0xE4]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.rbp, .rbp, .x4), .r15), "lock cmpxchg qword ptr [rbp + 4*rbp], r15",
+    [0xF0, 0x4C, 0x0F, 0xB1, 0x7C, 0xAD, 0x00]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.r13, .r13, .x2, -1), .rdx),
+    "lock cmpxchg qword ptr [r13 + 2*r13 - 1], rdx", [0xF0, 0x4B, 0x0F, 0xB1, 0x54, 0x6D, 0xFF]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.rdx), .rbp), "lock cmpxchg qword ptr [rdx], rbp",
+    [0xF0, 0x48, 0x0F, 0xB1, 0x2A]),
+  Golden(
+    .lockCmpxchg(.qword, mem(.rdi), .r8), "lock cmpxchg qword ptr [rdi], r8",
+    [0xF0, 0x4C, 0x0F, 0xB1, 0x07]),
+  Golden(.xchg(.qword, mem(.rbp), .rsp), "xchg qword ptr [rbp], rsp", [0x48, 0x87, 0x65, 0x00]),
+  Golden(.xchg(.qword, mem(.r10), .rdi), "xchg qword ptr [r10], rdi", [0x49, 0x87, 0x3A]),
+  Golden(.xchg(.qword, mem(.r15), .r10), "xchg qword ptr [r15], r10", [0x4D, 0x87, 0x17]),
+  Golden(
+    .xchg(.qword, mem(.rsp, -128), .r13), "xchg qword ptr [rsp - 128], r13",
+    [0x4C, 0x87, 0x6C, 0x24, 0x80]),
+  Golden(.xchg(.qword, mem(.r12), .rax), "xchg qword ptr [r12], rax", [0x49, 0x87, 0x04, 0x24]),
+  Golden(
+    .xchg(.qword, mem(.r12, 128), .rbx), "xchg qword ptr [r12 + 128], rbx",
+    [0x49, 0x87, 0x9C, 0x24, 0x80, 0x00, 0x00, 0x00]),
+  Golden(
+    .xchg(.qword, mem(.rbp, 8), .rsi), "xchg qword ptr [rbp + 8], rsi", [0x48, 0x87, 0x75, 0x08]),
+  Golden(
+    .xchg(.qword, mem(.rbp, -129), .r9), "xchg qword ptr [rbp - 129], r9",
+    [0x4C, 0x87, 0x8D, 0x7F, 0xFF, 0xFF, 0xFF]),
+  Golden(
+    .xchg(.qword, mem(.r13, -8), .r12), "xchg qword ptr [r13 - 8], r12", [0x4D, 0x87, 0x65, 0xF8]),
+  Golden(
+    .xchg(.qword, mem(.r13, 305_419_896), .r15), "xchg qword ptr [r13 + 305419896], r15",
+    [0x4D, 0x87, 0xBD, 0x78, 0x56, 0x34, 0x12]),
+  Golden(
+    .xchg(.qword, mem(.r8, .rbx, .x8, 1024), .rdx), "xchg qword ptr [r8 + 8*rbx + 1024], rdx",
+    [0x49, 0x87, 0x94, 0xD8, 0x00, 0x04, 0x00, 0x00]),
+  Golden(
+    .xchg(.qword, mem(.r11, .r9, .x1, 1024), .rbp), "xchg qword ptr [r11 + 1*r9 + 1024], rbp",
+    [0x4B, 0x87, 0xAC, 0x0B, 0x00, 0x04, 0x00, 0x00]),
+  Golden(
+    .xchg(.qword, mem(.r14, .r14, .x2, 1024), .r8), "xchg qword ptr [r14 + 2*r14 + 1024], r8",
+    [0x4F, 0x87, 0x84, 0x76, 0x00, 0x04, 0x00, 0x00]),
+  Golden(
+    .xchg(.qword, mem(.rbp, .r12, .x8), .r11), "xchg qword ptr [rbp + 8*r12], r11",
+    [0x4E, 0x87, 0x5C, 0xE5, 0x00]),
+  Golden(
+    .xchg(.qword, mem(.r12, .rbp, .x4), .r14), "xchg qword ptr [r12 + 4*rbp], r14",
+    [0x4D, 0x87, 0x34, 0xAC]),
+  Golden(.xchg(.qword, mem(.rax), .rcx), "xchg qword ptr [rax], rcx", [0x48, 0x87, 0x08]),
+]
+
 // ---- gen_golden.py ----
 // #!/usr/bin/env python3
 // """Generates Tests/X86_64Tests/GoldenTables.swift: instruction forms rendered as
@@ -3692,18 +4486,44 @@ let goldenStack: [Golden] = [
 // for name in ("ret", "ud2", "int3", "nop"):
 //     add("stack", f".{name}", name)
 //
+// # eBPF JIT forms: extensions to 64 bits, locked atomics, byte swaps, simm32 moves
+// for i in range(16):
+//     add("wide", f".movzx16R(.{R[rr(i)]}, .{R[i]})", f"movzx {D[rr(i)]}, {W[i]}")
+//     for s, N in SIZES:
+//         add("wide", f".movsx8R(.{s}, .{R[rr(i, 3, 1)]}, .{R[i]})", f"movsx {N[rr(i, 3, 1)]}, {B[i]}")
+//         add("wide", f".movsx16R(.{s}, .{R[rr(i, 7, 2)]}, .{R[i]})", f"movsx {N[rr(i, 7, 2)]}, {W[i]}")
+//         add("wide", f".bswap(.{s}, .{R[i]})", f"bswap {N[i]}")
+//     v = [0, -1, 1, 0x7fffffff, -0x80000000][i % 5]
+//     add("wide", f".movSimm32(.{R[i]}, {v})", f"mov {R[i]}, {v}")
+// for name, ptr, op in (("movsx8To64", "byte", "movsx"), ("movsx16To64", "word", "movsx"),
+//                       ("movsxdM", "dword", "movsxd")):
+//     for j, (msw, mtxt) in enumerate(memsample(4, len(name))):
+//         r = rr(j, 7, len(name))
+//         add("wide", f".{name}(.{R[r]}, {msw})", f"{op} {R[r]}, {ptr} ptr {mtxt}")
+// for s, N in SIZES:
+//     for k, op in enumerate(["add", "or", "and", "xor"]):
+//         for j, (msw, mtxt) in enumerate(memsample(9, k + (s == "qword"))):
+//             r = rr(j, 5, k)
+//             add("atomics", f".lockALU(.{op}, .{s}, {msw}, .{R[r]})", f"lock {op} {s} ptr {mtxt}, {N[r]}")
+//     for name, mn in (("lockXadd", "lock xadd"), ("lockCmpxchg", "lock cmpxchg"), ("xchg", "xchg")):
+//         for j, (msw, mtxt) in enumerate(memsample(5, len(name) + (s == "qword"))):
+//             r = rr(j, 3, len(name))
+//             add("atomics", f".{name}(.{s}, {msw}, .{R[r]})", f"{mn} {s} ptr {mtxt}, {N[r]}")
+//
 // def assemble(lines):
 //     with tempfile.TemporaryDirectory() as d:
 //         src, obj = os.path.join(d, "golden.s"), os.path.join(d, "golden.o")
 //         open(src, "w").write(".intel_syntax noprefix\n" + "\n".join(lines) + "\n")
 //         subprocess.run(["clang", "--target=x86_64-linux-gnu", "-c", src, "-o", obj], check=True)
 //         out = subprocess.run(["llvm-objdump", "-d", obj], check=True, capture_output=True, text=True).stdout
-//     insns = []
+//     insns, pending = [], []
 //     for line in out.splitlines():
 //         m = re.match(r"^\s*[0-9a-f]+:\s((?:[0-9a-f]{2} ?)+)\s*(\t.*)?$", line)
 //         if not m: continue
 //         bs = [int(x, 16) for x in m.group(1).split()]
 //         if m.group(2) is None and insns: insns[-1] += bs
+//         elif pending: insns.append(pending + bs); pending = []
+//         elif m.group(2).strip() == "lock": pending = bs  # llvm-objdump 14 prints the prefix alone
 //         else: insns.append(bs)
 //     assert len(insns) == len(lines), (len(insns), len(lines))
 //     return insns

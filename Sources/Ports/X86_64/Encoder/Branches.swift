@@ -8,6 +8,12 @@ extension X86Assembler {
     emitLabelField(label, .rel32)
   }
 
+  /// `call rel32` — `E8 cd` to `label` (fixup `rel32`).
+  public mutating func call(_ label: Label) {
+    emit8(0xE8)
+    emitLabelField(label, .rel32)
+  }
+
   /// `jmp rel8` — `EB cb` to `label` (fixup `rel8`; `finish` throws if out of range).
   public mutating func jmpShort(_ label: Label) {
     emit8(0xEB)

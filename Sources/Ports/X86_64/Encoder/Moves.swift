@@ -86,3 +86,44 @@ extension X86Assembler {
     emitModRM(w: size.rexW, opcode: 0x8D, reg: dst.rawValue, rm: .mem(src))
   }
 }
+
+/// Extensions to 64 bits and from registers (eBPF `movsx`, `ldsx`, `le16`).
+extension X86Assembler {
+  /// `movzx r32, r16` — `[REX] 0F B7 /r`; the result zero-extends to 64 bits.
+  public mutating func movzx16(_ dst: GPR, _ src: GPR) {
+    emitModRM(w: false, map: .escape0F, opcode: 0xB7, reg: dst.rawValue, rm: .reg(src))
+  }
+
+  /// `movsx r32|64, r8` — `[REX.W] 0F BE /r` from the low byte of `src`.
+  public mutating func movsx8(_ size: OperandSize, _ dst: GPR, _ src: GPR) {
+    emitModRM(
+      w: size.rexW, map: .escape0F, opcode: 0xBE, reg: dst.rawValue, rm: .reg(src),
+      forceREX: src.byteNeedsREX)
+  }
+
+  /// `movsx r32|64, r16` — `[REX.W] 0F BF /r` from the low 16 bits of `src`.
+  public mutating func movsx16(_ size: OperandSize, _ dst: GPR, _ src: GPR) {
+    emitModRM(w: size.rexW, map: .escape0F, opcode: 0xBF, reg: dst.rawValue, rm: .reg(src))
+  }
+
+  /// `movsx r64, byte ptr m` — `REX.W 0F BE /r`.
+  public mutating func movsx8To64(_ dst: GPR, _ src: Memory) {
+    emitModRM(w: true, map: .escape0F, opcode: 0xBE, reg: dst.rawValue, rm: .mem(src))
+  }
+
+  /// `movsx r64, word ptr m` — `REX.W 0F BF /r`.
+  public mutating func movsx16To64(_ dst: GPR, _ src: Memory) {
+    emitModRM(w: true, map: .escape0F, opcode: 0xBF, reg: dst.rawValue, rm: .mem(src))
+  }
+
+  /// `movsxd r64, dword ptr m` — `REX.W 63 /r`.
+  public mutating func movsxd(_ dst: GPR, _ src: Memory) {
+    emitModRM(w: true, opcode: 0x63, reg: dst.rawValue, rm: .mem(src))
+  }
+
+  /// `mov r64, simm32` — `REX.W C7 /0 id`: the immediate sign-extended to 64 bits.
+  public mutating func mov(_ dst: GPR, simm32: Int32) {
+    emitModRM(w: true, opcode: 0xC7, reg: 0, rm: .reg(dst))
+    emit32(UInt32(bitPattern: simm32))
+  }
+}

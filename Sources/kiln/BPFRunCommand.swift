@@ -1,0 +1,142 @@
+import ArgumentParser
+import EBPF
+
+/// `kiln bpf run`: run an eBPF program and print r0.
+struct BPFRun: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run an eBPF program and print r0.",
+    discussion: """
+      Prints r0 as an unsigned decimal number on stdout. The program gets the \
+      memory of --mem or --mem-hex as its context (r1 = its address, r2 = its \
+      length), or r1 = r2 = 0 without them. The data sections of an ELF object \
+      (.rodata* read-only, .data and .bss writable) are accessible to it.
+
+      \(BPFHelpers.help)
+      """)
+
+  @Option(
+    help: """
+      Execution engine: jit (the default) or interpreter (the default with \
+      --max-instructions, which only the interpreter offers).
+      """)
+  var engine: BPFEngine?
+
+  @Option(name: .customLong("mem"), help: "A file whose bytes are the program's memory.")
+  var memoryFile: String?
+
+  @Option(name: .customLong("mem-hex"), help: "The program's memory as hex bytes (spaces allowed).")
+  var memoryHex: String?
+
+  @Flag(help: "Run without bounds checks (trusted programs only: a bad pointer crashes kiln).")
+  var unchecked = false
+
+  @Option(
+    name: .customLong("max-instructions"),
+    help: "Stop with an error (status 134) after this many executed instructions.")
+  var maxInstructions: UInt64?
+
+  @OptionGroup var choice: BPFProgramChoice
+
+  @Flag(
+    name: .short,
+    help: "Print the eBPF listing to stderr before running (and the host code with --engine jit).")
+  var verbose = false
+
+  @Argument(help: "The program (.o, .s or raw .bin).")
+  var program: String
+
+  func validate() throws {
+    if memoryFile != nil && memoryHex != nil {
+      throw ValidationError("give either --mem or --mem-hex, not both")
+    }
+    if let memoryHex, bytesFromHex(memoryHex) == nil {
+      throw ValidationError("--mem-hex needs pairs of hex digits, e.g. \"01 02 ff\"")
+    }
+  }
+
+  func run() throws {
+    let input = try BPFInput.load(program, function: choice.function, section: choice.section)
+    var memory: [UInt8]? = nil
+    if let memoryFile { memory = try readProgram(memoryFile) }
+    if let memoryHex { memory = bytesFromHex(memoryHex) }
+    if verbose { writeStderr(input.listing) }
+    let result: UInt64
+    do {
+      result = try runBPF(
+        engine: engine ?? (maxInstructions == nil ? .jit : .interpreter), program: input.program,
+        helpers: BPFHelpers.table,
+        options: ExecutionOptions(boundsChecks: !unchecked, instructionLimit: maxInstructions),
+        memoryMap: input.memoryMap,
+        memory: &memory, dumpHostCode: verbose)
+    } catch {
+      report(error.exitStatus == KilnExit.loadFailure ? "\(program): \(error)" : error.description)
+      throw ExitCode(error.exitStatus)
+    }
+    withExtendedLifetime(input.object) {}
+    print(result)
+  }
+}
+
+/// `kiln bpf asm`: assemble bpf_conformance syntax.
+struct BPFAsm: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "asm",
+    abstract: "Assemble an eBPF program (bpf_conformance syntax).",
+    discussion: """
+      With -o, writes the raw little-endian instruction bytes to the file. \
+      Without, prints one 64-bit instruction word per line as 0x%016x, the \
+      `-- raw` form of the bpf_conformance suite.
+      """)
+
+  @Option(name: .short, help: "Write the raw instruction bytes to this file.")
+  var output: String?
+
+  @Argument(help: "The assembly source.")
+  var source: String
+
+  func run() throws {
+    let text = String(decoding: try readProgram(source), as: UTF8.self)
+    let program: Program
+    do {
+      program = try Program(assembly: text)
+    } catch {
+      report("\(source): \(error)")
+      throw ExitCode(KilnExit.loadFailure)
+    }
+    guard let output else {
+      for slot in program.slots {
+        let hex = String(slot.word, radix: 16)
+        print("0x" + String(repeating: "0", count: 16 - hex.count) + hex)
+      }
+      return
+    }
+    if let failure = writeFile(output, program.bytes) {
+      report(failure.description)
+      throw ExitCode(KilnExit.loadFailure)
+    }
+  }
+}
+
+/// `kiln bpf disasm`: list a program.
+struct BPFDisasm: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "disasm",
+    abstract: "Disassemble an eBPF program.",
+    discussion: """
+      Prints one line per instruction, `index: instruction` in the \
+      bpf_conformance syntax. For an ELF object: the linked program, with a \
+      line `name:` where each function starts and the data an `lddw` of a \
+      global points to (its immediate is the host address of the loaded copy).
+      """)
+
+  @OptionGroup var choice: BPFProgramChoice
+
+  @Argument(help: "The program (.o, .bin or .s).")
+  var program: String
+
+  func run() throws {
+    let input = try BPFInput.load(program, function: choice.function, section: choice.section)
+    print(input.listing, terminator: "")
+  }
+}
