@@ -6,7 +6,8 @@ import Testing
 /// both widths with edge values, byte swaps, sign extensions, stack loads
 /// and stores of every size, atomics (with r0 as operand too), forward
 /// branches, helper and local calls. Each program ends by folding r0–r9
-/// and the stack into r0, so a wrong register or byte anywhere shows.
+/// (except r6, the context pointer) and the stack into r0, so a wrong
+/// register or byte anywhere shows; no result depends on a host address.
 /// `KILN_FUZZ_SEEDS=N` runs more seeds.
 @Suite struct DifferentialTests {
   static let seeds: [UInt64] = {
@@ -73,8 +74,9 @@ struct ProgramGenerator {
     }
   }
 
-  /// Any of r0–r9 as a source.
-  mutating func reg() -> Register { Register(rawValue: UInt8(below(10)))! }
+  /// A source register: r0–r9 except r6, the context pointer, whose value
+  /// (a host address) differs from run to run.
+  mutating func reg() -> Register { dst() }
 
   /// A register the program may write: r6 keeps the context pointer.
   mutating func dst() -> Register {
@@ -91,7 +93,7 @@ struct ProgramGenerator {
     var body: [Instruction] = []
     // Defined starting values; r6 = the context pointer, never overwritten.
     body.append(Instruction(operation: .alu(.mov, .w64, .reg), dst: .r6, src: .r1))
-    for r in [0, 2, 3, 4, 5, 7, 8, 9] {
+    for r in [0, 1, 2, 3, 4, 5, 7, 8, 9] {
       body.append(
         Instruction(
           operation: .loadImm64(.immediate), dst: Register(rawValue: UInt8(r))!, imm64: value()))
@@ -165,7 +167,7 @@ struct ProgramGenerator {
     }
     // Fold everything into r0: r0 = r0 * K + ri; then the stack slots.
     let k = Int32(0x0100_0193)
-    for r in 1...9 {
+    for r in [1, 2, 3, 4, 5, 7, 8, 9] {
       body.append(Instruction(operation: .alu(.mul, .w64, .imm), dst: .r0, imm: k))
       body.append(
         Instruction(operation: .alu(.add, .w64, .reg), dst: .r0, src: Register(rawValue: UInt8(r))!)
