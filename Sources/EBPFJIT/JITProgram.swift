@@ -33,6 +33,8 @@ public final class JITProgram: ExecutionEngine, @unchecked Sendable {
   /// The port's name ("x86-64").
   public let portName: String
   let environment: FunctionEnvironment
+  /// The helper table as the helper trampoline reaches it (one per program).
+  let helperBox: HelperBox
   let code: ExecutableMemory
 
   /// Host address of the generated code.
@@ -49,6 +51,7 @@ public final class JITProgram: ExecutionEngine, @unchecked Sendable {
     }
     self.program = program
     self.helpers = helpers
+    helperBox = HelperBox(helpers)
     self.options = options
     self.memoryMap = memoryMap
     environment = FunctionEnvironment(

@@ -4,13 +4,13 @@ import KilnIR
 /// The per-run allocations of a JIT run: the eBPF stack and the state block
 /// generated code reaches through its state register (layout in
 /// `FunctionEnvironment`), whose `hostContext` word holds an unmanaged
-/// reference to the helper table for the helper trampoline.
+/// reference to the program's helper table for the helper trampoline (the
+/// program, and with it the table, outlives the run).
 struct RunState {
   typealias Env = FunctionEnvironment
   let stack: UnsafeMutableRawPointer
   let state: UnsafeMutableRawPointer
   let context: MemoryRegion
-  let box: Unmanaged<HelperBox>
 
   init(jit: JITProgram, context: MemoryRegion) {
     let frames = jit.options.maxCallDepth
@@ -27,7 +27,6 @@ struct RunState {
     state = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
     state.initializeMemory(as: UInt8.self, repeating: 0, count: size)
     self.context = context
-    box = Unmanaged.passRetained(HelperBox(jit.helpers))
 
     func set(_ offset: Int32, _ value: UInt64) {
       state.storeBytes(of: value, toByteOffset: Int(offset), as: UInt64.self)
@@ -46,11 +45,11 @@ struct RunState {
       }
     }
     state.storeBytes(
-      of: UInt(bitPattern: box.toOpaque()), toByteOffset: Int(Env.hostContext), as: UInt.self)
+      of: UInt(bitPattern: Unmanaged.passUnretained(jit.helperBox).toOpaque()),
+      toByteOffset: Int(Env.hostContext), as: UInt.self)
   }
 
   func deallocate() {
-    box.release()
     stack.deallocate()
     state.deallocate()
   }
@@ -102,8 +101,8 @@ let helperTrampoline:
     a1, a2, a3, a4, a5, state in
     typealias Env = FunctionEnvironment
     let id = state.load(fromByteOffset: Int(Env.helperID), as: UInt64.self)
-    // RunState stored a retained reference in `hostContext` and releases it
-    // only after the run returns.
+    // RunState stored the JITProgram's box in `hostContext`; the program is
+    // alive for the whole run.
     let raw = state.load(fromByteOffset: Int(Env.hostContext), as: UnsafeRawPointer.self)
     let box = Unmanaged<HelperBox>.fromOpaque(raw).takeUnretainedValue()
     guard let helper = box.helpers.function(for: id) else {

@@ -89,11 +89,11 @@ struct FunctionLowering {
     case .constant(let dst, let value): loadConstant(host(dst), value)
     case .load(let dst, let base, let offset, let size, let signExtend, let site):
       let m = try address(
-        host(base), offset, size: size, write: false, site: site, isFrame: base == .r10)
+        host(base), offset, size: size, write: false, site: site)
       lowerLoad(host(dst), m, size: size, signExtend: signExtend)
     case .store(let base, let offset, let size, let value, let site):
       let m = try address(
-        host(base), offset, size: size, write: true, site: site, isFrame: base == .r10)
+        host(base), offset, size: size, write: true, site: site)
       lowerStore(m, size: size, value: value)
     case .atomic(let op, let fetch, let size, let base, let offset, let source, let site):
       try lowerAtomic(
@@ -137,10 +137,10 @@ struct FunctionLowering {
     let s = FunctionABI.scratch
     try a.bind(outOfBounds)
     a.mov(.qword, field(Env.status), imm32: Int32(FunctionIR.Status.outOfBounds.rawValue))
-    try storeError(detail: true)
+    try storeError()
     try a.bind(packetOutOfBounds)
     a.mov(.qword, field(Env.status), imm32: Int32(FunctionIR.Status.packetOutOfBounds.rawValue))
-    try storeError(detail: true)
+    try storeError()
     try a.bind(depthExceeded)
     a.mov(.qword, field(Env.status), imm32: Int32(FunctionIR.Status.callDepthExceeded.rawValue))
     a.mov(.qword, field(Env.errorSite), s.b)
@@ -150,11 +150,12 @@ struct FunctionLowering {
     epilogue()
   }
 
-  mutating func storeError(detail: Bool) throws(CodeGenError) {
+  /// Records r10 = site, r11 = address, r9 = detail, then unwinds.
+  mutating func storeError() throws(CodeGenError) {
     let s = FunctionABI.scratch
     a.mov(.qword, field(Env.errorSite), s.b)
     a.mov(.qword, field(Env.errorAddress), s.address)
-    if detail { a.mov(.qword, field(Env.errorDetail), s.a) }
+    a.mov(.qword, field(Env.errorDetail), s.a)
     a.jmp(errorExit)
   }
 }

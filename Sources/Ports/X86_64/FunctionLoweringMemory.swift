@@ -18,12 +18,13 @@ extension FunctionLowering {
   /// The memory operand of a checked (or unchecked) access. With
   /// `inScratch`, the address is always in r11 (atomics need that).
   mutating func address(
-    _ base: GPR, _ offset: Int32, size: Int, write: Bool, site: Int, isFrame: Bool,
+    _ base: GPR, _ offset: Int32, size: Int, write: Bool, site: Int,
     inScratch: Bool = false
   ) throws(CodeGenError) -> Memory {
     let t = FunctionABI.scratch.address
     let r10 = FunctionABI.scratch.b
     let frame = Int32(environment.frameSize)
+    let isFrame = base == FunctionABI.host(.r10)
     let inFrame = isFrame && offset >= -frame && offset <= -Int32(size)
     if !environment.boundsChecks || inFrame {
       if !inScratch { return Memory(base: base, displacement: offset) }
@@ -90,7 +91,7 @@ extension FunctionLowering {
     site: Int
   ) throws(CodeGenError) {
     let m = try address(
-      base, offset, size: size, write: true, site: site, isFrame: base == .rbp, inScratch: true)
+      base, offset, size: size, write: true, site: site, inScratch: true)
     let sz: OperandSize = size == 8 ? .qword : .dword
     switch op {
     case .add where fetch: a.lockXadd(sz, m, source)
