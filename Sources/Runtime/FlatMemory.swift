@@ -38,12 +38,7 @@ final class FlatMemory: GuestMemory {
   func load(_ address: UInt32, size: Int) throws(MemoryError) -> UInt32 {
     if Int(address & 0xFFF) + size <= Self.pageSize {
       try reservation.map(page: address >> Self.pageShift)
-      let p = host(address)
-      switch size {
-      case 1: return UInt32(p.load(as: UInt8.self))
-      case 2: return UInt32(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
-      default: return UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))
-      }
+      return loadLittleEndian(host(address), size: size)
     }
     var value: UInt32 = 0
     for k in 0..<size {

@@ -119,12 +119,7 @@ final class PagedMemory: GuestMemory {
   func load(_ address: UInt32, size: Int) throws(MemoryError) -> UInt32 {
     let offset = Int(address & 0xFFF)
     if offset + size <= Self.pageSize {
-      let p = pageBase(try mapPage(address >> Self.pageShift)) + offset
-      switch size {
-      case 1: return UInt32(p.load(as: UInt8.self))
-      case 2: return UInt32(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
-      default: return UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))
-      }
+      return loadLittleEndian(pageBase(try mapPage(address >> Self.pageShift)) + offset, size: size)
     }
     var value: UInt32 = 0
     for k in 0..<size {
