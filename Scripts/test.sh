@@ -48,23 +48,21 @@ if [ -z "$llvm_cov" ] || [ ! -f "$profdata" ] || [ -z "$test_binary" ]; then
   echo "coverage: llvm-cov, $profdata or the test binary not found" >&2
   exit 1
 fi
-files=()
-for f in Sources/RV32/Translator.swift Sources/Ports/X86_64/Lowering*.swift; do
-  [ -f "$f" ] && files+=("$f")
-done
-echo
-echo "Translator line coverage:"
-report="$($llvm_cov report "$test_binary" -instr-profile="$profdata" "${files[@]}")"
-echo "$report"
-echo "$report" | awk '/^TOTAL/ { print "translator line coverage: " $10 }'
+# coverage LABEL FILE…: the llvm-cov report of the files that exist, then
+# one line "LABEL line coverage: N%".
+coverage() {
+  local label="$1" files=() f report
+  shift
+  for f in "$@"; do
+    [ -f "$f" ] && files+=("$f")
+  done
+  echo
+  echo "$label line coverage, per file:"
+  report="$($llvm_cov report "$test_binary" -instr-profile="$profdata" "${files[@]}")"
+  echo "$report"
+  echo "$report" | awk -v label="$label" '/^TOTAL/ { print label " line coverage: " $10 }'
+}
 
+coverage "translator" Sources/RV32/Translator.swift Sources/Ports/X86_64/Lowering*.swift
 # The same for the eBPF translator (eBPF → FunctionIR) and its x86-64 lowering.
-bpf_files=()
-for f in Sources/EBPF/Translator.swift Sources/Ports/X86_64/FunctionLowering*.swift; do
-  [ -f "$f" ] && bpf_files+=("$f")
-done
-echo
-echo "eBPF translator line coverage:"
-report="$($llvm_cov report "$test_binary" -instr-profile="$profdata" "${bpf_files[@]}")"
-echo "$report"
-echo "$report" | awk '/^TOTAL/ { print "eBPF translator line coverage: " $10 }'
+coverage "eBPF translator" Sources/EBPF/Translator.swift Sources/Ports/X86_64/FunctionLowering*.swift
