@@ -10,7 +10,9 @@ let package = Package(
     .library(name: "KilnCore", targets: ["KilnCore"]),
     .library(name: "KilnIR", targets: ["KilnIR"]),
     .library(name: "RV32", targets: ["RV32"]),
+    .library(name: "KilnPort", targets: ["KilnPort"]),
     .library(name: "X86_64Port", targets: ["X86_64Port"]),
+    .library(name: "KilnHosts", targets: ["KilnHosts"]),
     .library(name: "EBPF", targets: ["EBPF"]),
     .library(name: "EBPFJIT", targets: ["EBPFJIT"]),
     .library(name: "EBPFObject", targets: ["EBPFObject"]),
@@ -23,7 +25,9 @@ let package = Package(
   ],
   targets: [
     // Shared core: code buffer, labels and typed fixups, W^X executable memory, errors.
-    .target(name: "KilnCore", swiftSettings: strict),
+    .target(name: "KilnCore", dependencies: ["CKilnCache"], swiftSettings: strict),
+    // Instruction-cache maintenance for code memory on Arm hosts (C builtins).
+    .target(name: "CKilnCache"),
     // Host-neutral IR that guest translators produce and host ports consume.
     .target(name: "KilnIR", swiftSettings: strict),
     // RISC-V RV32IM front end: one instruction table, decoder, disassembler, interpreter, translator.
@@ -31,16 +35,22 @@ let package = Package(
     // eBPF front end (RFC 9669): instruction table, decoder, assembler, disassembler,
     // checker, interpreter. No Foundation: it also compiles as Embedded Swift.
     .target(name: "EBPF", dependencies: ["KilnIR"], swiftSettings: strict),
-    // eBPF JIT: checker → translator → FunctionIR → the host's port → W^X code.
+    // The port interface: what a host port implements (HostPort, BlockPort,
+    // FunctionPort, PortFacts) and where its code runs (Executor, HostTarget).
     .target(
-      name: "EBPFJIT", dependencies: ["EBPF", "KilnIR", "KilnCore", "X86_64Port"],
+      name: "KilnPort", dependencies: ["KilnCore", "KilnIR"], path: "Sources/KilnPort",
+      swiftSettings: strict),
+    // eBPF JIT: checker → translator → FunctionIR → a host port → code memory.
+    .target(
+      name: "EBPFJIT", dependencies: ["EBPF", "KilnIR", "KilnCore", "KilnPort"],
       swiftSettings: strict),
     // ELF loader for eBPF objects from `clang --target=bpf -c`: links one
     // program, owns host copies of its data sections.
     .target(name: "EBPFObject", dependencies: ["EBPF"], swiftSettings: strict),
     // x86-64 host port (the six areas of the Mono porting guide).
     .target(
-      name: "X86_64Port", dependencies: ["KilnCore", "KilnIR"], path: "Sources/Ports/X86_64",
+      name: "X86_64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort"],
+      path: "Sources/Ports/X86_64",
       swiftSettings: strict),
     // Capstone, for host-code dumps under `-v`.
     .systemLibrary(
@@ -50,33 +60,46 @@ let package = Package(
     .target(name: "CKilnFault"),
     // The VM: config, paged and flat guest memory, code cache, dispatcher, engines.
     .target(
-      name: "Runtime", dependencies: ["KilnCore", "KilnIR", "RV32", "X86_64Port", "CKilnFault"],
+      name: "Runtime", dependencies: ["KilnCore", "KilnIR", "KilnPort", "RV32", "CKilnFault"],
+      swiftSettings: strict),
+    // The port list and the one choice of this machine's port; the engines
+    // for a host (native, or in an emulator).
+    .target(
+      name: "KilnHosts", dependencies: ["KilnPort", "X86_64Port", "Runtime", "EBPFJIT"],
       swiftSettings: strict),
     // Static RV32 Linux user mode: ELF loader, initial stack, syscalls.
-    .target(name: "LinuxUser", dependencies: ["Runtime", "RV32"], swiftSettings: strict),
+    .target(
+      name: "LinuxUser", dependencies: ["Runtime", "RV32", "KilnPort"], swiftSettings: strict),
     .executableTarget(
       name: "kiln",
       dependencies: [
-        "Runtime", "LinuxUser", "RV32", "EBPF", "EBPFJIT", "EBPFObject", "CCapstone",
+        "Runtime", "LinuxUser", "RV32", "EBPF", "EBPFJIT", "EBPFObject", "CCapstone", "KilnHosts",
+        "KilnPort",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
     // The eBPF benchmark runner (Scripts/bench-bpf.sh).
     .executableTarget(
-      name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT"], path: "Benchmarks/BPFBench",
+      name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT", "KilnHosts"],
+      path: "Benchmarks/BPFBench",
       swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
-    .testTarget(name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT"], swiftSettings: strict),
     .testTarget(
-      name: "EBPFObjectTests", dependencies: ["EBPFObject", "EBPF", "EBPFJIT"],
+      name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
-      name: "X86_64Tests", dependencies: ["X86_64Port", "KilnCore"], swiftSettings: strict),
+      name: "EBPFObjectTests", dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts"],
+      swiftSettings: strict),
     .testTarget(
-      name: "RuntimeTests", dependencies: ["Runtime", "RV32", "KilnCore"], swiftSettings: strict),
+      name: "X86_64Tests",
+      dependencies: ["X86_64Port", "KilnCore", "KilnPort", "CCapstone", "CKilnFault"],
+      swiftSettings: strict),
     .testTarget(
-      name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "EBPF", "kiln"],
+      name: "RuntimeTests", dependencies: ["Runtime", "RV32", "KilnCore", "KilnHosts", "KilnPort"],
+      swiftSettings: strict),
+    .testTarget(
+      name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "EBPF", "kiln", "KilnHosts"],
       swiftSettings: strict),
   ]
 )

@@ -1,15 +1,32 @@
 #!/usr/bin/env bash
-# Compiles the eBPF front end (with the host-neutral IR it translates to) as
-# Embedded Swift for a Cortex-M4 (armv7em-none-none-eabi), as the Thumb-2
-# port will run it on the microcontroller: no Foundation, no existentials,
-# typed throws.
+# Compiles, as Embedded Swift for a Cortex-M4 (armv7em-none-none-eabi, a
+# 32-bit target, as the Thumb-2 port will run them on the microcontroller:
+# no Foundation, no existential metatypes, typed throws):
+#   KilnCore  without ExecutableMemory.swift (mmap: the hosted code memory)
+#   KilnIR    the host-neutral IR
+#   KilnPort  the port interface, without NativeExecutor.swift (mmap) and
+#             HostTarget.swift (host selection by existential metatype, a
+#             hosted-tool concern)
+#   EBPF      the eBPF front end
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 flags=(-target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo -parse-as-library)
-swiftc "${flags[@]}" -module-name KilnIR -emit-module -emit-module-path "$out/KilnIR.swiftmodule" \
-  -c Sources/KilnIR/*.swift Sources/KilnIR/Function/*.swift -o "$out/kilnir.o"
-swiftc "${flags[@]}" -module-name EBPF -I "$out" -c Sources/EBPF/*.swift -o "$out/ebpf.o"
-echo "embedded: Sources/KilnIR and Sources/EBPF compile for armv7em-none-none-eabi" \
-  "($(wc -c < "$out/kilnir.o") + $(wc -c < "$out/ebpf.o") bytes)"
+
+# module NAME OBJECT FILE…: compiles FILE… as module NAME against the modules built so far.
+module() {
+  local name="$1" object="$2"
+  shift 2
+  swiftc "${flags[@]}" -I "$out" -module-name "$name" -emit-module \
+    -emit-module-path "$out/$name.swiftmodule" -c "$@" -o "$out/$object"
+}
+
+module KilnCore kilncore.o $(ls Sources/KilnCore/*.swift | grep -v '/ExecutableMemory.swift$')
+module KilnIR kilnir.o Sources/KilnIR/*.swift Sources/KilnIR/Function/*.swift
+module KilnPort kilnport.o \
+  $(ls Sources/KilnPort/*.swift | grep -v -e '/NativeExecutor.swift$' -e '/HostTarget.swift$')
+module EBPF ebpf.o Sources/EBPF/*.swift
+sizes=""
+for o in kilncore kilnir kilnport ebpf; do sizes+="$o $(wc -c < "$out/$o.o") B, "; done
+echo "embedded: KilnCore, KilnIR, KilnPort and EBPF compile for armv7em-none-none-eabi (${sizes%, })"

@@ -7,6 +7,7 @@
 // Usage: bpf-bench NAME PROGRAM.bin ENTRY_SLOT NATIVE.so BUFFER_BYTES [SECONDS]
 import EBPF
 import EBPFJIT
+import KilnHosts
 
 #if canImport(Glibc)
   import Glibc
@@ -82,16 +83,16 @@ let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, align
 }
 
 let interpreter: Interpreter
-let checked: JITProgram
-let unchecked: JITProgram
+let checked: any CompiledProgram
+let unchecked: any CompiledProgram
 var compileNs = Double.infinity
 do {
   interpreter = try Interpreter(program: program)
-  checked = try JITProgram(program: program)
-  unchecked = try JITProgram(program: program, options: .unchecked)
+  checked = try makeNativeJITProgram(program: program)
+  unchecked = try makeNativeJITProgram(program: program, options: .unchecked)
   for _ in 0..<20 {
     let t0 = now()
-    _ = try JITProgram(program: program)
+    _ = try makeNativeJITProgram(program: program)
     compileNs = min(compileNs, Double(now() - t0))
   }
 } catch { fail("\(name): \(error)") }

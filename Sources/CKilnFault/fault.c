@@ -2,7 +2,7 @@
 #define _GNU_SOURCE
 #include "CKilnFault.h"
 
-#if defined(__linux__) && defined(__x86_64__)
+#if defined(__linux__)
 
 #include <errno.h>
 #include <pthread.h>
@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <stddef.h>
 #include <ucontext.h>
 
 // The registry. Records never move or get freed, so a handler running on one
@@ -65,16 +66,18 @@ static int map_page(kiln_flat_region *r, uintptr_t page) {
 }
 
 static void handle(int sig, siginfo_t *info, void *context) {
-  ucontext_t *uc = (ucontext_t *)context;
   uintptr_t address = (uintptr_t)info->si_addr;
-  uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
   int saved_errno = errno;
   int n = atomic_load(&high_water);
   for (int i = 0; i < n; i++) {
     uintptr_t base = atomic_load(&active_base[i]);
     if (base == 0 || address < base || address >= atomic_load(&active_end[i])) continue;
     kiln_flat_region *r = &regions[i];
-    if (r->recovery == 0 || rip < r->code_start || rip >= r->code_end) break;  // not generated code
+    if (r->recovery == 0) break;  // no generated code attached
+    // The pc, where the port says the signal context keeps it.
+    uintptr_t *pc = (uintptr_t *)((char *)context + r->pc_offset);
+    uintptr_t rip = *pc;
+    if (rip < r->code_start || rip >= r->code_end) break;  // not generated code
     uintptr_t offset = address - base;
     if (offset < GUEST_SPACE && info->si_code == SEGV_ACCERR &&
         map_page(r, offset >> PAGE_SHIFT)) {
@@ -85,7 +88,7 @@ static void handle(int sig, siginfo_t *info, void *context) {
     // decides (it reports the error with the guest pc, or wraps to address 0).
     r->fault_rip = rip;
     r->fault_address = address;
-    uc->uc_mcontext.gregs[REG_RIP] = (greg_t)r->recovery;
+    *pc = r->recovery;
     errno = saved_errno;
     return;
   }
@@ -105,6 +108,14 @@ static void install(void) {
 }
 
 int kiln_flat_supported(void) { return 1; }
+
+#if defined(__x86_64__)
+long kiln_signal_pc_offset(void) { return (long)offsetof(ucontext_t, uc_mcontext.gregs[REG_RIP]); }
+#elif defined(__aarch64__)
+long kiln_signal_pc_offset(void) { return (long)offsetof(ucontext_t, uc_mcontext.pc); }
+#else
+long kiln_signal_pc_offset(void) { return -1; }
+#endif
 
 kiln_flat_region *kiln_flat_register(uintptr_t base, uintptr_t end, uint64_t *mapped_bits,
                                      uint32_t quota) {
@@ -130,9 +141,10 @@ kiln_flat_region *kiln_flat_register(uintptr_t base, uintptr_t end, uint64_t *ma
 }
 
 void kiln_flat_set_code(kiln_flat_region *region, uintptr_t code_start, uintptr_t code_end,
-                        uintptr_t recovery) {
+                        uintptr_t recovery, uintptr_t pc_offset) {
   region->code_start = code_start;
   region->code_end = code_end;
+  region->pc_offset = pc_offset;
   region->recovery = recovery;
 }
 
@@ -148,6 +160,8 @@ void kiln_flat_unregister(kiln_flat_region *region) {
 
 int kiln_flat_supported(void) { return 0; }
 
+long kiln_signal_pc_offset(void) { return -1; }
+
 kiln_flat_region *kiln_flat_register(uintptr_t base, uintptr_t end, uint64_t *mapped_bits,
                                      uint32_t quota) {
   (void)base;
@@ -158,7 +172,8 @@ kiln_flat_region *kiln_flat_register(uintptr_t base, uintptr_t end, uint64_t *ma
 }
 
 void kiln_flat_set_code(kiln_flat_region *region, uintptr_t code_start, uintptr_t code_end,
-                        uintptr_t recovery) {
+                        uintptr_t recovery, uintptr_t pc_offset) {
+  (void)pc_offset;
   (void)region;
   (void)code_start;
   (void)code_end;

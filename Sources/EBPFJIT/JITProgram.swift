@@ -1,49 +1,60 @@
 import EBPF
 import KilnCore
 import KilnIR
+import KilnPort
 
-#if arch(x86_64)
-  import X86_64Port
-  /// The port that compiles functions on this host.
-  typealias HostFunctionBackend = X86_64FunctionBackend
-#endif
+/// What a caller sees of a compiled eBPF program, whatever its port.
+public protocol CompiledProgram: ExecutionEngine, AnyObject {
+  /// The generated machine code, as installed at ``codeAddress``.
+  var hostCode: [UInt8] { get }
+  var codeAddress: UInt { get }
+  /// The port's facts (name, Capstone target for dumps, …).
+  var portFacts: PortFacts { get }
+  /// Host instructions executed so far, where the executor counts them.
+  var executedInstructions: UInt64? { get }
+}
 
 /// The eBPF JIT: checks a program, translates it to ``FunctionIR``, compiles
-/// it with the host's port into W^X code memory, and runs it with the same
-/// interface, memory model and errors as ``Interpreter``:
+/// it with the host port `Port`, installs it in the executor's code memory,
+/// and runs it there with the same interface, memory model and errors as
+/// ``Interpreter``. `KilnHosts` makes one for a `HostTarget`
+/// (`makeJITProgram(host:program:…)`); with the native port directly:
 ///
 /// ```swift
-/// let jit = try JITProgram(program: Program(assembly: "mov %r0, 1\nexit"))
+/// let jit = try JITProgram<X86_64Port>(
+///   program: Program(assembly: "mov %r0, 1\nexit"), executor: NativeExecutor())
 /// let r0 = try jit.run()
 /// ```
 ///
 /// Differences from the interpreter, by design: no instruction budget
 /// (`ExecutionOptions.instructionLimit` must be `nil`), and in unchecked mode
 /// an access to an unmapped address is a host fault, as in native code.
-public final class JITProgram: ExecutionEngine, @unchecked Sendable {
+public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked Sendable {
   // @unchecked: every stored property is immutable after `init`; the code
   // memory is only read (executed) by `run`, which keeps all per-run state
-  // in its own allocations, so concurrent runs are safe.
+  // in its own allocations, so concurrent runs are safe on the native
+  // executor. (An emulator executor is single-threaded: one run at a time.)
   public let program: Program
   public let helpers: HelperTable
   public let options: ExecutionOptions
   public let memoryMap: MemoryMap
-  /// The generated machine code, as installed at ``codeAddress``.
   public let hostCode: [UInt8]
-  /// The port's name ("x86-64").
-  public let portName: String
   let environment: FunctionEnvironment
   /// The helper table as the helper trampoline reaches it (one per program).
   let helperBox: HelperBox
-  let code: ExecutableMemory
+  let executor: any Executor
+  let code: any CodeMemory
+  /// Where generated code calls the helper trampoline.
+  let helperCall: UInt
 
-  /// Host address of the generated code.
-  public var codeAddress: UInt { UInt(bitPattern: code.base) }
+  public var codeAddress: UInt { code.address }
+  public var portFacts: PortFacts { Port.facts }
+  public var executedInstructions: UInt64? { executor.executedInstructions }
 
   public init(
     program: Program, helpers: HelperTable = HelperTable(),
     options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
-    maxInstructions: Int = Checker.defaultMaxInstructions
+    maxInstructions: Int = Checker.defaultMaxInstructions, executor: any Executor
   ) throws(EBPFError) {
     try Checker(helpers: helpers, maxInstructions: maxInstructions).check(program)
     guard options.instructionLimit == nil else {
@@ -54,30 +65,32 @@ public final class JITProgram: ExecutionEngine, @unchecked Sendable {
     helperBox = HelperBox(helpers)
     self.options = options
     self.memoryMap = memoryMap
+    self.executor = executor
     environment = FunctionEnvironment(
       writable: [true, true] + memoryMap.regions.map(\.writable),
       boundsChecks: options.boundsChecks, maxCallDepth: options.maxCallDepth,
       frameSize: ExecutionOptions.stackFrameSize)
-    #if arch(x86_64)
-      let function = try Translator.translate(program)
-      let backend = HostFunctionBackend()
-      portName = HostFunctionBackend.name
-      // The code is position independent (labels only; helpers and data are
-      // reached through the state block), so it is compiled once and copied.
-      do {
-        hostCode = try backend.compile(function, environment: environment, baseAddress: 0)
-      } catch {
-        throw .engineUnavailable(reason: "code generation failed: \(error.description)")
-      }
-      do {
-        code = try ExecutableMemory(capacity: hostCode.count)
-      } catch {
-        throw .engineUnavailable(reason: "cannot map code memory: \(error)")
-      }
-      code.write(hostCode, at: 0)
-    #else
-      throw .engineUnavailable(reason: "no eBPF JIT port for this host")
-    #endif
+    let function = try Translator.translate(program)
+    // The code is position independent (labels only; helpers and data are
+    // reached through the state block), so it is compiled once and copied.
+    do {
+      hostCode = try Port.compile(function, environment: environment, baseAddress: 0)
+    } catch {
+      throw .engineUnavailable(reason: "code generation failed: \(error.description)")
+    }
+    do {
+      code = try executor.makeCodeMemory(capacity: hostCode.count, port: Port.facts)
+      let trampoline = unsafeBitCast(helperTrampoline, to: UnsafeRawPointer.self)
+      helperCall = try executor.hostCallAddress(HostFunction(address: trampoline, arity: 6))
+      for region in memoryMap.regions { try executor.expose(region.buffer) }
+    } catch {
+      throw .engineUnavailable(reason: "cannot install code: \(error.description)")
+    }
+    code.install(hostCode, at: 0)
+  }
+
+  deinit {
+    for region in memoryMap.regions { executor.withdraw(region.buffer) }
   }
 
   /// Runs with `context` as the program's memory, or with `r1 = r2 = 0` when `nil`.
@@ -86,10 +99,56 @@ public final class JITProgram: ExecutionEngine, @unchecked Sendable {
     if let context, context.baseAddress != nil {
       contextRegion = MemoryRegion(UnsafeRawBufferPointer(context), writable: true)
     }
-    let run = RunState(jit: self, context: contextRegion)
+    let run = try RunState(
+      options: options, memoryMap: memoryMap, helperBox: helperBox, helperCall: helperCall,
+      context: contextRegion, executor: executor)
     defer { run.deallocate() }
-    let r0 = run.enter(code.base)
+    let r0: UInt64
+    do {
+      try executor.expose(contextRegion.buffer)
+      defer { executor.withdraw(contextRegion.buffer) }
+      r0 = try executor.call(code.address, UInt(bitPattern: run.state), 0)
+    } catch {
+      throw .engineUnavailable(reason: "generated code failed: \(error.description)")
+    }
     try run.check(limit: options.maxCallDepth)
     return r0
   }
+}
+
+extension MemoryRegion {
+  /// The host bytes the region covers.
+  var buffer: UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(
+      start: UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: base)),
+      count: Int(truncatingIfNeeded: length))
+  }
+}
+
+/// The JIT program of `host`'s port, running through a new executor of
+/// `host`; fails if the port does not compile ``FunctionIR``.
+public func makeJITProgram(
+  host: HostTarget, program: Program, helpers: HelperTable = HelperTable(),
+  options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
+  maxInstructions: Int = Checker.defaultMaxInstructions
+) throws(EBPFError) -> any CompiledProgram {
+  guard let port = host.port as? any FunctionPort.Type else {
+    throw .engineUnavailable(reason: "the \(host.port.facts.name) port does not compile eBPF")
+  }
+  let executor: any Executor
+  do { executor = try host.makeExecutor() } catch {
+    throw .engineUnavailable(reason: error.description)
+  }
+  return try open(
+    port, program: program, helpers: helpers, options: options, memoryMap: memoryMap,
+    maxInstructions: maxInstructions, executor: executor)
+}
+
+private func open<Port: FunctionPort>(
+  _ port: Port.Type, program: Program, helpers: HelperTable, options: ExecutionOptions,
+  memoryMap: MemoryMap, maxInstructions: Int, executor: any Executor
+) throws(EBPFError) -> any CompiledProgram {
+  try JITProgram<Port>(
+    program: program, helpers: helpers, options: options, memoryMap: memoryMap,
+    maxInstructions: maxInstructions, executor: executor)
 }

@@ -1,68 +1,66 @@
 import EBPF
 import KilnIR
+import KilnPort
 
-/// The per-run allocations of a JIT run: the eBPF stack and the state block
-/// generated code reaches through its state register (layout in
-/// `FunctionEnvironment`), whose `hostContext` word holds an unmanaged
-/// reference to the program's helper table for the helper trampoline (the
-/// program, and with it the table, outlives the run).
+/// The per-run allocations of a JIT run, from the executor: the eBPF stack
+/// and the state block generated code reaches through its state register
+/// (layout in `FunctionEnvironment`), whose `hostContext` word holds an
+/// unmanaged reference to the program's helper table for the helper
+/// trampoline (the program, and with it the table, outlives the run).
 struct RunState {
   typealias Env = FunctionEnvironment
   let stack: UnsafeMutableRawPointer
+  let stackSize: Int
   let state: UnsafeMutableRawPointer
+  let stateSize: Int
   let context: MemoryRegion
+  let executor: any Executor
 
-  init(jit: JITProgram, context: MemoryRegion) {
-    let frames = jit.options.maxCallDepth
-    let stackSize = ExecutionOptions.stackFrameSize * frames
-    stack = UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16)
-    stack.initializeMemory(as: UInt8.self, repeating: 0, count: stackSize)
+  init(
+    options: ExecutionOptions, memoryMap: MemoryMap, helperBox: HelperBox, helperCall: UInt,
+    context: MemoryRegion, executor: any Executor
+  ) throws(EBPFError) {
+    let frames = options.maxCallDepth
+    stackSize = ExecutionOptions.stackFrameSize * frames
     let regions =
-      [
-        MemoryRegion(
-          base: UInt64(UInt(bitPattern: stack)), length: UInt64(stackSize), writable: true),
-        context,
-      ] + jit.memoryMap.regions
-    let size = Env.stateSize(regionCount: regions.count)
-    state = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-    state.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+      [MemoryRegion(base: 0, length: UInt64(stackSize), writable: true), context]
+      + memoryMap.regions
+    stateSize = Env.stateSize(regionCount: regions.count)
+    self.executor = executor
     self.context = context
+    // Both are reached by generated code, so they come from the executor.
+    do throws(ExecutorError) {
+      stack = try executor.allocate(bytes: stackSize)
+      do { state = try executor.allocate(bytes: stateSize) } catch {
+        executor.deallocate(stack, bytes: stackSize)
+        throw error
+      }
+    } catch { throw .engineUnavailable(reason: error.description) }
+    let stackBase = UInt64(UInt(bitPattern: stack))
 
     func set(_ offset: Int32, _ value: UInt64) {
       state.storeBytes(of: value, toByteOffset: Int(offset), as: UInt64.self)
     }
     set(Env.callDepth, 1)
-    set(
-      Env.helperCall,
-      UInt64(UInt(bitPattern: unsafeBitCast(helperTrampoline, to: UnsafeRawPointer.self))))
+    set(Env.helperCall, UInt64(helperCall))
     set(Env.argument1, context.base)
     set(Env.argument2, context.length)
-    set(Env.frameTop, UInt64(UInt(bitPattern: stack)) + UInt64(stackSize))
+    set(Env.frameTop, stackBase + UInt64(stackSize))
     for (i, r) in regions.enumerated() {
-      set(Env.regionBase(i), r.base)
+      set(Env.regionBase(i), i == Env.stackRegion ? stackBase : r.base)
       for s in [1, 2, 4, 8] {
         set(Env.regionLimit(i, size: s), r.length >= UInt64(s) ? r.length - UInt64(s) + 1 : 0)
       }
     }
-    state.storeBytes(
-      of: UInt(bitPattern: Unmanaged.passUnretained(jit.helperBox).toOpaque()),
-      toByteOffset: Int(Env.hostContext), as: UInt.self)
+    set(Env.hostContext, UInt64(UInt(bitPattern: Unmanaged.passUnretained(helperBox).toOpaque())))
   }
 
   func deallocate() {
-    stack.deallocate()
-    state.deallocate()
+    executor.deallocate(stack, bytes: stackSize)
+    executor.deallocate(state, bytes: stateSize)
   }
 
   func load(_ offset: Int32) -> UInt64 { state.load(fromByteOffset: Int(offset), as: UInt64.self) }
-
-  /// Calls the generated code: `(state) -> r0`.
-  func enter(_ code: UnsafeMutableRawPointer) -> UInt64 {
-    // The code memory holds a function with exactly this C signature (see
-    // FunctionLowering.prologue).
-    let entry = unsafeBitCast(code, to: (@convention(c) (UnsafeMutableRawPointer) -> UInt64).self)
-    return entry(state)
-  }
 
   /// Turns the status the run left into the interpreter's error.
   func check(limit: Int) throws(EBPFError) {

@@ -1,24 +1,33 @@
+import CKilnCache
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
 
-/// A fixed region of host memory for generated code, never writable and
-/// executable at the same time (W^X).
+/// Host memory for generated code, never writable and executable at the
+/// same time (W^X): the ``CodeMemory`` of native execution.
 ///
-/// On Linux the pages are mapped read+write, and every write is bracketed by
-/// `mprotect` flips (RX → RW → RX). On macOS the region is mapped with
-/// `MAP_JIT` and the per-thread `pthread_jit_write_protect_np` switch is used,
-/// which is how Apple silicon enforces W^X.
-public final class ExecutableMemory {
+/// On Linux the pages are mapped read+execute; `write` flips them to
+/// read+write and `commit` back (mprotect). On macOS the region is mapped
+/// with `MAP_JIT` and the per-thread `pthread_jit_write_protect_np` switch
+/// is used, which is how Apple silicon enforces W^X. Where the host's
+/// instruction cache is not coherent with data writes (Arm), `commit`
+/// flushes exactly the committed range (`kiln_clear_cache`).
+public final class ExecutableMemory: CodeMemory {
   /// Start of the region. Generated code lives at `base + offset`.
   public let base: UnsafeMutableRawPointer
   public let capacity: Int
   /// True while the region is writable (and therefore not executable).
   public private(set) var isWritable: Bool
+  let flushesInstructionCache: Bool
 
-  public init(capacity requested: Int) throws(CodeGenError) {
+  public var address: UInt { UInt(bitPattern: base) }
+
+  /// `flushInstructionCache`: the host needs an instruction-cache flush
+  /// after code is written (the port's `InstructionCachePolicy`).
+  public init(capacity requested: Int, flushInstructionCache: Bool = false) throws(CodeGenError) {
     let page = Int(sysconf(Int32(_SC_PAGESIZE)))
     let size = max(page, (requested + page - 1) / page * page)
     #if os(macOS)
@@ -34,6 +43,7 @@ public final class ExecutableMemory {
     base = p
     capacity = size
     isWritable = false
+    flushesInstructionCache = flushInstructionCache
     #if os(macOS)
       pthread_jit_write_protect_np(1)
     #endif
@@ -41,25 +51,21 @@ public final class ExecutableMemory {
 
   deinit { munmap(base, capacity) }
 
-  /// Makes the region writable (not executable), runs `body`, then makes it
-  /// executable (not writable) again. Nested calls are allowed.
-  public func withWritable<R, E: Error>(
-    _ body: (UnsafeMutableRawPointer) throws(E) -> R
-  ) throws(E) -> R {
-    if isWritable { return try body(base) }
-    setWritable(true)
-    defer { setWritable(false) }
-    return try body(base)
-  }
-
-  /// Copies `bytes` to `offset` (W^X flip around the copy).
   public func write(_ bytes: [UInt8], at offset: Int) {
     precondition(offset >= 0 && offset + bytes.count <= capacity, "write outside code memory")
-    withWritable { base in
-      bytes.withUnsafeBytes { src in
-        guard let s = src.baseAddress else { return }
-        (base + offset).copyMemory(from: s, byteCount: src.count)
-      }
+    if !isWritable { setWritable(true) }
+    bytes.withUnsafeBytes { src in
+      guard let s = src.baseAddress else { return }
+      (base + offset).copyMemory(from: s, byteCount: src.count)
+    }
+  }
+
+  public func commit(_ range: Range<Int>) {
+    precondition(
+      range.lowerBound >= 0 && range.upperBound <= capacity, "commit outside code memory")
+    if isWritable { setWritable(false) }
+    if flushesInstructionCache && !range.isEmpty {
+      kiln_clear_cache(base + range.lowerBound, base + range.upperBound)
     }
   }
 
@@ -73,19 +79,5 @@ public final class ExecutableMemory {
       precondition(rc == 0, "mprotect of JIT code memory failed")
     #endif
     isWritable = writable
-    #if arch(arm64)
-      if !writable { flushInstructionCache() }
-    #endif
   }
-
-  #if arch(arm64)
-    /// Arm hosts do not keep the instruction cache coherent with data writes.
-    private func flushInstructionCache() {
-      #if os(macOS)
-        sys_icache_invalidate(base, capacity)
-      #else
-        // The AArch64 port issues `dc cvau`/`ic ivau` itself; see Ports/AArch64.
-      #endif
-    }
-  #endif
 }

@@ -24,12 +24,18 @@ public struct StateLayout: Sendable {
   /// The word whose address host calls receive as their first argument (the
   /// runtime keeps its context there).
   public var hostContext: Int32
+  /// The front end's hint: guest registers in the order they deserve a
+  /// host register for the whole run (most used first). A port pins as many
+  /// as it has registers for, in this order; the rest live in the register
+  /// file. Ports never pick guest registers by number themselves.
+  public var preferredRegisters: [GuestRegister]
 
   public init(
     registers: Int32, registerCount: Int, memory: GuestMemoryLayout, jumpCache: Int32,
     jumpCacheMask: UInt32, exitPC: Int32, exitPatchSite: Int32, hostCalls: Int32,
-    hostContext: Int32
+    hostContext: Int32, preferredRegisters: [GuestRegister] = []
   ) {
+    self.preferredRegisters = preferredRegisters
     self.registers = registers
     self.registerCount = registerCount
     self.memory = memory

@@ -1,3 +1,4 @@
+import KilnPort
 import Runtime
 
 /// Why a Linux program could not be loaded or run.
@@ -50,7 +51,8 @@ public struct LinuxOptions {
 /// segment.
 ///
 /// ```swift
-/// let process = try LinuxProcess(executable: bytes, options: LinuxOptions(arguments: ["prog"]))
+/// let process = try LinuxProcess(
+///   executable: bytes, host: Hosts.native, options: LinuxOptions(arguments: ["prog"]))
 /// let status = try process.run()   // the guest's exit status
 /// ```
 public final class LinuxProcess {
@@ -59,9 +61,12 @@ public final class LinuxProcess {
   public let syscalls: LinuxSyscalls
   public let initialStack: InitialStack
 
-  public init(executable bytes: [UInt8], config: Config = Config(), options: LinuxOptions)
-    throws(LinuxError)
-  {
+  /// `host`: the JIT's port and executor (`KilnHosts.Hosts.native` for
+  /// this machine), nil for the interpreter.
+  public init(
+    executable bytes: [UInt8], config: Config = Config(), host: HostTarget?,
+    options: LinuxOptions
+  ) throws(LinuxError) {
     let memoryBytes = UInt64(max(config.maxMemoryPages, 0)) * UInt64(AddressSpace.pageSize)
     let elf: ELFExecutable
     do {
@@ -76,7 +81,7 @@ public final class LinuxProcess {
 
     let vm: VirtualMachine
     do {
-      vm = try VirtualMachine(config: config) { vm, number throws(RuntimeError) in
+      vm = try VirtualMachine(config: config, host: host) { vm, number throws(RuntimeError) in
         try syscalls.handle(vm, number: number)
       }
     } catch { throw .vm(error) }

@@ -17,6 +17,14 @@ public struct Translator: Sendable {
   public static let scratchSlot = GuestRegister(32)
   /// Register slots translated code uses: `x0`…`x31` and the scratch slot.
   public static let registerSlotCount = 33
+  /// The front end's register hint for ports (`StateLayout.preferredRegisters`):
+  /// the registers the RISC-V psABI makes hottest, first. `sp` is used by
+  /// every function; `a0`–`a5` carry arguments, results and syscall operands;
+  /// then `ra`, the frame and first saved registers, the remaining argument
+  /// registers and the first temporaries. A port pins a prefix of this list.
+  public static let preferredRegisters: [GuestRegister] = [
+    2, 10, 11, 12, 13, 14, 15, 1, 8, 9, 16, 17, 5, 6, 7,
+  ].map { GuestRegister($0) }
 
   public let maxInstructions: Int
 

@@ -1,18 +1,9 @@
 /// Which engine executes guest code.
 public enum Engine: String, Sendable, CaseIterable {
-  /// Compile to host code (x86-64 hosts).
+  /// Compile to host code with the VM's host port (`HostTarget`).
   case jit
   /// The portable reference interpreter.
   case interpreter
-
-  /// The JIT where this host has a port, else the interpreter.
-  public static var hostDefault: Engine {
-    #if arch(x86_64)
-      .jit
-    #else
-      .interpreter
-    #endif
-  }
 }
 
 /// The inline page walk of generated code. Both use the same pages; they
@@ -33,11 +24,12 @@ public enum MemoryMode: String, Sendable, CaseIterable {
   case paged
   /// 4 GiB of reserved host address space per VM; a guest access is one host
   /// instruction, pages are mapped on first touch by a process-wide SIGSEGV
-  /// handler that counts them against `maxMemoryPages`. Faster; Linux
-  /// x86-64 only (`VMError.flatMemoryUnavailable` elsewhere).
+  /// handler that counts them against `maxMemoryPages`. Faster; Linux only,
+  /// and the JIT needs a port with a native fault path and native execution
+  /// (`VMError.flatMemoryUnavailable` otherwise).
   case flat
 
-  /// True where `.flat` can be used (Linux on x86-64).
+  /// True where `.flat` can be used (Linux).
   public static var flatAvailable: Bool { FlatReservation.isSupported }
 
   /// `.flat` where it is available, else `.paged`.
@@ -48,12 +40,17 @@ public enum MemoryMode: String, Sendable, CaseIterable {
 public struct Config: Sendable {
   /// Size of the guest page pool in 4 KiB pages (1...65536). Default 64 MiB.
   public var maxMemoryPages: Int = 16384
-  /// Size of the executable code buffer in bytes (64 KiB ... 1 GiB). Default 1 MiB.
+  /// Size of the executable code buffer in bytes: at least 64 KiB, and no
+  /// more than the port's direct branches reach (`PortFacts.maxCodeSize`;
+  /// 1 GiB on x86-64). Default 1 MiB.
   public var maxCodeSize: Int = 1 << 20
   /// Bytes of the spill stack that bounds nested `callFunction` calls (one
   /// register set per level; at least one set). Default 64 KiB.
   public var maxStackDepth: Int = 64 << 10
-  public var engine: Engine = .hostDefault
+  /// The JIT needs a host port: `VirtualMachine(config:host:…)` takes one,
+  /// and `KilnHosts` gives the native one (`Engine.hostDefault` there is the
+  /// JIT where this machine has a port, else the interpreter).
+  public var engine: Engine = .jit
   /// EBREAK stops with `RuntimeError.breakpoint` instead of being a no-op.
   public var haltOnBreakpoint = false
   /// Paged or flat guest memory. The library default is the spec's paged
@@ -70,5 +67,4 @@ public struct Config: Sendable {
 
   public static let maxPages = 65536
   public static let minCodeSize = 64 << 10
-  public static let maxCodeSizeLimit = 1 << 30
 }

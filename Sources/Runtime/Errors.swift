@@ -1,7 +1,8 @@
 /// Errors creating or loading a VM.
 public enum VMError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidMaxMemoryPages(Int)
-  case invalidMaxCodeSize(Int)
+  /// Below `Config.minCodeSize`, or beyond what the port's branches reach (`limit`).
+  case invalidMaxCodeSize(Int, limit: Int)
   case invalidMaxStackDepth(Int)
   case invalidMaxBlockInstructions(Int)
   case allocationFailed(bytes: Int)
@@ -14,8 +15,8 @@ public enum VMError: Error, Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .invalidMaxMemoryPages(let n):
       "maxMemoryPages must be in 1...\(Config.maxPages), got \(n)"
-    case .invalidMaxCodeSize(let n):
-      "maxCodeSize must be in \(Config.minCodeSize)...\(Config.maxCodeSizeLimit) bytes, got \(n)"
+    case .invalidMaxCodeSize(let n, let limit):
+      "maxCodeSize must be in \(Config.minCodeSize)...\(limit) bytes, got \(n)"
     case .invalidMaxStackDepth(let n):
       "maxStackDepth must hold at least one register set (\(SpillStack.frameBytes) bytes) and at most 64 MiB, got \(n)"
     case .invalidMaxBlockInstructions(let n): "maxBlockInstructions must be in 1...4096, got \(n)"

@@ -34,7 +34,7 @@ final class FlatReservation {
   static let guardSize = 64 << 10
   static let pageSize = 4096
 
-  /// 1 if flat memory can be used in this process (Linux x86-64).
+  /// True if flat memory can be used in this process (Linux).
   static var isSupported: Bool { kiln_flat_supported() != 0 }
 
   let start: UnsafeMutableRawPointer
@@ -49,7 +49,7 @@ final class FlatReservation {
 
   init(quota: Int) throws(VMError) {
     guard Self.isSupported else {
-      throw .flatMemoryUnavailable("flat guest memory needs Linux on x86-64; use paged memory")
+      throw .flatMemoryUnavailable("flat guest memory needs Linux; use paged memory")
     }
     let stateSize = GuestState.Flat.size
     size = stateSize + Self.guestSpace + Self.guardSize
@@ -88,9 +88,10 @@ final class FlatReservation {
     munmap(start, size)
   }
 
-  /// Lets the handler resolve faults of generated code in `code` at `recovery`.
-  func attachCode(start: UInt, end: UInt, recovery: UInt) {
-    kiln_flat_set_code(region, start, end, recovery)
+  /// Lets the handler resolve faults of generated code in `start..<end` at
+  /// `recovery`, reading the pc at `pcOffset` in the signal's ucontext_t.
+  func attachCode(start: UInt, end: UInt, recovery: UInt, pcOffset: Int) {
+    kiln_flat_set_code(region, start, end, recovery, UInt(pcOffset))
   }
 
   /// Pages mapped so far.

@@ -1,4 +1,5 @@
 import KilnIR
+import KilnPort
 
 /// The block of host memory that generated code reaches through its pinned
 /// state pointer. One allocation, made when the VM is created. Every field is
@@ -85,20 +86,26 @@ struct GuestState {
   /// Keeps the memory alive.
   private let storage: AnyObject
 
-  /// A paged state block (its own allocation).
-  init(walk: PageWalk) throws(VMError) {
-    let memory = try HostAllocation(size: Paged.size)
+  /// A paged state block (its own allocation, from the executor).
+  init(walk: PageWalk, preferredRegisters: [GuestRegister], executor: any Executor)
+    throws(VMError)
+  {
+    let memory = try HostAllocation(size: Paged.size, executor: executor)
     storage = memory
     pointer = memory.base
-    layout = Paged.layout(walk: walk)
+    var layout = Paged.layout(walk: walk)
+    layout.preferredRegisters = preferredRegisters
+    self.layout = layout
     resetJumpCache()
   }
 
   /// The state block of a flat reservation.
-  init(flat reservation: FlatReservation) {
+  init(flat reservation: FlatReservation, preferredRegisters: [GuestRegister]) {
     storage = reservation
     pointer = reservation.guestBase
-    layout = Flat.layout
+    var layout = Flat.layout
+    layout.preferredRegisters = preferredRegisters
+    self.layout = layout
     resetJumpCache()
   }
 

@@ -1,4 +1,5 @@
 import KilnIR
+import KilnPort
 
 /// The Swift side of the port's single host-call mechanism. Generated code
 /// calls `hostCalls[id](context, a, b, c)` (C ABI), where `context` points to
@@ -7,13 +8,17 @@ import KilnIR
 enum HostCalls {
   typealias Function = @convention(c) (UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> UInt64
 
-  static func install(in state: GuestState) {
+  /// Fills the state's host-call table with the addresses `executor` gives
+  /// generated code for each function (natively the functions themselves).
+  static func install(in state: GuestState, executor: any Executor) throws(ExecutorError) {
     let table: [(HostCall, Function)] = [
       (.load, load), (.store, store), (.syscall, syscall), (.breakpoint, breakpoint),
       (.fault, fault), (.memoryFault, memoryFault),
     ]
     for (id, function) in table {
-      state.hostCalls[id.rawValue] = unsafeBitCast(function, to: UInt.self)
+      let address = unsafeBitCast(function, to: UnsafeRawPointer.self)
+      state.hostCalls[id.rawValue] = try executor.hostCallAddress(
+        HostFunction(address: address, arity: 4))
     }
   }
 
@@ -31,7 +36,7 @@ enum HostCalls {
 
   /// Records `error` for the dispatcher and tells generated code to exit.
   static func fail(_ vm: VirtualMachine, _ error: RuntimeError) -> UInt64 {
-    vm.jit?.pendingError = error
+    vm.pendingError = error
     return result(.error)
   }
 

@@ -1,5 +1,6 @@
 import KilnCore
 import KilnIR
+import KilnPort
 import RV32
 
 #if canImport(Glibc)
@@ -8,34 +9,35 @@ import RV32
   import Darwin
 #endif
 
-#if arch(x86_64)
-  import X86_64Port
-  typealias HostPort = X86_64Backend
-#endif
+/// What `VirtualMachine` sees of its JIT engine (whatever the port).
+protocol CompiledEngine: AnyObject {
+  func run(from start: UInt32, vm: VirtualMachine) throws(RuntimeError)
+  func flush()
+  var statistics: Statistics { get }
+  var onBlockCompiled: ((CompiledBlockInfo) -> Void)? { get set }
+  func slowPath(forFaultAt rip: UInt) -> UInt?
+}
 
-/// The C-ABI entry stub of a port: runs host code until it exits to the dispatcher.
-typealias EntryFunction = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPointer) -> UInt32
-
-/// Lazy block compiler, code cache and dispatcher of the JIT engine.
+/// Lazy block compiler, code cache and dispatcher of the JIT engine, for
+/// the host port `Port`, running generated code through `executor`.
 ///
-/// Blocks are compiled on first execution into `code` (W^X memory). Direct
-/// jumps to blocks not yet compiled leave through a patchable exit; the
-/// dispatcher compiles the target and patches the jump to go straight there.
-/// Indirect jumps look up a direct-mapped jump cache in generated code and
-/// only come back here on a miss. When the buffer is full, or guest code is
-/// written, everything is dropped (`flush`) and recompiled on demand.
-final class JITEngine {
+/// Blocks are compiled on first execution into `code`. Direct jumps to
+/// blocks not yet compiled leave through a patchable exit; the dispatcher
+/// compiles the target and patches the jump to go straight there. Indirect
+/// jumps look up a direct-mapped jump cache in generated code and only come
+/// back here on a miss. When the buffer is full, or guest code is written,
+/// everything is dropped (`flush`) and recompiled on demand. Every write of
+/// code is committed (W^X flip, instruction-cache flush) before it runs.
+final class JITEngine<Port: BlockPort>: CompiledEngine {
   let state: GuestState
   let memory: any GuestMemory
   let config: Config
-  let code: ExecutableMemory
-  #if arch(x86_64)
-    let backend: HostPort
-  #endif
+  let executor: any Executor
+  let code: any CodeMemory
+  let backend: Port.Blocks
   let stubs: HostStubs
   let stubsEnd: Int
   let translator: Translator
-  let entry: EntryFunction
 
   private var cursor: Int
   private var blocks: [UInt32: UInt] = [:]
@@ -44,50 +46,64 @@ final class JITEngine {
   private var faultSites: [UInt: UInt] = [:]
   /// Incremented by every flush; patch sites from before a flush are stale.
   private(set) var generation = 0
-  var statistics = Statistics()
+  private var counters = Statistics()
   var onBlockCompiled: ((CompiledBlockInfo) -> Void)?
-  /// The error a host call recorded before returning `HostCallStatus.error`.
-  var pendingError: RuntimeError?
 
-  init(state: GuestState, memory: any GuestMemory, config: Config) throws(VMError) {
-    #if arch(x86_64)
-      self.state = state
-      self.memory = memory
-      self.config = config
-      do {
-        code = try ExecutableMemory(capacity: config.maxCodeSize)
-      } catch { throw .jitUnavailable(error.description) }
-      backend = HostPort(layout: state.layout)
-      do {
-        stubs = try backend.makeStubs(baseAddress: UInt(bitPattern: code.base))
-      } catch { throw .jitUnavailable(error.description) }
-      code.write(stubs.bytes, at: 0)
-      stubsEnd = (stubs.bytes.count + 63) & ~63
-      cursor = stubsEnd
-      translator = Translator(maxInstructions: config.maxBlockInstructions)
-      entry = unsafeBitCast(UnsafeRawPointer(bitPattern: stubs.entry), to: EntryFunction.self)
-      HostCalls.install(in: state)
-      if let flat = memory as? FlatMemory {
-        let start = UInt(bitPattern: code.base)
-        flat.reservation.attachCode(
-          start: start + UInt(stubsEnd), end: start + UInt(code.capacity),
-          recovery: stubs.memoryFault)
+  var statistics: Statistics {
+    var s = counters
+    s.hostInstructionsExecuted = executor.executedInstructions
+    return s
+  }
+
+  init(
+    state: GuestState, memory: any GuestMemory, config: Config, executor: any Executor
+  ) throws(VMError) {
+    let facts = Port.facts
+    guard config.maxCodeSize <= facts.maxCodeSize else {
+      throw .invalidMaxCodeSize(config.maxCodeSize, limit: facts.maxCodeSize)
+    }
+    self.state = state
+    self.memory = memory
+    self.config = config
+    self.executor = executor
+    do {
+      code = try executor.makeCodeMemory(capacity: config.maxCodeSize, port: facts)
+    } catch { throw .jitUnavailable(error.description) }
+    backend = Port.Blocks(layout: state.layout)
+    do {
+      stubs = try backend.makeStubs(baseAddress: code.address)
+    } catch { throw .jitUnavailable(error.description) }
+    code.install(stubs.bytes, at: 0)
+    stubsEnd = (stubs.bytes.count + 63) & ~63
+    cursor = stubsEnd
+    translator = Translator(maxInstructions: config.maxBlockInstructions)
+    do { try HostCalls.install(in: state, executor: executor) } catch {
+      throw .jitUnavailable(error.description)
+    }
+    if let flat = memory as? FlatMemory {
+      guard let pcOffset = facts.signalContextPC else {
+        throw .flatMemoryUnavailable("the \(facts.name) port has no native fault path")
       }
-    #else
-      throw .jitUnavailable("no JIT port for this host architecture; use the interpreter")
-    #endif
+      flat.reservation.attachCode(
+        start: code.address + UInt(stubsEnd), end: code.address + UInt(code.capacity),
+        recovery: stubs.memoryFault, pcOffset: pcOffset)
+    }
   }
 
   // MARK: dispatcher
 
   func run(from start: UInt32, vm: VirtualMachine) throws(RuntimeError) {
     var pc = start
+    let statePointer = UInt(bitPattern: state.pointer)
     while pc != VirtualMachine.returnAddress {
       let host = try hostCode(for: pc)
       let generationAtEntry = generation
-      // SAFETY: `host` is the address of installed code built by the port for this state layout.
-      let reason = entry(state.pointer, UnsafeRawPointer(bitPattern: host).unsafelyUnwrapped)
-      statistics.dispatcherExits += 1
+      let raw: UInt64
+      do { raw = try executor.call(stubs.entry, statePointer, host) } catch {
+        throw .internalError(error.description)
+      }
+      let reason = UInt32(truncatingIfNeeded: raw)
+      counters.dispatcherExits += 1
       switch ExitReason(rawValue: reason) {
       case .chain:
         pc = state.exitPC
@@ -102,8 +118,8 @@ final class JITEngine {
       case .synchronize:
         pc = state.exitPC
       case .error:
-        let error = pendingError ?? .internalError("exit without a recorded error")
-        pendingError = nil
+        let error = vm.pendingError ?? .internalError("exit without a recorded error")
+        vm.pendingError = nil
         throw error
       case nil:
         throw .internalError("unknown exit reason \(reason)")
@@ -121,69 +137,63 @@ final class JITEngine {
   }
 
   private func compile(at pc: UInt32) throws(RuntimeError) -> UInt {
-    #if arch(x86_64)
-      let started = monotonicNanoseconds()
-      let block = translator.translate(at: pc) { [memory] address in memory.fetch(address) }
-      var compiled = try emit(block)
-      if compiled.bytes.count > code.capacity - cursor {
-        flush()
-        guard compiled.bytes.count <= code.capacity - cursor else {
-          throw .codeBufferTooSmall(pc: pc, needed: compiled.bytes.count)
-        }
-        compiled = try emit(block)
+    let started = monotonicNanoseconds()
+    let block = translator.translate(at: pc) { [memory] address in memory.fetch(address) }
+    var compiled = try emit(block)
+    if compiled.bytes.count > code.capacity - cursor {
+      flush()
+      guard compiled.bytes.count <= code.capacity - cursor else {
+        throw .codeBufferTooSmall(pc: pc, needed: compiled.bytes.count)
       }
-      let bytes = compiled.bytes
-      let host = UInt(bitPattern: code.base) + UInt(cursor)
-      code.write(bytes, at: cursor)
-      cursor = (cursor + bytes.count + 15) & ~15
-      blocks[pc] = host
-      for site in compiled.faultSites {
-        faultSites[host + UInt(site.access)] = host + UInt(site.slowPath)
+      compiled = try emit(block)
+    }
+    let bytes = compiled.bytes
+    let host = code.address + UInt(cursor)
+    code.install(bytes, at: cursor)
+    cursor = (cursor + bytes.count + 15) & ~15
+    blocks[pc] = host
+    for site in compiled.faultSites {
+      faultSites[host + UInt(site.access)] = host + UInt(site.slowPath)
+    }
+    if block.endPC != block.startPC {
+      for page in (block.startPC >> 12)...((block.endPC &- 1) >> 12) {
+        memory.markCode(page: page)
       }
-      if block.endPC != block.startPC {
-        for page in (block.startPC >> 12)...((block.endPC &- 1) >> 12) {
-          memory.markCode(page: page)
-        }
+    }
+    counters.blocksCompiled += 1
+    counters.guestInstructionsTranslated += block.guestInstructionCount
+    counters.hostBytesEmitted += bytes.count
+    counters.compileNanoseconds += monotonicNanoseconds() &- started
+    if let onBlockCompiled {
+      var words: [UInt32] = []
+      var a = block.startPC
+      while a != block.endPC, let w = memory.fetch(a) {
+        words.append(w)
+        a &+= 4
       }
-      statistics.blocksCompiled += 1
-      statistics.guestInstructionsTranslated += block.guestInstructionCount
-      statistics.hostBytesEmitted += bytes.count
-      statistics.compileNanoseconds += monotonicNanoseconds() &- started
-      if let onBlockCompiled {
-        var words: [UInt32] = []
-        var a = block.startPC
-        while a != block.endPC, let w = memory.fetch(a) {
-          words.append(w)
-          a &+= 4
-        }
-        onBlockCompiled(
-          CompiledBlockInfo(startPC: pc, guestWords: words, hostAddress: host, hostCode: bytes))
-      }
-      return host
-    #else
-      throw .internalError("no JIT port")
-    #endif
+      onBlockCompiled(
+        CompiledBlockInfo(startPC: pc, guestWords: words, hostAddress: host, hostCode: bytes))
+    }
+    return host
   }
 
-  #if arch(x86_64)
-    private func emit(_ block: Block) throws(RuntimeError) -> CompiledCode {
-      let base = UInt(bitPattern: code.base) + UInt(cursor)
-      do {
-        return try backend.compile(block, baseAddress: base, stubs: stubs) { [blocks] pc in
-          blocks[pc]
-        }
-      } catch { throw .internalError(error.description) }
-    }
-
-    private func patch(site: UInt, target: UInt) throws(RuntimeError) {
-      let bytes: [UInt8]
-      do { bytes = try backend.patchJump(site: site, target: target) } catch {
-        throw .internalError(error.description)
+  private func emit(_ block: Block) throws(RuntimeError) -> CompiledCode {
+    let base = code.address + UInt(cursor)
+    do {
+      return try backend.compile(block, baseAddress: base, stubs: stubs) { [blocks] pc in
+        blocks[pc]
       }
-      code.write(bytes, at: Int(site - UInt(bitPattern: code.base)))
-      statistics.chainedJumps += 1
+    } catch { throw .internalError(error.description) }
+  }
+
+  private func patch(site: UInt, target: UInt) throws(RuntimeError) {
+    let bytes: [UInt8]
+    do { bytes = try backend.patchJump(site: site, target: target) } catch {
+      throw .internalError(error.description)
     }
-  #endif
+    code.install(bytes, at: Int(site - code.address))
+    counters.chainedJumps += 1
+  }
 
   /// Drops all compiled code. Installed bytes stay in place until new code is
   /// compiled over them, so a block that is still running (the one whose
@@ -195,15 +205,21 @@ final class JITEngine {
     state.resetJumpCache()
     memory.unmarkAllCode()
     generation += 1
-    statistics.cacheFlushes += 1
+    counters.cacheFlushes += 1
   }
-}
 
-extension JITEngine {
   /// Where generated code resumes after the signal handler sent the guest
   /// access at host address `rip` to the recovery stub: that access's slow
   /// path. Nil if `rip` is not a compiled access (a bug in the port).
   func slowPath(forFaultAt rip: UInt) -> UInt? { faultSites[rip] }
+}
+
+/// Makes the JIT engine of `port` (opened from the existential `HostTarget.port`).
+func makeJITEngine<Port: BlockPort>(
+  _ port: Port.Type, state: GuestState, memory: any GuestMemory, config: Config,
+  executor: any Executor
+) throws(VMError) -> any CompiledEngine {
+  try JITEngine<Port>(state: state, memory: memory, config: config, executor: executor)
 }
 
 func monotonicNanoseconds() -> UInt64 {

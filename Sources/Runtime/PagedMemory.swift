@@ -1,4 +1,5 @@
 import KilnIR
+import KilnPort
 import RV32
 
 /// Guest memory as the RV32IM runtime spec describes it: 4 KiB pages, a
@@ -27,10 +28,10 @@ final class PagedMemory: GuestMemory {
   let readDirectTable: UnsafeMutablePointer<Int>
   let writeDirectTable: UnsafeMutablePointer<Int>
 
-  init(state: GuestState, pages: Int) throws(VMError) {
+  init(state: GuestState, pages: Int, executor: any Executor) throws(VMError) {
     self.state = state
     capacity = pages
-    pool = try HostAllocation(size: pages * Self.pageSize)
+    pool = try HostAllocation(size: pages * Self.pageSize, executor: executor)
     codePages.reserveCapacity(64)
     pageTable = state.field(GuestState.Paged.pageTable, as: UInt16.self)
     readTags = state.field(GuestState.Paged.readTags, as: UInt32.self)

@@ -7,6 +7,9 @@ public struct Statistics: Sendable, Equatable {
   public var cacheFlushes = 0
   public var chainedJumps = 0
   public var dispatcherExits = 0
+  /// Host instructions executed by generated code, where the executor
+  /// counts them (Unicorn); nil natively.
+  public var hostInstructionsExecuted: UInt64?
   public init() {}
 }
 

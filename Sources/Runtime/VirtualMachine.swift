@@ -1,5 +1,6 @@
 import KilnCore
 import KilnIR
+import KilnPort
 import RV32
 
 /// Called on ECALL with the VM and the syscall number (a7). It reads and
@@ -19,7 +20,13 @@ public final class VirtualMachine {
   let memory: any GuestMemory
   let syscallHandler: SyscallHandler
   var spill: SpillStack
-  var jit: JITEngine?
+  var jit: (any CompiledEngine)?
+  /// The error a host call recorded before returning `HostCallStatus.error`.
+  var pendingError: RuntimeError?
+  /// Where generated code runs (natively, or in an emulator).
+  let executor: any Executor
+  /// The port and executor of the JIT, nil for an interpreter-only VM.
+  public let host: HostTarget?
 
   /// Called after each block is compiled (for `-v` dumps and perf maps).
   public var onBlockCompiled: ((CompiledBlockInfo) -> Void)? {
@@ -30,13 +37,19 @@ public final class VirtualMachine {
   public var statistics: Statistics { jit?.statistics ?? Statistics() }
 
   /// Creates a VM, allocating everything it will need: state and page tables,
-  /// the page pool, the spill stack and the code buffer.
-  public init(config: Config = Config(), syscallHandler: @escaping SyscallHandler) throws(VMError) {
+  /// the page pool, the spill stack and the code buffer. `host` is the port
+  /// the JIT compiles for and where its code runs (required for
+  /// `Engine.jit`; `KilnHosts` makes them, and its
+  /// `VirtualMachine(config:syscallHandler:)` picks this machine's port).
+  public init(
+    config: Config = Config(), host: HostTarget?, syscallHandler: @escaping SyscallHandler
+  ) throws(VMError) {
     guard (1...Config.maxPages).contains(config.maxMemoryPages) else {
       throw .invalidMaxMemoryPages(config.maxMemoryPages)
     }
-    guard (Config.minCodeSize...Config.maxCodeSizeLimit).contains(config.maxCodeSize) else {
-      throw .invalidMaxCodeSize(config.maxCodeSize)
+    let codeLimit = host?.port.facts.maxCodeSize ?? Int.max
+    guard (Config.minCodeSize...codeLimit).contains(config.maxCodeSize) else {
+      throw .invalidMaxCodeSize(config.maxCodeSize, limit: codeLimit)
     }
     guard (SpillStack.frameBytes...(64 << 20)).contains(config.maxStackDepth) else {
       throw .invalidMaxStackDepth(config.maxStackDepth)
@@ -44,20 +57,42 @@ public final class VirtualMachine {
     guard (1...4096).contains(config.maxBlockInstructions) else {
       throw .invalidMaxBlockInstructions(config.maxBlockInstructions)
     }
+    let jitHost: HostTarget?
+    if config.engine == .jit {
+      guard let host else {
+        throw .jitUnavailable("no JIT port for this host architecture; use the interpreter")
+      }
+      jitHost = host
+    } else {
+      jitHost = nil
+    }
     self.config = config
     self.syscallHandler = syscallHandler
+    self.host = jitHost
+    do { executor = try jitHost?.makeExecutor() ?? NativeExecutor() } catch {
+      throw .jitUnavailable(error.description)
+    }
+    let hint = Translator.preferredRegisters
     switch config.memoryMode {
     case .paged:
-      state = try GuestState(walk: config.pageWalk)
-      memory = try PagedMemory(state: state, pages: config.maxMemoryPages)
+      state = try GuestState(walk: config.pageWalk, preferredRegisters: hint, executor: executor)
+      memory = try PagedMemory(state: state, pages: config.maxMemoryPages, executor: executor)
     case .flat:
+      if let jitHost, jitHost.emulated {
+        throw .flatMemoryUnavailable(
+          "flat guest memory runs generated code natively only; use paged memory in emulation")
+      }
       let reservation = try FlatReservation(quota: config.maxMemoryPages)
-      state = GuestState(flat: reservation)
+      state = GuestState(flat: reservation, preferredRegisters: hint)
       memory = FlatMemory(reservation: reservation, state: state)
     }
     spill = try SpillStack(bytes: config.maxStackDepth)
-    if config.engine == .jit {
-      jit = try JITEngine(state: state, memory: memory, config: config)
+    if let jitHost {
+      guard let port = jitHost.port as? any BlockPort.Type else {
+        throw .jitUnavailable("the \(jitHost.port.facts.name) port does not compile RV32 code")
+      }
+      jit = try makeJITEngine(
+        port, state: state, memory: memory, config: config, executor: executor)
     }
     state.owner = Unmanaged.passUnretained(self).toOpaque()
   }

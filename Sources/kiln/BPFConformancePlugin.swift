@@ -1,6 +1,8 @@
 import ArgumentParser
 import EBPF
 import EBPFObject
+import KilnHosts
+import KilnPort
 
 #if canImport(Glibc)
   import Glibc
@@ -11,7 +13,8 @@ import EBPFObject
 /// `kiln bpf conformance-plugin`: the plugin protocol of bpf_conformance's
 /// runner (`../shared/bpf_conformance/README.md`):
 ///
-///     kiln bpf conformance-plugin [MEMORY] [--engine E] [--unchecked] [--elf]  < program-hex
+///     kiln bpf conformance-plugin [MEMORY] [--engine E] [--host ARCH] [--emulate]
+///                                 [--unchecked] [--elf]  < program-hex
 ///
 /// * MEMORY (optional, first): the context as hex bytes ("00  01  ");
 /// * stdin: the program as hex bytes, or with `--elf` the hex of an ELF
@@ -27,8 +30,9 @@ struct BPFConformancePlugin: ParsableCommand {
     commandName: "conformance-plugin",
     abstract: "Run one program for the bpf_conformance runner (its plugin protocol).",
     discussion: """
-      Arguments: [MEMORY] [--engine jit|interpreter] [--unchecked] [--elf] (jit is \
-      the default). \
+      Arguments: [MEMORY] [--engine jit|interpreter] [--host ARCH] [--emulate] \
+      [--unchecked] [--elf] (jit is the default; --host picks the JIT's port, \
+      --emulate runs it in Unicorn). \
       MEMORY is the context as hex bytes, left out when the test has none; the \
       program arrives on stdin as hex bytes (with --elf: the hex of an ELF \
       object with a function main). Prints r0 in hex and exits 0, or prints \
@@ -36,7 +40,9 @@ struct BPFConformancePlugin: ParsableCommand {
       runner at Scripts/kiln-bpf-plugin, which runs this command.
       """)
 
-  @Argument(parsing: .captureForPassthrough, help: "[MEMORY] [--engine E] [--unchecked] [--elf]")
+  @Argument(
+    parsing: .captureForPassthrough,
+    help: "[MEMORY] [--engine E] [--host ARCH] [--emulate] [--unchecked] [--elf]")
   var arguments: [String] = []
 
   struct Settings {
@@ -44,6 +50,16 @@ struct BPFConformancePlugin: ParsableCommand {
     var engine = BPFEngine.jit
     var elf = false
     var unchecked = false
+    var host: String? = nil
+    var emulate = false
+
+    /// The JIT's host, or nil for the interpreter.
+    func target() throws(ValidationError) -> HostTarget? {
+      guard engine == .jit else { return nil }
+      do { return try Hosts.target(architecture: host, emulate: emulate) } catch {
+        throw ValidationError(error.description)
+      }
+    }
   }
 
   /// Parses the runner's arguments.
@@ -67,6 +83,11 @@ struct BPFConformancePlugin: ParsableCommand {
       switch word {
       case "--elf": s.elf = true
       case "--unchecked": s.unchecked = true
+      case "--emulate": s.emulate = true
+      case "--host":
+        guard k < words.count else { throw ValidationError("--host needs an architecture") }
+        s.host = String(words[k])
+        k += 1
       case "--engine":
         guard k < words.count, let e = BPFEngine(rawValue: String(words[k])) else {
           throw ValidationError("--engine needs one of: interpreter, jit")
@@ -89,7 +110,7 @@ struct BPFConformancePlugin: ParsableCommand {
     if arguments.contains("--help") || arguments.contains("-h") {
       throw CleanExit.helpRequest(self)
     }
-    _ = try Self.settings(arguments)
+    _ = try Self.settings(arguments).target()
   }
 
   func run() throws {
@@ -128,9 +149,11 @@ struct BPFConformancePlugin: ParsableCommand {
     }
     defer { withExtendedLifetime(object) {} }
     var memory = s.memory
+    let host: HostTarget?
+    do { host = try s.target() } catch { throw PluginFailure(error.message) }
     do {
       return try runBPF(
-        engine: s.engine, program: program, helpers: .conformance,
+        engine: s.engine, host: host, program: program, helpers: .conformance,
         options: s.unchecked ? .unchecked : ExecutionOptions(), memoryMap: memoryMap,
         memory: &memory)
     } catch {

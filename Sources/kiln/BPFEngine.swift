@@ -1,6 +1,7 @@
 import ArgumentParser
 import EBPF
 import EBPFJIT
+import KilnPort
 
 #if canImport(Glibc)
   import Glibc
@@ -46,24 +47,33 @@ enum BPFRunFailure: Error, CustomStringConvertible {
 /// With `dumpHostCode`, the JIT's generated code is disassembled to stderr.
 /// Returns r0.
 func runBPF(
-  engine: BPFEngine, program: Program, helpers: HelperTable, options: ExecutionOptions,
-  memoryMap: MemoryMap, memory: inout [UInt8]?, dumpHostCode: Bool = false
+  engine: BPFEngine, host: HostTarget?, program: Program, helpers: HelperTable,
+  options: ExecutionOptions, memoryMap: MemoryMap, memory: inout [UInt8]?,
+  dumpHostCode: Bool = false, onFinish: ((any CompiledProgram) -> Void)? = nil
 ) throws(BPFRunFailure) -> UInt64 {
+  var compiled: (any CompiledProgram)? = nil
+  defer { if let compiled { onFinish?(compiled) } }
   let vm: any ExecutionEngine
-  do {
+  do throws(EBPFError) {
     switch engine {
     case .interpreter:
       vm = try Interpreter(
         program: program, helpers: helpers, options: options, memoryMap: memoryMap)
     case .jit:
-      let jit = try JITProgram(
-        program: program, helpers: helpers, options: options, memoryMap: memoryMap)
+      guard let host else {
+        throw .engineUnavailable(reason: "no eBPF JIT port for this host")
+      }
+      let jit = try makeJITProgram(
+        host: host, program: program, helpers: helpers, options: options, memoryMap: memoryMap)
       if dumpHostCode {
         writeStderr(
-          "\(jit.portName) code, \(jit.hostCode.count) bytes:\n"
-            + HostDisassembler().lines(jit.hostCode, address: jit.codeAddress)
+          "\(host.description) code, \(jit.hostCode.count) bytes:\n"
+            + HostDisassembler(jit.portFacts.capstone).lines(
+              jit.hostCode, address: jit.codeAddress
+            )
             .joined(separator: "\n") + "\n")
       }
+      compiled = jit
       vm = jit
     }
   } catch .engineUnavailable(let reason) {

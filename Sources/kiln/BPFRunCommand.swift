@@ -1,5 +1,6 @@
 import ArgumentParser
 import EBPF
+import KilnPort
 
 /// `kiln bpf run`: run an eBPF program and print r0.
 struct BPFRun: ParsableCommand {
@@ -38,6 +39,8 @@ struct BPFRun: ParsableCommand {
 
   @OptionGroup var choice: BPFProgramChoice
 
+  @OptionGroup var hostOptions: HostOptions
+
   @Flag(
     name: .short,
     help: "Print the eBPF listing to stderr before running (and the host code with --engine jit).")
@@ -53,7 +56,12 @@ struct BPFRun: ParsableCommand {
     if let memoryHex, bytesFromHex(memoryHex) == nil {
       throw ValidationError("--mem-hex needs pairs of hex digits, e.g. \"01 02 ff\"")
     }
+    if hostOptions.isExplicit && selectedEngine == .interpreter {
+      throw ValidationError("--host and --emulate choose the JIT's port; not with the interpreter")
+    }
   }
+
+  var selectedEngine: BPFEngine { engine ?? (maxInstructions == nil ? .jit : .interpreter) }
 
   func run() throws {
     let input = try BPFInput.load(program, function: choice.function, section: choice.section)
@@ -62,9 +70,10 @@ struct BPFRun: ParsableCommand {
     if let memoryHex { memory = bytesFromHex(memoryHex) }
     if verbose { writeStderr(input.listing) }
     let result: UInt64
+    let host: HostTarget? = selectedEngine == .jit ? try hostOptions.target() : nil
     do {
       result = try runBPF(
-        engine: engine ?? (maxInstructions == nil ? .jit : .interpreter), program: input.program,
+        engine: selectedEngine, host: host, program: input.program,
         helpers: BPFHelpers.table,
         options: ExecutionOptions(boundsChecks: !unchecked, instructionLimit: maxInstructions),
         memoryMap: input.memoryMap,
@@ -131,6 +140,8 @@ struct BPFDisasm: ParsableCommand {
       """)
 
   @OptionGroup var choice: BPFProgramChoice
+
+  @OptionGroup var hostOptions: HostOptions
 
   @Argument(help: "The program (.o, .bin or .s).")
   var program: String

@@ -1,13 +1,17 @@
 import CCapstone
+import KilnPort
 
-/// x86-64 disassembly of generated host code for `kiln run -v`, by Capstone.
-/// If Capstone cannot be opened, code is shown as hex bytes instead.
+/// Disassembly of generated host code for `-v` dumps, by Capstone, for the
+/// architecture and mode the port names. If Capstone cannot be opened for
+/// it, code is shown as hex bytes instead.
 final class HostDisassembler {
   private var handle: csh = 0
   private let available: Bool
 
-  init() {
-    available = cs_open(CS_ARCH_X86, CS_MODE_64, &handle) == CS_ERR_OK
+  init(_ target: CapstoneTarget) {
+    available =
+      cs_open(cs_arch(UInt32(target.architecture)), cs_mode(Int32(target.mode)), &handle)
+      == CS_ERR_OK
   }
 
   deinit {

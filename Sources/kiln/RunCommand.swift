@@ -1,4 +1,6 @@
 import ArgumentParser
+import KilnHosts
+import KilnPort
 import LinuxUser
 import RV32
 import Runtime
@@ -23,14 +25,18 @@ extension Kiln {
         """)
 
     @Option(
-      help: "Execution engine: jit or interpreter (default: jit on x86-64, else interpreter).")
-    var engine: Engine = .hostDefault
+      help:
+        "Execution engine: jit or interpreter (default: jit, or the interpreter where Kiln has no port for this machine and no --host is given)."
+    )
+    var engine: Engine?
+
+    @OptionGroup var hostOptions: HostOptions
 
     @Option(
       help:
-        "Guest memory: flat (reserved address space, one host instruction per access; Linux x86-64) or paged (the spec's page table). Default: flat where available, else paged."
+        "Guest memory: flat (reserved address space, one host instruction per access; Linux, native code) or paged (the spec's page table). Default: flat where available, else paged."
     )
-    var memory: MemoryMode = .hostDefault
+    var memory: MemoryMode?
 
     @Flag(help: "Print JIT statistics to stderr when the guest ends.")
     var stats = false
@@ -59,14 +65,32 @@ extension Kiln {
       guard (1...256).contains(maxMemory) else {
         throw ValidationError("--max-memory must be between 1 and 256 MiB, got \(maxMemory)")
       }
+      if hostOptions.isExplicit && engine == .interpreter {
+        throw ValidationError(
+          "--host and --emulate choose the JIT's port; not with the interpreter")
+      }
+      if try memory == .flat && selectedEngine == .jit && hostOptions.target().emulated {
+        throw ValidationError("flat memory runs generated code natively only; use --memory paged")
+      }
+    }
+
+    /// The engine: as given, else the JIT where there is a port to use.
+    var selectedEngine: Engine {
+      engine ?? (hostOptions.isExplicit ? .jit : .hostDefault)
+    }
+
+    /// The memory mode: as given, else flat for native code where available.
+    func selectedMemory(emulated: Bool) -> MemoryMode {
+      memory ?? (emulated ? .paged : .hostDefault)
     }
 
     func run() throws {
       let bytes = try readProgram(program)
 
+      let host: HostTarget? = selectedEngine == .jit ? try hostOptions.target() : nil
       var config = Config()
-      config.engine = engine
-      config.memoryMode = memory
+      config.engine = selectedEngine
+      config.memoryMode = selectedMemory(emulated: host?.emulated ?? false)
       config.maxMemoryPages = maxMemory * 256
 
       var syscallOptions = LinuxSyscalls.Options()
@@ -77,20 +101,22 @@ extension Kiln {
 
       let process: LinuxProcess
       do {
-        process = try LinuxProcess(executable: bytes, config: config, options: options)
+        process = try LinuxProcess(executable: bytes, config: config, host: host, options: options)
       } catch {
         report("\(program): \(error)")
         throw ExitCode(KilnExit.loadFailure)
       }
 
-      let observer = BlockObserver(verbose: verbose >= 1, perfMap: perfMap)
+      let observer = BlockObserver(
+        verbose: verbose >= 1, perfMap: perfMap,
+        capstone: host?.port.facts.capstone)
       if observer.isActive { process.vm.onBlockCompiled = { observer.blockCompiled($0) } }
 
       let status: Int32
       do {
         status = try process.run()
       } catch {
-        printStatistics(process.vm)
+        printStatistics(process.vm, config: config)
         if case .runtime(let e) = error {
           report(e.description)
           throw ExitCode(KilnExit.status(for: e))
@@ -98,25 +124,29 @@ extension Kiln {
         report(error.description)
         throw ExitCode(KilnExit.status(for: .internalError(error.description)))
       }
-      printStatistics(process.vm)
+      printStatistics(process.vm, config: config)
       throw ExitCode(status)
     }
 
-    private func printStatistics(_ vm: VirtualMachine) {
+    private func printStatistics(_ vm: VirtualMachine, config: Config) {
       guard stats else { return }
       let s = vm.statistics
       let ms = Double(s.compileNanoseconds) / 1e6
       let msText = String(Int(ms)) + "." + String(Int(ms * 1000) % 1000 + 1000).dropFirst()
-      writeStderr(
-        """
-        kiln: engine \(engine.rawValue), \(memory.rawValue) memory
+      let port = vm.host.map { " on \($0.description)" } ?? ""
+      var text = """
+        kiln: engine \(config.engine.rawValue)\(port), \(config.memoryMode.rawValue) memory
         kiln: blocks compiled: \(s.blocksCompiled)
         kiln: guest instructions translated: \(s.guestInstructionsTranslated)
         kiln: host code bytes: \(s.hostBytesEmitted)
         kiln: compile time: \(msText) ms
         kiln: cache flushes: \(s.cacheFlushes)
 
-        """)
+        """
+      if let executed = s.hostInstructionsExecuted {
+        text += "kiln: host instructions executed: \(executed)\n"
+      }
+      writeStderr(text)
     }
   }
 }
@@ -129,9 +159,9 @@ final class BlockObserver {
 
   var isActive: Bool { verbose || perfFile != nil }
 
-  init(verbose: Bool, perfMap: Bool) {
+  init(verbose: Bool, perfMap: Bool, capstone: CapstoneTarget?) {
     self.verbose = verbose
-    disassembler = verbose ? HostDisassembler() : nil
+    disassembler = verbose ? capstone.map { HostDisassembler($0) } : nil
     if perfMap {
       let path = "/tmp/perf-\(getpid()).map"
       perfFile = fopen(path, "w")

@@ -2,6 +2,7 @@ import EBPF
 import EBPFJIT
 import EBPFObject
 import Foundation
+import KilnHosts
 import Testing
 
 /// The engines the C programs run on (each has its line in ``run(_:_:memory:checked:)``).
@@ -65,7 +66,7 @@ struct NativeOracleTests {
         memoryMap: loaded.memoryMap)
       return memory.isEmpty ? try vm.run() : try vm.run(memory: &memory)
     case .jit:
-      let vm = try JITProgram(
+      let vm = try makeNativeJITProgram(
         program: loaded.program, helpers: TestHelpers.table, options: options,
         memoryMap: loaded.memoryMap)
       return memory.isEmpty ? try vm.run() : try vm.run(memory: &memory)

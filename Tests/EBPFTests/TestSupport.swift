@@ -1,5 +1,6 @@
 import EBPF
 import EBPFJIT
+import KilnHosts
 
 /// The engines every behavioural test runs on.
 enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -20,7 +21,8 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
       if options.instructionLimit == nil { options.instructionLimit = 10_000_000 }
       vm = try Interpreter(program: program, helpers: helpers, options: options, memoryMap: map)
     case .jit:
-      vm = try JITProgram(program: program, helpers: helpers, options: options, memoryMap: map)
+      vm = try makeNativeJITProgram(
+        program: program, helpers: helpers, options: options, memoryMap: map)
     }
     guard var memory else { return try vm.run() }
     return try vm.run(memory: &memory)
@@ -45,7 +47,7 @@ func makeVM(
   let program = try Program(assembly: source)
   switch engine {
   case .interpreter: return try Interpreter(program: program, helpers: helpers, options: options)
-  case .jit: return try JITProgram(program: program, helpers: helpers, options: options)
+  case .jit: return try makeNativeJITProgram(program: program, helpers: helpers, options: options)
   }
 }
 

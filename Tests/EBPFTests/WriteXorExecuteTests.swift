@@ -1,6 +1,7 @@
 import EBPF
 import EBPFJIT
 import Foundation
+import KilnHosts
 import Testing
 
 /// The eBPF JIT's code is never writable and executable at once: while a
@@ -42,7 +43,8 @@ struct WriteXorExecuteTests {
       probe.seen = WriteXorExecuteTests.inspect(probe.codeAddress)
       return 42
     }
-    let jit = try JITProgram(program: Program(assembly: "call 1\nexit"), helpers: helpers)
+    let jit = try makeNativeJITProgram(
+      program: Program(assembly: "call 1\nexit"), helpers: helpers)
     probe.codeAddress = jit.codeAddress
     #expect(try jit.run() == 42)
     let seen = probe.seen

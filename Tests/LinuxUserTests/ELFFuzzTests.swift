@@ -1,4 +1,5 @@
 import Foundation
+import KilnHosts
 import LinuxUser
 import Runtime
 import Testing
@@ -96,7 +97,8 @@ struct ELFFuzzTests {
         // Loading (VM creation, segment copies, initial stack) must not crash either.
         do {
           _ = try LinuxProcess(
-            executable: m, config: config, options: LinuxOptions(arguments: ["fuzz"]))
+            executable: m, config: config, host: Hosts.native,
+            options: LinuxOptions(arguments: ["fuzz"]))
           loadedProcesses += 1
         } catch {
           #expect(!error.description.isEmpty)

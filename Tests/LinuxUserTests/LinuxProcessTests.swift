@@ -1,3 +1,4 @@
+import KilnHosts
 import LinuxUser
 import Runtime
 import Testing
@@ -16,7 +17,8 @@ struct LinuxProcessTests {
   func exitStatusIsReturned(setup: RunSetup) throws {
     let elf = ELFBuilder.program(RV.exit(42)).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(setup), options: LinuxOptions(arguments: ["p"]))
+      executable: elf, config: config(setup), host: Hosts.native,
+      options: LinuxOptions(arguments: ["p"]))
     #expect(try p.run() == 42)
     #expect(p.syscalls.exitStatus == 42)
   }
@@ -34,7 +36,7 @@ struct LinuxProcessTests {
     ]
     let elf = ELFBuilder.program(words).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(setup),
+      executable: elf, config: config(setup), host: Hosts.native,
       options: LinuxOptions(arguments: ["prog", "a", "b"], environment: ["K=V"]))
     #expect(p.initialStack.stackPointer % 16 == 0)
     #expect(p.initialStack.stackPointer < AddressSpace.stackTop)
@@ -46,7 +48,8 @@ struct LinuxProcessTests {
   func illegalInstructionIsATypedError(setup: RunSetup) throws {
     let elf = ELFBuilder.program([RV.addi(RV.a0, 0, 1), 0x0000_0000]).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(setup), options: LinuxOptions(arguments: ["p"]))
+      executable: elf, config: config(setup), host: Hosts.native,
+      options: LinuxOptions(arguments: ["p"]))
     #expect(throws: LinuxError.runtime(.illegalInstruction(pc: 0x10104, word: 0))) { try p.run() }
   }
 
@@ -55,7 +58,8 @@ struct LinuxProcessTests {
     // jalr zero, 0(zero) with a0 = 0x7000_0000: lui a0, 0x70000; jalr zero, 0(a0)
     let elf = ELFBuilder.program([0x7000_0537, 0x0005_0067]).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(setup), options: LinuxOptions(arguments: ["p"]))
+      executable: elf, config: config(setup), host: Hosts.native,
+      options: LinuxOptions(arguments: ["p"]))
     #expect(throws: LinuxError.runtime(.executionOutsideMemory(pc: 0x7000_0000))) { try p.run() }
   }
 
@@ -64,7 +68,7 @@ struct LinuxProcessTests {
     #expect(throws: LinuxError.elf(.tooLarge(bytes: 0x801000, limit: 4 << 20))) {
       try LinuxProcess(
         executable: elf,
-        config: config(RunSetup(engine: .interpreter, memory: .paged), pages: 1024),
+        config: config(RunSetup(engine: .interpreter, memory: .paged), pages: 1024), host: nil,
         options: LinuxOptions(arguments: []))
     }
   }
@@ -73,8 +77,9 @@ struct LinuxProcessTests {
     let elf = ELFBuilder.program(RV.exit(0)).bytes()
     var c = Config()
     c.maxCodeSize = 1
-    #expect(throws: LinuxError.vm(.invalidMaxCodeSize(1))) {
-      try LinuxProcess(executable: elf, config: c, options: LinuxOptions(arguments: []))
+    #expect(throws: LinuxError.vm(.invalidMaxCodeSize(1, limit: 1 << 30))) {
+      try LinuxProcess(
+        executable: elf, config: c, host: Hosts.native, options: LinuxOptions(arguments: []))
     }
   }
 
@@ -83,7 +88,7 @@ struct LinuxProcessTests {
     let huge = [String](repeating: String(repeating: "z", count: 1 << 20), count: 3)
     #expect {
       try LinuxProcess(
-        executable: elf, config: config(RunSetup(engine: .interpreter, memory: .paged)),
+        executable: elf, config: config(RunSetup(engine: .interpreter, memory: .paged)), host: nil,
         options: LinuxOptions(arguments: huge))
     } throws: { error in
       guard case .argumentsTooLong = error as? LinuxError else { return false }
@@ -101,7 +106,7 @@ struct LinuxProcessTests {
     ]
     let lines = LineSink()
     let p = try LinuxProcess(
-      executable: ELFBuilder.program(words).bytes(), config: config(setup),
+      executable: ELFBuilder.program(words).bytes(), config: config(setup), host: Hosts.native,
       options: LinuxOptions(arguments: ["p"], syscalls: .init(log: { lines.append($0) })))
     #expect(try p.run() == 38)
     #expect(lines.lines == ["unsupported syscall 500"])

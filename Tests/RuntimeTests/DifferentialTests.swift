@@ -1,4 +1,5 @@
 import Foundation
+import KilnHosts
 import Testing
 
 @testable import Runtime

@@ -1,4 +1,5 @@
 import Foundation
+import KilnHosts
 import Testing
 
 @testable import Runtime
@@ -86,7 +87,13 @@ struct ErrorTests {
     }
     #expect(throws: VMError.invalidMaxMemoryPages(0)) { try make { $0.maxMemoryPages = 0 } }
     #expect(throws: VMError.invalidMaxMemoryPages(65537)) { try make { $0.maxMemoryPages = 65537 } }
-    #expect(throws: VMError.invalidMaxCodeSize(100)) { try make { $0.maxCodeSize = 100 } }
+    #expect(throws: VMError.invalidMaxCodeSize(100, limit: 1 << 30)) {
+      try make { $0.maxCodeSize = 100 }
+    }
+    // x86-64's rel32 branches reach ±2 GiB: the port allows 1 GiB of code.
+    #expect(throws: VMError.invalidMaxCodeSize((1 << 30) + 1, limit: 1 << 30)) {
+      try make { $0.maxCodeSize = (1 << 30) + 1 }
+    }
     #expect(throws: VMError.invalidMaxStackDepth(8)) { try make { $0.maxStackDepth = 8 } }
     #expect(throws: VMError.invalidMaxBlockInstructions(0)) {
       try make { $0.maxBlockInstructions = 0 }

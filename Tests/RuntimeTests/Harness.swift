@@ -1,3 +1,4 @@
+import KilnHosts
 import Runtime
 import Testing
 

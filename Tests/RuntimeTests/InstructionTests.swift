@@ -1,3 +1,4 @@
+import KilnHosts
 import Testing
 
 @testable import Runtime

@@ -1,4 +1,4 @@
-// Guest-memory faults of Kiln's flat memory mode (Linux x86-64).
+// Guest-memory faults of Kiln's flat memory mode (Linux; the port gives the pc's place in ucontext_t).
 //
 // A flat VM reserves 4 GiB of PROT_NONE address space (plus a guard) and maps
 // guest pages on first touch. Generated code touches them directly, so the
@@ -47,12 +47,14 @@ typedef struct kiln_flat_region {
   uintptr_t code_start;
   uintptr_t code_end;
   uintptr_t recovery;
+  /// Byte offset of the pc in the handler's ucontext_t (the port's `signalContextPC`).
+  uintptr_t pc_offset;
   /// The last fault sent to `recovery`: host RIP of the access, host address.
   uintptr_t fault_rip;
   uintptr_t fault_address;
 } kiln_flat_region;
 
-/// 1 if this build can run flat memory (Linux x86-64), else 0.
+/// 1 if this build can run flat memory (Linux), else 0.
 int kiln_flat_supported(void);
 
 /// Installs the process-wide SIGSEGV handler (once) and registers a region;
@@ -61,9 +63,14 @@ int kiln_flat_supported(void);
 kiln_flat_region *kiln_flat_register(uintptr_t base, uintptr_t end, uint64_t *mapped_bits,
                                      uint32_t quota);
 
-/// Tells the handler where the region's generated code and recovery stub are.
+/// Tells the handler where the region's generated code and recovery stub
+/// are, and where in a signal's ucontext_t the port's pc is.
 void kiln_flat_set_code(kiln_flat_region *region, uintptr_t code_start, uintptr_t code_end,
-                        uintptr_t recovery);
+                        uintptr_t recovery, uintptr_t pc_offset);
+
+/// offsetof the pc in this host's ucontext_t as the C compiler lays it out
+/// (the oracle the ports' `signalContextPC` is tested against); -1 if unknown.
+long kiln_signal_pc_offset(void);
 
 /// Removes a region from the registry (before its memory is unmapped).
 void kiln_flat_unregister(kiln_flat_region *region);

@@ -79,13 +79,3 @@ public struct FunctionEnvironment: Sendable {
     self.frameSize = frameSize
   }
 }
-
-/// What a host port offers for whole functions.
-public protocol FunctionBackend {
-  init()
-  /// Machine code for `function`, to be installed at `baseAddress`; its
-  /// entry (offset 0) has the C signature `(state) -> UInt64` (r0).
-  func compile(_ function: FunctionIR.Function, environment: FunctionEnvironment, baseAddress: UInt)
-    throws(CodeGenErrorBox) -> [UInt8]
-  static var name: String { get }
-}

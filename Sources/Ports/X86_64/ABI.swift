@@ -5,24 +5,28 @@ import KilnIR
 ///
 /// x86-64 has 16 registers, so the guest register file lives in memory
 /// (`StateLayout.registers`, reached through the pinned state pointer r15)
-/// and the hottest RV32 registers (by the RISC-V psABI: ra, sp, s0/s1,
-/// a0–a5, t0) are kept in host registers while generated code runs:
+/// and the first guest registers of the front end's hint
+/// (`StateLayout.preferredRegisters`; for RV32: sp, a0–a5) are kept in the
+/// seven `pinnedHosts` while generated code runs:
 ///
-///     host   guest              host   guest          host   role
-///     ----   ---------------    ----   -----------    ----   -------------------------
-///     rbx    block cache 0      rsi    x10 a0         rax    scratch, exit reason
-///     rbp    block cache 1      rdi    x11 a1         rcx    scratch (shift count)
-///     r12    block cache 2      r8     x12 a2         rdx    scratch (page index, div)
-///     r13    x2  sp             r9     x13 a3         rsp    host stack (16-aligned)
-///     r14    block cache 3      r10    x14 a4         r15    state pointer
-///                               r11    x15 a5
+///     host   role                         host   role
+///     ----   -------------------------    ----   -------------------------
+///     r13    hint 0 (RV32 x2 sp)          rbx    block cache 0
+///     rsi    hint 1 (RV32 x10 a0)         rbp    block cache 1
+///     rdi    hint 2 (RV32 x11 a1)         r12    block cache 2
+///     r8     hint 3 (RV32 x12 a2)         r14    block cache 3
+///     r9     hint 4 (RV32 x13 a3)         rax    scratch, exit reason
+///     r10    hint 5 (RV32 x14 a4)         rcx    scratch (shift count)
+///     r11    hint 6 (RV32 x15 a5)         rdx    scratch (page index, div)
+///     r15    state pointer                rsp    host stack (16-aligned)
 ///
-/// sp and a0–a5 are pinned for the whole run. Every other guest register
-/// (and the scratch slot 32) lives in the register file, `[r15 + 4*n]`; each
-/// block keeps its four most used ones in the cache registers while it runs
-/// (see `RegisterCache.swift`). The pinned registers are written back to the register
-/// file on every exit and around every host call, and reloaded after it, so
-/// the runtime (syscall handlers, `readRegister`) always sees them there.
+/// The hinted registers are pinned for the whole run. Every other guest
+/// register (and the scratch slot 32) lives in the register file,
+/// `[r15 + 4*n]`; each block keeps its four most used ones in the cache
+/// registers while it runs (see `RegisterCache.swift`). The pinned registers
+/// are written back to the register file on every exit and around every
+/// host call, and reloaded after it, so the runtime (syscall handlers,
+/// `readRegister`) always sees them there.
 ///
 /// Frame while generated code runs (built by the entry stub):
 ///
@@ -56,22 +60,25 @@ public struct X86ABI: Sendable {
   public static let scratch1 = GPR.rcx
   public static let scratch2 = GPR.rdx
 
-  /// Guest register index → pinned host register.
-  public static let pinned: [(guest: UInt8, host: GPR)] = [
-    (2, .r13), (10, .rsi), (11, .rdi), (12, .r8), (13, .r9), (14, .r10), (15, .r11),
-  ]
+  /// Host registers that hold the front end's preferred guest registers,
+  /// in hint order.
+  public static let pinnedHosts: [GPR] = [.r13, .rsi, .rdi, .r8, .r9, .r10, .r11]
   /// Callee-saved registers that each block assigns to its own most used
   /// memory-backed guest registers (`RegisterCache.swift`).
   public static let cacheRegisters: [GPR] = [.rbx, .rbp, .r12, .r14]
   public static let calleeSaved: [GPR] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
 
   public let layout: StateLayout
+  /// Guest register → pinned host register, for this layout's hint.
+  public let pinned: [(guest: GuestRegister, host: GPR)]
   private let hostOf: [GPR?]
 
   public init(layout: StateLayout) {
     self.layout = layout
+    let hinted = layout.preferredRegisters.filter { Int($0.index) < layout.registerCount }
+    pinned = Array(zip(hinted, Self.pinnedHosts))
     var map = [GPR?](repeating: nil, count: layout.registerCount)
-    for (guest, host) in Self.pinned { map[Int(guest)] = host }
+    for (guest, host) in pinned { map[Int(guest.index)] = host }
     hostOf = map
   }
 
@@ -87,12 +94,12 @@ public struct X86ABI: Sendable {
 
   /// Stores every pinned register to its slot.
   public func spillPinned(_ a: inout X86Assembler) {
-    for (guest, host) in Self.pinned { a.mov(.dword, slot(GuestRegister(guest)), host) }
+    for (guest, host) in pinned { a.mov(.dword, slot(guest), host) }
   }
 
   /// Loads every pinned register from its slot.
   public func reloadPinned(_ a: inout X86Assembler) {
-    for (guest, host) in Self.pinned { a.mov(.dword, host, slot(GuestRegister(guest))) }
+    for (guest, host) in pinned { a.mov(.dword, host, slot(guest)) }
   }
 
   /// The host-call sequence: `call [r15 + hostCalls + 8*id]` with rdi =

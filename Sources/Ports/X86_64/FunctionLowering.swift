@@ -159,18 +159,3 @@ struct FunctionLowering {
     a.jmp(errorExit)
   }
 }
-
-/// The x86-64 port's compiler of whole functions.
-public struct X86_64FunctionBackend: FunctionBackend {
-  public static let name = "x86-64"
-  public init() {}
-
-  public func compile(
-    _ function: FunctionIR.Function, environment: FunctionEnvironment, baseAddress: UInt
-  ) throws(CodeGenErrorBox) -> [UInt8] {
-    do {
-      var lowering = FunctionLowering(environment: environment, baseAddress: baseAddress)
-      return try lowering.lower(function)
-    } catch { throw CodeGenErrorBox(error.description) }
-  }
-}

@@ -1,5 +1,6 @@
 import KilnCore
 import KilnIR
+import KilnPort
 
 /// Where an IR value is while generated code runs.
 enum Location: Equatable {

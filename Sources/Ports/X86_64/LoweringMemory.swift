@@ -1,5 +1,6 @@
 import KilnCore
 import KilnIR
+import KilnPort
 
 /// Guest loads and stores. Paged memory (`GuestMemoryLayout.paged`) has the
 /// page walk inlined (see `PageTables`):

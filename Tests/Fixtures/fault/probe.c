@@ -54,14 +54,14 @@ int main(int argc, char **argv) {
   if (!region) return 4;
   volatile char *guest = (volatile char *)p;
   if (strcmp(argv[1], "map") == 0) {
-    kiln_flat_set_code(region, 0, UINTPTR_MAX, (uintptr_t)recovered);
+    kiln_flat_set_code(region, 0, UINTPTR_MAX, (uintptr_t)recovered, (uintptr_t)kiln_signal_pc_offset());
     guest[4096] = 1;  // mapped by the handler (quota 1)
     if (guest[4096] != 1 || region->mapped != 1 || bits[0] != 2) return 5;
     guest[2 * 4096] = 1;  // over quota: resumes at `recovered`
     return 6;
   }
   // A code range that does not contain this program.
-  kiln_flat_set_code(region, 0x1000, 0x2000, 0x1800);
+  kiln_flat_set_code(region, 0x1000, 0x2000, 0x1800, (uintptr_t)kiln_signal_pc_offset());
   if (strcmp(argv[1], "inside") == 0) {
     guest[4096] = 1;
   } else {

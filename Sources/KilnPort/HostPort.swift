@@ -1,12 +1,42 @@
-/// What a host port offers the runtime. Ports implement it; the runtime picks
-/// the one for the machine it runs on at compile time, so neither side names
-/// the other's types.
-public protocol HostBackend {
+import KilnCore
+import KilnIR
+
+/// A host port: the code generator for one host architecture, with the
+/// static facts the rest of Kiln needs about that host. Engines are generic
+/// over it (static dispatch: no existential on the compile or run path) and
+/// never import a port; `KilnHosts` lists the ports and picks the native one.
+///
+/// A port implements whichever guest families it supports:
+/// ``BlockPort`` (RV32 blocks, chained through a dispatcher) and
+/// ``FunctionPort`` (whole ``FunctionIR`` functions, as eBPF compiles).
+public protocol HostPort: SendableMetatype {
+  /// Everything about the host that is not code generation.
+  static var facts: PortFacts { get }
+}
+
+/// A port that compiles chained guest blocks (the RV32 front end).
+public protocol BlockPort: HostPort {
+  associatedtype Blocks: BlockBackend
+}
+
+/// A port that compiles whole ``FunctionIR`` functions (the eBPF front end).
+public protocol FunctionPort: HostPort {
+  /// Machine code for `function`, to be installed at `baseAddress`; its
+  /// entry (offset 0) has the C signature `(state) -> UInt64` (r0) in the
+  /// port's calling convention.
+  static func compile(
+    _ function: FunctionIR.Function, environment: FunctionEnvironment, baseAddress: UInt
+  ) throws(CodeGenError) -> [UInt8]
+}
+
+/// The block compiler of a ``BlockPort``, made once per VM for its state
+/// layout (which carries the front end's register hints).
+public protocol BlockBackend {
   init(layout: StateLayout)
 
   /// Machine code of the permanent stubs (entry, exit, syscall thunk), to be
   /// installed at `baseAddress` once, before any block.
-  func makeStubs(baseAddress: UInt) throws(CodeGenErrorBox) -> HostStubs
+  func makeStubs(baseAddress: UInt) throws(CodeGenError) -> HostStubs
 
   /// Host code for `block`, to be installed at `baseAddress`. `lookup` gives
   /// the host address of an already compiled guest PC, so direct jumps to it
@@ -14,14 +44,11 @@ public protocol HostBackend {
   /// exits (`ExitReason.chain`).
   func compile(
     _ block: Block, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
-  ) throws(CodeGenErrorBox) -> CompiledCode
+  ) throws(CodeGenError) -> CompiledCode
 
   /// The bytes that, written at host address `site`, make the patchable jump
   /// there go to `target`.
-  func patchJump(site: UInt, target: UInt) throws(CodeGenErrorBox) -> [UInt8]
-
-  /// The port's name, for dumps and statistics ("x86-64").
-  static var name: String { get }
+  func patchJump(site: UInt, target: UInt) throws(CodeGenError) -> [UInt8]
 }
 
 /// Host code of one block.
@@ -55,8 +82,8 @@ public struct FaultSite: Sendable, Equatable {
 /// Addresses of a port's permanent stubs.
 public struct HostStubs: Sendable {
   public var bytes: [UInt8]
-  /// C-ABI entry: `(state: UnsafeMutableRawPointer, code: UnsafeRawPointer) -> UInt32`
-  /// (an `ExitReason`).
+  /// Entry, called through the executor with the port's C convention:
+  /// `(state, code) -> UInt32` (an `ExitReason`).
   public var entry: UInt
   /// Generated code jumps here with the exit reason in the port's return register.
   public var exit: UInt
@@ -78,12 +105,4 @@ public struct HostStubs: Sendable {
     self.indirect = indirect
     self.memoryFault = memoryFault
   }
-}
-
-/// Code-generation failure reported through the backend protocol (always an
-/// internal error of the port). KilnIR does not depend on KilnCore, so the
-/// port's error is carried as text.
-public struct CodeGenErrorBox: Error, Sendable, CustomStringConvertible {
-  public var description: String
-  public init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,98 @@
+import EBPF
+import EBPFJIT
+import KilnPort
+import Runtime
+import X86_64Port
+
+/// The host ports of this build and how to run each: the native one
+/// natively, any of them in an emulator.
+public enum Hosts {
+  /// Every port, one line each. A new port adds its line here.
+  public static let ports: [any HostPort.Type] = [
+    X86_64Port.self
+  ]
+
+  /// The architecture names `--host` accepts ("x86_64", …).
+  public static var architectures: [String] { ports.map { $0.facts.architecture } }
+
+  /// This machine's port, running natively; nil if Kiln has no port for it.
+  public static var native: HostTarget? {
+    guard let port = nativePort else { return nil }
+    return HostTarget(port: port, emulated: false) { NativeExecutor() }
+  }
+
+  /// The port for `architecture` (nil: this machine's), natively if it is
+  /// this machine's and `emulate` is false, else in the emulator.
+  public static func target(architecture: String?, emulate: Bool) throws(HostSelectionError)
+    -> HostTarget
+  {
+    let port: any HostPort.Type
+    if let architecture {
+      guard let p = ports.first(where: { $0.facts.architecture == architecture }) else {
+        throw .unknownHost(architecture, known: architectures)
+      }
+      port = p
+    } else {
+      guard let p = nativePort else { throw .noNativePort }
+      port = p
+    }
+    if !emulate, let nativePort, nativePort.facts.architecture == port.facts.architecture {
+      return HostTarget(port: port, emulated: false) { NativeExecutor() }
+    }
+    return try emulated(port)
+  }
+
+  /// `port` running in the emulator.
+  public static func emulated(_ port: any HostPort.Type) throws(HostSelectionError) -> HostTarget {
+    guard let makeEmulator else { throw .noEmulator(port.facts.name) }
+    let facts = port.facts
+    return HostTarget(port: port, emulated: true) { () throws(ExecutorError) in
+      try makeEmulator(facts)
+    }
+  }
+}
+
+/// Why `Hosts.target` could not give a host.
+public enum HostSelectionError: Error, Equatable, Sendable, CustomStringConvertible {
+  case unknownHost(String, known: [String])
+  case noNativePort
+  case noEmulator(String)
+
+  public var description: String {
+    switch self {
+    case .unknownHost(let name, let known):
+      "unknown host '\(name)' (this build has: \(known.joined(separator: ", ")))"
+    case .noNativePort: "Kiln has no port for this machine's architecture; choose one with --host"
+    case .noEmulator(let port):
+      "cannot run \(port) code: this build has no emulator (Unicorn) executor"
+    }
+  }
+}
+
+extension Engine {
+  /// The JIT where this machine has a port, else the interpreter.
+  public static var hostDefault: Engine { nativePort == nil ? .interpreter : .jit }
+}
+
+extension VirtualMachine {
+  /// A VM whose JIT (if `config.engine` is `.jit`) uses this machine's port natively.
+  public convenience init(
+    config: Config = Config(), syscallHandler: @escaping SyscallHandler
+  ) throws(VMError) {
+    try self.init(config: config, host: Hosts.native, syscallHandler: syscallHandler)
+  }
+}
+
+/// The eBPF JIT of this machine's port, natively.
+public func makeNativeJITProgram(
+  program: Program, helpers: HelperTable = HelperTable(),
+  options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
+  maxInstructions: Int = Checker.defaultMaxInstructions
+) throws(EBPFError) -> any CompiledProgram {
+  guard let host = Hosts.native else {
+    throw .engineUnavailable(reason: "no eBPF JIT port for this host")
+  }
+  return try makeJITProgram(
+    host: host, program: program, helpers: helpers, options: options, memoryMap: memoryMap,
+    maxInstructions: maxInstructions)
+}

@@ -1,0 +1,78 @@
+import KilnCore
+
+/// Where generated code runs: natively on this machine, or in an emulator
+/// (any port, on any machine). Engines reach every piece of memory that
+/// generated code addresses through their executor, enter the code through
+/// it, and give generated code the addresses of host functions through it,
+/// so the same engine runs unchanged in both.
+///
+/// Addresses are identity-mapped: memory the executor hands out is at the
+/// same address for Swift code and for generated code, so pointers stored
+/// in a state block mean the same on both sides. An emulator for a 32-bit
+/// host allocates below 4 GiB.
+public protocol Executor: AnyObject {
+  /// "native" or "unicorn", for statistics and errors.
+  var name: String { get }
+
+  /// Zeroed memory of `bytes` bytes (at least 16-byte aligned) that
+  /// generated code may read and write.
+  func allocate(bytes: Int) throws(ExecutorError) -> UnsafeMutableRawPointer
+  /// Returns memory from `allocate`.
+  func deallocate(_ memory: UnsafeMutableRawPointer, bytes: Int)
+
+  /// Code memory of at least `capacity` bytes for code of `port`.
+  func makeCodeMemory(capacity: Int, port: PortFacts) throws(ExecutorError) -> any CodeMemory
+
+  /// Lets generated code address memory the caller owns (an eBPF context,
+  /// data sections) until the matching `withdraw`. Natively a no-op.
+  func expose(_ buffer: UnsafeRawBufferPointer) throws(ExecutorError)
+  func withdraw(_ buffer: UnsafeRawBufferPointer)
+
+  /// The address generated code calls to reach `function` (natively the
+  /// function itself; in an emulator, a trap address served by the host).
+  func hostCallAddress(_ function: HostFunction) throws(ExecutorError) -> UInt
+
+  /// Calls the generated code at `entry` as a C function of two
+  /// pointer-sized integer arguments in the port's convention (a function
+  /// of one ignores the second), and returns its integer result.
+  func call(_ entry: UInt, _ first: UInt, _ second: UInt) throws(ExecutorError) -> UInt64
+
+  /// Host instructions executed by generated code so far, where the
+  /// executor counts them (an emulator with counting on); else nil.
+  var executedInstructions: UInt64? { get }
+}
+
+/// A C function that generated code calls: its address and how many
+/// integer arguments (at most 6) it takes. The result is one integer.
+public struct HostFunction: @unchecked Sendable {
+  // @unchecked: a C function pointer is immutable code.
+  public var address: UnsafeRawPointer
+  public var arity: Int
+
+  public init(address: UnsafeRawPointer, arity: Int) {
+    precondition((0...6).contains(arity), "host functions take at most 6 integer arguments")
+    self.address = address
+    self.arity = arity
+  }
+}
+
+/// Why an executor could not do what was asked.
+public enum ExecutorError: Error, Equatable, Sendable, CustomStringConvertible {
+  case allocationFailed(bytes: Int)
+  case codeMemory(CodeGenError)
+  /// The emulator stopped with an error of its own (unmapped access,
+  /// invalid instruction) at host address `pc`.
+  case emulator(message: String, pc: UInt64)
+  /// This executor cannot run code of this port.
+  case unsupported(String)
+
+  public var description: String {
+    switch self {
+    case .allocationFailed(let n): "could not allocate \(n) bytes for generated code to address"
+    case .codeMemory(let e): e.description
+    case .emulator(let message, let pc):
+      "emulated host code stopped at 0x\(String(pc, radix: 16)): \(message)"
+    case .unsupported(let why): why
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import KilnCore
+import KilnIR
+import KilnPort
+
+/// The x86-64 host port: RV32 blocks (`BlockLowering`, stubs in
+/// `Trampolines.swift`) and ``FunctionIR`` functions (`FunctionLowering`).
+public enum X86_64Port: BlockPort, FunctionPort {
+  public typealias Blocks = X86_64Blocks
+
+  public static let facts = X86_64Facts.facts
+
+  public static func compile(
+    _ function: FunctionIR.Function, environment: FunctionEnvironment, baseAddress: UInt
+  ) throws(CodeGenError) -> [UInt8] {
+    var lowering = FunctionLowering(environment: environment, baseAddress: baseAddress)
+    return try lowering.lower(function)
+  }
+}
+
+/// The x86-64 block compiler of one VM (its state layout and register hint).
+public struct X86_64Blocks: BlockBackend {
+  let abi: X86ABI
+
+  public init(layout: StateLayout) { abi = X86ABI(layout: layout) }
+
+  public func makeStubs(baseAddress: UInt) throws(CodeGenError) -> HostStubs {
+    let (bytes, s) = try Stubs.build(abi: abi, baseAddress: baseAddress)
+    return HostStubs(
+      bytes: bytes, entry: baseAddress + UInt(s.entry), exit: baseAddress + UInt(s.exit),
+      syscall: baseAddress + UInt(s.syscall), indirect: baseAddress + UInt(s.indirect),
+      memoryFault: baseAddress + UInt(s.memoryFault))
+  }
+
+  public func compile(
+    _ block: Block, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
+  ) throws(CodeGenError) -> CompiledCode {
+    try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> CompiledCode in
+      var lowering = BlockLowering(abi: abi, stubs: stubs, baseAddress: baseAddress, lookup: lookup)
+      return try lowering.lower(block)
+    }
+  }
+
+  public func patchJump(site: UInt, target: UInt) throws(CodeGenError) -> [UInt8] {
+    try rel32Bytes(site: site, target: target)
+  }
+}
