@@ -183,7 +183,7 @@ struct LoaderErrorTests {
 }
 
 /// The same refusals on objects clang writes.
-@Suite(.enabled(if: Toolchain.clang != nil, "clang (for --target=bpf) is not on PATH"))
+@Suite(.requires(Toolchain.clang != nil, "clang (for --target=bpf) is not on PATH"))
 struct ClangObjectErrorTests {
   @Test func externVariable() throws {
     let source = """

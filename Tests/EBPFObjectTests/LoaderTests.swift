@@ -4,21 +4,22 @@ import Foundation
 import Testing
 
 /// The loader on objects compiled by clang from `Tests/Fixtures/bpf`.
-@Suite(.enabled(if: Toolchain.clang != nil, "clang (for --target=bpf) is not on PATH"))
+@Suite(.requires(Toolchain.clang != nil, "clang (for --target=bpf) is not on PATH"))
 struct LoaderTests {
   static let fixtures = ["checksum", "strings", "globals", "sections", "sort"]
 
   /// Function symbols against llvm-readelf's symbol table (the outside reading).
   @Test(
-    .enabled(if: Toolchain.readelf != nil, "llvm-readelf is not on PATH"), arguments: fixtures)
+    .requires(Toolchain.readelf != nil, "llvm-readelf is not on PATH"), arguments: fixtures)
   func functionsMatchLLVMReadelf(_ name: String) throws {
+    let readelf = try #require(Toolchain.readelf, "llvm-readelf is not on PATH")
     let bytes = try Toolchain.bpfObject(name)
     let path = Toolchain.scratch.appendingPathComponent("\(name).bpf.o").path
     let object = try EBPFObjectFile(bytes: bytes)
 
     // "  [Nr] Name Type Address Off Size ES Flg Lk Inf Al"
     var sectionNames: [Int: String] = [:]
-    for line in try Toolchain.run(Toolchain.readelf!, ["--sections", "--wide", path])
+    for line in try Toolchain.run(readelf, ["--sections", "--wide", path])
       .split(separator: "\n")
     {
       guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]"),
@@ -29,7 +30,7 @@ struct LoaderTests {
     }
     // "   Num: Value Size Type Bind Vis Ndx Name"
     var expected: Set<String> = []
-    for line in try Toolchain.run(Toolchain.readelf!, ["--symbols", "--wide", path])
+    for line in try Toolchain.run(readelf, ["--symbols", "--wide", path])
       .split(separator: "\n")
     {
       let f = line.split(separator: " ")

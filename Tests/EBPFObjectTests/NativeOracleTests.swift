@@ -22,7 +22,7 @@ struct CProgram: Sendable, CustomTestStringConvertible {
 /// C programs compiled with `clang --target=bpf -O2 -c`, loaded by EBPFObject
 /// and run by Kiln, against the same C compiled natively for the host
 /// (`harness.c`): r0 and the context memory afterwards must agree.
-@Suite(.enabled(if: Toolchain.clang != nil, "clang (for --target=bpf and the host) is not on PATH"))
+@Suite(.requires(Toolchain.clang != nil, "clang (for --target=bpf and the host) is not on PATH"))
 struct NativeOracleTests {
   static let programs: [CProgram] = [
     CProgram(file: "checksum", function: "checksum"),

@@ -5,7 +5,7 @@ import Testing
 /// Truncated and mutated objects must never crash the loader: each input
 /// loads (and then runs bounds-checked without crashing) or gives a typed
 /// `EBPFObjectError`.
-@Suite(.enabled(if: Toolchain.clang != nil, "clang (for --target=bpf) is not on PATH"))
+@Suite(.requires(Toolchain.clang != nil, "clang (for --target=bpf) is not on PATH"))
 struct ObjectFuzzTests {
   static let inputs = ["globals", "sections"]
 

@@ -7,8 +7,8 @@ import Testing
 /// program hex on stdin, r0 in hex on stdout; expected values from the suite.
 @Suite(
   "kiln bpf conformance-plugin",
-  .enabled(
-    if: !BPFConformanceData.files(in: BPFConformanceData.suite).isEmpty,
+  .requires(
+    !BPFConformanceData.files(in: BPFConformanceData.suite).isEmpty,
     "bpf_conformance tests not found at ../shared/bpf_conformance/tests"))
 struct BPFPluginTests {
   /// The whole suite (a subprocess each: about a second in all).
@@ -50,7 +50,8 @@ struct BPFPluginTests {
   }
 
   @Test func sampleIsLargeEnough() throws {
-    #expect(Self.sample.count >= 30)
+    #expect(
+      Self.sample.count >= 30, "bpf_conformance tests not found at ../shared/bpf_conformance/tests")
     let files = try Self.sample.map {
       try BPFConformanceData(BPFConformanceData.suite.appendingPathComponent($0))
     }

@@ -28,7 +28,7 @@ struct BPFRunCLITests {
 
   /// Compiles C for eBPF (`clang --target=bpf -O2 -c`) into the scratch directory.
   static func bpfObject(_ name: String, _ source: String) throws -> String {
-    let clang = try #require(Tools.clang)
+    let clang = try #require(Tools.clang, "clang is not on PATH")
     let c = try file("\(name).c", source)
     let o = scratch.appendingPathComponent("\(name).o").path
     let r = try runProcess(clang, ["--target=bpf", "-O2", "-fno-builtin", "-c", c, "-o", o])
@@ -87,7 +87,7 @@ struct BPFRunCLITests {
   /// A C program: a loop over the context, a noinline static function, a
   /// helper, a .data global and a .rodata string. Expected values follow from
   /// the C source.
-  @Test(.enabled(if: Tools.clang != nil, "clang is not on PATH"))
+  @Test(.requires(Tools.clang != nil, "clang is not on PATH"))
   func elfObjectRuns() throws {
     let source = """
       static unsigned long (*const identity)(unsigned long) = (void *)5;
@@ -152,9 +152,9 @@ struct BPFRunCLITests {
     CLITests.expectOneDiagnostic(r, containing: message)
   }
 
-  @Test(.enabled(if: Tools.clang != nil, "clang is not on PATH"))
+  @Test(.requires(Tools.clang != nil, "clang is not on PATH"))
   func hostObjectIsNotEBPF() throws {
-    let clang = try #require(Tools.clang)
+    let clang = try #require(Tools.clang, "clang is not on PATH")
     let c = try Self.file("host.c", "int f(void) { return 1; }\n")
     let o = Self.scratch.appendingPathComponent("host.o").path
     #expect(try runProcess(clang, ["--target=x86_64-linux-gnu", "-c", c, "-o", o]).status == 0)

@@ -31,9 +31,10 @@ struct ExampleTests {
 
   /// Rebuilding from source with the documented command gives a program
   /// that prints the same.
-  @Test(.enabled(if: Tools.canCompile, "clang or ld.lld not found on PATH"))
+  @Test(.requires(Tools.canCompile, "clang or ld.lld not found on PATH"))
   func helloRebuildsFromSource() throws {
-    let clang = try #require(Tools.clang)
+    let clang = try #require(Tools.clang, "clang not found on PATH")
+    try #require(Tools.lld != nil, "ld.lld not found on PATH")
     let out = Fixtures.directory.appendingPathComponent("hello-rebuilt").path
     let source = Tools.repositoryRoot.appendingPathComponent("Examples/hello/hello.c").path
     let build = try runProcess(

@@ -38,14 +38,14 @@ let guestPrograms: [GuestProgram] = [
 @Suite("RV32 C programs vs qemu-riscv32")
 struct ProgramTests {
   @Test(
-    .enabled(if: Tools.clang != nil, "clang not found on PATH: cannot compile the RV32 C fixtures"),
-    .enabled(if: Tools.lld != nil, "ld.lld not found on PATH: cannot link the RV32 C fixtures"),
-    .enabled(
-      if: Tools.qemu != nil, "qemu-riscv32 not found on PATH (Scripts/setup.sh installs qemu-user)"),
+    .requires(Tools.clang != nil, "clang not found on PATH: cannot compile the RV32 C fixtures"),
+    .requires(Tools.lld != nil, "ld.lld not found on PATH: cannot link the RV32 C fixtures"),
+    .requires(
+      Tools.qemu != nil, "qemu-riscv32 not found on PATH (Scripts/setup.sh installs qemu-user)"),
     arguments: guestPrograms, RunSetup.all)
   func matchesQemu(_ program: GuestProgram, setup: RunSetup) throws {
     let elf = try Fixtures.build(program.name, optimization: program.optimization)
-    let qemu = try #require(Tools.qemu)
+    let qemu = try #require(Tools.qemu, "qemu-riscv32 not found on PATH")
     let stdin = Array(program.stdin.utf8)
     let expected = try runProcess(qemu, [elf] + program.arguments, stdin: stdin)
     #expect(!expected.timedOut)
@@ -64,11 +64,11 @@ struct ProgramTests {
 
   /// The bundled example behaves the same under kiln and qemu (no compiler needed).
   @Test(
-    .enabled(
-      if: Tools.qemu != nil, "qemu-riscv32 not found on PATH (Scripts/setup.sh installs qemu-user)"),
+    .requires(
+      Tools.qemu != nil, "qemu-riscv32 not found on PATH (Scripts/setup.sh installs qemu-user)"),
     arguments: RunSetup.all)
   func exampleMatchesQemu(setup: RunSetup) throws {
-    let qemu = try #require(Tools.qemu)
+    let qemu = try #require(Tools.qemu, "qemu-riscv32 not found on PATH")
     let elf = Tools.helloELF.path
     let expected = try runProcess(qemu, [elf, "Ada", "Grace"])
     let actual = try runProcess(

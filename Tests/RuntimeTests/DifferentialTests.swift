@@ -7,7 +7,7 @@ import Testing
 /// Differential testing: random RV32IM instruction streams run on the JIT and
 /// on the reference interpreter must leave identical registers and memory.
 /// The programs are assembled by LLVM, so encodings come from outside Kiln.
-@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+@Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct DifferentialTests {
   /// xorshift64*: deterministic, so every failure reproduces from its seed.
   struct Random {

@@ -5,7 +5,7 @@ import Testing
 @testable import Runtime
 
 /// Every runtime error, provoked and checked by type, on both engines and memory modes.
-@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+@Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct ErrorTests {
   /// Raised when executed, not when a block is merely compiled past it.
   @Test(arguments: Harness.setups)

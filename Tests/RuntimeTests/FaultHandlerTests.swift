@@ -11,7 +11,10 @@ import Testing
 /// clang, so real crashes can happen and the kernel's exit status judges
 /// them: faults it does not own still kill the process or reach the handler
 /// installed before it; faults it owns are mapped or sent to recovery.
-@Suite(.enabled(if: MemoryMode.flatAvailable && Toolchain.clang != nil))
+@Suite(
+  .enabled(
+    if: MemoryMode.flatAvailable, "flat guest memory (and its handler) is Linux x86-64 only"),
+  .requires(Toolchain.clang != nil, "clang is needed to build the fault probe"))
 struct FaultHandlerTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
@@ -19,7 +22,7 @@ struct FaultHandlerTests {
   /// Builds the probe into a fresh directory, runs it in `mode`, removes it.
   /// Returns (exit status, or nil; terminating signal, or nil).
   static func run(_ mode: String) throws -> (status: Int32?, signal: Int32?) {
-    let clang = try #require(Toolchain.clang)
+    let clang = try #require(Toolchain.clang, "clang not found: it builds the fault probe")
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
       "kiln-fault-probe-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -8,7 +8,7 @@ import Testing
 /// memory (faults instead of a page walk), checked on every engine and memory
 /// mode with the same expected values: the page quota, accesses that wrap
 /// past 0xFFFF_FFFF, stores that straddle into compiled code, clearing.
-@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+@Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct FlatMemoryTests {
   /// A load over the quota stops with the load's pc and address; registers
   /// written before it are kept, its destination is not written.
@@ -141,7 +141,7 @@ struct FlatMemoryTests {
   }
 
   /// Many flat VMs at once, each with its own reservation and handler record.
-  @Test(.enabled(if: MemoryMode.flatAvailable))
+  @Test(.enabled(if: MemoryMode.flatAvailable, "flat guest memory is Linux x86-64 only"))
   func manyFlatVMs() throws {
     var config = Config()
     config.memoryMode = .flat

@@ -167,7 +167,7 @@ let jumpCases: [Case] = [
     """, [1], 200),
 ]
 
-@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+@Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct InstructionTests {
   static func check(_ c: Case, _ setup: Setup) throws {
     let (r, _) = try Harness.call(setup, c.source + "\nret", c.arguments)

@@ -5,7 +5,7 @@ import Testing
 
 /// Loads and stores: widths, sign extension, unaligned and page-straddling
 /// accesses (allowed, as in qemu-riscv32), lazy mapping, the memory API.
-@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+@Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct MemoryTests {
   /// Stores a1 at address a0 with `store`, loads it back with `load`.
   static func roundTrip(_ store: String, _ load: String, offset: Int = 0) -> String {

@@ -5,7 +5,7 @@ import Testing
 @testable import Runtime
 
 /// Stores into pages holding compiled code invalidate that code.
-@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+@Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct SelfModifyingCodeTests {
   /// addi a0, zero, v (I-type: imm[31:20] rs1=0 funct3=0 rd=10 opcode=0x13)
   static func liA0(_ v: Int32) -> UInt32 { UInt32(bitPattern: v << 20) | 0x0000_0513 }
@@ -97,7 +97,9 @@ struct SelfModifyingCodeTests {
   }
 
   @Test(
-    .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/maps") && Toolchain.available),
+    .enabled(
+      if: FileManager.default.fileExists(atPath: "/proc/self/maps"), "needs Linux /proc/self/maps"),
+    .requires(Toolchain.available, Toolchain.unavailableReason),
     arguments: Harness.jitSetups)
   func noMappingIsWritableAndExecutable(_ setup: Setup) throws {
     let found = Box<[String]?>(nil)
@@ -116,7 +118,7 @@ struct SelfModifyingCodeTests {
 /// Exits in the middle of a block (a slow path's error or code-modified
 /// exit) leave exactly the registers written before that point, on both
 /// engines, whatever the JIT keeps in host registers inside the block.
-@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+@Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct MidBlockExitTests {
   @Test(arguments: Harness.setups)
   func errorMidBlockKeepsEarlierWrites(_ setup: Setup) throws {

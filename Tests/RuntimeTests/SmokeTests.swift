@@ -3,7 +3,7 @@ import Testing
 
 @testable import Runtime
 
-@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+@Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct SmokeTests {
   @Test(arguments: Harness.setups)
   func addFunction(setup: Setup) throws {

@@ -4,7 +4,7 @@ import Testing
 @testable import Runtime
 
 /// ECALL, EBREAK, FENCE, FENCE.I, nested calls through syscall handlers.
-@Suite(.enabled(if: Toolchain.available, Comment(rawValue: Toolchain.unavailableReason)))
+@Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct SystemTests {
   /// The handler sees a7 and the registers, and its writes are seen after.
   @Test(arguments: Harness.setups)

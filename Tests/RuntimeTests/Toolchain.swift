@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Builds RV32 test code with LLVM (the outside oracle for encodings): the
 /// toolchain's clang assembles, ld.lld links to a flat binary at `address`.
@@ -41,7 +42,11 @@ enum Toolchain {
 
   /// Assembles RV32IM `source` (GNU syntax) into the bytes of a flat image at `address`.
   static func assemble(_ source: String, at address: UInt32 = 0x1000) throws -> [UInt8] {
-    guard let clang, let lld else { throw Failure(description: unavailableReason) }
+    guard let clang, let lld else {
+      let missing = [("clang", clang), ("ld.lld", lld)].filter { $0.1 == nil }.map(\.0)
+      throw Failure(
+        description: "\(unavailableReason); not found: \(missing.joined(separator: ", "))")
+    }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
       "kiln-asm-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -55,5 +60,18 @@ enum Toolchain {
     let a = "0x" + String(address, radix: 16)
     try run(lld, ["-Ttext=\(a)", "--image-base=\(a)", "--oformat", "binary", o, "-o", bin])
     return [UInt8](try Data(contentsOf: URL(fileURLWithPath: bin)))
+  }
+}
+
+extension Trait where Self == ConditionTrait {
+  /// Skips, with `reason`, unless an outside tool is `available`. Under CI
+  /// (`CI` set to any value) the test runs anyway, so a missing tool fails it
+  /// where the tool is needed instead of skipping it.
+  static func requires(
+    _ available: Bool, _ reason: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) -> Self {
+    .enabled(
+      if: available || ProcessInfo.processInfo.environment["CI"] != nil,
+      Comment(rawValue: reason), sourceLocation: sourceLocation)
   }
 }

@@ -1,8 +1,10 @@
 import Foundation
+import Testing
 
 /// External tools (clang, llvm-readelf) and the C fixtures of
 /// `Tests/Fixtures/bpf`, compiled at test time into this process's scratch
-/// directory. Tests that need a missing tool print why and skip.
+/// directory. Tests that need a missing tool print why and skip (under CI
+/// they fail instead; see `requires`).
 enum Toolchain {
   static func which(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -133,4 +135,17 @@ enum Toolchain {
 struct ToolError: Error, CustomStringConvertible {
   var description: String
   init(_ d: String) { description = d }
+}
+
+extension Trait where Self == ConditionTrait {
+  /// Skips, with `reason`, unless an outside tool is `available`. Under CI
+  /// (`CI` set to any value) the test runs anyway, so a missing tool fails it
+  /// where the tool is needed instead of skipping it.
+  static func requires(
+    _ available: Bool, _ reason: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) -> Self {
+    .enabled(
+      if: available || ProcessInfo.processInfo.environment["CI"] != nil,
+      Comment(rawValue: reason), sourceLocation: sourceLocation)
+  }
 }

@@ -21,7 +21,8 @@ enum Fixtures {
   /// Compiles `<name>.c` with the runtime at `-O<level>`; returns the ELF path.
   static func build(_ name: String, optimization: String) throws -> String {
     try cache.value(for: "\(name)-O\(optimization)") {
-      guard let clang = Tools.clang else { throw FixtureError("clang not found") }
+      guard let clang = Tools.clang else { throw FixtureError("clang not found on PATH") }
+      guard Tools.lld != nil else { throw FixtureError("ld.lld not found on PATH") }
       let output = directory.appendingPathComponent("\(name)-O\(optimization)").path
       let sources = ["start.S", "rt.c", "\(name).c"].map {
         Tools.fixtures.appendingPathComponent($0).path
