@@ -54,6 +54,12 @@ let package = Package(
       swiftSettings: strict),
     // Static RV32 Linux user mode: ELF loader, initial stack, syscalls.
     .target(name: "LinuxUser", dependencies: ["Runtime", "RV32"], swiftSettings: strict),
+    // Unicorn 2 (CPU emulator), to run generated host code for other ISAs.
+    .systemLibrary(
+      name: "CUnicorn", pkgConfig: "unicorn",
+      providers: [.apt(["libunicorn-dev"])]),
+    // C wrappers for Unicorn's variadic calls (uc_ctl, uc_hook_add), which Swift cannot call.
+    .target(name: "CUnicornShim", dependencies: ["CUnicorn"]),
     .executableTarget(
       name: "kiln",
       dependencies: [
