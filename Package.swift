@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "EBPFObject", targets: ["EBPFObject"]),
     .library(name: "Runtime", targets: ["Runtime"]),
     .library(name: "LinuxUser", targets: ["LinuxUser"]),
+    .library(name: "Emulation", targets: ["Emulation"]),
     .executable(name: "kiln", targets: ["kiln"]),
   ],
   dependencies: [
@@ -60,6 +61,9 @@ let package = Package(
       providers: [.apt(["libunicorn-dev"])]),
     // C wrappers for Unicorn's variadic calls (uc_ctl, uc_hook_add), which Swift cannot call.
     .target(name: "CUnicornShim", dependencies: ["CUnicorn"]),
+    // Swift wrapper over Unicorn: identity-mapped host memory, registers, hooks, runs.
+    .target(
+      name: "Emulation", dependencies: ["CUnicorn", "CUnicornShim"], swiftSettings: strict),
     .executableTarget(
       name: "kiln",
       dependencies: [
@@ -84,5 +88,6 @@ let package = Package(
     .testTarget(
       name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "EBPF", "kiln"],
       swiftSettings: strict),
+    .testTarget(name: "EmulationTests", dependencies: ["Emulation"], swiftSettings: strict),
   ]
 )
