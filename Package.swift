@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "EBPFObject", targets: ["EBPFObject"]),
     .library(name: "Runtime", targets: ["Runtime"]),
     .library(name: "LinuxUser", targets: ["LinuxUser"]),
+    .library(name: "Emulation", targets: ["Emulation"]),
     .executable(name: "kiln", targets: ["kiln"]),
   ],
   dependencies: [
@@ -65,11 +66,23 @@ let package = Package(
     // The port list and the one choice of this machine's port; the engines
     // for a host (native, or in an emulator).
     .target(
-      name: "KilnHosts", dependencies: ["KilnPort", "X86_64Port", "Runtime", "EBPFJIT"],
+      name: "KilnHosts",
+      dependencies: ["KilnPort", "X86_64Port", "Runtime", "EBPFJIT", "Emulation"],
       swiftSettings: strict),
     // Static RV32 Linux user mode: ELF loader, initial stack, syscalls.
     .target(
       name: "LinuxUser", dependencies: ["Runtime", "RV32", "KilnPort"], swiftSettings: strict),
+    // Unicorn 2 (CPU emulator), to run generated host code for other ISAs.
+    .systemLibrary(
+      name: "CUnicorn", pkgConfig: "unicorn",
+      providers: [.apt(["libunicorn-dev"])]),
+    // C wrappers for Unicorn's variadic calls (uc_ctl, uc_hook_add), which Swift cannot call.
+    .target(name: "CUnicornShim", dependencies: ["CUnicorn"]),
+    // Swift wrapper over Unicorn (identity-mapped host memory, registers, hooks,
+    // runs) and the UnicornExecutor that runs any port's code in it.
+    .target(
+      name: "Emulation", dependencies: ["CUnicorn", "CUnicornShim", "KilnCore", "KilnPort"],
+      swiftSettings: strict),
     .executableTarget(
       name: "kiln",
       dependencies: [
@@ -101,5 +114,6 @@ let package = Package(
     .testTarget(
       name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "EBPF", "kiln", "KilnHosts"],
       swiftSettings: strict),
+    .testTarget(name: "EmulationTests", dependencies: ["Emulation"], swiftSettings: strict),
   ]
 )

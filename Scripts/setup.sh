@@ -2,13 +2,14 @@
 # Installs the Debian packages Kiln's build and tests need:
 #   qemu-user        qemu-riscv32, the oracle the RV32 C programs are compared with
 #   libcapstone-dev  Capstone, for host-code dumps (kiln run -v); needed to build kiln
-#   pkg-config       how SwiftPM finds Capstone
-#   llvm             llvm-objdump, for the tests that cross-check encodings with LLVM
+#   libunicorn-dev   Unicorn 2 CPU emulator, for the Emulation module (runs generated code of other ISAs)
+#   pkg-config       how SwiftPM finds Capstone and Unicorn
+#   llvm             llvm-objdump and llvm-objcopy, for the tests that cross-check encodings with LLVM
 # Idempotent: does nothing when everything is already installed. Needs root
 # or sudo when something is missing.
 set -euo pipefail
 
-packages=(qemu-user libcapstone-dev pkg-config llvm)
+packages=(qemu-user libcapstone-dev libunicorn-dev pkg-config llvm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,26 @@
+#include "CUnicornShim.h"
+
+uc_err kiln_uc_set_cpu_model(uc_engine *uc, int model) {
+  return uc_ctl_set_cpu_model(uc, model);
+}
+
+uc_err kiln_uc_get_cpu_model(uc_engine *uc, int *model) {
+  return uc_ctl_get_cpu_model(uc, model);
+}
+
+uc_err kiln_uc_remove_cache(uc_engine *uc, uint64_t begin, uint64_t end) {
+  return uc_ctl_remove_cache(uc, begin, end);
+}
+
+uc_err kiln_uc_hook_add_code(uc_engine *uc, uc_hook *hook, int type,
+                             kiln_uc_code_callback callback, void *user_data,
+                             uint64_t begin, uint64_t end) {
+  return uc_hook_add(uc, hook, type, (void *)callback, user_data, begin, end);
+}
+
+uc_err kiln_uc_hook_add_event_memory(uc_engine *uc, uc_hook *hook, int type,
+                                     kiln_uc_event_memory_callback callback,
+                                     void *user_data) {
+  // begin > end: the hook covers every address.
+  return uc_hook_add(uc, hook, type, (void *)callback, user_data, 1, 0);
+}
