@@ -22,10 +22,11 @@ public enum Hosts {
   }
 
   /// The port for `architecture` (nil: this machine's), natively if it is
-  /// this machine's and `emulate` is false, else in the emulator.
-  public static func target(architecture: String?, emulate: Bool) throws(HostSelectionError)
-    -> HostTarget
-  {
+  /// this machine's and `emulate` is false, else in the emulator (which
+  /// counts executed host instructions if `countInstructions`).
+  public static func target(
+    architecture: String?, emulate: Bool, countInstructions: Bool = false
+  ) throws(HostSelectionError) -> HostTarget {
     let port: any HostPort.Type
     if let architecture {
       guard let p = ports.first(where: { $0.facts.architecture == architecture }) else {
@@ -39,15 +40,17 @@ public enum Hosts {
     if !emulate, let nativePort, nativePort.facts.architecture == port.facts.architecture {
       return HostTarget(port: port, emulated: false) { NativeExecutor() }
     }
-    return try emulated(port)
+    return try emulated(port, countInstructions: countInstructions)
   }
 
   /// `port` running in the emulator.
-  public static func emulated(_ port: any HostPort.Type) throws(HostSelectionError) -> HostTarget {
+  public static func emulated(_ port: any HostPort.Type, countInstructions: Bool = false)
+    throws(HostSelectionError) -> HostTarget
+  {
     guard let makeEmulator else { throw .noEmulator(port.facts.name) }
     let facts = port.facts
     return HostTarget(port: port, emulated: true) { () throws(ExecutorError) in
-      try makeEmulator(facts)
+      try makeEmulator(facts, countInstructions)
     }
   }
 }

@@ -18,9 +18,13 @@ struct HostOptions: ParsableArguments {
     _ = try target()
   }
 
-  /// The selected host; a usage error (status 64) if it cannot be had.
-  func target() throws(ValidationError) -> HostTarget {
-    do { return try Hosts.target(architecture: host, emulate: emulate) } catch {
+  /// The selected host; a usage error (status 64) if it cannot be had. An
+  /// emulated host counts executed host instructions if `countInstructions`.
+  func target(countInstructions: Bool = false) throws(ValidationError) -> HostTarget {
+    do {
+      return try Hosts.target(
+        architecture: host, emulate: emulate, countInstructions: countInstructions)
+    } catch {
       throw ValidationError(error.description)
     }
   }

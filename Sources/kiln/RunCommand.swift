@@ -87,7 +87,8 @@ extension Kiln {
     func run() throws {
       let bytes = try readProgram(program)
 
-      let host: HostTarget? = selectedEngine == .jit ? try hostOptions.target() : nil
+      let host: HostTarget? =
+        selectedEngine == .jit ? try hostOptions.target(countInstructions: stats) : nil
       var config = Config()
       config.engine = selectedEngine
       config.memoryMode = selectedMemory(emulated: host?.emulated ?? false)

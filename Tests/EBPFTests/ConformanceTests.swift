@@ -13,10 +13,10 @@ import Testing
     try Self.check(name, engine: .interpreter)
   }
 
-  /// The same files on the JIT of this host.
-  @Test(arguments: ConformanceFile.names)
-  func jit(_ name: String) throws {
-    try Self.check(name, engine: .jit)
+  /// The same files on the JIT of every port, natively and in Unicorn.
+  @Test(arguments: ConformanceFile.names, Engine.jits)
+  func jit(_ name: String, _ engine: Engine) throws {
+    try Self.check(name, engine: engine)
   }
 
   static func check(_ name: String, engine: Engine) throws {

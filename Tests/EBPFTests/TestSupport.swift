@@ -1,12 +1,28 @@
 import EBPF
 import EBPFJIT
 import KilnHosts
+import KilnPort
+import Testing
 
-/// The engines every behavioural test runs on.
-enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
-  case interpreter, jit
+/// The engines every behavioural test runs on: the interpreter, and the JIT
+/// of every port natively (this machine's) and in Unicorn. A new port adds
+/// its rows by being in `Hosts.ports`.
+struct Engine: Sendable, CustomStringConvertible, CustomTestStringConvertible {
+  /// The JIT's port and executor; nil for the interpreter.
+  let host: HostTarget?
 
-  var description: String { rawValue }
+  static let interpreter = Engine(host: nil)
+  /// The JIT of this machine's port, natively.
+  static let jit = Engine(host: Hosts.native)
+  /// Every JIT row.
+  static let jits: [Engine] =
+    (Hosts.native.map { [Engine(host: $0)] } ?? [])
+    // Missing emulation is a build problem (Unicorn is linked in), not a skip.
+    + Hosts.ports.map { Engine(host: try! Hosts.emulated($0)) }
+  static let allCases: [Engine] = [interpreter] + jits
+
+  var description: String { host.map { "jit[\($0.description)]" } ?? "interpreter" }
+  var testDescription: String { description }
 
   /// Checks and runs `program`; `memory` (if any) is the context. The
   /// interpreter gets an instruction budget against runaway loops.
@@ -14,18 +30,23 @@ enum Engine: String, CaseIterable, Sendable, CustomStringConvertible {
     _ program: Program, memory: [UInt8]?, helpers: HelperTable,
     options: ExecutionOptions = ExecutionOptions(), map: MemoryMap = MemoryMap()
   ) throws(EBPFError) -> UInt64 {
-    let vm: any ExecutionEngine
-    switch self {
-    case .interpreter:
-      var options = options
-      if options.instructionLimit == nil { options.instructionLimit = 10_000_000 }
-      vm = try Interpreter(program: program, helpers: helpers, options: options, memoryMap: map)
-    case .jit:
-      vm = try makeNativeJITProgram(
-        program: program, helpers: helpers, options: options, memoryMap: map)
-    }
+    let vm = try make(program, helpers: helpers, options: options, map: map)
     guard var memory else { return try vm.run() }
     return try vm.run(memory: &memory)
+  }
+
+  /// The interpreter or a JIT program of this engine.
+  func make(
+    _ program: Program, helpers: HelperTable, options: ExecutionOptions = ExecutionOptions(),
+    map: MemoryMap = MemoryMap()
+  ) throws(EBPFError) -> any ExecutionEngine {
+    guard let host else {
+      var options = options
+      if options.instructionLimit == nil { options.instructionLimit = 10_000_000 }
+      return try Interpreter(program: program, helpers: helpers, options: options, memoryMap: map)
+    }
+    return try makeJITProgram(
+      host: host, program: program, helpers: helpers, options: options, memoryMap: map)
   }
 }
 
@@ -45,10 +66,10 @@ func makeVM(
   options: ExecutionOptions = ExecutionOptions()
 ) throws(EBPFError) -> any ExecutionEngine {
   let program = try Program(assembly: source)
-  switch engine {
-  case .interpreter: return try Interpreter(program: program, helpers: helpers, options: options)
-  case .jit: return try makeNativeJITProgram(program: program, helpers: helpers, options: options)
+  guard let host = engine.host else {
+    return try Interpreter(program: program, helpers: helpers, options: options)
   }
+  return try makeJITProgram(host: host, program: program, helpers: helpers, options: options)
 }
 
 /// The error `body` throws, or `nil`.

@@ -17,7 +17,7 @@ struct LinuxProcessTests {
   func exitStatusIsReturned(setup: RunSetup) throws {
     let elf = ELFBuilder.program(RV.exit(42)).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(setup), host: Hosts.native,
+      executable: elf, config: config(setup), host: setup.host,
       options: LinuxOptions(arguments: ["p"]))
     #expect(try p.run() == 42)
     #expect(p.syscalls.exitStatus == 42)
@@ -36,7 +36,7 @@ struct LinuxProcessTests {
     ]
     let elf = ELFBuilder.program(words).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(setup), host: Hosts.native,
+      executable: elf, config: config(setup), host: setup.host,
       options: LinuxOptions(arguments: ["prog", "a", "b"], environment: ["K=V"]))
     #expect(p.initialStack.stackPointer % 16 == 0)
     #expect(p.initialStack.stackPointer < AddressSpace.stackTop)
@@ -48,7 +48,7 @@ struct LinuxProcessTests {
   func illegalInstructionIsATypedError(setup: RunSetup) throws {
     let elf = ELFBuilder.program([RV.addi(RV.a0, 0, 1), 0x0000_0000]).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(setup), host: Hosts.native,
+      executable: elf, config: config(setup), host: setup.host,
       options: LinuxOptions(arguments: ["p"]))
     #expect(throws: LinuxError.runtime(.illegalInstruction(pc: 0x10104, word: 0))) { try p.run() }
   }
@@ -58,7 +58,7 @@ struct LinuxProcessTests {
     // jalr zero, 0(zero) with a0 = 0x7000_0000: lui a0, 0x70000; jalr zero, 0(a0)
     let elf = ELFBuilder.program([0x7000_0537, 0x0005_0067]).bytes()
     let p = try LinuxProcess(
-      executable: elf, config: config(setup), host: Hosts.native,
+      executable: elf, config: config(setup), host: setup.host,
       options: LinuxOptions(arguments: ["p"]))
     #expect(throws: LinuxError.runtime(.executionOutsideMemory(pc: 0x7000_0000))) { try p.run() }
   }
@@ -106,7 +106,7 @@ struct LinuxProcessTests {
     ]
     let lines = LineSink()
     let p = try LinuxProcess(
-      executable: ELFBuilder.program(words).bytes(), config: config(setup), host: Hosts.native,
+      executable: ELFBuilder.program(words).bytes(), config: config(setup), host: setup.host,
       options: LinuxOptions(arguments: ["p"], syscalls: .init(log: { lines.append($0) })))
     #expect(try p.run() == 38)
     #expect(lines.lines == ["unsupported syscall 500"])

@@ -1,5 +1,6 @@
 import Foundation
 import KilnHosts
+import KilnPort
 import Testing
 
 @testable import Runtime
@@ -108,14 +109,15 @@ struct DifferentialTests {
     }
   }
 
-  static func run(_ engine: Engine, _ code: [UInt8], memory: MemoryVariant = .direct) throws
+  /// Runs `code` on the interpreter (`host` nil) or on the JIT of `host`.
+  static func run(_ host: HostTarget?, _ code: [UInt8], memory: MemoryVariant = .direct) throws
     -> Snapshot
   {
     var config = Config()
-    config.engine = engine
+    config.engine = host == nil ? .interpreter : .jit
     memory.configure(&config)
     config.maxBlockInstructions = 16  // many block boundaries and chained jumps
-    let vm = try VirtualMachine(config: config, syscallHandler: { _, _ in })
+    let vm = try VirtualMachine(config: config, host: host, syscallHandler: { _, _ in })
     try vm.loadProgram(code, at: Harness.base)
     var failure: String?
     do { _ = try vm.callFunction(at: Harness.base) } catch { failure = "\(error)" }
@@ -145,13 +147,16 @@ struct DifferentialTests {
   func jitMatchesInterpreter(seed: Int) throws {
     let source = Self.program(seed: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15, length: 120)
     let code = try Toolchain.assemble(source)
-    let reference = try Self.run(.interpreter, code)
+    let reference = try Self.run(nil, code)
     #expect(reference.error == nil)
-    for memory in MemoryVariant.available {
-      let jit = try Self.run(.jit, code, memory: memory)
-      #expect(
-        jit == reference,
-        "seed \(seed), \(memory)\n\(Self.diff(reference, jit))\nprogram:\n\(source)")
+    for host in Harness.jitHosts {
+      for memory in MemoryVariant.available where memory != .flat || !host.emulated {
+        let jit = try Self.run(host, code, memory: memory)
+        #expect(
+          jit == reference,
+          "seed \(seed), \(host.description), \(memory)\n\(Self.diff(reference, jit))\nprogram:\n\(source)"
+        )
+      }
     }
   }
 }

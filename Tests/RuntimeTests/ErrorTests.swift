@@ -40,9 +40,7 @@ struct ErrorTests {
     // beq to pc+6 (assembled by hand: imm = 6 → misaligned target 0x1006)
     let beqPlus6: UInt32 = 0x00B5_0363  // beq a0, a1, +6
     let code = try Toolchain.assemble(".word \(beqPlus6)\nli a0, 1\nret")
-    var config = Config()
-    setup.configure(&config)
-    let vm = try VirtualMachine(config: config, syscallHandler: { _, _ in })
+    let vm = try setup.makeVM()
     try vm.loadProgram(code, at: 0x1000)
     #expect(try vm.callFunction(at: 0x1000, arguments: [1, 2]) == 1)
     #expect(throws: RuntimeError.misalignedJump(pc: 0x1000, target: 0x1006)) {

@@ -1,31 +1,73 @@
 import KilnHosts
+import KilnPort
 import Runtime
 import Testing
 
-/// An engine and a guest-memory mode to run a test on.
+/// One row of the test matrix: an engine, and for the JIT a host port and
+/// where its code runs (natively or in Unicorn), and a guest-memory mode.
 struct Setup: Sendable, CustomTestStringConvertible, CustomStringConvertible {
   var engine: Engine
   var memory: MemoryMode
+  /// The JIT's port and executor; nil for the interpreter.
+  var host: HostTarget?
 
-  var description: String { "\(engine.rawValue)/\(memory.rawValue)" }
+  var description: String {
+    let engineName = host.map { "jit[\($0.description)]" } ?? engine.rawValue
+    return "\(engineName)/\(memory.rawValue)"
+  }
   var testDescription: String { description }
 
   func configure(_ config: inout Config) {
     config.engine = engine
     config.memoryMode = memory
   }
+
+  /// A VM of this setup with `config`'s other settings.
+  func makeVM(config: Config = Config(), handler: @escaping SyscallHandler = { _, _ in })
+    throws -> VirtualMachine
+  {
+    var config = config
+    configure(&config)
+    return try VirtualMachine(config: config, host: host, syscallHandler: handler)
+  }
+
+  var isEmulated: Bool { host?.emulated ?? false }
 }
 
-/// Runs a code snippet on a fresh VM of each engine and memory mode.
+/// Runs a code snippet on a fresh VM of each setup.
 struct Harness {
-  /// Both engines on both memory modes (flat only where the host has it).
-  static let setups: [Setup] =
-    [Engine.interpreter, .jit].flatMap { engine in
-      memoryModes.map { Setup(engine: engine, memory: $0) }
+  /// The JIT hosts: every port natively where it is this machine's, and
+  /// every port in Unicorn. A new port adds its rows here by being in
+  /// `Hosts.ports`.
+  static let jitHosts: [HostTarget] = {
+    var hosts: [HostTarget] = []
+    if let native = Hosts.native { hosts.append(native) }
+    for port in Hosts.ports {
+      // Missing emulation is a build problem (Unicorn is linked in), not a skip.
+      hosts.append(try! Hosts.emulated(port))
     }
-  /// The JIT on each memory mode.
-  static let jitSetups = setups.filter { $0.engine == .jit }
-  static let memoryModes: [MemoryMode] = MemoryMode.flatAvailable ? [.paged, .flat] : [.paged]
+    return hosts
+  }()
+
+  /// Both memory modes where this machine has flat memory.
+  static let memoryModes: [MemoryMode] = memoryModes(nil)
+
+  /// Memory modes of a host: flat needs native code (and Linux).
+  static func memoryModes(_ host: HostTarget?) -> [MemoryMode] {
+    MemoryMode.flatAvailable && !(host?.emulated ?? false) ? [.paged, .flat] : [.paged]
+  }
+
+  /// The interpreter and every JIT host, on each memory mode they support.
+  static let setups: [Setup] =
+    memoryModes(nil).map { Setup(engine: .interpreter, memory: $0, host: nil) }
+    + jitSetups
+  /// The JIT rows only.
+  static let jitSetups: [Setup] = jitHosts.flatMap { host in
+    memoryModes(host).map { Setup(engine: .jit, memory: $0, host: host) }
+  }
+  /// The native rows only (tests of native-only mechanisms: the SIGSEGV
+  /// handler, W^X of host memory, many reservations).
+  static let nativeSetups = setups.filter { !$0.isEmulated }
   static let base: UInt32 = 0x1000
 
   /// A VM with `source` (which should end in `ret`) loaded at `base`.
@@ -33,9 +75,7 @@ struct Harness {
     _ setup: Setup, _ source: String, config: Config = Config(),
     handler: @escaping SyscallHandler = { _, _ in }
   ) throws -> VirtualMachine {
-    var config = config
-    setup.configure(&config)
-    let vm = try VirtualMachine(config: config, syscallHandler: handler)
+    let vm = try setup.makeVM(config: config, handler: handler)
     try vm.loadProgram(try Toolchain.assemble(source, at: base), at: base)
     return vm
   }

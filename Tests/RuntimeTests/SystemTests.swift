@@ -12,7 +12,8 @@ struct SystemTests {
     var config = Config()
     setup.configure(&config)
     let seen = Box<[UInt32]>([])
-    let vm = try VirtualMachine(config: config) { (vm, number) throws(RuntimeError) in
+    let vm = try VirtualMachine(config: config, host: setup.host) {
+      (vm, number) throws(RuntimeError) in
       seen.value.append(number)
       vm.writeRegister(10, vm.readRegister(10) + vm.readRegister(11) + vm.readRegister(5))
     }
@@ -35,7 +36,7 @@ struct SystemTests {
   func handlerErrorStopsTheGuest(_ setup: Setup) throws {
     var config = Config()
     setup.configure(&config)
-    let vm = try VirtualMachine(config: config) { (vm, _) throws(RuntimeError) in
+    let vm = try VirtualMachine(config: config, host: setup.host) { (vm, _) throws(RuntimeError) in
       throw .exited(status: Int32(vm.readRegister(10)))
     }
     try vm.loadProgram(try Toolchain.assemble("li a0, 3\necall\nli a0, 4\nret"), at: Harness.base)
@@ -73,7 +74,7 @@ struct SystemTests {
   func nestedCalls(_ setup: Setup) throws {
     var config = Config()
     setup.configure(&config)
-    let vm = try VirtualMachine(config: config) { (vm, _) throws(RuntimeError) in
+    let vm = try VirtualMachine(config: config, host: setup.host) { (vm, _) throws(RuntimeError) in
       let inner = try vm.callFunction(at: 0x1100, arguments: [vm.readRegister(10)])
       vm.writeRegister(10, inner)
     }
@@ -89,7 +90,7 @@ struct SystemTests {
     var config = Config()
     setup.configure(&config)
     config.maxStackDepth = 50 * SpillStack.frameBytes
-    let vm = try VirtualMachine(config: config) { (vm, _) throws(RuntimeError) in
+    let vm = try VirtualMachine(config: config, host: setup.host) { (vm, _) throws(RuntimeError) in
       _ = try vm.callFunction(at: 0x1000)
     }
     try vm.loadProgram(try Toolchain.assemble("ecall\nret"), at: 0x1000)

@@ -1,0 +1,333 @@
+import KilnCore
+import KilnPort
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Runs a port's generated code in Unicorn, on any machine: the
+/// ``Executor`` of emulated hosts (and of `--emulate` for the native one).
+///
+/// * Memory is identity-mapped: what `allocate` returns is host memory
+///   (from `mmap`, below 4 GiB for a 32-bit port) mapped into the emulator
+///   at its own address, so the pointers Swift writes into state blocks mean
+///   the same to emulated code. Caller-owned buffers (an eBPF context, data
+///   sections) are mapped page by page while exposed.
+/// * Code memory is host memory mapped read/write/execute into the emulator
+///   (the host never executes it, so W^X does not apply); `commit` drops
+///   Unicorn's translations of exactly the committed range.
+/// * Host calls: each host function gets a slot in a trap page. A code hook
+///   on that page reads the arguments from the port's argument registers,
+///   calls the function natively, writes the result register and emulates
+///   the return (`UnicornTarget.returnAddress`). A host function may run
+///   generated code again (a syscall handler calling back into the VM): the
+///   nested run starts below the current stack pointer and restores the
+///   stack and program counter of the paused one when it ends.
+/// * Other host memory: code that addresses memory it was never given (an
+///   unchecked eBPF program following a host pointer) reads the host page
+///   as native code would: an unmapped-memory hook maps the page if the host
+///   has it mapped, until the outermost call ends. A pointer to nowhere is
+///   an emulator error instead of the host crash it would be natively.
+/// * Entry: arguments in the port's registers, a sentinel return address,
+///   run until the sentinel.
+public final class UnicornExecutor: Executor {
+  public let name = "unicorn"
+  let emulator: Emulator
+  let target: UnicornTarget
+  let below4GiB: Bool
+  /// Mapped allocations, by address → size.
+  private var allocations: [UInt: Int] = [:]
+  /// Exposed caller pages (page address → number of exposures).
+  private var exposedPages: [UInt: Int] = [:]
+  /// Host functions by their trap address.
+  private var hostFunctions: [UInt64: HostFunction] = [:]
+  private let trapPage: UnsafeMutableRawPointer
+  private let stack: UnsafeMutableRawPointer
+  private var depth = 0
+  /// Host pages mapped on demand for the current outermost call.
+  private var lazyPages: [UInt] = []
+  /// The error a hook ran into; reported when the run stops.
+  private var hookError: ExecutorError?
+
+  static let pageSize = 4096
+  static let stackSize = 1 << 20
+  static let trapSlot = 16
+  /// The return address of the outermost call: never mapped, never reached
+  /// by anything but the final return.
+  private var sentinel: UInt64 { UInt64(UInt(bitPattern: trapPage)) + UInt64(Self.pageSize - 16) }
+
+  /// An emulator for code of the port `facts` describes; `countInstructions`
+  /// counts every executed host instruction (exact, and several times slower).
+  public init(port facts: PortFacts, countInstructions: Bool = false) throws(ExecutorError) {
+    target = facts.unicorn
+    below4GiB = facts.pointerBits == 32
+    guard let architecture = Architecture(unicorn: facts.unicorn) else {
+      throw .unsupported(
+        "Unicorn architecture \(facts.unicorn.architecture) mode \(facts.unicorn.mode)")
+    }
+    do {
+      emulator = try Emulator(architecture: architecture, cpuModel: facts.unicorn.cpuModel)
+      emulator.countInstructions = countInstructions
+      trapPage = try Emulator.allocatePages(Self.pageSize, below4GiB: below4GiB)
+      stack = try Emulator.allocatePages(Self.stackSize, below4GiB: below4GiB)
+      try emulator.mapIdentity(trapPage, size: Self.pageSize, permissions: .all)
+      try emulator.mapIdentity(stack, size: Self.stackSize, permissions: .readWrite)
+    } catch { throw .emulator(message: error.description, pc: 0) }
+    let first = UInt64(UInt(bitPattern: trapPage))
+    do {
+      try emulator.onCode(in: first...(first + UInt64(Self.pageSize - 1))) {
+        [unowned self] emulator, address in
+        self.serveHostCall(at: address)
+      }
+      try emulator.onUnmappedMemory { [unowned self] _, access, address, size in
+        access != .fetch && self.mapHostPages(address, size)
+      }
+    } catch { throw .emulator(message: error.description, pc: 0) }
+  }
+
+  /// Maps the host pages under `[address, address + size)` if the host has
+  /// them mapped (msync fails with ENOMEM on unmapped memory).
+  private func mapHostPages(_ address: UInt64, _ size: Int) -> Bool {
+    let page = UInt(Self.pageSize)
+    var p = UInt(address) & ~(page - 1)
+    let end = UInt(address) + UInt(max(size, 1))
+    while p < end {
+      guard let pointer = UnsafeMutableRawPointer(bitPattern: p),
+        msync(pointer, Self.pageSize, MS_ASYNC) == 0,
+        (try? emulator.mapIdentity(pointer, size: Self.pageSize, permissions: .readWrite)) != nil
+      else { return false }
+      lazyPages.append(p)
+      p += page
+    }
+    return true
+  }
+
+  deinit {
+    for (address, size) in allocations {
+      Emulator.freePages(UnsafeMutableRawPointer(bitPattern: address).unsafelyUnwrapped, size: size)
+    }
+    Emulator.freePages(trapPage, size: Self.pageSize)
+    Emulator.freePages(stack, size: Self.stackSize)
+  }
+
+  // MARK: memory
+
+  static func pages(_ bytes: Int) -> Int { (max(bytes, 1) + pageSize - 1) / pageSize * pageSize }
+
+  public func allocate(bytes: Int) throws(ExecutorError) -> UnsafeMutableRawPointer {
+    try allocate(bytes: bytes, permissions: .readWrite)
+  }
+
+  func allocate(bytes: Int, permissions: Permissions) throws(ExecutorError)
+    -> UnsafeMutableRawPointer
+  {
+    let size = Self.pages(bytes)
+    do {
+      let p = try Emulator.allocatePages(size, below4GiB: below4GiB)
+      do { try emulator.mapIdentity(p, size: size, permissions: permissions) } catch {
+        Emulator.freePages(p, size: size)
+        throw error
+      }
+      allocations[UInt(bitPattern: p)] = size
+      return p
+    } catch { throw .allocationFailed(bytes: bytes) }
+  }
+
+  public func deallocate(_ memory: UnsafeMutableRawPointer, bytes: Int) {
+    guard let size = allocations.removeValue(forKey: UInt(bitPattern: memory)) else { return }
+    try? emulator.unmap(address: UInt64(UInt(bitPattern: memory)), size: size)
+    Emulator.freePages(memory, size: size)
+  }
+
+  public func makeCodeMemory(capacity: Int, port: PortFacts) throws(ExecutorError)
+    -> any CodeMemory
+  {
+    let base = try allocate(bytes: capacity, permissions: .all)
+    return EmulatedCodeMemory(base: base, capacity: Self.pages(capacity), executor: self)
+  }
+
+  /// Drops Unicorn's translations of `[begin, end)` after code was written there.
+  func invalidate(_ begin: UInt, _ end: UInt) {
+    try? emulator.invalidateCode(from: UInt64(begin), to: UInt64(end))
+  }
+
+  public func expose(_ buffer: UnsafeRawBufferPointer) throws(ExecutorError) {
+    guard let start = buffer.baseAddress, buffer.count > 0 else { return }
+    let page = UInt(Self.pageSize)
+    let first = UInt(bitPattern: start) & ~(page - 1)
+    let end = (UInt(bitPattern: start) + UInt(buffer.count) + page - 1) & ~(page - 1)
+    var address = first
+    while address < end {
+      defer { address += page }
+      if let n = exposedPages[address] {
+        exposedPages[address] = n + 1
+        continue
+      }
+      if isAllocated(address) { continue }
+      do {
+        try emulator.mapIdentity(
+          UnsafeMutableRawPointer(bitPattern: address).unsafelyUnwrapped, size: Self.pageSize,
+          permissions: .readWrite)
+      } catch { throw .emulator(message: "cannot map caller memory: \(error)", pc: 0) }
+      exposedPages[address] = 1
+    }
+  }
+
+  public func withdraw(_ buffer: UnsafeRawBufferPointer) {
+    guard let start = buffer.baseAddress, buffer.count > 0 else { return }
+    let page = UInt(Self.pageSize)
+    let first = UInt(bitPattern: start) & ~(page - 1)
+    let end = (UInt(bitPattern: start) + UInt(buffer.count) + page - 1) & ~(page - 1)
+    var address = first
+    while address < end {
+      defer { address += page }
+      guard let n = exposedPages[address] else { continue }
+      if n > 1 {
+        exposedPages[address] = n - 1
+      } else {
+        exposedPages[address] = nil
+        try? emulator.unmap(address: UInt64(address), size: Self.pageSize)
+      }
+    }
+  }
+
+  private func isAllocated(_ page: UInt) -> Bool {
+    allocations.contains { page >= $0.key && page < $0.key + UInt($0.value) }
+  }
+
+  // MARK: host calls
+
+  public func hostCallAddress(_ function: HostFunction) throws(ExecutorError) -> UInt {
+    let slots = (Self.pageSize - 16) / Self.trapSlot
+    if let existing = hostFunctions.first(where: { $0.value.address == function.address }) {
+      return UInt(existing.key)
+    }
+    guard hostFunctions.count < slots else {
+      throw .unsupported("more than \(slots) host functions in one emulator")
+    }
+    let address =
+      UInt64(UInt(bitPattern: trapPage)) + UInt64(hostFunctions.count * Self.trapSlot)
+    hostFunctions[address] = function
+    return UInt(address)
+  }
+
+  private func serveHostCall(at address: UInt64) {
+    guard let function = hostFunctions[address] else {
+      hookError = .emulator(message: "call to an unknown host function", pc: address)
+      emulator.stop()
+      return
+    }
+    var a = [UInt64](repeating: 0, count: 6)
+    for i in 0..<function.arity { a[i] = emulator.readRegister(target.arguments[i]) }
+    // SAFETY: `function` was registered with this arity by the runtime, and
+    // every host function is a C function of integer arguments.
+    typealias C6 = @convention(c) (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) -> UInt64
+    let callee = unsafeBitCast(function.address, to: C6.self)
+    let result = callee(a[0], a[1], a[2], a[3], a[4], a[5])
+    emulator.writeRegister(target.result, result)
+    returnFromCall()
+  }
+
+  private func returnFromCall() {
+    switch target.returnAddress {
+    case .stack(let slot):
+      let sp = emulator.readRegister(target.stackPointer)
+      // SAFETY: the stack is identity-mapped host memory.
+      let ret = UnsafeRawPointer(bitPattern: UInt(sp)).unsafelyUnwrapped.load(as: UInt64.self)
+      emulator.writeRegister(target.stackPointer, sp &+ UInt64(slot))
+      emulator.writeRegister(target.pc, ret)
+    case .register(let link):
+      emulator.writeRegister(target.pc, emulator.readRegister(link))
+    }
+  }
+
+  // MARK: entry
+
+  public func call(_ entry: UInt, _ first: UInt, _ second: UInt) throws(ExecutorError) -> UInt64 {
+    let savedSP = emulator.readRegister(target.stackPointer)
+    let savedPC = emulator.readRegister(target.pc)
+    var sp: UInt64
+    if depth == 0 {
+      sp = UInt64(UInt(bitPattern: stack)) + UInt64(Self.stackSize) - 64
+    } else {
+      // Below the paused run's stack and its red zone.
+      sp = (savedSP &- 256) & ~15
+    }
+    emulator.writeRegister(target.arguments[0], UInt64(first))
+    emulator.writeRegister(target.arguments[1], UInt64(second))
+    switch target.returnAddress {
+    case .stack(let slot):
+      sp &-= UInt64(slot)
+      UnsafeMutableRawPointer(bitPattern: UInt(sp)).unsafelyUnwrapped.storeBytes(
+        of: sentinel, as: UInt64.self)
+    case .register(let link):
+      emulator.writeRegister(link, sentinel)
+    }
+    emulator.writeRegister(target.stackPointer, sp)
+    depth += 1
+    defer {
+      depth -= 1
+      if depth > 0 {
+        emulator.writeRegister(target.stackPointer, savedSP)
+        emulator.writeRegister(target.pc, savedPC)
+      } else {
+        for p in lazyPages { try? emulator.unmap(address: UInt64(p), size: Self.pageSize) }
+        lazyPages.removeAll()
+      }
+    }
+    do { try emulator.run(from: UInt64(entry), until: sentinel) } catch {
+      throw .emulator(message: error.description, pc: error.pc ?? 0)
+    }
+    if let hookError {
+      self.hookError = nil
+      throw hookError
+    }
+    return emulator.readRegister(target.result)
+  }
+
+  public var executedInstructions: UInt64? {
+    emulator.countInstructions ? emulator.executedInstructions : nil
+  }
+}
+
+/// Code memory inside the emulator: plain host memory, mapped RWX there.
+final class EmulatedCodeMemory: CodeMemory {
+  let base: UnsafeMutableRawPointer
+  let capacity: Int
+  unowned let executor: UnicornExecutor
+
+  init(base: UnsafeMutableRawPointer, capacity: Int, executor: UnicornExecutor) {
+    self.base = base
+    self.capacity = capacity
+    self.executor = executor
+  }
+
+  var address: UInt { UInt(bitPattern: base) }
+
+  func write(_ bytes: [UInt8], at offset: Int) {
+    precondition(offset >= 0 && offset + bytes.count <= capacity, "write outside code memory")
+    bytes.withUnsafeBytes { src in
+      guard let s = src.baseAddress else { return }
+      (base + offset).copyMemory(from: s, byteCount: src.count)
+    }
+  }
+
+  func commit(_ range: Range<Int>) {
+    guard !range.isEmpty else { return }
+    executor.invalidate(address + UInt(range.lowerBound), address + UInt(range.upperBound))
+  }
+}
+
+extension Architecture {
+  /// The architecture of a port's `UnicornTarget`, if the emulator has it.
+  init?(unicorn target: UnicornTarget) {
+    switch (target.architecture, target.mode) {
+    case (4, 8): self = .x86_64  // UC_ARCH_X86, UC_MODE_64
+    case (2, _): self = .aarch64  // UC_ARCH_ARM64
+    case (1, _): self = .thumb  // UC_ARCH_ARM (Thumb, M-profile)
+    default: return nil
+    }
+  }
+}
