@@ -153,14 +153,19 @@ public final class UnicornExecutor: Executor {
     try? emulator.invalidateCode(from: UInt64(begin), to: UInt64(end))
   }
 
-  public func expose(_ buffer: UnsafeRawBufferPointer) throws(ExecutorError) {
-    guard let start = buffer.baseAddress, buffer.count > 0 else { return }
-    let page = UInt(Self.pageSize)
+  /// The addresses of the pages `buffer` touches.
+  static func pages(of buffer: UnsafeRawBufferPointer) -> StrideTo<UInt> {
+    let page = UInt(pageSize)
+    guard let start = buffer.baseAddress, buffer.count > 0 else {
+      return stride(from: 0, to: 0, by: 1)
+    }
     let first = UInt(bitPattern: start) & ~(page - 1)
     let end = (UInt(bitPattern: start) + UInt(buffer.count) + page - 1) & ~(page - 1)
-    var address = first
-    while address < end {
-      defer { address += page }
+    return stride(from: first, to: end, by: Int(page))
+  }
+
+  public func expose(_ buffer: UnsafeRawBufferPointer) throws(ExecutorError) {
+    for address in Self.pages(of: buffer) {
       if let n = exposedPages[address] {
         exposedPages[address] = n + 1
         continue
@@ -176,13 +181,7 @@ public final class UnicornExecutor: Executor {
   }
 
   public func withdraw(_ buffer: UnsafeRawBufferPointer) {
-    guard let start = buffer.baseAddress, buffer.count > 0 else { return }
-    let page = UInt(Self.pageSize)
-    let first = UInt(bitPattern: start) & ~(page - 1)
-    let end = (UInt(bitPattern: start) + UInt(buffer.count) + page - 1) & ~(page - 1)
-    var address = first
-    while address < end {
-      defer { address += page }
+    for address in Self.pages(of: buffer) {
       guard let n = exposedPages[address] else { continue }
       if n > 1 {
         exposedPages[address] = n - 1
