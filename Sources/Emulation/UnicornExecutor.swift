@@ -34,6 +34,7 @@ import KilnPort
 ///   run until the sentinel.
 public final class UnicornExecutor: Executor {
   public let name = "unicorn"
+  public var runsNatively: Bool { false }
   let emulator: Emulator
   let target: UnicornTarget
   let below4GiB: Bool
@@ -48,6 +49,11 @@ public final class UnicornExecutor: Executor {
   private var depth = 0
   /// Host pages mapped on demand for the current outermost call.
   private var lazyPages: [UInt] = []
+  /// Lazy memories (flat guest memory) and the pages of each made
+  /// accessible so far.
+  private var lazyMemories: [(memory: any LazyMemory, pages: Set<UInt>)] = []
+  /// Where a lazy memory sent the faulting access (the run restarts there).
+  private var pendingRedirect: UInt64?
   /// The error a hook ran into; reported when the run stops.
   private var hookError: ExecutorError?
 
@@ -81,10 +87,59 @@ public final class UnicornExecutor: Executor {
         [unowned self] emulator, address in
         self.serveHostCall(at: address)
       }
-      try emulator.onUnmappedMemory { [unowned self] _, access, address, size in
-        access != .fetch && self.mapHostPages(address, size)
+      try emulator.onUnmappedMemory { [unowned self] emulator, access, address, size in
+        guard access != .fetch else { return false }
+        if let i = self.lazyMemories.firstIndex(where: {
+          $0.memory.lazyRange.contains(UInt(address))
+        }) {
+          return self.touchLazy(i, address, size, pc: emulator.programCounter)
+        }
+        return self.mapHostPages(address, size)
       }
     } catch { throw .emulator(message: error.description, pc: 0) }
+  }
+
+  // MARK: lazy memory
+
+  /// Flat guest memory in Unicorn. Its first touches need the exact pc of
+  /// the access (to find its slow path), which Unicorn 2.0.1 reports only
+  /// when a code hook covers the instruction: attaching turns on the
+  /// executor's per-instruction counting hook, which is such a hook.
+  public func attach(_ memory: any LazyMemory) throws(ExecutorError) {
+    lazyMemories.append((memory, []))
+    emulator.countInstructions = true
+  }
+
+  public func lazyMemoryCleared(_ memory: any LazyMemory) {
+    guard let i = lazyMemories.firstIndex(where: { $0.memory === memory }) else { return }
+    for page in lazyMemories[i].pages {
+      try? emulator.unmap(address: UInt64(page), size: Self.pageSize)
+    }
+    lazyMemories[i].pages.removeAll()
+  }
+
+  /// A first touch of lazy memory `i`: map what it maps, or stop the run
+  /// to restart it where the memory sends the access.
+  private func touchLazy(_ i: Int, _ address: UInt64, _ size: Int, pc: UInt64) -> Bool {
+    let page = UInt64(Self.pageSize)
+    var p = address & ~(page - 1)
+    while p < address + UInt64(max(size, 1)) {
+      defer { p += page }
+      if lazyMemories[i].pages.contains(UInt(p)) { continue }
+      switch lazyMemories[i].memory.touch(address: UInt(max(p, address)), pc: UInt(pc)) {
+      case .mapped(let start, let bytes):
+        guard let pointer = UnsafeMutableRawPointer(bitPattern: start),
+          (try? emulator.mapIdentity(pointer, size: bytes, permissions: .readWrite)) != nil
+        else { return false }
+        lazyMemories[i].pages.insert(start)
+      case .redirect(let resume):
+        pendingRedirect = UInt64(resume)
+        return false
+      case .refused:
+        return false
+      }
+    }
+    return true
   }
 
   /// Maps the host pages under `[address, address + size)` if the host has
@@ -276,8 +331,21 @@ public final class UnicornExecutor: Executor {
         lazyPages.removeAll()
       }
     }
-    do { try emulator.run(from: UInt64(entry), until: sentinel) } catch {
-      throw .emulator(message: error.description, pc: error.pc ?? 0)
+    var start = UInt64(entry)
+    while true {
+      do {
+        try emulator.run(from: start, until: sentinel)
+        break
+      } catch {
+        // A lazy memory sent a faulting access to its slow path: go on
+        // there with every register as it was at the access, as the native
+        // signal handler does by changing only the pc.
+        guard let resume = pendingRedirect else {
+          throw .emulator(message: error.description, pc: error.pc ?? 0)
+        }
+        pendingRedirect = nil
+        start = resume
+      }
     }
     if let hookError {
       self.hookError = nil

@@ -13,6 +13,9 @@ import KilnCore
 public protocol Executor: AnyObject {
   /// "native" or "unicorn", for statistics and errors.
   var name: String { get }
+  /// True if generated code runs on this machine's processor (host faults
+  /// then arrive as signals).
+  var runsNatively: Bool { get }
 
   /// Zeroed memory of `bytes` bytes (at least 16-byte aligned) that
   /// generated code may read and write.
@@ -27,6 +30,15 @@ public protocol Executor: AnyObject {
   /// data sections) until the matching `withdraw`. Natively a no-op.
   func expose(_ buffer: UnsafeRawBufferPointer) throws(ExecutorError)
   func withdraw(_ buffer: UnsafeRawBufferPointer)
+
+  /// Registers memory whose pages become accessible on first touch by
+  /// generated code (flat guest memory). Natively the runtime's signal
+  /// handler serves such faults and this does nothing; an emulator asks
+  /// `memory` on each first touch.
+  func attach(_ memory: any LazyMemory) throws(ExecutorError)
+  /// `memory` made its pages inaccessible again (`LazyMemory` cleared):
+  /// forget every page of it the executor had made accessible.
+  func lazyMemoryCleared(_ memory: any LazyMemory)
 
   /// The address generated code calls to reach `function` (natively the
   /// function itself; in an emulator, a trap address served by the host).
@@ -75,4 +87,27 @@ public enum ExecutorError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unsupported(let why): why
     }
   }
+}
+
+/// Memory whose pages are made accessible when generated code first touches
+/// them: the flat guest memory's reservation. It decides, as the native
+/// signal handler does, whether a touch maps the page (within the quota) or
+/// sends the access to its slow path.
+public protocol LazyMemory: AnyObject {
+  /// The host addresses generated code may touch lazily.
+  var lazyRange: Range<UInt> { get }
+  /// Generated code at host address `pc` touched `address`, which is not
+  /// accessible yet.
+  func touch(address: UInt, pc: UInt) -> LazyTouch
+}
+
+/// What a first touch of lazy memory leads to.
+public enum LazyTouch: Equatable, Sendable {
+  /// The page at `page` (`size` bytes) is accessible now: retry the access.
+  case mapped(page: UInt, size: Int)
+  /// Do not retry: resume generated code at `resume`, with every register
+  /// as it was at the access (the access's slow path takes over).
+  case redirect(resume: UInt)
+  /// Not an access the memory serves (a bug in generated code).
+  case refused
 }

@@ -11,6 +11,7 @@ import KilnCore
 /// C call. Only for the port of this machine's architecture.
 public final class NativeExecutor: Executor {
   public let name = "native"
+  public var runsNatively: Bool { true }
 
   public init() {}
 
@@ -47,6 +48,10 @@ public final class NativeExecutor: Executor {
 
   public func expose(_ buffer: UnsafeRawBufferPointer) throws(ExecutorError) {}
   public func withdraw(_ buffer: UnsafeRawBufferPointer) {}
+
+  /// The SIGSEGV handler of `CKilnFault` serves first touches natively.
+  public func attach(_ memory: any LazyMemory) {}
+  public func lazyMemoryCleared(_ memory: any LazyMemory) {}
 
   public func hostCallAddress(_ function: HostFunction) -> UInt {
     UInt(bitPattern: function.address)

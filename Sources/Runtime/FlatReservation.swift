@@ -1,4 +1,5 @@
 import CKilnFault
+import KilnPort
 
 #if canImport(Glibc)
   import Glibc
@@ -27,7 +28,7 @@ import CKilnFault
 /// kernel mapping (VMA); a guest touching tens of thousands of isolated pages
 /// can reach the kernel's `vm.max_map_count`, and further pages then fail to
 /// map, reported as `outOfMemory` like an exhausted quota.
-final class FlatReservation {
+final class FlatReservation: LazyMemory {
   static let guestSpace = 1 << 32
   /// Past the top of the guest space: an access of up to 4 bytes at
   /// 0xFFFF_FFFF reaches 3 bytes in; 64 KiB leaves room for wider ones.
@@ -99,6 +100,39 @@ final class FlatReservation {
 
   /// Host RIP of the last access the handler sent to the recovery stub.
   var lastFaultRIP: UInt { region.pointee.fault_rip }
+
+  /// The state block below guest address 0 (generated code reaches it).
+  var stateBlock: UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: start, count: guestBase - start)
+  }
+
+  // MARK: LazyMemory (first touches in an emulator)
+
+  /// The guest space and its guard.
+  var lazyRange: Range<UInt> {
+    UInt(bitPattern: guestBase)..<UInt(bitPattern: start) + UInt(size)
+  }
+
+  /// What the native SIGSEGV handler does, for an emulator: a touch of the
+  /// guest space within the quota maps the page (or finds it mapped by the
+  /// runtime); over the quota, or in the guard past 0xFFFF_FFFF, generated
+  /// code resumes at the recovery stub, which sends the access to its slow
+  /// path (`HostCall.memoryFault` reads `lastFaultRIP`).
+  func touch(address: UInt, pc: UInt) -> LazyTouch {
+    let r = region.pointee
+    guard lazyRange.contains(address) else { return .refused }
+    let offset = address - UInt(bitPattern: guestBase)
+    if offset < UInt(Self.guestSpace) {
+      let page = UInt32(offset >> 12)
+      if (try? map(page: page)) != nil {
+        return .mapped(page: UInt(bitPattern: guestBase) + UInt(page) << 12, size: Self.pageSize)
+      }
+    }
+    guard r.recovery != 0, pc >= r.code_start, pc < r.code_end else { return .refused }
+    region.pointee.fault_rip = pc
+    region.pointee.fault_address = address
+    return .redirect(resume: r.recovery)
+  }
 
   private var bits: UnsafeMutablePointer<UInt64> {
     mappedBits.base.assumingMemoryBound(to: UInt64.self)

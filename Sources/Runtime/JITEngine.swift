@@ -81,7 +81,10 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
       throw .jitUnavailable(error.description)
     }
     if let flat = memory as? FlatMemory {
-      guard let pcOffset = facts.signalContextPC else {
+      // Natively the SIGSEGV handler reads the pc from the signal context;
+      // an emulator reports the pc itself (`LazyMemory.touch`).
+      let pcOffset = facts.signalContextPC ?? 0
+      if executor.runsNatively && facts.signalContextPC == nil {
         throw .flatMemoryUnavailable("the \(facts.name) port has no native fault path")
       }
       flat.reservation.attachCode(

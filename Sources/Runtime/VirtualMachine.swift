@@ -78,11 +78,11 @@ public final class VirtualMachine {
       state = try GuestState(walk: config.pageWalk, preferredRegisters: hint, executor: executor)
       memory = try PagedMemory(state: state, pages: config.maxMemoryPages, executor: executor)
     case .flat:
-      if let jitHost, jitHost.emulated {
-        throw .flatMemoryUnavailable(
-          "flat guest memory runs generated code natively only; use paged memory in emulation")
-      }
       let reservation = try FlatReservation(quota: config.maxMemoryPages)
+      do {
+        try executor.expose(reservation.stateBlock)
+        try executor.attach(reservation)
+      } catch { throw .flatMemoryUnavailable(error.description) }
       state = GuestState(flat: reservation, preferredRegisters: hint)
       memory = FlatMemory(reservation: reservation, state: state)
     }
@@ -117,6 +117,7 @@ public final class VirtualMachine {
   public func clearMemory() {
     jit?.flush()
     memory.clear()
+    if let flat = memory as? FlatMemory { executor.lazyMemoryCleared(flat.reservation) }
   }
 
   /// Number of 4 KiB guest pages mapped (counted against `maxMemoryPages`).

@@ -150,7 +150,7 @@ struct DifferentialTests {
     let reference = try Self.run(nil, code)
     #expect(reference.error == nil)
     for host in Harness.jitHosts {
-      for memory in MemoryVariant.available where memory != .flat || !host.emulated {
+      for memory in MemoryVariant.available {
         let jit = try Self.run(host, code, memory: memory)
         #expect(
           jit == reference,

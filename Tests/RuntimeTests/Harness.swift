@@ -52,9 +52,10 @@ struct Harness {
   /// Both memory modes where this machine has flat memory.
   static let memoryModes: [MemoryMode] = memoryModes(nil)
 
-  /// Memory modes of a host: flat needs native code (and Linux).
+  /// Memory modes of a host (flat where this machine has it: the
+  /// reservation is host memory even when the code runs in Unicorn).
   static func memoryModes(_ host: HostTarget?) -> [MemoryMode] {
-    MemoryMode.flatAvailable && !(host?.emulated ?? false) ? [.paged, .flat] : [.paged]
+    MemoryMode.flatAvailable ? [.paged, .flat] : [.paged]
   }
 
   /// The interpreter and every JIT host, on each memory mode they support.

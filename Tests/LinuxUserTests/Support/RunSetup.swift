@@ -37,9 +37,11 @@ struct RunSetup: Sendable, CustomTestStringConvertible {
 
   static let nativeModes: [MemoryMode] = MemoryMode.flatAvailable ? [.flat, .paged] : [.paged]
 
-  /// Both engines natively on both memory modes (flat only where the host
-  /// has it), and the JIT of every port in Unicorn on paged memory.
+  /// Both engines natively, and the JIT of every port in Unicorn, on both
+  /// memory modes (flat only where the host has it).
   static let all: [RunSetup] =
     Engine.allCases.flatMap { engine in nativeModes.map { RunSetup(engine: engine, memory: $0) } }
-    + Hosts.architectures.map { RunSetup(engine: .jit, memory: .paged, emulatedPort: $0) }
+    + Hosts.architectures.flatMap { port in
+      nativeModes.map { RunSetup(engine: .jit, memory: $0, emulatedPort: port) }
+    }
 }
