@@ -85,12 +85,27 @@ struct BPFPluginTests {
   /// (older runners pass `--plugin_options` as a single string).
   @Test(arguments: [
     ["--engine", "interpreter"], ["--engine interpreter"], ["--engine=interpreter", "--unchecked"],
-    ["--engine", "jit"], ["--engine=jit", "--unchecked"],
+    ["--engine", "jit"], ["--engine=jit", "--unchecked"], ["--emulate"],
+    ["--host", "x86_64", "--emulate", "--unchecked"], ["--host x86_64 --emulate"],
   ])
   func pluginOptions(_ options: [String]) throws {
     let file = try BPFConformanceData(BPFConformanceData.suite.appendingPathComponent("ldxw.data"))
     #expect(!file.memory.isEmpty)
     Self.expectRunnerPass(file, try Self.plugin(file, options: options))
+  }
+
+  /// Files on the JIT running in Unicorn (`--emulate`), natively compiled for this machine.
+  @Test(arguments: sample.enumerated().filter { $0.offset % 4 == 0 }.map(\.element))
+  func suiteFileEmulated(_ name: String) throws {
+    let file = try BPFConformanceData(BPFConformanceData.suite.appendingPathComponent(name))
+    Self.expectRunnerPass(file, try Self.plugin(file, options: ["--emulate"]))
+  }
+
+  @Test func unknownHostIsAnError() throws {
+    let file = try BPFConformanceData(BPFConformanceData.suite.appendingPathComponent("add.data"))
+    let r = try Self.plugin(file, options: ["--host", "vax"])
+    #expect(r.status != 0)
+    #expect((r.stdoutText + r.stderrText).contains("unknown host 'vax'"))
   }
 
   @Test func unknownEngineIsAUsageError() throws {

@@ -194,10 +194,26 @@ struct BPFRunCLITests {
     ] as [(String, [String], Int32, String)])
   func runtimeErrors(source: String, options: [String], status: Int32, message: String) throws {
     let path = try Self.file("runtime-\(Self.tag(source)).s", source)
-    let r = try Self.kiln(["run"] + options + [path])
-    #expect(r.status == status, "\(r)")
-    CLITests.expectOneDiagnostic(r, containing: message)
-    #expect(r.stderrText.contains("instruction "))
+    // The same errors natively and with the code run in Unicorn.
+    let emulated: [[String]] = options.contains("--max-instructions") ? [] : [["--emulate"]]
+    for extra in [[]] + emulated {
+      let r = try Self.kiln(["run"] + extra + options + [path])
+      #expect(r.status == status, "\(extra) \(r)")
+      CLITests.expectOneDiagnostic(r, containing: message)
+      #expect(r.stderrText.contains("instruction "))
+    }
+  }
+
+  /// `--host`/`--emulate` select the JIT's port and where its code runs.
+  @Test func emulatedJITRunsAndDumps() throws {
+    let path = try Self.file("answer-emulated.s", Self.answer)
+    for args in [["--emulate"], ["--host", "x86_64", "--emulate"]] {
+      let r = try Self.kiln(["run"] + args + [path])
+      #expect(r.status == 0, "\(r)")
+      #expect(r.stdoutText == "42\n")
+    }
+    let v = try Self.kiln(["run", "-v", "--emulate", path])
+    #expect(v.stderrText.contains("x86-64 (unicorn) code"))
   }
 
   /// The JIT takes no instruction budget: asking for both is a clear load error.
@@ -222,6 +238,7 @@ struct BPFRunCLITests {
   @Test(arguments: [
     ["--mem-hex", "0", "P"], ["--mem-hex", "zz", "P"], ["--mem", "x", "--mem-hex", "00", "P"],
     ["--engine", "llvm", "P"], ["--function", "f", "P"], ["--bogus", "P"], [],
+    ["--host", "vax", "P"], ["--engine", "interpreter", "--emulate", "P"],
   ])
   func usageErrors(_ args: [String]) throws {
     let prog = try Self.file("usage.s", Self.answer)

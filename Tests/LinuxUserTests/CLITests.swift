@@ -102,7 +102,8 @@ struct CLITests {
 
   @Test(arguments: [
     ["--max-memory", "0"], ["--max-memory", "300"], ["--engine", "llvm"], [], ["--bogus"],
-    ["--memory", "huge"],
+    ["--memory", "huge"], ["--host", "vax"], ["--host", "x86_64", "--engine", "interpreter"],
+    ["--emulate", "--engine", "interpreter"],
   ])
   func usageErrorsAreStatus64(extra: [String]) throws {
     let path = try Self.file("ok", ELFBuilder.program(RV.exit(0)).bytes())
@@ -142,6 +143,21 @@ struct CLITests {
       let n = Int(line.split(separator: " ").last ?? "") ?? 0
       #expect(n > 0)
     }
+  }
+  /// In Unicorn, `--stats` also counts the host instructions the generated
+  /// code executed (natively there is no such count).
+  @Test(arguments: ["paged", "flat"])
+  func emulatedStatsCountHostInstructions(memory: String) throws {
+    let r = try Self.kiln(["run", "--stats", "--emulate", "--memory", memory, Tools.helloELF.path])
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stdoutText.hasPrefix("Hello from RISC-V"))
+    #expect(r.stderrText.contains("on x86-64 (unicorn), \(memory) memory"))
+    let line = r.stderrText.split(separator: "\n").first {
+      $0.contains("host instructions executed:")
+    }
+    #expect((Int(line?.split(separator: " ").last ?? "") ?? 0) > 100_000, "\(r.stderrText)")
+    let native = try Self.kiln(["run", "--stats", Tools.helloELF.path])
+    #expect(!native.stderrText.contains("host instructions executed"))
   }
 
   @Test func verboseDumpsGuestAndHostCode() throws {
