@@ -30,6 +30,9 @@ enum KilnExit {
   /// The program could not be loaded: unreadable file, bad ELF, bad limits.
   static let loadFailure: Int32 = 1
 
+  /// A command-line usage error (EX_USAGE, as ArgumentParser's own).
+  static let usage: Int32 = 64
+
   /// A guest fault, reported like a process killed by the matching signal.
   static func status(for error: RuntimeError) -> Int32 {
     switch error {

@@ -18,14 +18,17 @@ struct HostOptions: ParsableArguments {
     _ = try target()
   }
 
-  /// The selected host; a usage error (status 64) if it cannot be had. An
-  /// emulated host counts executed host instructions if `countInstructions`.
-  func target(countInstructions: Bool = false) throws(ValidationError) -> HostTarget {
+  /// The selected host. If it cannot be had (an unknown or unbuilt host),
+  /// one `kiln:` line and status 64, like the other usage errors but
+  /// without the usage text: the message lists the hosts this build has.
+  /// An emulated host counts executed host instructions if `countInstructions`.
+  func target(countInstructions: Bool = false) throws(ExitCode) -> HostTarget {
     do {
       return try Hosts.target(
         architecture: host, emulate: emulate, countInstructions: countInstructions)
     } catch {
-      throw ValidationError(error.description)
+      report(error.description)
+      throw ExitCode(KilnExit.usage)
     }
   }
 

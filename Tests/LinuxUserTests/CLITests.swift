@@ -144,6 +144,15 @@ struct CLITests {
       #expect(n > 0)
     }
   }
+  /// An unknown host is a usage error of one line that lists the hosts.
+  @Test func unknownHostIsOneLine() throws {
+    for command in [["run"], ["bpf", "run"]] {
+      let r = try Self.kiln(command + ["--host", "vax", Tools.helloELF.path])
+      #expect(r.status == 64, "\(r)")
+      Self.expectOneDiagnostic(r, containing: "unknown host 'vax' (this build has: x86_64")
+    }
+  }
+
   /// In Unicorn, `--stats` also counts the host instructions the generated
   /// code executed (natively there is no such count).
   @Test(arguments: ["paged", "flat"])
