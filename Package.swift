@@ -72,10 +72,9 @@ let package = Package(
     // Static RV32 Linux user mode: ELF loader, initial stack, syscalls.
     .target(
       name: "LinuxUser", dependencies: ["Runtime", "RV32", "KilnPort"], swiftSettings: strict),
-    // Unicorn 2 (CPU emulator), to run generated host code for other ISAs.
-    .systemLibrary(
-      name: "CUnicorn", pkgConfig: "unicorn",
-      providers: [.apt(["libunicorn-dev"])]),
+    // Unicorn 2's headers (CPU emulator, to run generated host code for
+    // other ISAs); the library itself is loaded on first use by CUnicornShim.
+    .systemLibrary(name: "CUnicorn", providers: [.apt(["libunicorn-dev"])]),
     // C wrappers for Unicorn's variadic calls (uc_ctl, uc_hook_add), which Swift cannot call.
     .target(name: "CUnicornShim", dependencies: ["CUnicorn"]),
     // Swift wrapper over Unicorn (identity-mapped host memory, registers, hooks,

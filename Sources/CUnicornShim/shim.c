@@ -1,5 +1,11 @@
 #include "CUnicornShim.h"
 
+// Unicorn is loaded at run time (lazy.c): its variadic entry points are
+// called through the resolved pointers. Every caller here holds an engine,
+// so Unicorn is loaded and the pointers are set.
+#define uc_ctl (*kiln_uc_ctl())
+#define uc_hook_add (*kiln_uc_hook_add())
+
 uc_err kiln_uc_set_cpu_model(uc_engine *uc, int model) {
   return uc_ctl_set_cpu_model(uc, model);
 }

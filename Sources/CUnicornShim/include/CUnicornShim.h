@@ -22,6 +22,20 @@
 extern "C" {
 #endif
 
+/// 1 once Unicorn (libunicorn.so.2, loaded on first use; see lazy.c) is
+/// usable, else 0.
+int kiln_uc_available(void);
+
+/// Why Unicorn could not be loaded ("" if it was).
+const char *kiln_uc_load_error(void);
+
+/// The resolved variadic entry points (for shim.c).
+typedef uc_err (*kiln_uc_ctl_function)(uc_engine *, uc_control_type, ...);
+typedef uc_err (*kiln_uc_hook_add_function)(uc_engine *, uc_hook *, int, void *, void *,
+                                            uint64_t, uint64_t, ...);
+kiln_uc_ctl_function kiln_uc_ctl(void);
+kiln_uc_hook_add_function kiln_uc_hook_add(void);
+
 /// `uc_ctl_set_cpu_model`: selects the CPU model (`UC_CPU_X86_*`,
 /// `UC_CPU_ARM64_*`, `UC_CPU_ARM_*`). Only valid right after `uc_open`,
 /// before anything (mapping memory, reading registers) initialises the CPU;
