@@ -8,7 +8,7 @@
 ///     0    status            FunctionIR.Status of the run
 ///     8    errorSite         guest instruction index of the failure
 ///     16   errorAddress      address / packet offset / helper id
-///     24   errorDetail       access size | isWrite << 8
+///     24   errorDetail       the failed access (AccessDescriptor: size, isWrite)
 ///     32   savedStack        host stack pointer at entry (for error exits)
 ///     40   callDepth         frames in use (1 in the entry function)
 ///     48   helperID          id of the helper being called
