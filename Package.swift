@@ -96,6 +96,7 @@ let package = Package(
       path: "Benchmarks/BPFBench",
       swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
+    .testTarget(name: "KilnIRTests", dependencies: ["KilnIR"], swiftSettings: strict),
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
     .testTarget(
       name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],

@@ -70,14 +70,21 @@ struct RunState {
     let site = Int(load(Env.errorSite))
     let address = load(Env.errorAddress)
     let detail = load(Env.errorDetail)
+    func decodedAccess() throws(EBPFError) -> AccessDescriptor {
+      guard let access = AccessDescriptor(encoded: detail) else {
+        throw .engineUnavailable(reason: "internal error: bad access descriptor \(detail)")
+      }
+      return access
+    }
     switch status {
     case .ok: return
     case .outOfBounds:
+      let access = try decodedAccess()
       throw .outOfBounds(
-        index: site, address: address, size: Int(detail & 0xFF), isWrite: detail & 0x100 != 0)
+        index: site, address: address, size: access.size, isWrite: access.isWrite)
     case .packetOutOfBounds:
       throw .packetOutOfBounds(
-        index: site, offset: address, size: Int(detail), length: context.length)
+        index: site, offset: address, size: try decodedAccess().size, length: context.length)
     case .callDepthExceeded: throw .callDepthExceeded(index: site, limit: limit)
     case .unknownHelper: throw .unknownHelper(index: site, id: address)
     }

@@ -104,9 +104,11 @@ public struct PageTables: Sendable {
 /// mechanism per port. Every host call has the C signature
 /// `(state, a, b, c) -> UInt64`; see `HostCallResult` for the result.
 public enum HostCall: Int, Sendable, CaseIterable {
-  /// a = guest address, b = size | signed << 8 | pc << 32, c unused → loaded value.
+  /// a = guest address, b = the access (`AccessDescriptor.encoded`: size,
+  /// signed, pc), c unused → loaded value.
   case load = 0
-  /// a = guest address, b = size | pc << 32, c = value.
+  /// a = guest address, b = the access (`AccessDescriptor.encoded`: size,
+  /// isWrite, pc), c = value.
   case store = 1
   /// a = pc of the ECALL.
   case syscall = 2

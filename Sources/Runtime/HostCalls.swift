@@ -40,28 +40,45 @@ enum HostCalls {
     return result(.error)
   }
 
+  /// The guest access `info` describes (`AccessDescriptor.encoded`); nil
+  /// unless it encodes an access of 1, 2 or 4 bytes that writes exactly
+  /// when `isWrite` (otherwise the port has a bug).
+  static func access(_ info: UInt64, isWrite: Bool) -> AccessDescriptor? {
+    guard let access = AccessDescriptor(encoded: info), access.size <= 4, access.isWrite == isWrite
+    else { return nil }
+    return access
+  }
+
+  /// Records the internal error of an undecodable `info`.
+  @inline(never) static func badAccess(_ vm: VirtualMachine, _ info: UInt64) -> UInt64 {
+    fail(vm, .internalError("bad access descriptor 0x\(String(info, radix: 16))"))
+  }
+
   static let load: Function = { state, address, info, _ in
     let vm = HostCalls.vm(state)
-    let size = Int(info & 0xFF)
-    let signed = info & 0x100 != 0
-    let pc = UInt32(truncatingIfNeeded: info >> 32)
+    guard let access = HostCalls.access(info, isWrite: false) else {
+      return HostCalls.badAccess(vm, info)
+    }
+    let size = access.size
     let a = UInt32(truncatingIfNeeded: address)
     do {
       var value = try vm.memory.load(a, size: size)
-      if signed && size < 4 {
+      if access.signed && size < 4 {
         let shift = UInt32(32 - 8 * size)
         value = UInt32(bitPattern: Int32(bitPattern: value << shift) >> Int32(shift))
       }
       return HostCalls.result(.ok, value)
     } catch {
-      return HostCalls.fail(vm, .outOfMemory(pc: pc, address: a))
+      return HostCalls.fail(vm, .outOfMemory(pc: access.pc, address: a))
     }
   }
 
   static let store: Function = { state, address, info, value in
     let vm = HostCalls.vm(state)
-    let size = Int(info & 0xFF)
-    let pc = UInt32(truncatingIfNeeded: info >> 32)
+    guard let access = HostCalls.access(info, isWrite: true) else {
+      return HostCalls.badAccess(vm, info)
+    }
+    let size = access.size
     let a = UInt32(truncatingIfNeeded: address)
     do {
       if try vm.memory.store(a, size: size, value: UInt32(truncatingIfNeeded: value)) {
@@ -70,7 +87,7 @@ enum HostCalls {
       }
       return HostCalls.result(.ok)
     } catch {
-      return HostCalls.fail(vm, .outOfMemory(pc: pc, address: a))
+      return HostCalls.fail(vm, .outOfMemory(pc: access.pc, address: a))
     }
   }
 

@@ -3,12 +3,14 @@
 /// run-time rules (bounds checks, call depth). The runtime owns the state
 /// block and fills it in before each run.
 ///
-/// State block (all fields 8 bytes, offsets from the state pointer):
+/// State block (offsets from the state pointer, handed out in this order
+/// by `LayoutBuilder` in `Offsets`; `layout(regionCount:)` is the whole
+/// block):
 ///
 ///     0    status            FunctionIR.Status of the run
 ///     8    errorSite         guest instruction index of the failure
 ///     16   errorAddress      address / packet offset / helper id
-///     24   errorDetail       access size | isWrite << 8
+///     24   errorDetail       the failed access (AccessDescriptor: size, isWrite)
 ///     32   savedStack        host stack pointer at entry (for error exits)
 ///     40   callDepth         frames in use (1 in the entry function)
 ///     48   helperID          id of the helper being called
@@ -17,8 +19,11 @@
 ///     72   argument2         r2 at entry (context length)
 ///     80   frameTop          r10 at entry
 ///     88   hostContext       the runtime's own word (ports never touch it)
-///     96   regions           regionCount × 40 bytes:
-///                              base, then limit[size] for sizes 1, 2, 4, 8
+///     96   regions           regionCount × 40 bytes, each:
+///                              +0 base, +8 limit[1], +16 limit[2],
+///                              +24 limit[4], +32 limit[8]
+///
+/// All fields are 8-byte words, on 32-bit hosts too.
 ///
 /// A region accepts an access of `size` bytes at `a` if
 /// `a - base < limit[size]` (unsigned, wrapping), where
@@ -26,41 +31,55 @@
 /// Region 0 is the stack, region 1 the context (also the packet of legacy
 /// packet loads); the rest are the host's.
 public struct FunctionEnvironment: Sendable {
-  public static let status: Int32 = 0
-  public static let errorSite: Int32 = 8
-  public static let errorAddress: Int32 = 16
-  public static let errorDetail: Int32 = 24
-  public static let savedStack: Int32 = 32
-  public static let callDepth: Int32 = 40
-  public static let helperID: Int32 = 48
-  public static let helperCall: Int32 = 56
-  public static let argument1: Int32 = 64
-  public static let argument2: Int32 = 72
-  public static let frameTop: Int32 = 80
-  public static let hostContext: Int32 = 88
-  public static let regions: Int32 = 96
-  public static let regionSize: Int32 = 40
+  /// The offsets, laid out once (with no regions: they follow the fixed fields).
+  static let offsets = Offsets(regionCount: 0)
+
+  public static let status: Int32 = offsets.status
+  public static let errorSite: Int32 = offsets.errorSite
+  public static let errorAddress: Int32 = offsets.errorAddress
+  public static let errorDetail: Int32 = offsets.errorDetail
+  public static let savedStack: Int32 = offsets.savedStack
+  public static let callDepth: Int32 = offsets.callDepth
+  public static let helperID: Int32 = offsets.helperID
+  public static let helperCall: Int32 = offsets.helperCall
+  public static let argument1: Int32 = offsets.argument1
+  public static let argument2: Int32 = offsets.argument2
+  public static let frameTop: Int32 = offsets.frameTop
+  public static let hostContext: Int32 = offsets.hostContext
+  /// Offset of region 0's record.
+  public static let regions: Int32 = offsets.regions
+  /// Bytes in one region's record.
+  public static let regionSize: Int32 = offsets.regionSize
   public static let stackRegion = 0
   public static let contextRegion = 1
 
   /// Offset of region `i`'s base.
-  public static func regionBase(_ i: Int) -> Int32 { regions + regionSize * Int32(i) }
+  public static func regionBase(_ i: Int) -> Int32 {
+    regions + regionSize * Int32(i) + offsets.region.base
+  }
 
   /// Offset of region `i`'s limit for `size` (1, 2, 4 or 8).
   public static func regionLimit(_ i: Int, size: Int) -> Int32 {
-    let slot: Int32 =
+    let r = offsets.region
+    let limit =
       switch size {
-      case 1: 1
-      case 2: 2
-      case 4: 3
-      default: 4
+      case 1: r.limit1
+      case 2: r.limit2
+      case 4: r.limit4
+      default: r.limit8
       }
-    return regionBase(i) + 8 * slot
+    return regions + regionSize * Int32(i) + limit
   }
 
   /// Size of the state block for `regionCount` regions.
   public static func stateSize(regionCount: Int) -> Int {
     Int(regions) + Int(regionSize) * regionCount
+  }
+
+  /// The whole state block for `regionCount` regions, every field recorded
+  /// (region `i`'s as `region i.base`, `region i.limit1`, …).
+  public static func layout(regionCount: Int) -> FieldLayout {
+    Offsets(regionCount: regionCount).layout
   }
 
   /// Whether each region may be written (regions 0 and 1 always can).
@@ -77,5 +96,57 @@ public struct FunctionEnvironment: Sendable {
     self.boundsChecks = boundsChecks
     self.maxCallDepth = maxCallDepth
     self.frameSize = frameSize
+  }
+}
+
+extension FunctionEnvironment {
+  /// The offsets of the diagram above, handed out by `LayoutBuilder`.
+  struct Offsets: Sendable {
+    /// A region's record: offsets of its base and of its limits, from the
+    /// record's start.
+    struct Region: Sendable {
+      let base, limit1, limit2, limit4, limit8: Int32
+
+      /// Lays out one record.
+      init(_ r: inout LayoutBuilder) {
+        base = r.field("base", size: 8, alignment: 8)
+        limit1 = r.field("limit1", size: 8, alignment: 8)
+        limit2 = r.field("limit2", size: 8, alignment: 8)
+        limit4 = r.field("limit4", size: 8, alignment: 8)
+        limit8 = r.field("limit8", size: 8, alignment: 8)
+      }
+    }
+
+    let status, errorSite, errorAddress, errorDetail, savedStack, callDepth: Int32
+    let helperID, helperCall, argument1, argument2, frameTop, hostContext: Int32
+    let regions, regionSize: Int32
+    let region: Region
+    /// The block with `regionCount` regions.
+    let layout: FieldLayout
+
+    init(regionCount: Int) {
+      var b = LayoutBuilder(.upward)
+      func word(_ name: String) -> Int32 { b.field(name, size: 8, alignment: 8) }
+      status = word("status")
+      errorSite = word("errorSite")
+      errorAddress = word("errorAddress")
+      errorDetail = word("errorDetail")
+      savedStack = word("savedStack")
+      callDepth = word("callDepth")
+      helperID = word("helperID")
+      helperCall = word("helperCall")
+      argument1 = word("argument1")
+      argument2 = word("argument2")
+      frameTop = word("frameTop")
+      hostContext = word("hostContext")
+      var record = LayoutBuilder(.upward)
+      region = Region(&record)
+      regionSize = Int32(record.build(alignment: 8).size)
+      regions = Int32(b.nextOffset(size: 0, alignment: 8))
+      for i in 0..<regionCount {
+        b.group("region \(i)", alignment: 8) { _ = Region(&$0) }
+      }
+      layout = b.build(alignment: 8)
+    }
   }
 }

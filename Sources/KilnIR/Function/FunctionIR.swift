@@ -141,9 +141,11 @@ public enum FunctionIR {
   /// How a run ended (the `status` field of the state block).
   public enum Status: UInt64, Sendable {
     case ok = 0
-    /// `errorSite`, `errorAddress` = address, `errorDetail` = size | isWrite << 8.
+    /// `errorSite`, `errorAddress` = address, `errorDetail` = the access
+    /// (`AccessDescriptor.encoded`: size, isWrite).
     case outOfBounds = 1
-    /// `errorSite`, `errorAddress` = packet offset, `errorDetail` = size.
+    /// `errorSite`, `errorAddress` = packet offset, `errorDetail` = the
+    /// access (`AccessDescriptor.encoded`: size).
     case packetOutOfBounds = 2
     /// `errorSite`.
     case callDepthExceeded = 3

@@ -7,7 +7,7 @@ import KilnIR
 ///     lea r11, [base + offset]
 ///     mov r10, r11 ; sub r10, [r12 + region.base] ; cmp r10, [r12 + region.limit[size]] ; jb ok
 ///     …one such test per region (stores skip read-only regions)…
-///     jmp fail                 cold: r10 = site, r9 = size | write << 8 → outOfBounds stub
+///     jmp fail                 cold: r10 = site, r9 = AccessDescriptor → outOfBounds stub
 ///  ok:
 ///     mov dst, [r11]
 ///
@@ -41,10 +41,18 @@ extension FunctionLowering {
     }
     let fail = a.newLabel()
     a.jmp(fail)
-    cold.append(
-      .init(label: fail, site: site, detail: UInt32(size) | (write ? 0x100 : 0), stub: outOfBounds))
+    let detail = try errorDetail(size: size, isWrite: write)
+    cold.append(.init(label: fail, site: site, detail: detail, stub: outOfBounds))
     try a.bind(ok)
     return Memory(base: t)
+  }
+
+  /// The `errorDetail` of a failed access: its `AccessDescriptor` (no pc:
+  /// the site goes to `errorSite`), a 32-bit constant.
+  func errorDetail(size: Int, isWrite: Bool) throws(CodeGenError) -> UInt32 {
+    guard let access = AccessDescriptor(size: size, isWrite: isWrite), let detail = access.encoded32
+    else { throw .immediateOutOfRange("access size \(size)") }
+    return detail
   }
 
   mutating func lowerLoad(_ dst: GPR, _ m: Memory, size: Int, signExtend: Bool) {
@@ -136,7 +144,8 @@ extension FunctionLowering {
     a.alu(.cmp, .qword, t, field(Env.regionLimit(Env.contextRegion, size: size)))
     let fail = a.newLabel()
     a.jcc(.ae, fail)
-    cold.append(.init(label: fail, site: site, detail: UInt32(size), stub: packetOutOfBounds))
+    let detail = try errorDetail(size: size, isWrite: false)
+    cold.append(.init(label: fail, site: site, detail: detail, stub: packetOutOfBounds))
     a.mov(.qword, base, field(Env.regionBase(Env.contextRegion)))
     let m = Memory(base: base, index: t, scale: .x1)
     switch size {

@@ -183,8 +183,8 @@ extension BlockLowering {
   {
     abi.spillPinned(&a)
     if let value { load(.rcx, value) }  // pinned registers are still intact after the spill
-    let info = UInt64(size.rawValue) | (signed ? 0x100 : 0) | UInt64(pc) << 32
-    a.mov(.rdx, imm64: info)
+    let access = AccessDescriptor(size, signed: signed, isWrite: call == .store, pc: pc)
+    a.mov(.rdx, imm64: access.encoded)
     a.mov(.dword, .rsi, .rax)
     abi.emitCall(call, &a)
     a.mov(.qword, .rdx, .rax)
