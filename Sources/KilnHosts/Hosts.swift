@@ -15,6 +15,14 @@ public enum Hosts {
   /// The architecture names `--host` accepts ("x86_64", …).
   public static var architectures: [String] { ports.map { $0.facts.architecture } }
 
+  /// The ports that compile RV32 blocks (`BlockPort`).
+  public static var blockPorts: [any HostPort.Type] { ports.filter { $0 is any BlockPort.Type } }
+
+  /// The ports that compile eBPF functions (`FunctionPort`).
+  public static var functionPorts: [any HostPort.Type] {
+    ports.filter { $0 is any FunctionPort.Type }
+  }
+
   /// This machine's port, running natively; nil if Kiln has no port for it.
   public static var native: HostTarget? {
     guard let port = nativePort else { return nil }

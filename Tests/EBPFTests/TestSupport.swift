@@ -17,8 +17,8 @@ struct Engine: Sendable, CustomStringConvertible, CustomTestStringConvertible {
   /// Every JIT row.
   static let jits: [Engine] =
     (Hosts.native.map { [Engine(host: $0)] } ?? [])
-    // Missing emulation is a build problem (Unicorn is linked in), not a skip.
-    + Hosts.ports.map { Engine(host: try! Hosts.emulated($0)) }
+    // Missing emulation is a build problem (Unicorn is built in), not a skip.
+    + Hosts.functionPorts.map { Engine(host: try! Hosts.emulated($0)) }
   static let allCases: [Engine] = [interpreter] + jits
 
   var description: String { host.map { "jit[\($0.description)]" } ?? "interpreter" }

@@ -41,8 +41,8 @@ struct Harness {
   /// `Hosts.ports`.
   static let jitHosts: [HostTarget] = {
     var hosts: [HostTarget] = []
-    if let native = Hosts.native { hosts.append(native) }
-    for port in Hosts.ports {
+    if let native = Hosts.native, native.port is any BlockPort.Type { hosts.append(native) }
+    for port in Hosts.blockPorts {
       // Missing emulation is a build problem (Unicorn is linked in), not a skip.
       hosts.append(try! Hosts.emulated(port))
     }

@@ -41,7 +41,7 @@ struct RunSetup: Sendable, CustomTestStringConvertible {
   /// memory modes (flat only where the host has it).
   static let all: [RunSetup] =
     Engine.allCases.flatMap { engine in nativeModes.map { RunSetup(engine: engine, memory: $0) } }
-    + Hosts.architectures.flatMap { port in
+    + Hosts.blockPorts.map { $0.facts.architecture }.flatMap { port in
       nativeModes.map { RunSetup(engine: .jit, memory: $0, emulatedPort: port) }
     }
 }
