@@ -49,13 +49,17 @@ import Testing
   /// the first, second and third register position of each group's rows
   /// (register 31 as zr and as sp), x30, both widths.
   @Test func tablesCoverEveryRegisterInEveryPosition() {
-    let groups: [(String, [Golden])] = [
-      ("arithmetic", goldenArithmetic), ("logical", goldenLogical), ("shifts", goldenShifts),
-      ("mulDiv", goldenMulDiv), ("conditional", goldenConditional),
-      ("loadStore", goldenLoadStore + goldenLoadStoreRegister), ("atomics", goldenAtomics),
+    let groups: [(String, [Golden], positions: Int)] = [
+      ("arithmetic", goldenArithmetic, 3), ("arithmeticExtended", goldenArithmeticExtended, 3),
+      ("arithmeticImmediate", goldenArithmeticImmediate, 2), ("logical", goldenLogical, 3),
+      ("logicalImmediate", goldenLogicalImmediate, 2), ("moves", goldenMoves, 1),
+      ("shifts", goldenShifts, 3), ("mulDiv", goldenMulDiv, 3),
+      ("conditional", goldenConditional, 3), ("bitOperations", goldenBitOperations, 2),
+      ("loadStore", goldenLoadStore + goldenLoadStoreRegister, 3), ("pairs", goldenPairs, 3),
+      ("atomics", goldenAtomics, 3), ("branches", goldenBranches, 1),
     ]
-    for (name, rows) in groups {
-      for position in 0..<3 {
+    for (name, rows, positions) in groups {
+      for position in 0..<positions {
         let seen = Set(
           rows.compactMap { $0.registers.count > position ? $0.registers[position] : nil })
         #expect(
@@ -91,7 +95,17 @@ extension Golden {
       case .register(let b, let m, _): [t, Int(b.field), Int(m.field)]
       case .extended(let b, let m, _, _): [t, Int(b.field), Int(m.field)]
       }
-    case .loadExclusive(_, _, let a, let b): [a, b]
+    case .loadExclusive(_, _, let a, let b), .addSubImm(_, _, let a, let b, _, _),
+      .logicalImm(_, _, let a, let b, _), .unary(_, _, let a, let b), .movSP(_, let a, let b),
+      .condUnary(_, _, let a, let b, _), .mov(_, let a, let b):
+      [a, b]
+    case .mulLong(_, let a, let b, let c, _), .addSubExtendedX(_, let a, let b, let c, _, _),
+      .pair(_, let a, let b, _, let c, _):
+      [a, b, c]
+    case .moveWide(_, _, let a, _, _), .cbz(_, _, let a, _), .tbz(_, _, let a, _, _),
+      .adr(let a, _), .adrp(let a, _), .literal(_, let a, _), .branchRegister(_, let a),
+      .condSet(_, _, let a, _):
+      [a]
     default: []
     }
   }

@@ -313,54 +313,54 @@ let goldenArithmeticImmediate: [Golden] = [
   Golden(.addSubImm(.add, .x, 20, 1, 4095, true), "add x20, x1, #4095, lsl #12", 0x917F_FC34),
   Golden(.addSubImm(.add, .x, 24, 5, 2048, false), "add x24, x5, #2048", 0x9120_00B8),
   Golden(.addSubImm(.add, .x, 28, 9, 7, true), "add x28, x9, #7, lsl #12", 0x9140_1D3C),
-  Golden(.addSubImm(.adds, .w, 1, 15, 1, false), "adds w1, w15, #1", 0x3100_05E1),
-  Golden(.addSubImm(.adds, .w, 5, 19, 4095, false), "adds w5, w19, #4095", 0x313F_FE65),
-  Golden(.addSubImm(.adds, .w, 9, 23, 0, true), "adds w9, w23, #0, lsl #12", 0x3140_02E9),
-  Golden(.addSubImm(.adds, .w, 13, 27, 1, true), "adds w13, w27, #1, lsl #12", 0x3140_076D),
-  Golden(.addSubImm(.adds, .w, 17, 31, 4095, true), "adds w17, wsp, #4095, lsl #12", 0x317F_FFF1),
-  Golden(.addSubImm(.adds, .w, 21, 3, 2048, false), "adds w21, w3, #2048", 0x3120_0075),
-  Golden(.addSubImm(.adds, .w, 25, 7, 7, true), "adds w25, w7, #7, lsl #12", 0x3140_1CF9),
-  Golden(.addSubImm(.adds, .w, 29, 11, 0, false), "adds w29, w11, #0", 0x3100_017D),
-  Golden(.addSubImm(.adds, .x, 1, 15, 1, false), "adds x1, x15, #1", 0xB100_05E1),
-  Golden(.addSubImm(.adds, .x, 5, 19, 4095, false), "adds x5, x19, #4095", 0xB13F_FE65),
-  Golden(.addSubImm(.adds, .x, 9, 23, 0, true), "adds x9, x23, #0, lsl #12", 0xB140_02E9),
-  Golden(.addSubImm(.adds, .x, 13, 27, 1, true), "adds x13, x27, #1, lsl #12", 0xB140_076D),
-  Golden(.addSubImm(.adds, .x, 17, 31, 4095, true), "adds x17, sp, #4095, lsl #12", 0xB17F_FFF1),
-  Golden(.addSubImm(.adds, .x, 21, 3, 2048, false), "adds x21, x3, #2048", 0xB120_0075),
-  Golden(.addSubImm(.adds, .x, 25, 7, 7, true), "adds x25, x7, #7, lsl #12", 0xB140_1CF9),
-  Golden(.addSubImm(.adds, .x, 29, 11, 0, false), "adds x29, x11, #0", 0xB100_017D),
-  Golden(.addSubImm(.sub, .w, 2, 17, 4095, false), "sub w2, w17, #4095", 0x513F_FE22),
-  Golden(.addSubImm(.sub, .w, 6, 21, 0, true), "sub w6, w21, #0, lsl #12", 0x5140_02A6),
-  Golden(.addSubImm(.sub, .w, 10, 25, 1, true), "sub w10, w25, #1, lsl #12", 0x5140_072A),
-  Golden(.addSubImm(.sub, .w, 14, 29, 4095, true), "sub w14, w29, #4095, lsl #12", 0x517F_FFAE),
-  Golden(.addSubImm(.sub, .w, 18, 1, 2048, false), "sub w18, w1, #2048", 0x5120_0032),
-  Golden(.addSubImm(.sub, .w, 22, 5, 7, true), "sub w22, w5, #7, lsl #12", 0x5140_1CB6),
-  Golden(.addSubImm(.sub, .w, 26, 9, 0, false), "sub w26, w9, #0", 0x5100_013A),
-  Golden(.addSubImm(.sub, .w, 30, 13, 1, false), "sub w30, w13, #1", 0x5100_05BE),
-  Golden(.addSubImm(.sub, .x, 2, 17, 4095, false), "sub x2, x17, #4095", 0xD13F_FE22),
-  Golden(.addSubImm(.sub, .x, 6, 21, 0, true), "sub x6, x21, #0, lsl #12", 0xD140_02A6),
-  Golden(.addSubImm(.sub, .x, 10, 25, 1, true), "sub x10, x25, #1, lsl #12", 0xD140_072A),
-  Golden(.addSubImm(.sub, .x, 14, 29, 4095, true), "sub x14, x29, #4095, lsl #12", 0xD17F_FFAE),
-  Golden(.addSubImm(.sub, .x, 18, 1, 2048, false), "sub x18, x1, #2048", 0xD120_0032),
-  Golden(.addSubImm(.sub, .x, 22, 5, 7, true), "sub x22, x5, #7, lsl #12", 0xD140_1CB6),
-  Golden(.addSubImm(.sub, .x, 26, 9, 0, false), "sub x26, x9, #0", 0xD100_013A),
-  Golden(.addSubImm(.sub, .x, 30, 13, 1, false), "sub x30, x13, #1", 0xD100_05BE),
-  Golden(.addSubImm(.subs, .w, 3, 19, 0, true), "subs w3, w19, #0, lsl #12", 0x7140_0263),
-  Golden(.addSubImm(.subs, .w, 7, 23, 1, true), "subs w7, w23, #1, lsl #12", 0x7140_06E7),
-  Golden(.addSubImm(.subs, .w, 11, 27, 4095, true), "subs w11, w27, #4095, lsl #12", 0x717F_FF6B),
-  Golden(.addSubImm(.subs, .w, 15, 31, 2048, false), "subs w15, wsp, #2048", 0x7120_03EF),
-  Golden(.addSubImm(.subs, .w, 19, 3, 7, true), "subs w19, w3, #7, lsl #12", 0x7140_1C73),
-  Golden(.addSubImm(.subs, .w, 23, 7, 0, false), "subs w23, w7, #0", 0x7100_00F7),
-  Golden(.addSubImm(.subs, .w, 27, 11, 1, false), "subs w27, w11, #1", 0x7100_057B),
-  Golden(.addSubImm(.subs, .w, 31, 15, 4095, false), "subs wzr, w15, #4095", 0x713F_FDFF),
-  Golden(.addSubImm(.subs, .x, 3, 19, 0, true), "subs x3, x19, #0, lsl #12", 0xF140_0263),
-  Golden(.addSubImm(.subs, .x, 7, 23, 1, true), "subs x7, x23, #1, lsl #12", 0xF140_06E7),
-  Golden(.addSubImm(.subs, .x, 11, 27, 4095, true), "subs x11, x27, #4095, lsl #12", 0xF17F_FF6B),
-  Golden(.addSubImm(.subs, .x, 15, 31, 2048, false), "subs x15, sp, #2048", 0xF120_03EF),
-  Golden(.addSubImm(.subs, .x, 19, 3, 7, true), "subs x19, x3, #7, lsl #12", 0xF140_1C73),
-  Golden(.addSubImm(.subs, .x, 23, 7, 0, false), "subs x23, x7, #0", 0xF100_00F7),
-  Golden(.addSubImm(.subs, .x, 27, 11, 1, false), "subs x27, x11, #1", 0xF100_057B),
-  Golden(.addSubImm(.subs, .x, 31, 15, 4095, false), "subs xzr, x15, #4095", 0xF13F_FDFF),
+  Golden(.addSubImm(.adds, .w, 1, 14, 1, false), "adds w1, w14, #1", 0x3100_05C1),
+  Golden(.addSubImm(.adds, .w, 5, 18, 4095, false), "adds w5, w18, #4095", 0x313F_FE45),
+  Golden(.addSubImm(.adds, .w, 9, 22, 0, true), "adds w9, w22, #0, lsl #12", 0x3140_02C9),
+  Golden(.addSubImm(.adds, .w, 13, 26, 1, true), "adds w13, w26, #1, lsl #12", 0x3140_074D),
+  Golden(.addSubImm(.adds, .w, 17, 30, 4095, true), "adds w17, w30, #4095, lsl #12", 0x317F_FFD1),
+  Golden(.addSubImm(.adds, .w, 21, 2, 2048, false), "adds w21, w2, #2048", 0x3120_0055),
+  Golden(.addSubImm(.adds, .w, 25, 6, 7, true), "adds w25, w6, #7, lsl #12", 0x3140_1CD9),
+  Golden(.addSubImm(.adds, .w, 29, 10, 0, false), "adds w29, w10, #0", 0x3100_015D),
+  Golden(.addSubImm(.adds, .x, 1, 14, 1, false), "adds x1, x14, #1", 0xB100_05C1),
+  Golden(.addSubImm(.adds, .x, 5, 18, 4095, false), "adds x5, x18, #4095", 0xB13F_FE45),
+  Golden(.addSubImm(.adds, .x, 9, 22, 0, true), "adds x9, x22, #0, lsl #12", 0xB140_02C9),
+  Golden(.addSubImm(.adds, .x, 13, 26, 1, true), "adds x13, x26, #1, lsl #12", 0xB140_074D),
+  Golden(.addSubImm(.adds, .x, 17, 30, 4095, true), "adds x17, x30, #4095, lsl #12", 0xB17F_FFD1),
+  Golden(.addSubImm(.adds, .x, 21, 2, 2048, false), "adds x21, x2, #2048", 0xB120_0055),
+  Golden(.addSubImm(.adds, .x, 25, 6, 7, true), "adds x25, x6, #7, lsl #12", 0xB140_1CD9),
+  Golden(.addSubImm(.adds, .x, 29, 10, 0, false), "adds x29, x10, #0", 0xB100_015D),
+  Golden(.addSubImm(.sub, .w, 2, 15, 4095, false), "sub w2, w15, #4095", 0x513F_FDE2),
+  Golden(.addSubImm(.sub, .w, 6, 19, 0, true), "sub w6, w19, #0, lsl #12", 0x5140_0266),
+  Golden(.addSubImm(.sub, .w, 10, 23, 1, true), "sub w10, w23, #1, lsl #12", 0x5140_06EA),
+  Golden(.addSubImm(.sub, .w, 14, 27, 4095, true), "sub w14, w27, #4095, lsl #12", 0x517F_FF6E),
+  Golden(.addSubImm(.sub, .w, 18, 31, 2048, false), "sub w18, wsp, #2048", 0x5120_03F2),
+  Golden(.addSubImm(.sub, .w, 22, 3, 7, true), "sub w22, w3, #7, lsl #12", 0x5140_1C76),
+  Golden(.addSubImm(.sub, .w, 26, 7, 0, false), "sub w26, w7, #0", 0x5100_00FA),
+  Golden(.addSubImm(.sub, .w, 30, 11, 1, false), "sub w30, w11, #1", 0x5100_057E),
+  Golden(.addSubImm(.sub, .x, 2, 15, 4095, false), "sub x2, x15, #4095", 0xD13F_FDE2),
+  Golden(.addSubImm(.sub, .x, 6, 19, 0, true), "sub x6, x19, #0, lsl #12", 0xD140_0266),
+  Golden(.addSubImm(.sub, .x, 10, 23, 1, true), "sub x10, x23, #1, lsl #12", 0xD140_06EA),
+  Golden(.addSubImm(.sub, .x, 14, 27, 4095, true), "sub x14, x27, #4095, lsl #12", 0xD17F_FF6E),
+  Golden(.addSubImm(.sub, .x, 18, 31, 2048, false), "sub x18, sp, #2048", 0xD120_03F2),
+  Golden(.addSubImm(.sub, .x, 22, 3, 7, true), "sub x22, x3, #7, lsl #12", 0xD140_1C76),
+  Golden(.addSubImm(.sub, .x, 26, 7, 0, false), "sub x26, x7, #0", 0xD100_00FA),
+  Golden(.addSubImm(.sub, .x, 30, 11, 1, false), "sub x30, x11, #1", 0xD100_057E),
+  Golden(.addSubImm(.subs, .w, 3, 16, 0, true), "subs w3, w16, #0, lsl #12", 0x7140_0203),
+  Golden(.addSubImm(.subs, .w, 7, 20, 1, true), "subs w7, w20, #1, lsl #12", 0x7140_0687),
+  Golden(.addSubImm(.subs, .w, 11, 24, 4095, true), "subs w11, w24, #4095, lsl #12", 0x717F_FF0B),
+  Golden(.addSubImm(.subs, .w, 15, 28, 2048, false), "subs w15, w28, #2048", 0x7120_038F),
+  Golden(.addSubImm(.subs, .w, 19, 0, 7, true), "subs w19, w0, #7, lsl #12", 0x7140_1C13),
+  Golden(.addSubImm(.subs, .w, 23, 4, 0, false), "subs w23, w4, #0", 0x7100_0097),
+  Golden(.addSubImm(.subs, .w, 27, 8, 1, false), "subs w27, w8, #1", 0x7100_051B),
+  Golden(.addSubImm(.subs, .w, 31, 12, 4095, false), "subs wzr, w12, #4095", 0x713F_FD9F),
+  Golden(.addSubImm(.subs, .x, 3, 16, 0, true), "subs x3, x16, #0, lsl #12", 0xF140_0203),
+  Golden(.addSubImm(.subs, .x, 7, 20, 1, true), "subs x7, x20, #1, lsl #12", 0xF140_0687),
+  Golden(.addSubImm(.subs, .x, 11, 24, 4095, true), "subs x11, x24, #4095, lsl #12", 0xF17F_FF0B),
+  Golden(.addSubImm(.subs, .x, 15, 28, 2048, false), "subs x15, x28, #2048", 0xF120_038F),
+  Golden(.addSubImm(.subs, .x, 19, 0, 7, true), "subs x19, x0, #7, lsl #12", 0xF140_1C13),
+  Golden(.addSubImm(.subs, .x, 23, 4, 0, false), "subs x23, x4, #0", 0xF100_0097),
+  Golden(.addSubImm(.subs, .x, 27, 8, 1, false), "subs x27, x8, #1", 0xF100_051B),
+  Golden(.addSubImm(.subs, .x, 31, 12, 4095, false), "subs xzr, x12, #4095", 0xF13F_FD9F),
   Golden(.cmpImm(.w, 0, 0, false), "cmp w0, #0", 0x7100_001F),
   Golden(.cmnImm(.w, 1, 1, false), "cmn w1, #1", 0x3100_043F),
   Golden(.cmpImm(.w, 2, 4095, false), "cmp w2, #4095", 0x713F_FC5F),
@@ -823,14 +823,14 @@ let goldenLogicalImmediate: [Golden] = [
   Golden(.logicalImm(.and, .w, 10, 17, 0x7777_7777), "and w10, w17, #0x77777777", 0x1200_EA2A),
   Golden(.logicalImm(.and, .w, 12, 19, 0x2222_2222), "and w12, w19, #0x22222222", 0x1203_E26C),
   Golden(.logicalImm(.and, .w, 14, 21, 0xEEEE_EEEE), "and w14, w21, #0xeeeeeeee", 0x1203_EAAE),
-  Golden(.logicalImm(.and, .w, 0, 7, 0x1010101), "and w0, w7, #0x1010101", 0x1200_C0E0),
-  Golden(.logicalImm(.and, .w, 1, 8, 0x7F7F_7F7F), "and w1, w8, #0x7f7f7f7f", 0x1200_D901),
-  Golden(.logicalImm(.and, .w, 2, 9, 0x2020202), "and w2, w9, #0x2020202", 0x1207_C122),
-  Golden(.logicalImm(.and, .w, 3, 10, 0xFEFE_FEFE), "and w3, w10, #0xfefefefe", 0x1207_D943),
-  Golden(.logicalImm(.and, .w, 4, 11, 0x10001), "and w4, w11, #0x10001", 0x1200_8164),
-  Golden(.logicalImm(.and, .w, 5, 12, 0x7FFF_7FFF), "and w5, w12, #0x7fff7fff", 0x1200_B985),
-  Golden(.logicalImm(.and, .w, 6, 13, 0x20002), "and w6, w13, #0x20002", 0x120F_81A6),
-  Golden(.logicalImm(.and, .w, 7, 14, 0xFFFE_FFFE), "and w7, w14, #0xfffefffe", 0x120F_B9C7),
+  Golden(.logicalImm(.and, .w, 16, 23, 0x1010101), "and w16, w23, #0x1010101", 0x1200_C2F0),
+  Golden(.logicalImm(.and, .w, 18, 25, 0x7F7F_7F7F), "and w18, w25, #0x7f7f7f7f", 0x1200_DB32),
+  Golden(.logicalImm(.and, .w, 20, 27, 0x2020202), "and w20, w27, #0x2020202", 0x1207_C374),
+  Golden(.logicalImm(.and, .w, 22, 29, 0xFEFE_FEFE), "and w22, w29, #0xfefefefe", 0x1207_DBB6),
+  Golden(.logicalImm(.and, .w, 24, 31, 0x10001), "and w24, wzr, #0x10001", 0x1200_83F8),
+  Golden(.logicalImm(.and, .w, 26, 1, 0x7FFF_7FFF), "and w26, w1, #0x7fff7fff", 0x1200_B83A),
+  Golden(.logicalImm(.and, .w, 28, 3, 0x20002), "and w28, w3, #0x20002", 0x120F_807C),
+  Golden(.logicalImm(.and, .w, 30, 5, 0xFFFE_FFFE), "and w30, w5, #0xfffefffe", 0x120F_B8BE),
   Golden(
     .logicalImm(.and, .x, 0, 7, 0x5555_5555_5555_5555), "and x0, x7, #0x5555555555555555",
     0x9200_F0E0),
@@ -856,219 +856,217 @@ let goldenLogicalImmediate: [Golden] = [
     .logicalImm(.and, .x, 14, 21, 0xEEEE_EEEE_EEEE_EEEE), "and x14, x21, #0xeeeeeeeeeeeeeeee",
     0x9203_EAAE),
   Golden(
-    .logicalImm(.and, .x, 0, 7, 0x101_0101_0101_0101), "and x0, x7, #0x101010101010101", 0x9200_C0E0
+    .logicalImm(.and, .x, 16, 23, 0x101_0101_0101_0101), "and x16, x23, #0x101010101010101",
+    0x9200_C2F0),
+  Golden(
+    .logicalImm(.and, .x, 18, 25, 0x7F7F_7F7F_7F7F_7F7F), "and x18, x25, #0x7f7f7f7f7f7f7f7f",
+    0x9200_DB32),
+  Golden(
+    .logicalImm(.and, .x, 20, 27, 0x202_0202_0202_0202), "and x20, x27, #0x202020202020202",
+    0x9207_C374),
+  Golden(
+    .logicalImm(.and, .x, 22, 29, 0xFEFE_FEFE_FEFE_FEFE), "and x22, x29, #0xfefefefefefefefe",
+    0x9207_DBB6),
+  Golden(
+    .logicalImm(.and, .x, 24, 31, 0x1_0001_0001_0001), "and x24, xzr, #0x1000100010001", 0x9200_83F8
   ),
   Golden(
-    .logicalImm(.and, .x, 1, 8, 0x7F7F_7F7F_7F7F_7F7F), "and x1, x8, #0x7f7f7f7f7f7f7f7f",
-    0x9200_D901),
+    .logicalImm(.and, .x, 26, 1, 0x7FFF_7FFF_7FFF_7FFF), "and x26, x1, #0x7fff7fff7fff7fff",
+    0x9200_B83A),
   Golden(
-    .logicalImm(.and, .x, 2, 9, 0x202_0202_0202_0202), "and x2, x9, #0x202020202020202", 0x9207_C122
+    .logicalImm(.and, .x, 28, 3, 0x2_0002_0002_0002), "and x28, x3, #0x2000200020002", 0x920F_807C),
+  Golden(
+    .logicalImm(.and, .x, 30, 5, 0xFFFE_FFFE_FFFE_FFFE), "and x30, x5, #0xfffefffefffefffe",
+    0x920F_B8BE),
+  Golden(.logicalImm(.orr, .w, 1, 8, 0x5555_5555), "orr w1, w8, #0x55555555", 0x3200_F101),
+  Golden(.logicalImm(.orr, .w, 3, 10, 0x5555_5555), "orr w3, w10, #0x55555555", 0x3200_F143),
+  Golden(.logicalImm(.orr, .w, 5, 12, 0xAAAA_AAAA), "orr w5, w12, #0xaaaaaaaa", 0x3201_F185),
+  Golden(.logicalImm(.orr, .w, 7, 14, 0xAAAA_AAAA), "orr w7, w14, #0xaaaaaaaa", 0x3201_F1C7),
+  Golden(.logicalImm(.orr, .w, 9, 16, 0x1111_1111), "orr w9, w16, #0x11111111", 0x3200_E209),
+  Golden(.logicalImm(.orr, .w, 11, 18, 0x7777_7777), "orr w11, w18, #0x77777777", 0x3200_EA4B),
+  Golden(.logicalImm(.orr, .w, 13, 20, 0x2222_2222), "orr w13, w20, #0x22222222", 0x3203_E28D),
+  Golden(.logicalImm(.orr, .w, 15, 22, 0xEEEE_EEEE), "orr w15, w22, #0xeeeeeeee", 0x3203_EACF),
+  Golden(.logicalImm(.orr, .w, 17, 24, 0x1010101), "orr w17, w24, #0x1010101", 0x3200_C311),
+  Golden(.logicalImm(.orr, .w, 19, 26, 0x7F7F_7F7F), "orr w19, w26, #0x7f7f7f7f", 0x3200_DB53),
+  Golden(.logicalImm(.orr, .w, 21, 28, 0x2020202), "orr w21, w28, #0x2020202", 0x3207_C395),
+  Golden(.logicalImm(.orr, .w, 23, 30, 0xFEFE_FEFE), "orr w23, w30, #0xfefefefe", 0x3207_DBD7),
+  Golden(.logicalImm(.orr, .w, 25, 0, 0x10001), "orr w25, w0, #0x10001", 0x3200_8019),
+  Golden(.logicalImm(.orr, .w, 27, 2, 0x7FFF_7FFF), "orr w27, w2, #0x7fff7fff", 0x3200_B85B),
+  Golden(.logicalImm(.orr, .w, 29, 4, 0x20002), "orr w29, w4, #0x20002", 0x320F_809D),
+  Golden(.logicalImm(.orr, .w, 31, 6, 0xFFFE_FFFE), "orr wsp, w6, #0xfffefffe", 0x320F_B8DF),
+  Golden(
+    .logicalImm(.orr, .x, 1, 8, 0x5555_5555_5555_5555), "orr x1, x8, #0x5555555555555555",
+    0xB200_F101),
+  Golden(
+    .logicalImm(.orr, .x, 3, 10, 0x5555_5555_5555_5555), "orr x3, x10, #0x5555555555555555",
+    0xB200_F143),
+  Golden(
+    .logicalImm(.orr, .x, 5, 12, 0xAAAA_AAAA_AAAA_AAAA), "orr x5, x12, #0xaaaaaaaaaaaaaaaa",
+    0xB201_F185),
+  Golden(
+    .logicalImm(.orr, .x, 7, 14, 0xAAAA_AAAA_AAAA_AAAA), "orr x7, x14, #0xaaaaaaaaaaaaaaaa",
+    0xB201_F1C7),
+  Golden(
+    .logicalImm(.orr, .x, 9, 16, 0x1111_1111_1111_1111), "orr x9, x16, #0x1111111111111111",
+    0xB200_E209),
+  Golden(
+    .logicalImm(.orr, .x, 11, 18, 0x7777_7777_7777_7777), "orr x11, x18, #0x7777777777777777",
+    0xB200_EA4B),
+  Golden(
+    .logicalImm(.orr, .x, 13, 20, 0x2222_2222_2222_2222), "orr x13, x20, #0x2222222222222222",
+    0xB203_E28D),
+  Golden(
+    .logicalImm(.orr, .x, 15, 22, 0xEEEE_EEEE_EEEE_EEEE), "orr x15, x22, #0xeeeeeeeeeeeeeeee",
+    0xB203_EACF),
+  Golden(
+    .logicalImm(.orr, .x, 17, 24, 0x101_0101_0101_0101), "orr x17, x24, #0x101010101010101",
+    0xB200_C311),
+  Golden(
+    .logicalImm(.orr, .x, 19, 26, 0x7F7F_7F7F_7F7F_7F7F), "orr x19, x26, #0x7f7f7f7f7f7f7f7f",
+    0xB200_DB53),
+  Golden(
+    .logicalImm(.orr, .x, 21, 28, 0x202_0202_0202_0202), "orr x21, x28, #0x202020202020202",
+    0xB207_C395),
+  Golden(
+    .logicalImm(.orr, .x, 23, 30, 0xFEFE_FEFE_FEFE_FEFE), "orr x23, x30, #0xfefefefefefefefe",
+    0xB207_DBD7),
+  Golden(
+    .logicalImm(.orr, .x, 25, 0, 0x1_0001_0001_0001), "orr x25, x0, #0x1000100010001", 0xB200_8019),
+  Golden(
+    .logicalImm(.orr, .x, 27, 2, 0x7FFF_7FFF_7FFF_7FFF), "orr x27, x2, #0x7fff7fff7fff7fff",
+    0xB200_B85B),
+  Golden(
+    .logicalImm(.orr, .x, 29, 4, 0x2_0002_0002_0002), "orr x29, x4, #0x2000200020002", 0xB20F_809D),
+  Golden(
+    .logicalImm(.orr, .x, 31, 6, 0xFFFE_FFFE_FFFE_FFFE), "orr sp, x6, #0xfffefffefffefffe",
+    0xB20F_B8DF),
+  Golden(.logicalImm(.eor, .w, 0, 7, 0x5555_5555), "eor w0, w7, #0x55555555", 0x5200_F0E0),
+  Golden(.logicalImm(.eor, .w, 2, 9, 0x5555_5555), "eor w2, w9, #0x55555555", 0x5200_F122),
+  Golden(.logicalImm(.eor, .w, 4, 11, 0xAAAA_AAAA), "eor w4, w11, #0xaaaaaaaa", 0x5201_F164),
+  Golden(.logicalImm(.eor, .w, 6, 13, 0xAAAA_AAAA), "eor w6, w13, #0xaaaaaaaa", 0x5201_F1A6),
+  Golden(.logicalImm(.eor, .w, 8, 15, 0x1111_1111), "eor w8, w15, #0x11111111", 0x5200_E1E8),
+  Golden(.logicalImm(.eor, .w, 10, 17, 0x7777_7777), "eor w10, w17, #0x77777777", 0x5200_EA2A),
+  Golden(.logicalImm(.eor, .w, 12, 19, 0x2222_2222), "eor w12, w19, #0x22222222", 0x5203_E26C),
+  Golden(.logicalImm(.eor, .w, 14, 21, 0xEEEE_EEEE), "eor w14, w21, #0xeeeeeeee", 0x5203_EAAE),
+  Golden(.logicalImm(.eor, .w, 16, 23, 0x1010101), "eor w16, w23, #0x1010101", 0x5200_C2F0),
+  Golden(.logicalImm(.eor, .w, 18, 25, 0x7F7F_7F7F), "eor w18, w25, #0x7f7f7f7f", 0x5200_DB32),
+  Golden(.logicalImm(.eor, .w, 20, 27, 0x2020202), "eor w20, w27, #0x2020202", 0x5207_C374),
+  Golden(.logicalImm(.eor, .w, 22, 29, 0xFEFE_FEFE), "eor w22, w29, #0xfefefefe", 0x5207_DBB6),
+  Golden(.logicalImm(.eor, .w, 24, 31, 0x10001), "eor w24, wzr, #0x10001", 0x5200_83F8),
+  Golden(.logicalImm(.eor, .w, 26, 1, 0x7FFF_7FFF), "eor w26, w1, #0x7fff7fff", 0x5200_B83A),
+  Golden(.logicalImm(.eor, .w, 28, 3, 0x20002), "eor w28, w3, #0x20002", 0x520F_807C),
+  Golden(.logicalImm(.eor, .w, 30, 5, 0xFFFE_FFFE), "eor w30, w5, #0xfffefffe", 0x520F_B8BE),
+  Golden(
+    .logicalImm(.eor, .x, 0, 7, 0x5555_5555_5555_5555), "eor x0, x7, #0x5555555555555555",
+    0xD200_F0E0),
+  Golden(
+    .logicalImm(.eor, .x, 2, 9, 0x5555_5555_5555_5555), "eor x2, x9, #0x5555555555555555",
+    0xD200_F122),
+  Golden(
+    .logicalImm(.eor, .x, 4, 11, 0xAAAA_AAAA_AAAA_AAAA), "eor x4, x11, #0xaaaaaaaaaaaaaaaa",
+    0xD201_F164),
+  Golden(
+    .logicalImm(.eor, .x, 6, 13, 0xAAAA_AAAA_AAAA_AAAA), "eor x6, x13, #0xaaaaaaaaaaaaaaaa",
+    0xD201_F1A6),
+  Golden(
+    .logicalImm(.eor, .x, 8, 15, 0x1111_1111_1111_1111), "eor x8, x15, #0x1111111111111111",
+    0xD200_E1E8),
+  Golden(
+    .logicalImm(.eor, .x, 10, 17, 0x7777_7777_7777_7777), "eor x10, x17, #0x7777777777777777",
+    0xD200_EA2A),
+  Golden(
+    .logicalImm(.eor, .x, 12, 19, 0x2222_2222_2222_2222), "eor x12, x19, #0x2222222222222222",
+    0xD203_E26C),
+  Golden(
+    .logicalImm(.eor, .x, 14, 21, 0xEEEE_EEEE_EEEE_EEEE), "eor x14, x21, #0xeeeeeeeeeeeeeeee",
+    0xD203_EAAE),
+  Golden(
+    .logicalImm(.eor, .x, 16, 23, 0x101_0101_0101_0101), "eor x16, x23, #0x101010101010101",
+    0xD200_C2F0),
+  Golden(
+    .logicalImm(.eor, .x, 18, 25, 0x7F7F_7F7F_7F7F_7F7F), "eor x18, x25, #0x7f7f7f7f7f7f7f7f",
+    0xD200_DB32),
+  Golden(
+    .logicalImm(.eor, .x, 20, 27, 0x202_0202_0202_0202), "eor x20, x27, #0x202020202020202",
+    0xD207_C374),
+  Golden(
+    .logicalImm(.eor, .x, 22, 29, 0xFEFE_FEFE_FEFE_FEFE), "eor x22, x29, #0xfefefefefefefefe",
+    0xD207_DBB6),
+  Golden(
+    .logicalImm(.eor, .x, 24, 31, 0x1_0001_0001_0001), "eor x24, xzr, #0x1000100010001", 0xD200_83F8
   ),
   Golden(
-    .logicalImm(.and, .x, 3, 10, 0xFEFE_FEFE_FEFE_FEFE), "and x3, x10, #0xfefefefefefefefe",
-    0x9207_D943),
+    .logicalImm(.eor, .x, 26, 1, 0x7FFF_7FFF_7FFF_7FFF), "eor x26, x1, #0x7fff7fff7fff7fff",
+    0xD200_B83A),
   Golden(
-    .logicalImm(.and, .x, 4, 11, 0x1_0001_0001_0001), "and x4, x11, #0x1000100010001", 0x9200_8164),
+    .logicalImm(.eor, .x, 28, 3, 0x2_0002_0002_0002), "eor x28, x3, #0x2000200020002", 0xD20F_807C),
   Golden(
-    .logicalImm(.and, .x, 5, 12, 0x7FFF_7FFF_7FFF_7FFF), "and x5, x12, #0x7fff7fff7fff7fff",
-    0x9200_B985),
+    .logicalImm(.eor, .x, 30, 5, 0xFFFE_FFFE_FFFE_FFFE), "eor x30, x5, #0xfffefffefffefffe",
+    0xD20F_B8BE),
+  Golden(.logicalImm(.ands, .w, 1, 8, 0x5555_5555), "ands w1, w8, #0x55555555", 0x7200_F101),
+  Golden(.logicalImm(.ands, .w, 3, 10, 0x5555_5555), "ands w3, w10, #0x55555555", 0x7200_F143),
+  Golden(.logicalImm(.ands, .w, 5, 12, 0xAAAA_AAAA), "ands w5, w12, #0xaaaaaaaa", 0x7201_F185),
+  Golden(.logicalImm(.ands, .w, 7, 14, 0xAAAA_AAAA), "ands w7, w14, #0xaaaaaaaa", 0x7201_F1C7),
+  Golden(.logicalImm(.ands, .w, 9, 16, 0x1111_1111), "ands w9, w16, #0x11111111", 0x7200_E209),
+  Golden(.logicalImm(.ands, .w, 11, 18, 0x7777_7777), "ands w11, w18, #0x77777777", 0x7200_EA4B),
+  Golden(.logicalImm(.ands, .w, 13, 20, 0x2222_2222), "ands w13, w20, #0x22222222", 0x7203_E28D),
+  Golden(.logicalImm(.ands, .w, 15, 22, 0xEEEE_EEEE), "ands w15, w22, #0xeeeeeeee", 0x7203_EACF),
+  Golden(.logicalImm(.ands, .w, 17, 24, 0x1010101), "ands w17, w24, #0x1010101", 0x7200_C311),
+  Golden(.logicalImm(.ands, .w, 19, 26, 0x7F7F_7F7F), "ands w19, w26, #0x7f7f7f7f", 0x7200_DB53),
+  Golden(.logicalImm(.ands, .w, 21, 28, 0x2020202), "ands w21, w28, #0x2020202", 0x7207_C395),
+  Golden(.logicalImm(.ands, .w, 23, 30, 0xFEFE_FEFE), "ands w23, w30, #0xfefefefe", 0x7207_DBD7),
+  Golden(.logicalImm(.ands, .w, 25, 0, 0x10001), "ands w25, w0, #0x10001", 0x7200_8019),
+  Golden(.logicalImm(.ands, .w, 27, 2, 0x7FFF_7FFF), "ands w27, w2, #0x7fff7fff", 0x7200_B85B),
+  Golden(.logicalImm(.ands, .w, 29, 4, 0x20002), "ands w29, w4, #0x20002", 0x720F_809D),
+  Golden(.logicalImm(.ands, .w, 31, 6, 0xFFFE_FFFE), "ands wzr, w6, #0xfffefffe", 0x720F_B8DF),
   Golden(
-    .logicalImm(.and, .x, 6, 13, 0x2_0002_0002_0002), "and x6, x13, #0x2000200020002", 0x920F_81A6),
+    .logicalImm(.ands, .x, 1, 8, 0x5555_5555_5555_5555), "ands x1, x8, #0x5555555555555555",
+    0xF200_F101),
   Golden(
-    .logicalImm(.and, .x, 7, 14, 0xFFFE_FFFE_FFFE_FFFE), "and x7, x14, #0xfffefffefffefffe",
-    0x920F_B9C7),
-  Golden(.logicalImm(.orr, .w, 1, 9, 0x5555_5555), "orr w1, w9, #0x55555555", 0x3200_F121),
-  Golden(.logicalImm(.orr, .w, 3, 11, 0x5555_5555), "orr w3, w11, #0x55555555", 0x3200_F163),
-  Golden(.logicalImm(.orr, .w, 5, 13, 0xAAAA_AAAA), "orr w5, w13, #0xaaaaaaaa", 0x3201_F1A5),
-  Golden(.logicalImm(.orr, .w, 7, 15, 0xAAAA_AAAA), "orr w7, w15, #0xaaaaaaaa", 0x3201_F1E7),
-  Golden(.logicalImm(.orr, .w, 9, 17, 0x1111_1111), "orr w9, w17, #0x11111111", 0x3200_E229),
-  Golden(.logicalImm(.orr, .w, 11, 19, 0x7777_7777), "orr w11, w19, #0x77777777", 0x3200_EA6B),
-  Golden(.logicalImm(.orr, .w, 13, 21, 0x2222_2222), "orr w13, w21, #0x22222222", 0x3203_E2AD),
-  Golden(.logicalImm(.orr, .w, 15, 23, 0xEEEE_EEEE), "orr w15, w23, #0xeeeeeeee", 0x3203_EAEF),
-  Golden(.logicalImm(.orr, .w, 8, 16, 0x1010101), "orr w8, w16, #0x1010101", 0x3200_C208),
-  Golden(.logicalImm(.orr, .w, 9, 17, 0x7F7F_7F7F), "orr w9, w17, #0x7f7f7f7f", 0x3200_DA29),
-  Golden(.logicalImm(.orr, .w, 10, 18, 0x2020202), "orr w10, w18, #0x2020202", 0x3207_C24A),
-  Golden(.logicalImm(.orr, .w, 11, 19, 0xFEFE_FEFE), "orr w11, w19, #0xfefefefe", 0x3207_DA6B),
-  Golden(.logicalImm(.orr, .w, 12, 20, 0x10001), "orr w12, w20, #0x10001", 0x3200_828C),
-  Golden(.logicalImm(.orr, .w, 13, 21, 0x7FFF_7FFF), "orr w13, w21, #0x7fff7fff", 0x3200_BAAD),
-  Golden(.logicalImm(.orr, .w, 14, 22, 0x20002), "orr w14, w22, #0x20002", 0x320F_82CE),
-  Golden(.logicalImm(.orr, .w, 15, 23, 0xFFFE_FFFE), "orr w15, w23, #0xfffefffe", 0x320F_BAEF),
+    .logicalImm(.ands, .x, 3, 10, 0x5555_5555_5555_5555), "ands x3, x10, #0x5555555555555555",
+    0xF200_F143),
   Golden(
-    .logicalImm(.orr, .x, 1, 9, 0x5555_5555_5555_5555), "orr x1, x9, #0x5555555555555555",
-    0xB200_F121),
+    .logicalImm(.ands, .x, 5, 12, 0xAAAA_AAAA_AAAA_AAAA), "ands x5, x12, #0xaaaaaaaaaaaaaaaa",
+    0xF201_F185),
   Golden(
-    .logicalImm(.orr, .x, 3, 11, 0x5555_5555_5555_5555), "orr x3, x11, #0x5555555555555555",
-    0xB200_F163),
+    .logicalImm(.ands, .x, 7, 14, 0xAAAA_AAAA_AAAA_AAAA), "ands x7, x14, #0xaaaaaaaaaaaaaaaa",
+    0xF201_F1C7),
   Golden(
-    .logicalImm(.orr, .x, 5, 13, 0xAAAA_AAAA_AAAA_AAAA), "orr x5, x13, #0xaaaaaaaaaaaaaaaa",
-    0xB201_F1A5),
+    .logicalImm(.ands, .x, 9, 16, 0x1111_1111_1111_1111), "ands x9, x16, #0x1111111111111111",
+    0xF200_E209),
   Golden(
-    .logicalImm(.orr, .x, 7, 15, 0xAAAA_AAAA_AAAA_AAAA), "orr x7, x15, #0xaaaaaaaaaaaaaaaa",
-    0xB201_F1E7),
+    .logicalImm(.ands, .x, 11, 18, 0x7777_7777_7777_7777), "ands x11, x18, #0x7777777777777777",
+    0xF200_EA4B),
   Golden(
-    .logicalImm(.orr, .x, 9, 17, 0x1111_1111_1111_1111), "orr x9, x17, #0x1111111111111111",
-    0xB200_E229),
+    .logicalImm(.ands, .x, 13, 20, 0x2222_2222_2222_2222), "ands x13, x20, #0x2222222222222222",
+    0xF203_E28D),
   Golden(
-    .logicalImm(.orr, .x, 11, 19, 0x7777_7777_7777_7777), "orr x11, x19, #0x7777777777777777",
-    0xB200_EA6B),
+    .logicalImm(.ands, .x, 15, 22, 0xEEEE_EEEE_EEEE_EEEE), "ands x15, x22, #0xeeeeeeeeeeeeeeee",
+    0xF203_EACF),
   Golden(
-    .logicalImm(.orr, .x, 13, 21, 0x2222_2222_2222_2222), "orr x13, x21, #0x2222222222222222",
-    0xB203_E2AD),
+    .logicalImm(.ands, .x, 17, 24, 0x101_0101_0101_0101), "ands x17, x24, #0x101010101010101",
+    0xF200_C311),
   Golden(
-    .logicalImm(.orr, .x, 15, 23, 0xEEEE_EEEE_EEEE_EEEE), "orr x15, x23, #0xeeeeeeeeeeeeeeee",
-    0xB203_EAEF),
+    .logicalImm(.ands, .x, 19, 26, 0x7F7F_7F7F_7F7F_7F7F), "ands x19, x26, #0x7f7f7f7f7f7f7f7f",
+    0xF200_DB53),
   Golden(
-    .logicalImm(.orr, .x, 8, 16, 0x101_0101_0101_0101), "orr x8, x16, #0x101010101010101",
-    0xB200_C208),
+    .logicalImm(.ands, .x, 21, 28, 0x202_0202_0202_0202), "ands x21, x28, #0x202020202020202",
+    0xF207_C395),
   Golden(
-    .logicalImm(.orr, .x, 9, 17, 0x7F7F_7F7F_7F7F_7F7F), "orr x9, x17, #0x7f7f7f7f7f7f7f7f",
-    0xB200_DA29),
+    .logicalImm(.ands, .x, 23, 30, 0xFEFE_FEFE_FEFE_FEFE), "ands x23, x30, #0xfefefefefefefefe",
+    0xF207_DBD7),
   Golden(
-    .logicalImm(.orr, .x, 10, 18, 0x202_0202_0202_0202), "orr x10, x18, #0x202020202020202",
-    0xB207_C24A),
-  Golden(
-    .logicalImm(.orr, .x, 11, 19, 0xFEFE_FEFE_FEFE_FEFE), "orr x11, x19, #0xfefefefefefefefe",
-    0xB207_DA6B),
-  Golden(
-    .logicalImm(.orr, .x, 12, 20, 0x1_0001_0001_0001), "orr x12, x20, #0x1000100010001", 0xB200_828C
+    .logicalImm(.ands, .x, 25, 0, 0x1_0001_0001_0001), "ands x25, x0, #0x1000100010001", 0xF200_8019
   ),
   Golden(
-    .logicalImm(.orr, .x, 13, 21, 0x7FFF_7FFF_7FFF_7FFF), "orr x13, x21, #0x7fff7fff7fff7fff",
-    0xB200_BAAD),
+    .logicalImm(.ands, .x, 27, 2, 0x7FFF_7FFF_7FFF_7FFF), "ands x27, x2, #0x7fff7fff7fff7fff",
+    0xF200_B85B),
   Golden(
-    .logicalImm(.orr, .x, 14, 22, 0x2_0002_0002_0002), "orr x14, x22, #0x2000200020002", 0xB20F_82CE
+    .logicalImm(.ands, .x, 29, 4, 0x2_0002_0002_0002), "ands x29, x4, #0x2000200020002", 0xF20F_809D
   ),
   Golden(
-    .logicalImm(.orr, .x, 15, 23, 0xFFFE_FFFE_FFFE_FFFE), "orr x15, x23, #0xfffefffefffefffe",
-    0xB20F_BAEF),
-  Golden(.logicalImm(.eor, .w, 0, 9, 0x5555_5555), "eor w0, w9, #0x55555555", 0x5200_F120),
-  Golden(.logicalImm(.eor, .w, 2, 11, 0x5555_5555), "eor w2, w11, #0x55555555", 0x5200_F162),
-  Golden(.logicalImm(.eor, .w, 4, 13, 0xAAAA_AAAA), "eor w4, w13, #0xaaaaaaaa", 0x5201_F1A4),
-  Golden(.logicalImm(.eor, .w, 6, 15, 0xAAAA_AAAA), "eor w6, w15, #0xaaaaaaaa", 0x5201_F1E6),
-  Golden(.logicalImm(.eor, .w, 8, 17, 0x1111_1111), "eor w8, w17, #0x11111111", 0x5200_E228),
-  Golden(.logicalImm(.eor, .w, 10, 19, 0x7777_7777), "eor w10, w19, #0x77777777", 0x5200_EA6A),
-  Golden(.logicalImm(.eor, .w, 12, 21, 0x2222_2222), "eor w12, w21, #0x22222222", 0x5203_E2AC),
-  Golden(.logicalImm(.eor, .w, 14, 23, 0xEEEE_EEEE), "eor w14, w23, #0xeeeeeeee", 0x5203_EAEE),
-  Golden(.logicalImm(.eor, .w, 16, 25, 0x1010101), "eor w16, w25, #0x1010101", 0x5200_C330),
-  Golden(.logicalImm(.eor, .w, 17, 26, 0x7F7F_7F7F), "eor w17, w26, #0x7f7f7f7f", 0x5200_DB51),
-  Golden(.logicalImm(.eor, .w, 18, 27, 0x2020202), "eor w18, w27, #0x2020202", 0x5207_C372),
-  Golden(.logicalImm(.eor, .w, 19, 28, 0xFEFE_FEFE), "eor w19, w28, #0xfefefefe", 0x5207_DB93),
-  Golden(.logicalImm(.eor, .w, 20, 29, 0x10001), "eor w20, w29, #0x10001", 0x5200_83B4),
-  Golden(.logicalImm(.eor, .w, 21, 30, 0x7FFF_7FFF), "eor w21, w30, #0x7fff7fff", 0x5200_BBD5),
-  Golden(.logicalImm(.eor, .w, 22, 31, 0x20002), "eor w22, wzr, #0x20002", 0x520F_83F6),
-  Golden(.logicalImm(.eor, .w, 23, 0, 0xFFFE_FFFE), "eor w23, w0, #0xfffefffe", 0x520F_B817),
-  Golden(
-    .logicalImm(.eor, .x, 0, 9, 0x5555_5555_5555_5555), "eor x0, x9, #0x5555555555555555",
-    0xD200_F120),
-  Golden(
-    .logicalImm(.eor, .x, 2, 11, 0x5555_5555_5555_5555), "eor x2, x11, #0x5555555555555555",
-    0xD200_F162),
-  Golden(
-    .logicalImm(.eor, .x, 4, 13, 0xAAAA_AAAA_AAAA_AAAA), "eor x4, x13, #0xaaaaaaaaaaaaaaaa",
-    0xD201_F1A4),
-  Golden(
-    .logicalImm(.eor, .x, 6, 15, 0xAAAA_AAAA_AAAA_AAAA), "eor x6, x15, #0xaaaaaaaaaaaaaaaa",
-    0xD201_F1E6),
-  Golden(
-    .logicalImm(.eor, .x, 8, 17, 0x1111_1111_1111_1111), "eor x8, x17, #0x1111111111111111",
-    0xD200_E228),
-  Golden(
-    .logicalImm(.eor, .x, 10, 19, 0x7777_7777_7777_7777), "eor x10, x19, #0x7777777777777777",
-    0xD200_EA6A),
-  Golden(
-    .logicalImm(.eor, .x, 12, 21, 0x2222_2222_2222_2222), "eor x12, x21, #0x2222222222222222",
-    0xD203_E2AC),
-  Golden(
-    .logicalImm(.eor, .x, 14, 23, 0xEEEE_EEEE_EEEE_EEEE), "eor x14, x23, #0xeeeeeeeeeeeeeeee",
-    0xD203_EAEE),
-  Golden(
-    .logicalImm(.eor, .x, 16, 25, 0x101_0101_0101_0101), "eor x16, x25, #0x101010101010101",
-    0xD200_C330),
-  Golden(
-    .logicalImm(.eor, .x, 17, 26, 0x7F7F_7F7F_7F7F_7F7F), "eor x17, x26, #0x7f7f7f7f7f7f7f7f",
-    0xD200_DB51),
-  Golden(
-    .logicalImm(.eor, .x, 18, 27, 0x202_0202_0202_0202), "eor x18, x27, #0x202020202020202",
-    0xD207_C372),
-  Golden(
-    .logicalImm(.eor, .x, 19, 28, 0xFEFE_FEFE_FEFE_FEFE), "eor x19, x28, #0xfefefefefefefefe",
-    0xD207_DB93),
-  Golden(
-    .logicalImm(.eor, .x, 20, 29, 0x1_0001_0001_0001), "eor x20, x29, #0x1000100010001", 0xD200_83B4
-  ),
-  Golden(
-    .logicalImm(.eor, .x, 21, 30, 0x7FFF_7FFF_7FFF_7FFF), "eor x21, x30, #0x7fff7fff7fff7fff",
-    0xD200_BBD5),
-  Golden(
-    .logicalImm(.eor, .x, 22, 31, 0x2_0002_0002_0002), "eor x22, xzr, #0x2000200020002", 0xD20F_83F6
-  ),
-  Golden(
-    .logicalImm(.eor, .x, 23, 0, 0xFFFE_FFFE_FFFE_FFFE), "eor x23, x0, #0xfffefffefffefffe",
-    0xD20F_B817),
-  Golden(.logicalImm(.ands, .w, 1, 11, 0x5555_5555), "ands w1, w11, #0x55555555", 0x7200_F161),
-  Golden(.logicalImm(.ands, .w, 3, 13, 0x5555_5555), "ands w3, w13, #0x55555555", 0x7200_F1A3),
-  Golden(.logicalImm(.ands, .w, 5, 15, 0xAAAA_AAAA), "ands w5, w15, #0xaaaaaaaa", 0x7201_F1E5),
-  Golden(.logicalImm(.ands, .w, 7, 17, 0xAAAA_AAAA), "ands w7, w17, #0xaaaaaaaa", 0x7201_F227),
-  Golden(.logicalImm(.ands, .w, 9, 19, 0x1111_1111), "ands w9, w19, #0x11111111", 0x7200_E269),
-  Golden(.logicalImm(.ands, .w, 11, 21, 0x7777_7777), "ands w11, w21, #0x77777777", 0x7200_EAAB),
-  Golden(.logicalImm(.ands, .w, 13, 23, 0x2222_2222), "ands w13, w23, #0x22222222", 0x7203_E2ED),
-  Golden(.logicalImm(.ands, .w, 15, 25, 0xEEEE_EEEE), "ands w15, w25, #0xeeeeeeee", 0x7203_EB2F),
-  Golden(.logicalImm(.ands, .w, 24, 2, 0x1010101), "ands w24, w2, #0x1010101", 0x7200_C058),
-  Golden(.logicalImm(.ands, .w, 25, 3, 0x7F7F_7F7F), "ands w25, w3, #0x7f7f7f7f", 0x7200_D879),
-  Golden(.logicalImm(.ands, .w, 26, 4, 0x2020202), "ands w26, w4, #0x2020202", 0x7207_C09A),
-  Golden(.logicalImm(.ands, .w, 27, 5, 0xFEFE_FEFE), "ands w27, w5, #0xfefefefe", 0x7207_D8BB),
-  Golden(.logicalImm(.ands, .w, 28, 6, 0x10001), "ands w28, w6, #0x10001", 0x7200_80DC),
-  Golden(.logicalImm(.ands, .w, 29, 7, 0x7FFF_7FFF), "ands w29, w7, #0x7fff7fff", 0x7200_B8FD),
-  Golden(.logicalImm(.ands, .w, 30, 8, 0x20002), "ands w30, w8, #0x20002", 0x720F_811E),
-  Golden(.logicalImm(.ands, .w, 31, 9, 0xFFFE_FFFE), "ands wzr, w9, #0xfffefffe", 0x720F_B93F),
-  Golden(
-    .logicalImm(.ands, .x, 1, 11, 0x5555_5555_5555_5555), "ands x1, x11, #0x5555555555555555",
-    0xF200_F161),
-  Golden(
-    .logicalImm(.ands, .x, 3, 13, 0x5555_5555_5555_5555), "ands x3, x13, #0x5555555555555555",
-    0xF200_F1A3),
-  Golden(
-    .logicalImm(.ands, .x, 5, 15, 0xAAAA_AAAA_AAAA_AAAA), "ands x5, x15, #0xaaaaaaaaaaaaaaaa",
-    0xF201_F1E5),
-  Golden(
-    .logicalImm(.ands, .x, 7, 17, 0xAAAA_AAAA_AAAA_AAAA), "ands x7, x17, #0xaaaaaaaaaaaaaaaa",
-    0xF201_F227),
-  Golden(
-    .logicalImm(.ands, .x, 9, 19, 0x1111_1111_1111_1111), "ands x9, x19, #0x1111111111111111",
-    0xF200_E269),
-  Golden(
-    .logicalImm(.ands, .x, 11, 21, 0x7777_7777_7777_7777), "ands x11, x21, #0x7777777777777777",
-    0xF200_EAAB),
-  Golden(
-    .logicalImm(.ands, .x, 13, 23, 0x2222_2222_2222_2222), "ands x13, x23, #0x2222222222222222",
-    0xF203_E2ED),
-  Golden(
-    .logicalImm(.ands, .x, 15, 25, 0xEEEE_EEEE_EEEE_EEEE), "ands x15, x25, #0xeeeeeeeeeeeeeeee",
-    0xF203_EB2F),
-  Golden(
-    .logicalImm(.ands, .x, 24, 2, 0x101_0101_0101_0101), "ands x24, x2, #0x101010101010101",
-    0xF200_C058),
-  Golden(
-    .logicalImm(.ands, .x, 25, 3, 0x7F7F_7F7F_7F7F_7F7F), "ands x25, x3, #0x7f7f7f7f7f7f7f7f",
-    0xF200_D879),
-  Golden(
-    .logicalImm(.ands, .x, 26, 4, 0x202_0202_0202_0202), "ands x26, x4, #0x202020202020202",
-    0xF207_C09A),
-  Golden(
-    .logicalImm(.ands, .x, 27, 5, 0xFEFE_FEFE_FEFE_FEFE), "ands x27, x5, #0xfefefefefefefefe",
-    0xF207_D8BB),
-  Golden(
-    .logicalImm(.ands, .x, 28, 6, 0x1_0001_0001_0001), "ands x28, x6, #0x1000100010001", 0xF200_80DC
-  ),
-  Golden(
-    .logicalImm(.ands, .x, 29, 7, 0x7FFF_7FFF_7FFF_7FFF), "ands x29, x7, #0x7fff7fff7fff7fff",
-    0xF200_B8FD),
-  Golden(
-    .logicalImm(.ands, .x, 30, 8, 0x2_0002_0002_0002), "ands x30, x8, #0x2000200020002", 0xF20F_811E
-  ),
-  Golden(
-    .logicalImm(.ands, .x, 31, 9, 0xFFFE_FFFE_FFFE_FFFE), "ands xzr, x9, #0xfffefffefffefffe",
-    0xF20F_B93F),
+    .logicalImm(.ands, .x, 31, 6, 0xFFFE_FFFE_FFFE_FFFE), "ands xzr, x6, #0xfffefffefffefffe",
+    0xF20F_B8DF),
   Golden(.tstImm(.w, 0, 0x5555_5555), "tst w0, #0x55555555", 0x7200_F01F),
   Golden(.tstImm(.w, 2, 0x5555_5555), "tst w2, #0x55555555", 0x7200_F05F),
   Golden(.tstImm(.w, 4, 0xAAAA_AAAA), "tst w4, #0xaaaaaaaa", 0x7201_F09F),
@@ -3955,28 +3953,28 @@ let goldenPairs: [Golden] = [
   Golden(.pair(.ldp, 24, 25, .offset, 12, -256), "ldp x24, x25, [x12, #-256]", 0xA970_6598),
   Golden(.pair(.ldp, 27, 28, .offset, 19, 64), "ldp x27, x28, [x19, #64]", 0xA944_727B),
   Golden(.pair(.ldp, 30, 31, .offset, 26, 488), "ldp x30, xzr, [x26, #488]", 0xA95E_FF5E),
-  Golden(.pair(.ldp, 0, 1, .preIndex, 20, 0), "ldp x0, x1, [x20, #0]!", 0xA9C0_0680),
-  Golden(.pair(.ldp, 3, 4, .preIndex, 27, 8), "ldp x3, x4, [x27, #8]!", 0xA9C0_9363),
-  Golden(.pair(.ldp, 6, 7, .preIndex, 2, -8), "ldp x6, x7, [x2, #-8]!", 0xA9FF_9C46),
-  Golden(.pair(.ldp, 9, 10, .preIndex, 11, 504), "ldp x9, x10, [x11, #504]!", 0xA9DF_A969),
-  Golden(.pair(.ldp, 12, 13, .preIndex, 16, -512), "ldp x12, x13, [x16, #-512]!", 0xA9E0_360C),
-  Golden(.pair(.ldp, 15, 16, .preIndex, 23, 16), "ldp x15, x16, [x23, #16]!", 0xA9C1_42EF),
-  Golden(.pair(.ldp, 18, 19, .preIndex, 30, -16), "ldp x18, x19, [x30, #-16]!", 0xA9FF_4FD2),
-  Golden(.pair(.ldp, 21, 22, .preIndex, 5, 256), "ldp x21, x22, [x5, #256]!", 0xA9D0_58B5),
-  Golden(.pair(.ldp, 24, 25, .preIndex, 12, -256), "ldp x24, x25, [x12, #-256]!", 0xA9F0_6598),
-  Golden(.pair(.ldp, 27, 28, .preIndex, 19, 64), "ldp x27, x28, [x19, #64]!", 0xA9C4_727B),
-  Golden(.pair(.ldp, 30, 31, .preIndex, 26, 488), "ldp x30, xzr, [x26, #488]!", 0xA9DE_FF5E),
-  Golden(.pair(.ldp, 0, 1, .postIndex, 20, 0), "ldp x0, x1, [x20], #0", 0xA8C0_0680),
-  Golden(.pair(.ldp, 3, 4, .postIndex, 27, 8), "ldp x3, x4, [x27], #8", 0xA8C0_9363),
-  Golden(.pair(.ldp, 6, 7, .postIndex, 2, -8), "ldp x6, x7, [x2], #-8", 0xA8FF_9C46),
-  Golden(.pair(.ldp, 9, 10, .postIndex, 11, 504), "ldp x9, x10, [x11], #504", 0xA8DF_A969),
-  Golden(.pair(.ldp, 12, 13, .postIndex, 16, -512), "ldp x12, x13, [x16], #-512", 0xA8E0_360C),
-  Golden(.pair(.ldp, 15, 16, .postIndex, 23, 16), "ldp x15, x16, [x23], #16", 0xA8C1_42EF),
-  Golden(.pair(.ldp, 18, 19, .postIndex, 30, -16), "ldp x18, x19, [x30], #-16", 0xA8FF_4FD2),
-  Golden(.pair(.ldp, 21, 22, .postIndex, 5, 256), "ldp x21, x22, [x5], #256", 0xA8D0_58B5),
-  Golden(.pair(.ldp, 24, 25, .postIndex, 12, -256), "ldp x24, x25, [x12], #-256", 0xA8F0_6598),
-  Golden(.pair(.ldp, 27, 28, .postIndex, 19, 64), "ldp x27, x28, [x19], #64", 0xA8C4_727B),
-  Golden(.pair(.ldp, 30, 31, .postIndex, 26, 488), "ldp x30, xzr, [x26], #488", 0xA8DE_FF5E),
+  Golden(.pair(.ldp, 1, 2, .preIndex, 3, 0), "ldp x1, x2, [x3, #0]!", 0xA9C0_0861),
+  Golden(.pair(.ldp, 4, 5, .preIndex, 8, 8), "ldp x4, x5, [x8, #8]!", 0xA9C0_9504),
+  Golden(.pair(.ldp, 7, 8, .preIndex, 15, -8), "ldp x7, x8, [x15, #-8]!", 0xA9FF_A1E7),
+  Golden(.pair(.ldp, 10, 11, .preIndex, 22, 504), "ldp x10, x11, [x22, #504]!", 0xA9DF_AECA),
+  Golden(.pair(.ldp, 13, 14, .preIndex, 29, -512), "ldp x13, x14, [x29, #-512]!", 0xA9E0_3BAD),
+  Golden(.pair(.ldp, 16, 17, .preIndex, 4, 16), "ldp x16, x17, [x4, #16]!", 0xA9C1_4490),
+  Golden(.pair(.ldp, 19, 20, .preIndex, 11, -16), "ldp x19, x20, [x11, #-16]!", 0xA9FF_5173),
+  Golden(.pair(.ldp, 22, 23, .preIndex, 18, 256), "ldp x22, x23, [x18, #256]!", 0xA9D0_5E56),
+  Golden(.pair(.ldp, 25, 26, .preIndex, 27, -256), "ldp x25, x26, [x27, #-256]!", 0xA9F0_6B79),
+  Golden(.pair(.ldp, 28, 29, .preIndex, 0, 64), "ldp x28, x29, [x0, #64]!", 0xA9C4_741C),
+  Golden(.pair(.ldp, 31, 0, .preIndex, 7, 488), "ldp xzr, x0, [x7, #488]!", 0xA9DE_80FF),
+  Golden(.pair(.ldp, 2, 3, .postIndex, 14, 0), "ldp x2, x3, [x14], #0", 0xA8C0_0DC2),
+  Golden(.pair(.ldp, 5, 6, .postIndex, 21, 8), "ldp x5, x6, [x21], #8", 0xA8C0_9AA5),
+  Golden(.pair(.ldp, 8, 9, .postIndex, 28, -8), "ldp x8, x9, [x28], #-8", 0xA8FF_A788),
+  Golden(.pair(.ldp, 11, 12, .postIndex, 3, 504), "ldp x11, x12, [x3], #504", 0xA8DF_B06B),
+  Golden(.pair(.ldp, 14, 15, .postIndex, 10, -512), "ldp x14, x15, [x10], #-512", 0xA8E0_3D4E),
+  Golden(.pair(.ldp, 17, 18, .postIndex, 19, 16), "ldp x17, x18, [x19], #16", 0xA8C1_4A71),
+  Golden(.pair(.ldp, 20, 21, .postIndex, 24, -16), "ldp x20, x21, [x24], #-16", 0xA8FF_5714),
+  Golden(.pair(.ldp, 23, 24, .postIndex, 31, 256), "ldp x23, x24, [sp], #256", 0xA8D0_63F7),
+  Golden(.pair(.ldp, 26, 27, .postIndex, 6, -256), "ldp x26, x27, [x6], #-256", 0xA8F0_6CDA),
+  Golden(.pair(.ldp, 29, 30, .postIndex, 13, 64), "ldp x29, x30, [x13], #64", 0xA8C4_79BD),
+  Golden(.pair(.ldp, 0, 1, .postIndex, 20, 488), "ldp x0, x1, [x20], #488", 0xA8DE_8680),
   Golden(.pair(.stp, 1, 2, .offset, 21, 0), "stp x1, x2, [x21]", 0xA900_0AA1),
   Golden(.pair(.stp, 4, 5, .offset, 28, 8), "stp x4, x5, [x28, #8]", 0xA900_9784),
   Golden(.pair(.stp, 7, 8, .offset, 3, -8), "stp x7, x8, [x3, #-8]", 0xA93F_A067),
@@ -3988,28 +3986,28 @@ let goldenPairs: [Golden] = [
   Golden(.pair(.stp, 25, 26, .offset, 13, -256), "stp x25, x26, [x13, #-256]", 0xA930_69B9),
   Golden(.pair(.stp, 28, 29, .offset, 20, 64), "stp x28, x29, [x20, #64]", 0xA904_769C),
   Golden(.pair(.stp, 31, 0, .offset, 27, 488), "stp xzr, x0, [x27, #488]", 0xA91E_837F),
-  Golden(.pair(.stp, 1, 2, .preIndex, 21, 0), "stp x1, x2, [x21, #0]!", 0xA980_0AA1),
-  Golden(.pair(.stp, 4, 5, .preIndex, 28, 8), "stp x4, x5, [x28, #8]!", 0xA980_9784),
-  Golden(.pair(.stp, 7, 8, .preIndex, 3, -8), "stp x7, x8, [x3, #-8]!", 0xA9BF_A067),
-  Golden(.pair(.stp, 10, 11, .preIndex, 12, 504), "stp x10, x11, [x12, #504]!", 0xA99F_AD8A),
-  Golden(.pair(.stp, 13, 14, .preIndex, 17, -512), "stp x13, x14, [x17, #-512]!", 0xA9A0_3A2D),
-  Golden(.pair(.stp, 16, 17, .preIndex, 24, 16), "stp x16, x17, [x24, #16]!", 0xA981_4710),
-  Golden(.pair(.stp, 19, 20, .preIndex, 31, -16), "stp x19, x20, [sp, #-16]!", 0xA9BF_53F3),
-  Golden(.pair(.stp, 22, 23, .preIndex, 6, 256), "stp x22, x23, [x6, #256]!", 0xA990_5CD6),
-  Golden(.pair(.stp, 25, 26, .preIndex, 13, -256), "stp x25, x26, [x13, #-256]!", 0xA9B0_69B9),
-  Golden(.pair(.stp, 28, 29, .preIndex, 20, 64), "stp x28, x29, [x20, #64]!", 0xA984_769C),
-  Golden(.pair(.stp, 31, 0, .preIndex, 27, 488), "stp xzr, x0, [x27, #488]!", 0xA99E_837F),
-  Golden(.pair(.stp, 1, 2, .postIndex, 21, 0), "stp x1, x2, [x21], #0", 0xA880_0AA1),
-  Golden(.pair(.stp, 4, 5, .postIndex, 28, 8), "stp x4, x5, [x28], #8", 0xA880_9784),
-  Golden(.pair(.stp, 7, 8, .postIndex, 3, -8), "stp x7, x8, [x3], #-8", 0xA8BF_A067),
-  Golden(.pair(.stp, 10, 11, .postIndex, 12, 504), "stp x10, x11, [x12], #504", 0xA89F_AD8A),
-  Golden(.pair(.stp, 13, 14, .postIndex, 17, -512), "stp x13, x14, [x17], #-512", 0xA8A0_3A2D),
-  Golden(.pair(.stp, 16, 17, .postIndex, 24, 16), "stp x16, x17, [x24], #16", 0xA881_4710),
-  Golden(.pair(.stp, 19, 20, .postIndex, 31, -16), "stp x19, x20, [sp], #-16", 0xA8BF_53F3),
-  Golden(.pair(.stp, 22, 23, .postIndex, 6, 256), "stp x22, x23, [x6], #256", 0xA890_5CD6),
-  Golden(.pair(.stp, 25, 26, .postIndex, 13, -256), "stp x25, x26, [x13], #-256", 0xA8B0_69B9),
-  Golden(.pair(.stp, 28, 29, .postIndex, 20, 64), "stp x28, x29, [x20], #64", 0xA884_769C),
-  Golden(.pair(.stp, 31, 0, .postIndex, 27, 488), "stp xzr, x0, [x27], #488", 0xA89E_837F),
+  Golden(.pair(.stp, 2, 3, .preIndex, 4, 0), "stp x2, x3, [x4, #0]!", 0xA980_0C82),
+  Golden(.pair(.stp, 5, 6, .preIndex, 9, 8), "stp x5, x6, [x9, #8]!", 0xA980_9925),
+  Golden(.pair(.stp, 8, 9, .preIndex, 16, -8), "stp x8, x9, [x16, #-8]!", 0xA9BF_A608),
+  Golden(.pair(.stp, 11, 12, .preIndex, 23, 504), "stp x11, x12, [x23, #504]!", 0xA99F_B2EB),
+  Golden(.pair(.stp, 14, 15, .preIndex, 30, -512), "stp x14, x15, [x30, #-512]!", 0xA9A0_3FCE),
+  Golden(.pair(.stp, 17, 18, .preIndex, 5, 16), "stp x17, x18, [x5, #16]!", 0xA981_48B1),
+  Golden(.pair(.stp, 20, 21, .preIndex, 12, -16), "stp x20, x21, [x12, #-16]!", 0xA9BF_5594),
+  Golden(.pair(.stp, 23, 24, .preIndex, 19, 256), "stp x23, x24, [x19, #256]!", 0xA990_6277),
+  Golden(.pair(.stp, 26, 27, .preIndex, 28, -256), "stp x26, x27, [x28, #-256]!", 0xA9B0_6F9A),
+  Golden(.pair(.stp, 29, 30, .preIndex, 1, 64), "stp x29, x30, [x1, #64]!", 0xA984_783D),
+  Golden(.pair(.stp, 0, 1, .preIndex, 8, 488), "stp x0, x1, [x8, #488]!", 0xA99E_8500),
+  Golden(.pair(.stp, 3, 4, .postIndex, 15, 0), "stp x3, x4, [x15], #0", 0xA880_11E3),
+  Golden(.pair(.stp, 6, 7, .postIndex, 22, 8), "stp x6, x7, [x22], #8", 0xA880_9EC6),
+  Golden(.pair(.stp, 9, 10, .postIndex, 29, -8), "stp x9, x10, [x29], #-8", 0xA8BF_ABA9),
+  Golden(.pair(.stp, 12, 13, .postIndex, 4, 504), "stp x12, x13, [x4], #504", 0xA89F_B48C),
+  Golden(.pair(.stp, 15, 16, .postIndex, 11, -512), "stp x15, x16, [x11], #-512", 0xA8A0_416F),
+  Golden(.pair(.stp, 18, 19, .postIndex, 20, 16), "stp x18, x19, [x20], #16", 0xA881_4E92),
+  Golden(.pair(.stp, 21, 22, .postIndex, 25, -16), "stp x21, x22, [x25], #-16", 0xA8BF_5B35),
+  Golden(.pair(.stp, 24, 25, .postIndex, 0, 256), "stp x24, x25, [x0], #256", 0xA890_6418),
+  Golden(.pair(.stp, 27, 28, .postIndex, 7, -256), "stp x27, x28, [x7], #-256", 0xA8B0_70FB),
+  Golden(.pair(.stp, 30, 31, .postIndex, 14, 64), "stp x30, xzr, [x14], #64", 0xA884_7DDE),
+  Golden(.pair(.stp, 1, 2, .postIndex, 21, 488), "stp x1, x2, [x21], #488", 0xA89E_8AA1),
 ]
 
 let goldenAtomics: [Golden] = [
@@ -5728,7 +5726,7 @@ let goldenConstants: [ConstantRow] = [
 //     flags = op.endswith("s")
 //     for w in WIDTHS:
 //         for j, i in enumerate(spread(k)):
-//             d, n = i, (i + 13 + k) % 32
+//             d, n = i, (i + 13) % 32
 //             imm, sh = IMM12[(j + k) % len(IMM12)]
 //             dt = reg(w, d) if flags else reg(w, d, sp=True)
 //             txt = f"{op} {dt}, {reg(w, n, sp=True)}, #{imm}" + (", lsl #12" if sh else "")
@@ -5794,8 +5792,8 @@ let goldenConstants: [ConstantRow] = [
 // for k, op in enumerate(LOGIC_IMM):
 //     for w in WIDTHS:
 //         values = some_bitmasks(bits(w), 16)
-//         for j, i in enumerate(spread(k, 16)[:8] + [(k * 8 + j) % 32 for j in range(8)]):
-//             d, n = i, (i + 7 + k) % 32
+//         for j, i in enumerate(spread(k, 16)):
+//             d, n = i, (i + 7) % 32
 //             v = values[j]
 //             dt = reg(w, d) if op == "ands" else reg(w, d, sp=True)
 //             add("logicalImmediate", f".logicalImm(.{op}, .{w}, {d}, {n}, 0x{v:X})", f"{op} {dt}, {reg(w, n)}, #0x{v:x}")
@@ -5925,9 +5923,10 @@ let goldenConstants: [ConstantRow] = [
 //         tail = f" #{shift}" if scaled else ""
 //         add("loadStoreRegister", f".loadStore(.{sw}, {t}, .extended(XRegSP(field: {b}), WReg(field: {m}), .{ext}, scaled: {str(scaled).lower()}))", f"{mn} {reg(w, t)}, [{XS(b)}, {W(m)}, {ext}{tail}]")
 // for k, op in enumerate(["ldp", "stp"]):
-//     for mode in ["offset", "preIndex", "postIndex"]:
+//     for mi, mode in enumerate(["offset", "preIndex", "postIndex"]):
 //         for j in range(11):
-//             t1, t2, b = (j * 3 + k) % 32, (j * 3 + k + 1) % 32, (j * 7 + 20 + k) % 32
+//             idx = mi * 11 + j
+//             t1, t2, b = (idx * 3 + k) % 32, (idx * 3 + k + 1) % 32, (idx * 7 + 20 + k) % 32
 //             if mode != "offset" and b in (t1, t2):
 //                 b = (b + 2) % 32
 //             off = [0, 8, -8, 504, -512, 16, -16, 256, -256, 64, 488][j]
