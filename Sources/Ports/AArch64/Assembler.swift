@@ -32,8 +32,10 @@ import KilnCore
 public struct AArch64Assembler: Sendable {
   public internal(set) var buffer: CodeBuffer
   var labels = LabelTable<AArch64Fixup>()
-  /// Forward short branches whose label is not bound yet (Islands.swift).
-  var pending: [PendingBranch] = []
+  /// Forward short branches whose label is not bound yet, by label (Islands.swift).
+  var pending: [Label: [PendingBranch]] = [:]
+  /// The number of branches in `pending`.
+  var pendingCount = 0
   /// The smallest offset any pending branch can reach (`.max` if none).
   var deadline = Int.max
   /// No island may be placed before this offset (see `keepTogether`).
@@ -74,9 +76,9 @@ public struct AArch64Assembler: Sendable {
   /// Resolves every label use and returns the code. Throws if a used label
   /// is unbound or a `b`, `adr` or literal load cannot reach its target.
   public mutating func finish() throws(CodeGenError) -> [UInt8] {
-    for branch in pending { labels.use(branch.label, site: branch.site, kind: branch.kind) }
-    pending.removeAll()
-    deadline = .max
+    for branch in takePending() {
+      labels.use(branch.label, site: branch.site, kind: branch.kind)
+    }
     if let deferredError { throw deferredError }
     try labels.resolve(in: &buffer)
     return buffer.bytes

@@ -57,9 +57,6 @@ public enum Shift: Sendable, Hashable, CustomStringConvertible {
   case asr(UInt32)
   case ror(UInt32)
 
-  /// No shift (`lsl #0`).
-  public static let none = Shift.lsl(0)
-
   /// The `shift` field (bits 22–23).
   var type: UInt32 {
     switch self {

@@ -40,33 +40,38 @@ extension AArch64Fixup {
 
 extension AArch64Assembler {
   mutating func addPending(_ branch: PendingBranch) {
-    pending.append(branch)
+    pending[branch.label, default: []].append(branch)
+    pendingCount += 1
     deadline = min(deadline, branch.deadline)
   }
 
   /// Moves the pending branches to `label` (just bound) into the label table.
   mutating func resolvePending(to label: Label) {
-    guard !pending.isEmpty else { return }
-    var remaining: [PendingBranch] = []
-    for branch in pending {
-      if branch.label == label {
-        labels.use(label, site: branch.site, kind: branch.kind)
-      } else {
-        remaining.append(branch)
-      }
+    guard let branches = pending.removeValue(forKey: label) else { return }
+    for branch in branches { labels.use(label, site: branch.site, kind: branch.kind) }
+    pendingCount -= branches.count
+    if branches.contains(where: { $0.deadline == deadline }) {
+      deadline = pending.values.lazy.flatMap { $0 }.map(\.deadline).min() ?? .max
     }
-    pending = remaining
-    deadline = pending.map(\.deadline).min() ?? .max
+  }
+
+  /// Removes and returns every pending branch, in the order they were emitted.
+  mutating func takePending() -> [PendingBranch] {
+    let branches = pending.values.flatMap { $0 }.sorted { $0.site < $1.site }
+    pending.removeAll()
+    pendingCount = 0
+    deadline = .max
+    return branches
   }
 
   /// Places an island now if, after the next `words` words, one might no
   /// longer fit in reach of every pending branch. After those words there
-  /// are at most `pending.count + words` pending branches, and an island
+  /// are at most `pendingCount + words` pending branches, and an island
   /// then needs a `b` plus one veneer each. `islandSlack` covers a
   /// `keepTogether` nested in another (its check is skipped).
   mutating func placeIslandIfDue(before words: Int) {
-    guard !pending.isEmpty, buffer.offset >= noIslandBefore else { return }
-    let islandAfterwards = 4 * (1 + pending.count + words)
+    guard pendingCount > 0, buffer.offset >= noIslandBefore else { return }
+    let islandAfterwards = 4 * (1 + pendingCount + words)
     if buffer.offset + 4 * words + islandAfterwards + Self.islandSlack > deadline {
       placeIsland()
     }
@@ -77,9 +82,7 @@ extension AArch64Assembler {
 
   /// Emits an island for every pending branch (see the comment above).
   mutating func placeIsland() {
-    let branches = pending
-    pending.removeAll()
-    deadline = .max
+    let branches = takePending()
     islandCount += 1
     var skipSite: Int?
     if !afterUnconditional {

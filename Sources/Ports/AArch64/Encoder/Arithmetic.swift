@@ -46,42 +46,42 @@ extension AArch64Assembler {
   // MARK: Shifted register
 
   /// `add d, n, m{, shift}`.
-  public mutating func add<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func add<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     addSubShifted(sf: R.sf, op: 0, s: 0, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `adds d, n, m{, shift}`.
-  public mutating func adds<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func adds<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     addSubShifted(sf: R.sf, op: 0, s: 1, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `sub d, n, m{, shift}`.
-  public mutating func sub<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func sub<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     addSubShifted(sf: R.sf, op: 1, s: 0, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `subs d, n, m{, shift}`.
-  public mutating func subs<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func subs<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     addSubShifted(sf: R.sf, op: 1, s: 1, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `cmp n, m{, shift}` — `subs zr, n, m{, shift}`.
-  public mutating func cmp<R: RegisterOrZR>(_ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func cmp<R: RegisterOrZR>(_ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     subs(R.zr, n, m, shift)
   }
 
   /// `cmn n, m{, shift}` — `adds zr, n, m{, shift}`.
-  public mutating func cmn<R: RegisterOrZR>(_ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func cmn<R: RegisterOrZR>(_ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     adds(R.zr, n, m, shift)
   }
 
   /// `neg d, m{, shift}` — `sub d, zr, m{, shift}`.
-  public mutating func neg<R: RegisterOrZR>(_ d: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func neg<R: RegisterOrZR>(_ d: R, _ m: R, _ shift: Shift = .lsl(0)) {
     sub(d, R.zr, m, shift)
   }
 
   /// `negs d, m{, shift}` — `subs d, zr, m{, shift}`.
-  public mutating func negs<R: RegisterOrZR>(_ d: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func negs<R: RegisterOrZR>(_ d: R, _ m: R, _ shift: Shift = .lsl(0)) {
     subs(d, R.zr, m, shift)
   }
 

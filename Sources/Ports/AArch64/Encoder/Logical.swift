@@ -37,47 +37,47 @@ extension AArch64Assembler {
   // MARK: Shifted register
 
   /// `and d, n, m{, shift}`.
-  public mutating func and<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func and<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     logicalShifted(sf: R.sf, opc: 0b00, n: 0, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `bic d, n, m{, shift}`: d = n & ~m.
-  public mutating func bic<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func bic<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     logicalShifted(sf: R.sf, opc: 0b00, n: 1, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `orr d, n, m{, shift}`.
-  public mutating func orr<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func orr<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     logicalShifted(sf: R.sf, opc: 0b01, n: 0, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `orn d, n, m{, shift}`: d = n | ~m.
-  public mutating func orn<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func orn<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     logicalShifted(sf: R.sf, opc: 0b01, n: 1, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `eor d, n, m{, shift}`.
-  public mutating func eor<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func eor<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     logicalShifted(sf: R.sf, opc: 0b10, n: 0, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `eon d, n, m{, shift}`: d = n ^ ~m.
-  public mutating func eon<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func eon<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     logicalShifted(sf: R.sf, opc: 0b10, n: 1, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `ands d, n, m{, shift}`: sets N and Z from the result, clears C and V.
-  public mutating func ands<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func ands<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     logicalShifted(sf: R.sf, opc: 0b11, n: 0, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `bics d, n, m{, shift}`.
-  public mutating func bics<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func bics<R: RegisterOrZR>(_ d: R, _ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     logicalShifted(sf: R.sf, opc: 0b11, n: 1, shift: shift, rm: m.field, rn: n.field, rd: d.field)
   }
 
   /// `tst n, m{, shift}` — `ands zr, n, m{, shift}`.
-  public mutating func tst<R: RegisterOrZR>(_ n: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func tst<R: RegisterOrZR>(_ n: R, _ m: R, _ shift: Shift = .lsl(0)) {
     ands(R.zr, n, m, shift)
   }
 
@@ -88,7 +88,7 @@ extension AArch64Assembler {
   }
 
   /// `mvn d, m{, shift}` — `orn d, zr, m{, shift}`.
-  public mutating func mvn<R: RegisterOrZR>(_ d: R, _ m: R, _ shift: Shift = .none) {
+  public mutating func mvn<R: RegisterOrZR>(_ d: R, _ m: R, _ shift: Shift = .lsl(0)) {
     orn(d, R.zr, m, shift)
   }
 
