@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "RV32", targets: ["RV32"]),
     .library(name: "KilnPort", targets: ["KilnPort"]),
     .library(name: "X86_64Port", targets: ["X86_64Port"]),
+    .library(name: "AArch64Port", targets: ["AArch64Port"]),
     .library(name: "KilnHosts", targets: ["KilnHosts"]),
     .library(name: "EBPF", targets: ["EBPF"]),
     .library(name: "EBPFJIT", targets: ["EBPFJIT"]),
@@ -52,6 +53,13 @@ let package = Package(
     .target(
       name: "X86_64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort"],
       path: "Sources/Ports/X86_64",
+      swiftSettings: strict),
+    // AArch64 host port. So far the bottom layer only: typed registers,
+    // validated immediates, encoder, assembler with labels, fixups and
+    // branch islands. Not in KilnHosts' port list until it has a lowering.
+    .target(
+      name: "AArch64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort"],
+      path: "Sources/Ports/AArch64",
       swiftSettings: strict),
     // Capstone, for host-code dumps under `-v`.
     .systemLibrary(
@@ -107,6 +115,9 @@ let package = Package(
     .testTarget(
       name: "X86_64Tests",
       dependencies: ["X86_64Port", "KilnCore", "KilnPort", "CCapstone", "CKilnFault"],
+      swiftSettings: strict),
+    .testTarget(
+      name: "AArch64Tests", dependencies: ["AArch64Port", "KilnCore", "Emulation"],
       swiftSettings: strict),
     .testTarget(
       name: "RuntimeTests", dependencies: ["Runtime", "RV32", "KilnCore", "KilnHosts", "KilnPort"],
