@@ -302,6 +302,10 @@ public final class UnicornExecutor: Executor {
   public func call(_ entry: UInt, _ first: UInt, _ second: UInt) throws(ExecutorError) -> UInt64 {
     let savedSP = emulator.readRegister(target.stackPointer)
     let savedPC = emulator.readRegister(target.pc)
+    // A link-register port returns from the paused host call through it,
+    // and the nested run overwrites it with the sentinel.
+    var savedLink: UInt64?
+    if case .register(let link) = target.returnAddress { savedLink = emulator.readRegister(link) }
     var sp: UInt64
     if depth == 0 {
       sp = UInt64(UInt(bitPattern: stack)) + UInt64(Self.stackSize) - 64
@@ -326,6 +330,9 @@ public final class UnicornExecutor: Executor {
       if depth > 0 {
         emulator.writeRegister(target.stackPointer, savedSP)
         emulator.writeRegister(target.pc, savedPC)
+        if case .register(let link) = target.returnAddress, let savedLink {
+          emulator.writeRegister(link, savedLink)
+        }
       } else {
         for p in lazyPages { try? emulator.unmap(address: UInt64(p), size: Self.pageSize) }
         lazyPages.removeAll()

@@ -21,9 +21,13 @@ public struct Translator: Sendable {
   /// the registers the RISC-V psABI makes hottest, first. `sp` is used by
   /// every function; `a0`–`a5` carry arguments, results and syscall operands;
   /// then `ra`, the frame and first saved registers, the remaining argument
-  /// registers and the first temporaries. A port pins a prefix of this list.
+  /// registers and the first temporaries, the other saved registers, the
+  /// other temporaries, and last gp and tp (set once, rarely read). All 31
+  /// registers: a port pins a prefix of this list, as long as it has
+  /// registers for.
   public static let preferredRegisters: [GuestRegister] = [
     2, 10, 11, 12, 13, 14, 15, 1, 8, 9, 16, 17, 5, 6, 7,
+    18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 3, 4,
   ].map { GuestRegister($0) }
 
   public let maxInstructions: Int

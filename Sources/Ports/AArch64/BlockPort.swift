@@ -1,0 +1,37 @@
+import KilnCore
+import KilnIR
+import KilnPort
+
+extension AArch64Port: BlockPort {
+  public typealias Blocks = AArch64Blocks
+}
+
+/// The AArch64 block compiler of one VM (its state layout and register
+/// hint): stubs in `Trampolines.swift`, lowering in `Lowering*.swift`.
+public struct AArch64Blocks: BlockBackend {
+  let abi: BlockABI
+
+  public init(layout: StateLayout) { abi = BlockABI(layout: layout) }
+
+  public func makeStubs(baseAddress: UInt) throws(CodeGenError) -> HostStubs {
+    let (bytes, s) = try BlockStubs.build(abi: abi, baseAddress: baseAddress)
+    return HostStubs(
+      bytes: bytes, entry: baseAddress + UInt(s.entry), exit: baseAddress + UInt(s.exit),
+      syscall: baseAddress + UInt(s.syscall), indirect: baseAddress + UInt(s.indirect),
+      memoryFault: baseAddress + UInt(s.memoryFault))
+  }
+
+  public func compile(
+    _ block: Block, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
+  ) throws(CodeGenError) -> CompiledCode {
+    try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> CompiledCode in
+      var lowering = BlockLowering(abi: abi, stubs: stubs, baseAddress: baseAddress, lookup: lookup)
+      return try lowering.lower(block)
+    }
+  }
+
+  /// A `b target` written over the patchable `b` at `site`.
+  public func patchJump(site: UInt, target: UInt) throws(CodeGenError) -> [UInt8] {
+    try branchBytes(site: site, target: target)
+  }
+}

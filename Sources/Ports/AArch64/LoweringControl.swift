@@ -1,0 +1,123 @@
+import KilnCore
+import KilnIR
+
+/// Block terminators: direct jumps (chained on first use through a
+/// patchable `b`), branches, indirect jumps through the jump cache, ECALL,
+/// EBREAK, FENCE.I, faults.
+extension BlockLowering {
+  static func condition(_ c: KilnIR.Condition) -> Condition {
+    switch c {
+    case .equal: .eq
+    case .notEqual: .ne
+    case .lessThan: .lt
+    case .greaterOrEqual: .ge
+    case .lessThanUnsigned: .lo
+    case .greaterOrEqualUnsigned: .hs
+    }
+  }
+
+  /// `~1`, for JALR's target.
+  static let clearBit0: LogicalImmediate32 = {
+    guard let mask = LogicalImmediate32(0xFFFF_FFFE) else { preconditionFailure("~1 encodes") }
+    return mask
+  }()
+
+  mutating func lower(_ terminator: Terminator) throws(CodeGenError) {
+    switch terminator {
+    case .jump(let target):
+      try jump(to: target)
+    case .branch(let condition, let lhs, let rhs, let taken, let notTaken):
+      compare(lhs, rhs)
+      try jump(if: Self.condition(condition), to: taken)
+      try jump(to: notTaken)
+    case .jumpIndirect(let base, let offset, let link, let returnAddress, let pc):
+      let misaligned = a.newLabel()
+      effectiveAddress(base, offset)
+      a.and(WRegSP.w16, WReg.w16, Self.clearBit0)
+      a.tbnz(WReg.w16, 1, misaligned)
+      if let link { lower(move: link, .immediate(returnAddress)) }
+      try a.b(absolute: stubs.indirect)
+      cold.append(.misalignedIndirect(label: misaligned, pc: pc))
+    case .syscall(let pc, _):
+      a.mov(BlockABI.scratch1, imm: pc)
+      a.str(BlockABI.scratch1, stateWord(abi.layout.exitPC))
+      try a.b(absolute: stubs.syscall)
+    case .breakpoint(let pc, let next):
+      abi.spillPinned(&a)
+      a.mov(WReg.w1, imm: pc)
+      abi.emitCall(.breakpoint, &a)
+      a.lsr(XReg.x17, .x0, 32)
+      let ok = a.newLabel()
+      a.cbz(XReg.x17, ok)
+      try exit(.error)
+      try a.bind(ok)
+      try jump(to: .pc(next))
+    case .synchronize(let next):
+      a.mov(BlockABI.scratch1, imm: next)
+      a.str(BlockABI.scratch1, stateWord(abi.layout.exitPC))
+      try exit(.synchronize)
+    case .fault(let f):
+      try fault(f)
+    }
+  }
+
+  /// An unconditional jump: straight to compiled code, else through a
+  /// patchable `b` to a chain exit.
+  mutating func jump(to target: Target) throws(CodeGenError) {
+    switch target {
+    case .fault(let f):
+      try fault(f)
+    case .pc(let pc):
+      if let host = lookup(pc) {
+        try a.b(absolute: host)
+      } else {
+        try patchableJump(to: pc)
+      }
+    }
+  }
+
+  /// A conditional jump to `target` when `cc` holds (the flags are set).
+  mutating func jump(if cc: Condition, to target: Target) throws(CodeGenError) {
+    switch target {
+    case .fault(let f):
+      let stub = a.newLabel()
+      a.b(cc, stub)
+      cold.append(.fault(label: stub, f))
+    case .pc(let pc):
+      if let host = lookup(pc), let inverse = cc.inverted {
+        let skip = a.newLabel()
+        a.b(inverse, skip)
+        try a.b(absolute: host)
+        try a.bind(skip)
+      } else {
+        let stub = a.newLabel()
+        a.b(cc, stub)
+        cold.append(.patchableJump(label: stub, pc: pc))
+      }
+    }
+  }
+
+  mutating func fault(_ f: GuestFault) throws(CodeGenError) {
+    switch f {
+    case .illegalInstruction(let pc, let word):
+      a.mov(BlockABI.scratch0, imm: word)
+      try fault(.illegalInstruction, pc: pc, detail: BlockABI.scratch0)
+    case .fetchOutsideMemory(let pc):
+      try fault(.fetchOutsideMemory, pc: pc, detail: .wzr)
+    case .misalignedJump(let pc, let target):
+      a.mov(BlockABI.scratch0, imm: target)
+      try fault(.misalignedJump, pc: pc, detail: BlockABI.scratch0)
+    }
+  }
+
+  /// Records the fault through `HostCall.fault` (a = kind, b = pc, c =
+  /// `detail`: the word or target) and leaves with `.error`.
+  mutating func fault(_ kind: GuestFaultCode, pc: UInt32, detail: WReg) throws(CodeGenError) {
+    abi.spillPinned(&a)
+    a.mov(WReg.w3, detail)
+    a.mov(WReg.w1, imm: UInt32(kind.rawValue))
+    a.mov(WReg.w2, imm: pc)
+    abi.emitCall(.fault, &a)
+    try exit(.error)
+  }
+}
