@@ -118,7 +118,8 @@ let package = Package(
       dependencies: ["X86_64Port", "KilnCore", "KilnPort", "CCapstone", "CKilnFault"],
       swiftSettings: strict),
     .testTarget(
-      name: "AArch64Tests", dependencies: ["AArch64Port", "KilnCore", "Emulation"],
+      name: "AArch64Tests",
+      dependencies: ["AArch64Port", "KilnCore", "KilnPort", "Emulation", "CCapstone", "CUnicorn"],
       swiftSettings: strict),
     .testTarget(
       name: "RuntimeTests", dependencies: ["Runtime", "RV32", "KilnCore", "KilnHosts", "KilnPort"],

@@ -5,11 +5,13 @@
 #   libunicorn-dev   Unicorn 2 CPU emulator, for the Emulation module (runs generated code of other ISAs)
 #   pkg-config       how SwiftPM finds Capstone and Unicorn
 #   llvm             llvm-objdump and llvm-objcopy, for the tests that cross-check encodings with LLVM
+#   gcc-aarch64-linux-gnu  the AArch64 cross compiler (static glibc): the AArch64 port's facts
+#                    and fault-handler probes, run under qemu-aarch64 (qemu-user)
 # Idempotent: does nothing when everything is already installed. Needs root
 # or sudo when something is missing.
 set -euo pipefail
 
-packages=(qemu-user libcapstone-dev libunicorn-dev pkg-config llvm)
+packages=(qemu-user libcapstone-dev libunicorn-dev pkg-config llvm gcc-aarch64-linux-gnu)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -50,8 +50,9 @@ public final class UnicornExecutor: Executor {
   /// Host pages mapped on demand for the current outermost call.
   private var lazyPages: [UInt] = []
   /// Lazy memories (flat guest memory) and the pages of each made
-  /// accessible so far.
-  private var lazyMemories: [(memory: any LazyMemory, pages: Set<UInt>)] = []
+  /// accessible so far, mapped into the emulator as maximal runs of
+  /// adjacent pages (`LazyRuns`).
+  private var lazyMemories: [(memory: any LazyMemory, pages: Set<UInt>, runs: LazyRuns)] = []
   /// Where a lazy memory sent the faulting access (the run restarts there).
   private var pendingRedirect: UInt64?
   /// The error a hook ran into; reported when the run stops.
@@ -106,16 +107,17 @@ public final class UnicornExecutor: Executor {
   /// when a code hook covers the instruction: attaching turns on the
   /// executor's per-instruction counting hook, which is such a hook.
   public func attach(_ memory: any LazyMemory) throws(ExecutorError) {
-    lazyMemories.append((memory, []))
+    lazyMemories.append((memory, [], LazyRuns()))
     emulator.countInstructions = true
   }
 
   public func lazyMemoryCleared(_ memory: any LazyMemory) {
     guard let i = lazyMemories.firstIndex(where: { $0.memory === memory }) else { return }
-    for page in lazyMemories[i].pages {
-      try? emulator.unmap(address: UInt64(page), size: Self.pageSize)
+    for (start, end) in lazyMemories[i].runs.starts {
+      try? emulator.unmap(address: UInt64(start), size: Int(end - start))
     }
     lazyMemories[i].pages.removeAll()
+    lazyMemories[i].runs = LazyRuns()
   }
 
   /// A first touch of lazy memory `i`: map what it maps, or stop the run
@@ -128,9 +130,7 @@ public final class UnicornExecutor: Executor {
       if lazyMemories[i].pages.contains(UInt(p)) { continue }
       switch lazyMemories[i].memory.touch(address: UInt(max(p, address)), pc: UInt(pc)) {
       case .mapped(let start, let bytes):
-        guard let pointer = UnsafeMutableRawPointer(bitPattern: start),
-          (try? emulator.mapIdentity(pointer, size: bytes, permissions: .readWrite)) != nil
-        else { return false }
+        guard mapLazyRun(i, start: start, end: start + UInt(bytes)) else { return false }
         lazyMemories[i].pages.insert(start)
       case .redirect(let resume):
         pendingRedirect = UInt64(resume)
@@ -139,6 +139,30 @@ public final class UnicornExecutor: Executor {
         return false
       }
     }
+    return true
+  }
+
+  /// Makes `[start, end)` of lazy memory `i` accessible as part of one
+  /// mapping with the runs next to it (unmapped and mapped again as one).
+  /// Unicorn keeps each mapping as its own section and has room for only
+  /// about a page's worth of them (1 KiB pages on Arm), so page-by-page
+  /// mappings would run out on programs touching a few thousand pages.
+  private func mapLazyRun(_ i: Int, start: UInt, end: UInt) -> Bool {
+    var (first, last) = (start, end)
+    if let before = lazyMemories[i].runs.ends[start] {
+      try? emulator.unmap(address: UInt64(before), size: Int(start - before))
+      lazyMemories[i].runs.remove(start: before, end: start)
+      first = before
+    }
+    if let after = lazyMemories[i].runs.starts[end] {
+      try? emulator.unmap(address: UInt64(end), size: Int(after - end))
+      lazyMemories[i].runs.remove(start: end, end: after)
+      last = after
+    }
+    guard let pointer = UnsafeMutableRawPointer(bitPattern: first),
+      (try? emulator.mapIdentity(pointer, size: Int(last - first), permissions: .readWrite)) != nil
+    else { return false }
+    lazyMemories[i].runs.add(start: first, end: last)
     return true
   }
 
@@ -403,5 +427,21 @@ extension Architecture {
     case (1, _): self = .thumb  // UC_ARCH_ARM (Thumb, M-profile)
     default: return nil
     }
+  }
+}
+
+/// Disjoint runs `[start, end)` of mapped lazy pages, by both ends.
+struct LazyRuns {
+  var starts: [UInt: UInt] = [:]
+  var ends: [UInt: UInt] = [:]
+
+  mutating func add(start: UInt, end: UInt) {
+    starts[start] = end
+    ends[end] = start
+  }
+
+  mutating func remove(start: UInt, end: UInt) {
+    starts[start] = nil
+    ends[end] = nil
   }
 }
