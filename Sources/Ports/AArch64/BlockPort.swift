@@ -10,8 +10,17 @@ extension AArch64Port: BlockPort {
 /// hint): stubs in `Trampolines.swift`, lowering in `Lowering*.swift`.
 public struct AArch64Blocks: BlockBackend {
   let abi: BlockABI
+  /// Where the access stubs are, relative to the entry stub (the stubs'
+  /// layout does not depend on where they are installed).
+  let accessStubs: AccessStubs
 
-  public init(layout: StateLayout) { abi = BlockABI(layout: layout) }
+  public init(layout: StateLayout) {
+    abi = BlockABI(layout: layout)
+    let probe = try? BlockStubs.build(abi: abi, baseAddress: 0).1
+    accessStubs = AccessStubs(
+      load: (probe?.load ?? 0) - (probe?.entry ?? 0),
+      store: (probe?.store ?? 0) - (probe?.entry ?? 0))
+  }
 
   public func makeStubs(baseAddress: UInt) throws(CodeGenError) -> HostStubs {
     let (bytes, s) = try BlockStubs.build(abi: abi, baseAddress: baseAddress)
@@ -25,7 +34,9 @@ public struct AArch64Blocks: BlockBackend {
     _ block: Block, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
   ) throws(CodeGenError) -> CompiledCode {
     try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> CompiledCode in
-      var lowering = BlockLowering(abi: abi, stubs: stubs, baseAddress: baseAddress, lookup: lookup)
+      var lowering = BlockLowering(
+        abi: abi, stubs: stubs, accessStubs: accessStubs, baseAddress: baseAddress,
+        lookup: lookup)
       return try lowering.lower(block)
     }
   }
@@ -33,5 +44,16 @@ public struct AArch64Blocks: BlockBackend {
   /// A `b target` written over the patchable `b` at `site`.
   public func patchJump(site: UInt, target: UInt) throws(CodeGenError) -> [UInt8] {
     try branchBytes(site: site, target: target)
+  }
+}
+
+/// The offsets of the `load` and `store` stubs from the entry stub.
+struct AccessStubs: Sendable {
+  var load: Int
+  var store: Int
+
+  /// The host address of the stub for `call` (`.load` or `.store`).
+  func address(_ call: HostCall, stubs: HostStubs) -> UInt {
+    UInt(bitPattern: Int(bitPattern: stubs.entry) + (call == .load ? load : store))
   }
 }

@@ -29,6 +29,7 @@ enum ColdPath {
 struct BlockLowering {
   let abi: BlockABI
   let stubs: HostStubs
+  let accessStubs: AccessStubs
   let lookup: (UInt32) -> UInt?
   var a: AArch64Assembler
   /// Out-of-line code, emitted after the terminator.
@@ -37,10 +38,12 @@ struct BlockLowering {
   var faultSites: [FaultSite] = []
 
   init(
-    abi: BlockABI, stubs: HostStubs, baseAddress: UInt, lookup: @escaping (UInt32) -> UInt?
+    abi: BlockABI, stubs: HostStubs, accessStubs: AccessStubs, baseAddress: UInt,
+    lookup: @escaping (UInt32) -> UInt?
   ) {
     self.abi = abi
     self.stubs = stubs
+    self.accessStubs = accessStubs
     self.lookup = lookup
     a = AArch64Assembler(baseAddress: baseAddress)
   }

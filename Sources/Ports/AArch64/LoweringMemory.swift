@@ -179,19 +179,16 @@ extension BlockLowering {
         signed: false, pc: pc, faultSite: faultSite))
   }
 
-  /// The slow path of a guest access (w16 = guest address): a host call,
-  /// then leave the block on error or when a store modified guest code.
-  /// The loaded value is in w0.
+  /// The slow path of a guest access (w16 = guest address): a host call
+  /// through the access stub (`BlockStubs`), then leave the block on error
+  /// or when a store modified guest code. The loaded value is in w0.
   mutating func slowAccess(
     _ call: HostCall, size: KilnIR.AccessSize, signed: Bool, pc: UInt32, value: Value?
   ) throws(CodeGenError) {
-    abi.spillPinned(&a)
-    // Arguments from x3 down: pinned registers are intact after the spill.
-    if let value { load(.w3, value) }
+    if let value { load(BlockABI.scratch1, value) }
     let access = AccessDescriptor(size, signed: signed, isWrite: call == .store, pc: pc)
-    a.mov(XReg.x2, imm: access.encoded)
-    a.mov(WReg.w1, .w16)
-    abi.emitCall(call, &a)
+    a.mov(XReg.x0, imm: access.encoded)
+    try a.bl(absolute: accessStubs.address(call, stubs: stubs))
     a.lsr(XReg.x17, .x0, 32)
     let ok = a.newLabel()
     a.cbz(XReg.x17, ok)

@@ -20,12 +20,19 @@ import KilnIR
 ///   slow path is (`HostCall.memoryFault`) and jumps there with x16 intact.
 ///   The signal handler only changes the pc, and block code never moves sp,
 ///   so sp is the entry frame, 16-byte aligned.
+/// * `load` and `store` (called with `bl` from the slow paths of guest
+///   accesses; w16 = guest address, x0 = `AccessDescriptor.encoded`, w17 =
+///   the value of a store): spill the pinned registers, make the host call,
+///   reload them and return with its result in x0. One copy of the spill
+///   and reload instead of one per access keeps slow paths short.
 struct BlockStubs {
   var entry = 0
   var exit = 0
   var indirect = 0
   var syscall = 0
   var memoryFault = 0
+  var load = 0
+  var store = 0
 
   static func build(abi: BlockABI, baseAddress: UInt) throws(CodeGenError) -> ([UInt8], BlockStubs)
   {
@@ -108,6 +115,19 @@ struct BlockStubs {
     try a.bind(lost)
     a.mov(WReg.w0, imm: ExitReason.error.rawValue)
     a.b(exit)
+
+    // load, store
+    for call in [HostCall.load, .store] {
+      if call == .load { s.load = a.offset } else { s.store = a.offset }
+      a.str(XReg.x30, .preIndex(.sp, -16))
+      abi.spillPinned(&a)
+      a.mov(WReg.w1, .w16)
+      a.mov(XReg.x2, .x0)
+      a.mov(WReg.w3, .w17)
+      abi.emitCall(call, &a)
+      a.ldr(XReg.x30, .postIndex(.sp, 16))
+      a.ret()
+    }
 
     return (try a.finish(), s)
   }
