@@ -97,6 +97,8 @@ let package = Package(
       path: "Benchmarks/BPFBench",
       swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
+    // The IR's reference semantics (hand-worked tables) and its passes.
+    .testTarget(name: "KilnIRTests", dependencies: ["KilnIR"], swiftSettings: strict),
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
     .testTarget(
       name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
