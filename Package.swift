@@ -108,7 +108,7 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests",
-      dependencies: ["X86_64Port", "KilnCore", "KilnPort", "CCapstone", "CKilnFault"],
+      dependencies: ["X86_64Port", "KilnCore", "KilnIR", "KilnPort", "CCapstone", "CKilnFault"],
       swiftSettings: strict),
     .testTarget(
       name: "RuntimeTests", dependencies: ["Runtime", "RV32", "KilnCore", "KilnHosts", "KilnPort"],
