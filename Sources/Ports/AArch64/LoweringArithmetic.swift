@@ -11,11 +11,13 @@ import KilnIR
 ///     smull/umull ; lsr #32  high half, signed×signed and unsigned×unsigned
 ///     sxtw ; mul x ; lsr #32 high half, signed×unsigned (64-bit product)
 ///
-/// Division follows RISC-V without branches: AArch64 `udiv`/`sdiv` give 0
-/// for a zero divisor and INT_MIN for INT_MIN / -1 (never trap), so
+/// Division follows the IR's rules (``DivisionRule``) without branches:
+/// AArch64 `udiv`/`sdiv` give 0 for a zero divisor and INT_MIN for
+/// INT_MIN / -1 (never trap), so
 ///
-///     quotient:   q = div(n, m) ; tst m, m ; csinv d, q, wzr, ne    m == 0 → 0xFFFFFFFF
-///     remainder:  q = div(n, m) ; msub d, q, m, n                   m == 0 → n; INT_MIN % -1 → 0
+///     quotient:   d = div(n, m)                                      eBPF: m == 0 → 0
+///                 q = div(n, m) ; tst m, m ; csinv d, q, wzr, ne     RISC-V: m == 0 → 0xFFFFFFFF
+///     remainder:  q = div(n, m) ; msub d, q, m, n                    m == 0 → n; INT_MIN % -1 → 0
 extension BlockLowering {
   mutating func lowerBinary(
     _ op: BinaryOperation, _ dst: GuestRegister, _ lhs: Value, _ rhs: Value
@@ -63,17 +65,26 @@ extension BlockLowering {
       a.sxtw(.x16, n)
       a.mul(XReg.x16, .x16, m.x)
       a.lsr(d.x, .x16, 32)
-    case .divide, .divideUnsigned, .remainder, .remainderUnsigned:
+    case .divide(let rule), .divideUnsigned(let rule):
+      let n = read(lhs, into: BlockABI.scratch0)
+      let m = read(rhs, into: BlockABI.scratch1)
+      // The host's x / 0 is 0, eBPF's too; RISC-V's is all ones. (The
+      // quotient goes to w0 first: d may be m, which tst still reads.)
+      let q = rule == .riscv ? BlockABI.result : d
+      if case .divide = op { a.sdiv(q, n, m) } else { a.udiv(q, n, m) }
+      if rule == .riscv {
+        a.tst(m, m)
+        a.csinv(d, q, .wzr, .ne)
+      }
+    case .remainder, .remainderUnsigned:
       let n = read(lhs, into: BlockABI.scratch0)
       let m = read(rhs, into: BlockABI.scratch1)
       let q = BlockABI.result
-      if op == .divide || op == .remainder { a.sdiv(q, n, m) } else { a.udiv(q, n, m) }
-      if op == .divide || op == .divideUnsigned {
-        a.tst(m, m)
-        a.csinv(d, q, .wzr, .ne)
-      } else {
-        a.msub(d, q, m, n)
-      }
+      if op == .remainder { a.sdiv(q, n, m) } else { a.udiv(q, n, m) }
+      a.msub(d, q, m, n)
+    case .move:
+      lower(move: dst, rhs)
+      return
     }
     store(dst, from: d)
   }
