@@ -9,17 +9,17 @@ import KilnIR
 /// of the front end's hint (`StateLayout.preferredRegisters`; for RV32: sp,
 /// a0–a5, ra, s0, s1, a6, a7, t0–t2, s2–s11, t3–t6, gp, tp):
 ///
-///     host      role                                host      role
-///     --------  ---------------------------------   --------  ---------------------------
-///     x0        scratch, exit reason, host-call      x16       scratch 0: guest address,
-///               context argument and result                    indirect target (FaultSite)
-///     x1–x3     pinned: hint 9–11 (RV32 s1 a6 a7),    x17       scratch 1
-///               host-call arguments a, b, c         x18       unused (Apple's platform register)
-///     x4–x15    pinned: hint 12–23 (RV32 t0–t2,     x19–x27   pinned: hint 0–8 (RV32 sp,
-///               s2–s10)                                        a0–a5, ra, s0)
-///     x28       state pointer                       x29       frame pointer (entry frame)
-///     x30       link register; scratch 2 between    sp        host stack, 16-aligned
-///               host calls (saved by the entry)
+///     host      role                                 host      role
+///     --------  -----------------------------------  --------  -------------------------------
+///     x0        scratch: exit reason, host-call      x16       scratch 0: guest address,
+///               context argument and result                    indirect target (`FaultSite`)
+///     x1–x3     pinned: hint 9–11 (RV32 s1 a6 a7);   x17       scratch 1 (a store's value
+///               host-call arguments a, b, c                    for the access stubs)
+///     x4–x15    pinned: hint 12–23 (RV32 t0–t2,      x18       unused (Apple's platform register)
+///               s2–s10)                              x19–x27   pinned: hint 0–8 (RV32 sp,
+///     x28       state pointer                                  a0–a5, ra, s0)
+///     x30       link register; scratch 2 between     x29       frame pointer (entry frame)
+///               host calls (saved by the entry)      sp        host stack, 16-byte aligned
 ///
 /// 24 guest registers are pinned. The other seven of RV32 (s11, t3–t6, gp,
 /// tp: the least used by the psABI's conventions) and the scratch slot 32
@@ -46,7 +46,10 @@ import KilnIR
 ///
 /// Host calls (`HostCall`) use the AAPCS64: x0 = x28 + hostContext (the
 /// runtime's context word), x1, x2, x3 = arguments, result in x0; they go
-/// through the table at `[x28 + hostCalls + 8*id]` with `blr x30`.
+/// through the table at `[x28 + hostCalls + 8*id]` with `blr x30`. The
+/// slow paths of guest accesses reach `HostCall.load`/`.store` through
+/// shared stubs (`bl`, w16 = address, x0 = descriptor, w17 = value), which
+/// do the spill, the call and the reload (`Trampolines.swift`).
 ///
 /// Guest memory is reached through x28 too. Paged mode: x28 is the start of
 /// the state block and generated code walks the page tables in it. Flat
