@@ -54,9 +54,9 @@ let package = Package(
       name: "X86_64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort"],
       path: "Sources/Ports/X86_64",
       swiftSettings: strict),
-    // AArch64 host port. So far the bottom layer only: typed registers,
-    // validated immediates, encoder, assembler with labels, fixups and
-    // branch islands. Not in KilnHosts' port list until it has a lowering.
+    // AArch64 host port: typed registers, validated immediates, encoder,
+    // assembler with labels, fixups and branch islands; the eBPF function
+    // half (FunctionPort, LSE or ldxr/stxr atomics).
     .target(
       name: "AArch64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort"],
       path: "Sources/Ports/AArch64",
@@ -75,7 +75,7 @@ let package = Package(
     // for a host (native, or in an emulator).
     .target(
       name: "KilnHosts",
-      dependencies: ["KilnPort", "X86_64Port", "Runtime", "EBPFJIT", "Emulation"],
+      dependencies: ["KilnPort", "X86_64Port", "AArch64Port", "Runtime", "EBPFJIT", "Emulation"],
       swiftSettings: strict),
     // Static RV32 Linux user mode: ELF loader, initial stack, syscalls.
     .target(

@@ -1,3 +1,4 @@
+import AArch64Port
 import EBPF
 import EBPFJIT
 import KilnPort
@@ -9,7 +10,8 @@ import X86_64Port
 public enum Hosts {
   /// Every port, one line each. A new port adds its line here.
   public static let ports: [any HostPort.Type] = [
-    X86_64Port.self
+    X86_64Port.self,
+    AArch64Port.self,
   ]
 
   /// The architecture names `--host` accepts ("x86_64", …).
