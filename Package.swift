@@ -110,14 +110,14 @@ let package = Package(
       name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
-      name: "EBPFObjectTests", dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts"],
+      name: "EBPFObjectTests", dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests",
       dependencies: ["X86_64Port", "KilnCore", "KilnPort", "CCapstone", "CKilnFault"],
       swiftSettings: strict),
     .testTarget(
-      name: "AArch64Tests", dependencies: ["AArch64Port", "KilnCore", "Emulation"],
+      name: "AArch64Tests", dependencies: ["AArch64Port", "KilnCore", "KilnIR", "KilnPort", "Emulation"],
       swiftSettings: strict),
     .testTarget(
       name: "RuntimeTests", dependencies: ["Runtime", "RV32", "KilnCore", "KilnHosts", "KilnPort"],

@@ -25,9 +25,13 @@ extension AArch64Port: FunctionPort {
 
 /// The AArch64 port compiling for plain ARMv8.0 (``CPUFeatures/armv8_0``):
 /// atomics are `ldxr`/`stxr` loops. Same facts as ``AArch64Port``; tests run
-/// it in Unicorn beside the LSE code.
+/// it in Unicorn beside the LSE code (as "AArch64 v8.0").
 public enum AArch64V80Port: FunctionPort {
-  public static let facts = AArch64Port.facts
+  public static let facts = {
+    var facts = AArch64Port.facts
+    facts.name = "AArch64 v8.0"
+    return facts
+  }()
 
   public static func compile(
     _ function: FunctionIR.Function, environment: FunctionEnvironment, baseAddress: UInt
