@@ -104,6 +104,8 @@ let package = Package(
       path: "Benchmarks/BPFBench",
       swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
+    // The IR's reference semantics (hand-worked tables), its passes, layouts
+    // and access descriptors.
     .testTarget(name: "KilnIRTests", dependencies: ["KilnIR"], swiftSettings: strict),
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
     .testTarget(
@@ -114,7 +116,7 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests",
-      dependencies: ["X86_64Port", "KilnCore", "KilnPort", "CCapstone", "CKilnFault"],
+      dependencies: ["X86_64Port", "KilnCore", "KilnIR", "KilnPort", "CCapstone", "CKilnFault"],
       swiftSettings: strict),
     .testTarget(
       name: "AArch64Tests", dependencies: ["AArch64Port", "KilnCore", "KilnIR", "KilnPort", "Emulation"],

@@ -23,7 +23,7 @@ module() {
 }
 
 module KilnCore kilncore.o $(ls Sources/KilnCore/*.swift | grep -v '/ExecutableMemory.swift$')
-module KilnIR kilnir.o Sources/KilnIR/*.swift Sources/KilnIR/Function/*.swift
+module KilnIR kilnir.o $(find Sources/KilnIR -name '*.swift' | sort)
 module KilnPort kilnport.o \
   $(ls Sources/KilnPort/*.swift | grep -v -e '/NativeExecutor.swift$' -e '/HostTarget.swift$')
 module EBPF ebpf.o Sources/EBPF/*.swift

@@ -1,5 +1,11 @@
+import KilnIR
+
 /// The arithmetic of RFC 9669 §4 as pure functions, shared by the
-/// interpreter, constant folding and tests (the JIT's oracle).
+/// interpreter, constant folding and tests (the JIT's oracle). The
+/// operations the IRs share are KilnIR's ``BinaryOperation`` (with the
+/// ``DivisionRule/ebpf`` rule) and ``KilnIR/Condition``, whose reference
+/// semantics decide every edge case; eBPF adds `neg` and the sign-extending
+/// moves:
 ///
 /// * 32-bit operations work on the low 32 bits and zero-extend the result;
 /// * `x / 0 = 0`, `x % 0 = x` (32-bit: the low half of x, zero-extended);
@@ -9,74 +15,34 @@
 public enum Semantics {
   @inline(__always)
   public static func alu64(_ op: ALUOperation, _ a: UInt64, _ b: UInt64) -> UInt64 {
-    let sa = Int64(bitPattern: a)
-    let sb = Int64(bitPattern: b)
-    switch op {
-    case .add: return a &+ b
-    case .sub: return a &- b
-    case .mul: return a &* b
-    case .div: return b == 0 ? 0 : a / b
-    case .sdiv:
-      if sb == 0 { return 0 }
-      if sb == -1 { return 0 &- a }  // INT_MIN / -1 wraps to INT_MIN
-      return UInt64(bitPattern: sa / sb)
-    case .or: return a | b
-    case .and: return a & b
-    case .lsh: return a &<< (b & 63)
-    case .rsh: return a &>> (b & 63)
-    case .neg: return 0 &- a
-    case .mod: return b == 0 ? a : a % b
-    case .smod:
-      if sb == 0 { return a }
-      if sb == -1 { return 0 }  // INT_MIN % -1 = 0
-      return UInt64(bitPattern: sa % sb)
-    case .xor: return a ^ b
-    case .mov: return b
-    case .movsx8: return UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: b)))
-    case .movsx16: return UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: b)))
-    case .movsx32: return UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: b)))
-    case .arsh: return UInt64(bitPattern: sa &>> Int64(b & 63))
-    }
+    alu(op, .w64, a, b)
   }
 
   @inline(__always)
   public static func alu32(_ op: ALUOperation, _ a: UInt32, _ b: UInt32) -> UInt32 {
-    let sa = Int32(bitPattern: a)
-    let sb = Int32(bitPattern: b)
-    switch op {
-    case .add: return a &+ b
-    case .sub: return a &- b
-    case .mul: return a &* b
-    case .div: return b == 0 ? 0 : a / b
-    case .sdiv:
-      if sb == 0 { return 0 }
-      if sb == -1 { return 0 &- a }
-      return UInt32(bitPattern: sa / sb)
-    case .or: return a | b
-    case .and: return a & b
-    case .lsh: return a &<< (b & 31)
-    case .rsh: return a &>> (b & 31)
-    case .neg: return 0 &- a
-    case .mod: return b == 0 ? a : a % b
-    case .smod:
-      if sb == 0 { return a }
-      if sb == -1 { return 0 }
-      return UInt32(bitPattern: sa % sb)
-    case .xor: return a ^ b
-    case .mov: return b
-    case .movsx8: return UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: b)))
-    case .movsx16: return UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: b)))
-    case .movsx32: return b  // not a valid 32-bit form; the table never decodes it
-    case .arsh: return UInt32(bitPattern: sa &>> Int32(b & 31))
-    }
+    UInt32(truncatingIfNeeded: alu(op, .w32, UInt64(a), UInt64(b)))
   }
 
   /// A full ALU step: picks the width, zero-extends 32-bit results.
-  @inline(__always)
+  /// Always inlined: with ``ALUOperation/withMeaning(_:)`` and KilnIR's
+  /// always-inlined `evaluate`, the interpreter dispatches once per step.
+  @inline(always)
   public static func alu(_ op: ALUOperation, _ width: Width, _ a: UInt64, _ b: UInt64) -> UInt64 {
-    switch width {
-    case .w64: alu64(op, a, b)
-    case .w32: UInt64(alu32(op, UInt32(truncatingIfNeeded: a), UInt32(truncatingIfNeeded: b)))
+    let w = width.shared
+    return op.withMeaning { meaning in
+      switch meaning {
+      case .binary(let shared): return shared.evaluate(a, b, width: w)
+      case .negate: return BinaryOperation.sub.evaluate(0, a, width: w)
+      case .signExtend(let bits):
+        let extended: Int64 =
+          switch bits {
+          case 8: Int64(Int8(truncatingIfNeeded: b))
+          case 16: Int64(Int16(truncatingIfNeeded: b))
+          default: Int64(Int32(truncatingIfNeeded: b))
+          }
+        // `movsx32` has no 32-bit form (the table never decodes one).
+        return UInt64(bitPattern: extended) & w.mask
+      }
     }
   }
 
@@ -94,35 +60,10 @@ public enum Semantics {
   }
 
   /// A jump condition on 64 bits, or on the low 32 bits for JMP32.
-  @inline(__always)
+  @inline(always)
   public static func condition(_ c: Condition, _ width: Width, _ a: UInt64, _ b: UInt64) -> Bool {
-    switch width {
-    case .w64:
-      return compare(c, a, b, Int64(bitPattern: a), Int64(bitPattern: b))
-    case .w32:
-      let a32 = UInt32(truncatingIfNeeded: a)
-      let b32 = UInt32(truncatingIfNeeded: b)
-      return compare(c, a32, b32, Int32(bitPattern: a32), Int32(bitPattern: b32))
-    }
-  }
-
-  @inline(__always)
-  static func compare<U: FixedWidthInteger & UnsignedInteger, S: FixedWidthInteger & SignedInteger>(
-    _ c: Condition, _ a: U, _ b: U, _ sa: S, _ sb: S
-  ) -> Bool {
-    switch c {
-    case .eq: a == b
-    case .ne: a != b
-    case .gt: a > b
-    case .ge: a >= b
-    case .lt: a < b
-    case .le: a <= b
-    case .set: a & b != 0
-    case .sgt: sa > sb
-    case .sge: sa >= sb
-    case .slt: sa < sb
-    case .sle: sa <= sb
-    }
+    let w = width.shared
+    return c.withShared { $0.holds(a, b, width: w) }
   }
 
   /// `imm` as the second operand of a `width` operation: sign-extended for

@@ -38,8 +38,6 @@ public enum Translator {
     FunctionIR.Register(UInt8(truncatingIfNeeded: r.index))
   }
 
-  static func width(_ w: Width) -> FunctionIR.Width { w == .w64 ? .w64 : .w32 }
-
   static func size(_ s: AccessSize) -> FunctionIR.Size { s.byteCount }
 
   static func translate(_ inst: Instruction, at pc: Int, into ops: inout [FunctionIR.Op])
@@ -51,17 +49,16 @@ public enum Translator {
     switch inst.operation {
     case .alu(let op, let w, let source):
       let operand: FunctionIR.Operand = source == .reg ? .register(src) : .immediate(inst.imm)
-      switch op {
-      case .neg: ops.append(.negate(width(w), dst))
-      case .movsx8, .movsx16, .movsx32:
-        let bits: UInt8 = op == .movsx8 ? 8 : op == .movsx16 ? 16 : 32
+      switch op.meaning {
+      case .binary(let shared): ops.append(.alu(shared, w.shared, dst, operand))
+      case .negate: ops.append(.negate(w.shared, dst))
+      case .signExtend(let bits):
         if source == .reg {
-          ops.append(.signExtend(width(w), dst, from: src, bits: bits))
+          ops.append(.signExtend(w.shared, dst, from: src, bits: bits))
         } else {
           let value = Semantics.alu(op, w, 0, Semantics.immediate(inst.imm, w))
           ops.append(.constant(dst, value))
         }
-      default: ops.append(.alu(alu(op), width(w), dst, operand))
       }
     case .byteSwap(let kind, let bits):
       switch kind {
@@ -72,7 +69,7 @@ public enum Translator {
       if let label { ops.append(.jump(label)) }
     case .branch(let c, let w, let source):
       let operand: FunctionIR.Operand = source == .reg ? .register(src) : .immediate(inst.imm)
-      if let label { ops.append(.branch(condition(c), width(w), dst, operand, label)) }
+      if let label { ops.append(.branch(c.shared, w.shared, dst, operand, label)) }
     case .callHelper: ops.append(.callHelper(id: UInt32(bitPattern: inst.imm), site: pc))
     case .callRegister: ops.append(.callHelperIndirect(dst, site: pc))
     case .callLocal:
@@ -111,42 +108,6 @@ public enum Translator {
         .packetLoad(size: size(s), index: mode == .indirect ? src : nil, imm: inst.imm, site: pc))
     case .loadImm64Tail: break
     case .callBTF: throw .unsupportedInstruction(index: pc, mnemonic: "call (BTF id)")
-    }
-  }
-
-  static func alu(_ op: ALUOperation) -> FunctionIR.ALU {
-    switch op {
-    case .add: .add
-    case .sub: .sub
-    case .mul: .mul
-    case .div: .div
-    case .sdiv: .sdiv
-    case .or: .or
-    case .and: .and
-    case .lsh: .lsh
-    case .rsh: .rsh
-    case .mod: .mod
-    case .smod: .smod
-    case .xor: .xor
-    case .arsh: .arsh
-    // neg and movsx are translated before reaching here.
-    case .mov, .neg, .movsx8, .movsx16, .movsx32: .mov
-    }
-  }
-
-  static func condition(_ c: Condition) -> FunctionIR.Condition {
-    switch c {
-    case .eq: .eq
-    case .ne: .ne
-    case .gt: .gt
-    case .ge: .ge
-    case .lt: .lt
-    case .le: .le
-    case .sgt: .sgt
-    case .sge: .sge
-    case .slt: .slt
-    case .sle: .sle
-    case .set: .set
     }
   }
 

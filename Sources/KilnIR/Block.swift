@@ -15,6 +15,7 @@ public enum Target: Sendable, Equatable {
 /// How a block ends.
 public enum Terminator: Sendable, Equatable {
   case jump(Target)
+  /// Goes to `taken` if the ``Condition`` holds for the two values (32-bit).
   case branch(Condition, Value, Value, taken: Target, notTaken: Target)
   /// Jump to `(base + offset) & ~1` after writing `returnAddress` to `link`
   /// (if any). A target that is not 4-byte aligned raises `misalignedJump`.

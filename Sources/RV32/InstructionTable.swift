@@ -153,9 +153,11 @@ public enum InstructionTable {
     entry(
       "mulhu", .register, .operation(.multiplyHighUnsigned), opcode: Opcode.op, funct3: 0b011,
       funct7: 1),
-    entry("div", .register, .operation(.divide), opcode: Opcode.op, funct3: 0b100, funct7: 1),
     entry(
-      "divu", .register, .operation(.divideUnsigned), opcode: Opcode.op, funct3: 0b101, funct7: 1),
+      "div", .register, .operation(.divide(.riscv)), opcode: Opcode.op, funct3: 0b100, funct7: 1),
+    entry(
+      "divu", .register, .operation(.divideUnsigned(.riscv)), opcode: Opcode.op, funct3: 0b101,
+      funct7: 1),
     entry("rem", .register, .operation(.remainder), opcode: Opcode.op, funct3: 0b110, funct7: 1),
     entry(
       "remu", .register, .operation(.remainderUnsigned), opcode: Opcode.op, funct3: 0b111,

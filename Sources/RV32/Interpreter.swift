@@ -57,7 +57,7 @@ public struct Interpreter {
       state.pc = target
       return nil
     case .branch(let condition, let rs1, let rs2, let offset):
-      if condition.evaluate(state[rs1], state[rs2]) {
+      if condition.holds(state[rs1], state[rs2]) {
         let target = pc &+ UInt32(bitPattern: offset)
         if target & 3 != 0 { return .fault(.misalignedJump(pc: pc, target: target)) }
         state.pc = target

@@ -63,8 +63,8 @@ let llvmWords: [(UInt32, Instruction)] = [
   (0x02C5_9533, .operation(.multiplyHighSigned, rd: .a0, rs1: .a1, rs2: .a2)),  // mulh a0, a1, a2
   (0x02C5_A533, .operation(.multiplyHighSignedUnsigned, rd: .a0, rs1: .a1, rs2: .a2)),  // mulhsu a0, a1, a2
   (0x02C5_B533, .operation(.multiplyHighUnsigned, rd: .a0, rs1: .a1, rs2: .a2)),  // mulhu a0, a1, a2
-  (0x02C5_C533, .operation(.divide, rd: .a0, rs1: .a1, rs2: .a2)),  // div a0, a1, a2
-  (0x02C5_D533, .operation(.divideUnsigned, rd: .a0, rs1: .a1, rs2: .a2)),  // divu a0, a1, a2
+  (0x02C5_C533, .operation(.divide(.riscv), rd: .a0, rs1: .a1, rs2: .a2)),  // div a0, a1, a2
+  (0x02C5_D533, .operation(.divideUnsigned(.riscv), rd: .a0, rs1: .a1, rs2: .a2)),  // divu a0, a1, a2
   (0x02C5_E533, .operation(.remainder, rd: .a0, rs1: .a1, rs2: .a2)),  // rem a0, a1, a2
   (0x02C5_F533, .operation(.remainderUnsigned, rd: .a0, rs1: .a1, rs2: .a2)),  // remu a0, a1, a2
   (0x4200_0513, .operationImmediate(.add, rd: .a0, rs1: .zero, immediate: 0x420)),  // .word 0x42000513

@@ -11,9 +11,11 @@
 ///     r10       frame pointer, read only: one past the top of this call's
 ///               512-byte frame; a local call gives the callee the next frame down
 ///
-/// Every operation has one exact meaning (RFC 9669 §4 for the arithmetic),
-/// which every port implements without host shortcuts: 32-bit operations
-/// work on the low halves and zero-extend the result, division by zero and
+/// Every operation has one exact meaning, which every port implements
+/// without host shortcuts. Arithmetic and branch conditions are the
+/// vocabulary the block IR uses too (``BinaryOperation`` and ``Condition``,
+/// defined by their `evaluate` and `holds`): 32-bit operations work on the
+/// low halves and zero-extend the result, division by zero and
 /// `INT_MIN / -1` never trap, shift counts are masked. Memory accesses name
 /// the host address `base + offset` (eBPF pointers are host addresses); when
 /// the ``FunctionIR/Environment`` asks for bounds checks, ports check each
@@ -23,10 +25,9 @@
 /// No Foundation, no existentials: this compiles as Embedded Swift with the
 /// eBPF front end.
 public enum FunctionIR {
-  /// Operation width: 32-bit operations read the low halves and zero-extend.
-  public enum Width: Sendable, Hashable {
-    case w32, w64
-  }
+  /// Operation width: 32-bit operations read the low halves and zero-extend
+  /// (the shared ``KilnIR/Width``).
+  public typealias Width = KilnIR.Width
 
   /// One of the eleven registers `r0`…`r10`.
   public struct Register: Hashable, Sendable, CustomStringConvertible {
@@ -45,23 +46,6 @@ public enum FunctionIR {
   public enum Operand: Hashable, Sendable {
     case register(Register)
     case immediate(Int32)
-  }
-
-  /// Two-operand arithmetic, `dst = dst op src`.
-  public enum ALU: Sendable, Hashable, CaseIterable {
-    case add, sub, mul, or, and, xor, mov
-    /// Shifts use the count modulo the width (5 or 6 bits).
-    case lsh, rsh, arsh
-    /// Unsigned; `x / 0 = 0`, `x % 0 = x`.
-    case div, mod
-    /// Signed, truncating; `x / 0 = 0`, `x % 0 = x`, `INT_MIN / -1 = INT_MIN`,
-    /// `INT_MIN % -1 = 0`.
-    case sdiv, smod
-  }
-
-  /// Branch conditions; `set` is `lhs & rhs != 0`.
-  public enum Condition: Sendable, Hashable, CaseIterable {
-    case eq, ne, gt, ge, lt, le, sgt, sge, slt, sle, set
   }
 
   /// Atomic read-modify-write operations (`fetch` forms return the old value).
@@ -88,7 +72,9 @@ public enum FunctionIR {
   public enum Op: Hashable, Sendable {
     /// Binds `Label` here.
     case label(Label)
-    case alu(ALU, Width, Register, Operand)
+    /// `dst = dst op src`, in the shared vocabulary; eBPF's divisions use
+    /// the ``DivisionRule/ebpf`` rule and its `mov` is ``BinaryOperation/move``.
+    case alu(BinaryOperation, Width, Register, Operand)
     case negate(Width, Register)
     /// `dst = sign-extend(low bits of src)`, then zero-extended for `w32`.
     case signExtend(Width, Register, from: Register, bits: UInt8)
@@ -111,6 +97,8 @@ public enum FunctionIR {
     /// against the context length; failure is ``Status/packetOutOfBounds``).
     case packetLoad(size: Size, index: Register?, imm: Int32, site: Int)
     case jump(Label)
+    /// Jumps to `Label` if the shared ``Condition`` holds for the register
+    /// and the operand at `Width`.
     case branch(Condition, Width, Register, Operand, Label)
     /// Calls helper `id` with r1–r5, result in r0.
     case callHelper(id: UInt32, site: Int)

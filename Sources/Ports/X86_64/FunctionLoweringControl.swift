@@ -12,37 +12,17 @@ extension FunctionLowering {
   }
 
   mutating func lowerBranch(
-    _ c: FunctionIR.Condition, _ w: FunctionIR.Width, _ lhs: GPR, _ rhs: FunctionIR.Operand,
+    _ c: Condition, _ w: FunctionIR.Width, _ lhs: GPR, _ rhs: FunctionIR.Operand,
     _ target: Label
   ) {
     let sz = size(w)
-    if c == .set {
-      switch rhs {
-      case .register(let r): a.test(sz, lhs, host(r))
-      case .immediate(let i): a.test(sz, lhs, imm: UInt32(bitPattern: i))
-      }
-      a.jcc(.ne, target)
-      return
+    switch (c.setsFlagsByTest, rhs) {
+    case (true, .register(let r)): a.test(sz, lhs, host(r))
+    case (true, .immediate(let i)): a.test(sz, lhs, imm: UInt32(bitPattern: i))
+    case (false, .register(let r)): a.alu(.cmp, sz, lhs, host(r))
+    case (false, .immediate(let i)): a.alu(.cmp, sz, lhs, imm: i)
     }
-    switch rhs {
-    case .register(let r): a.alu(.cmp, sz, lhs, host(r))
-    case .immediate(let i): a.alu(.cmp, sz, lhs, imm: i)
-    }
-    let cc: ConditionCode =
-      switch c {
-      case .eq: .e
-      case .ne: .ne
-      case .gt: .a
-      case .ge: .ae
-      case .lt: .b
-      case .le: .be
-      case .sgt: .g
-      case .sge: .ge
-      case .slt: .l
-      case .sle: .le
-      case .set: .ne
-      }
-    a.jcc(cc, target)
+    a.jcc(ConditionCode(c), target)
   }
 
   /// Helper call through the state's single host-call entry:

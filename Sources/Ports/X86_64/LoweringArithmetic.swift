@@ -1,58 +1,31 @@
 import KilnCore
 import KilnIR
 
+/// Arithmetic of blocks: 32-bit ``BinaryOperation``s on guest registers in
+/// host registers or in the register file, and immediates.
 extension BlockLowering {
-  static func aluOp(_ op: BinaryOperation) -> ALUOp? {
-    switch op {
-    case .add: .add
-    case .sub: .sub
-    case .and: .and
-    case .or: .or
-    case .xor: .xor
-    default: nil
-    }
-  }
-
-  static func shiftOp(_ op: BinaryOperation) -> ShiftOp? {
-    switch op {
-    case .shiftLeft: .shl
-    case .shiftRightLogical: .shr
-    case .shiftRightArithmetic: .sar
-    default: nil
-    }
-  }
-
   mutating func lowerBinary(
     _ op: BinaryOperation, _ dst: GuestRegister, _ lhs: Value, _ rhs: Value
   ) throws(CodeGenError) {
-    if let alu = Self.aluOp(op) {
-      lowerALU(alu, dst, lhs, rhs, commutative: op != .sub)
-    } else if let shift = Self.shiftOp(op) {
-      lowerShift(shift, dst, lhs, rhs)
-    } else {
-      switch op {
-      case .setLessThan: lowerSet(.l, dst, lhs, rhs)
-      case .setLessThanUnsigned: lowerSet(.b, dst, lhs, rhs)
-      case .multiply:
-        load(.rax, lhs)
-        switch location(rhs) {
-        case .register(let r): a.imul(.dword, .rax, r)
-        case .memory(let m): a.imul(.dword, .rax, m)
-        case .immediate(let i):
-          a.mov(.rcx, imm32: i)
-          a.imul(.dword, .rax, .rcx)
-        }
-        store(dst, from: .rax)
-      case .multiplyHighSigned: lowerMultiplyHigh(dst, lhs, rhs, signedL: true, signedR: true)
-      case .multiplyHighSignedUnsigned:
-        lowerMultiplyHigh(dst, lhs, rhs, signedL: true, signedR: false)
-      case .multiplyHighUnsigned:
-        lowerMultiplyHigh(dst, lhs, rhs, signedL: false, signedR: false)
-      case .divide, .divideUnsigned, .remainder, .remainderUnsigned:
-        try lowerDivision(op, dst, lhs, rhs)
-      default:
-        preconditionFailure("unhandled binary operation \(op)")
+    switch ALUForm(op) {
+    case .alu(let alu): lowerALU(alu, dst, lhs, rhs, commutative: alu != .sub)
+    case .shift(let shift): lowerShift(shift, dst, lhs, rhs)
+    case .set(let cc): lowerSet(cc, dst, lhs, rhs)
+    case .multiply:
+      load(.rax, lhs)
+      switch location(rhs) {
+      case .register(let r): a.imul(.dword, .rax, r)
+      case .memory(let m): a.imul(.dword, .rax, m)
+      case .immediate(let i):
+        a.mov(.rcx, imm32: i)
+        a.imul(.dword, .rax, .rcx)
       }
+      store(dst, from: .rax)
+    case .multiplyHigh(let signedL, let signedR):
+      lowerMultiplyHigh(dst, lhs, rhs, signedL: signedL, signedR: signedR)
+    case .division(let signed, let quotient):
+      try lowerDivision(signed: signed, quotient: quotient, dst, lhs, rhs)
+    case .move: lower(move: dst, rhs)
     }
   }
 
@@ -162,16 +135,16 @@ extension BlockLowering {
     store(dst, from: .rax)
   }
 
-  /// RISC-V division rules in generated code (x86 `div`/`idiv` trap on a
-  /// zero divisor and on INT_MIN / -1, RISC-V never does):
+  /// Divisions by the IR's rules in generated code (x86 `div`/`idiv` trap
+  /// on a zero divisor and on INT_MIN / -1, the IR never does):
   ///
-  ///     divisor == 0   →  quotient 0xFFFFFFFF, remainder = dividend
+  ///     divisor == 0   →  quotient by the rule (RISC-V 0xFFFFFFFF, eBPF 0), remainder = dividend
   ///     divisor == -1  →  quotient = -dividend (INT_MIN stays INT_MIN), remainder 0   (signed only)
+  ///
+  /// `quotient` is the rule of a quotient; nil asks for the remainder.
   mutating func lowerDivision(
-    _ op: BinaryOperation, _ dst: GuestRegister, _ lhs: Value, _ rhs: Value
+    signed: Bool, quotient: DivisionRule?, _ dst: GuestRegister, _ lhs: Value, _ rhs: Value
   ) throws(CodeGenError) {
-    let signed = op == .divide || op == .remainder
-    let quotient = op == .divide || op == .divideUnsigned
     let done = a.newLabel()
     let byZero = a.newLabel()
     load(.rax, lhs)
@@ -182,7 +155,7 @@ extension BlockLowering {
       let normal = a.newLabel()
       a.alu(.cmp, .dword, .rcx, imm: -1)
       a.jccShort(.ne, normal)
-      if quotient { a.neg(.dword, .rax) } else { a.alu(.xor, .dword, .rax, .rax) }
+      if quotient != nil { a.neg(.dword, .rax) } else { a.alu(.xor, .dword, .rax, .rax) }
       a.jmpShort(done)
       try a.bind(normal)
       a.cdq()
@@ -191,10 +164,13 @@ extension BlockLowering {
       a.alu(.xor, .dword, .rdx, .rdx)
       a.div(.dword, .rcx)
     }
-    if !quotient { a.mov(.dword, .rax, .rdx) }
+    if quotient == nil { a.mov(.dword, .rax, .rdx) }
     a.jmpShort(done)
     try a.bind(byZero)
-    if quotient { a.mov(.rax, imm32: 0xFFFF_FFFF) }  // remainder: rax already holds the dividend
+    // A remainder is the dividend, already in eax.
+    if let rule = quotient {
+      a.mov(.rax, imm32: UInt32(truncatingIfNeeded: rule.quotientOfDivisionByZero(.w32)))
+    }
     try a.bind(done)
     store(dst, from: .rax)
   }

@@ -4,17 +4,6 @@ import KilnIR
 /// Block terminators: direct jumps (chained on first use), branches,
 /// indirect jumps through the jump cache, ECALL, EBREAK, FENCE.I, faults.
 extension BlockLowering {
-  static func conditionCode(_ c: Condition) -> ConditionCode {
-    switch c {
-    case .equal: .e
-    case .notEqual: .ne
-    case .lessThan: .l
-    case .greaterOrEqual: .ge
-    case .lessThanUnsigned: .b
-    case .greaterOrEqualUnsigned: .ae
-    }
-  }
-
   mutating func lower(_ terminator: Terminator) throws(CodeGenError) {
     // Every terminator leaves the block: cached registers go home first
     // (plain stores, so flags and rax are untouched).
@@ -23,8 +12,8 @@ extension BlockLowering {
     case .jump(let target):
       try jump(to: target)
     case .branch(let condition, let lhs, let rhs, let taken, let notTaken):
-      compare(lhs, rhs)
-      try jump(if: Self.conditionCode(condition), to: taken)
+      if condition.setsFlagsByTest { test(lhs, rhs) } else { compare(lhs, rhs) }
+      try jump(if: ConditionCode(condition), to: taken)
       try jump(to: notTaken)
     case .jumpIndirect(let base, let offset, let link, let returnAddress, let pc):
       let misaligned = a.newLabel()
@@ -68,6 +57,19 @@ extension BlockLowering {
     default:
       load(.rax, lhs)
       alu(.cmp, .rax, rhs)
+    }
+  }
+
+  /// Sets the flags for `lhs & rhs`.
+  mutating func test(_ lhs: Value, _ rhs: Value) {
+    var l = GPR.rax
+    if case .register(let r) = location(lhs) { l = r } else { load(.rax, lhs) }
+    switch location(rhs) {
+    case .register(let r): a.test(.dword, l, r)
+    case .immediate(let i): a.test(.dword, l, imm: i)
+    case .memory:
+      load(.rcx, rhs)
+      a.test(.dword, l, .rcx)
     }
   }
 

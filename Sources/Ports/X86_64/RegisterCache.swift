@@ -3,60 +3,26 @@ import KilnIR
 
 /// Block-local allocation of the cache registers (`X86ABI.cacheRegisters`).
 ///
-/// The guest registers a block uses most that are not pinned get a
+/// The guest registers a block uses most that are not pinned (chosen by
+/// KilnIR's ``RegisterUses`` pass, which every port shares) get a
 /// callee-saved host register for the length of the block: loaded from the
 /// register file on entry (blocks are only ever entered at their start)
-/// unless the block writes it before reading it, and stored back before every
-/// way out: all written ones at the terminator; at the error and
+/// unless the block writes it before reading it, and stored back before
+/// every way out: all written ones at the terminator; at the error and
 /// code-modified exits of slow paths, those written before that point (the
-/// others still hold their register-file value, or were never loaded). Host calls preserve them, being
-/// callee-saved, and the runtime never reads guest registers inside a memory
-/// slow path, so they need no spill there.
+/// others still hold their register-file value, or were never loaded).
+/// Host calls preserve them, being callee-saved, and the runtime never reads
+/// guest registers inside a memory slow path, so they need no spill there.
 extension BlockLowering {
-  /// A register must be used at least this often to be worth a load and a store.
-  static let minimumUses = 2
-
+  /// Gives the block's most used registers (the shared ``RegisterUses``
+  /// pass, pinned ones left out) the cache registers, loading those the
+  /// block reads before it writes them.
   mutating func allocateCache(_ block: Block) {
-    var uses = [Int](repeating: 0, count: abi.layout.registerCount)
-    var readFirst = [Bool](repeating: false, count: abi.layout.registerCount)
-    func count(_ v: Value) {
-      if case .register(let g) = v {
-        if uses[Int(g.index)] == 0 { readFirst[Int(g.index)] = true }
-        uses[Int(g.index)] += 1
-      }
-    }
-    func write(_ g: GuestRegister) { uses[Int(g.index)] += 1 }
-    for operation in block.operations {
-      switch operation {
-      case .move(let d, let v):
-        count(v)
-        write(d)
-      case .binary(_, let d, let l, let r):
-        count(l)
-        count(r)
-        write(d)
-      case .load(let d, let base, _, _, _, _):
-        count(base)
-        write(d)
-      case .store(let v, let base, _, _, _):
-        count(v)
-        count(base)
-      }
-    }
-    switch block.terminator {
-    case .branch(_, let l, let r, _, _):
-      count(l)
-      count(r)
-    case .jumpIndirect(let base, _, _, _, _): count(base)
-    default: break
-    }
-    let candidates = (1..<abi.layout.registerCount)
-      .filter { abi.host(GuestRegister(UInt8($0))) == nil && uses[$0] >= Self.minimumUses }
-      .sorted { uses[$0] > uses[$1] }
-    for (index, host) in zip(candidates, X86ABI.cacheRegisters) {
-      let g = GuestRegister(UInt8(index))
-      cached[index] = host
-      if readFirst[index] { a.mov(.dword, host, abi.slot(g)) }
+    let uses = block.registerUses(registerCount: abi.layout.registerCount)
+    let chosen = uses.ranked(limit: X86ABI.cacheRegisters.count) { abi.host($0) != nil }
+    for (g, host) in zip(chosen, X86ABI.cacheRegisters) {
+      cached[Int(g.index)] = host
+      if uses.isReadFirst(g) { a.mov(.dword, host, abi.slot(g)) }
     }
   }
 
