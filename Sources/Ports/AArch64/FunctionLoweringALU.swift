@@ -8,10 +8,11 @@ import KilnIR
 /// the count modulo the width, as the IR does. `udiv`/`sdiv` never trap:
 /// they give 0 for x/0 and INT_MIN for INT_MIN/−1, and the remainder
 /// `msub r, q, divisor, dividend` then gives x%0 = x and INT_MIN%−1 = 0,
-/// all four of the IR's rules with no checks.
+/// eBPF's four rules with no checks; RISC-V's x/0 = all ones takes one
+/// `csinv` more.
 extension FunctionLowering {
   mutating func lowerALU(
-    _ op: FunctionIR.ALU, _ width: FunctionIR.Width, _ dst: FunctionIR.Register,
+    _ op: BinaryOperation, _ width: FunctionIR.Width, _ dst: FunctionIR.Register,
     _ src: FunctionIR.Operand
   ) throws(CodeGenError) {
     if width == .w64 {
@@ -24,11 +25,11 @@ extension FunctionLowering {
   /// `dst = dst op src` at the width of `R`; `immediate` widens an IR
   /// immediate to that width, `view` gives an IR register at that width.
   mutating func lowerALU<R: RegisterOrZR, V: FixedWidthInteger & UnsignedInteger>(
-    _ op: FunctionIR.ALU, _ d: R, _ src: FunctionIR.Operand, immediate: (Int32) -> V,
+    _ op: BinaryOperation, _ d: R, _ src: FunctionIR.Operand, immediate: (Int32) -> V,
     view: (FunctionIR.Register) -> R
   ) {
     switch op {
-    case .mov:
+    case .move:
       switch src {
       case .register(let r):
         // A 32-bit move to itself still clears the high half.
@@ -60,15 +61,15 @@ extension FunctionLowering {
         }
         return
       }
-    case .lsh, .rsh, .arsh:
+    case .shiftLeft, .shiftRightLogical, .shiftRightArithmetic:
       if case .immediate(let i) = src {
         let count = UInt32(truncatingIfNeeded: i) & (R.bits - 1)
         if count == 0 {
           if R.sf == 0 { a.mov(d, d) }
         } else {
           switch op {
-          case .lsh: a.lsl(d, d, count)
-          case .rsh: a.lsr(d, d, count)
+          case .shiftLeft: a.lsl(d, d, count)
+          case .shiftRightLogical: a.lsr(d, d, count)
           default: a.asr(d, d, count)
           }
         }
@@ -87,21 +88,56 @@ extension FunctionLowering {
     switch op {
     case .add: a.add(d, d, s)
     case .sub: a.sub(d, d, s)
-    case .mul: a.mul(d, d, s)
+    case .multiply: a.mul(d, d, s)
     case .and: a.and(d, d, s)
     case .or: a.orr(d, d, s)
     case .xor: a.eor(d, d, s)
-    case .mov: a.mov(d, s)
-    case .lsh: a.lslv(d, d, s)
-    case .rsh: a.lsrv(d, d, s)
-    case .arsh: a.asrv(d, d, s)
-    case .div: a.udiv(d, d, s)
-    case .sdiv: a.sdiv(d, d, s)
-    case .mod, .smod:
+    case .move: a.mov(d, s)
+    case .shiftLeft: a.lslv(d, d, s)
+    case .shiftRightLogical: a.lsrv(d, d, s)
+    case .shiftRightArithmetic: a.asrv(d, d, s)
+    case .setLessThan, .setLessThanUnsigned:
+      a.cmp(d, s)
+      a.cset(d, op == .setLessThan ? .lt : .lo)
+    case .multiplyHighSigned, .multiplyHighSignedUnsigned, .multiplyHighUnsigned:
+      multiplyHigh(op, d, s)
+    case .divide(let rule), .divideUnsigned(let rule):
+      if case .divide = op { a.sdiv(d, d, s) } else { a.udiv(d, d, s) }
+      if rule.quotientOfDivisionByZero(.w64) != 0 {
+        // x / 0 = all ones: d = s != 0 ? d : ~0.
+        a.cmp(s, R.zr)
+        a.csinv(d, d, R.zr, .ne)
+      }
+    case .remainder, .remainderUnsigned:
       let q = R(Self.scratch.quotient)
-      if op == .mod { a.udiv(q, d, s) } else { a.sdiv(q, d, s) }
+      if op == .remainderUnsigned { a.udiv(q, d, s) } else { a.sdiv(q, d, s) }
       a.msub(d, q, s, d)
     }
+  }
+
+  /// The high half of the double-width product `d × s` (signed × signed,
+  /// signed × unsigned, unsigned × unsigned). 64 bits: `smulh`/`umulh`,
+  /// with `umulh(a, b) − (a < 0 ? b : 0)` for the mixed form; 32 bits: the
+  /// 64-bit product of the extended halves, shifted down.
+  mutating func multiplyHigh<R: RegisterOrZR>(_ op: BinaryOperation, _ d: R, _ s: R) {
+    let (t, u) = (XReg(Self.scratch.quotient), XReg(Self.scratch.c))
+    let (dx, sx) = (XReg(field: d.field), XReg(field: s.field))
+    if R.sf == 1 {
+      switch op {
+      case .multiplyHighSigned: a.smulh(dx, dx, sx)
+      case .multiplyHighUnsigned: a.umulh(dx, dx, sx)
+      default:
+        a.and(u, sx, dx, .asr(63))
+        a.umulh(dx, dx, sx)
+        a.sub(dx, dx, u)
+      }
+      return
+    }
+    let (dw, sw) = (WReg(field: d.field), WReg(field: s.field))
+    if op == .multiplyHighUnsigned { a.mov(t.w, dw) } else { a.sxtw(t, dw) }
+    if op == .multiplyHighSigned { a.sxtw(u, sw) } else { a.mov(u.w, sw) }
+    a.mul(t, t, u)
+    a.lsr(dx, t, 32)
   }
 
   /// `d = value` at the width of `R`.

@@ -13,7 +13,7 @@ extension FunctionLowering {
   }
 
   mutating func lowerBranch(
-    _ c: FunctionIR.Condition, _ width: FunctionIR.Width, _ lhs: FunctionIR.Register,
+    _ c: KilnIR.Condition, _ width: FunctionIR.Width, _ lhs: FunctionIR.Register,
     _ rhs: FunctionIR.Operand, _ target: Label
   ) {
     if width == .w64 {
@@ -21,34 +21,20 @@ extension FunctionLowering {
     } else {
       compare(c, w(lhs), rhs, immediate: { UInt32(bitPattern: $0) }, view: w)
     }
-    let cc: Condition =
-      switch c {
-      case .eq: .eq
-      case .ne: .ne
-      case .gt: .hi
-      case .ge: .hs
-      case .lt: .lo
-      case .le: .ls
-      case .sgt: .gt
-      case .sge: .ge
-      case .slt: .lt
-      case .sle: .le
-      case .set: .ne
-      }
-    a.b(cc, target)
+    a.b(Condition(c), target)
   }
 
-  /// Sets the flags for `c`: `tst` for `set`, else `cmp` (or `cmn` for a
+  /// Sets the flags for `c`: `tst` for `andNonZero`, else `cmp` (or `cmn` for a
   /// negative immediate), with x16 for immediates no form encodes.
   mutating func compare<R: RegisterOrZR, V: FixedWidthInteger & UnsignedInteger>(
-    _ c: FunctionIR.Condition, _ lhs: R, _ rhs: FunctionIR.Operand, immediate: (Int32) -> V,
+    _ c: KilnIR.Condition, _ lhs: R, _ rhs: FunctionIR.Operand, immediate: (Int32) -> V,
     view: (FunctionIR.Register) -> R
   ) {
     let r: R
     switch rhs {
     case .register(let reg): r = view(reg)
     case .immediate(let i):
-      if c == .set {
+      if c == .andNonZero {
         if let imm = bitmask(R.self, immediate(i)) {
           a.tst(lhs, imm)
           return
@@ -66,7 +52,7 @@ extension FunctionLowering {
       r = R(Self.scratch.operand)
       constant(r, immediate(i))
     }
-    if c == .set { a.tst(lhs, r) } else { a.cmp(lhs, r) }
+    if c == .andNonZero { a.tst(lhs, r) } else { a.cmp(lhs, r) }
   }
 
   /// Helper call through the state's single host-call entry:
