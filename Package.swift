@@ -55,7 +55,8 @@ let package = Package(
       path: "Sources/Ports/X86_64",
       swiftSettings: strict),
     // AArch64 host port: typed registers, validated immediates, encoder,
-    // assembler with labels, fixups and branch islands; RV32 blocks.
+    // assembler with labels, fixups and branch islands; RV32 blocks; the eBPF
+    // function half (FunctionPort, LSE or ldxr/stxr atomics).
     .target(
       name: "AArch64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort"],
       path: "Sources/Ports/AArch64",
@@ -113,7 +114,7 @@ let package = Package(
       name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
-      name: "EBPFObjectTests", dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts"],
+      name: "EBPFObjectTests", dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests",
@@ -121,7 +122,9 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(
       name: "AArch64Tests",
-      dependencies: ["AArch64Port", "KilnCore", "KilnPort", "Emulation", "CCapstone", "CUnicorn"],
+      dependencies: [
+        "AArch64Port", "KilnCore", "KilnIR", "KilnPort", "Emulation", "CCapstone", "CUnicorn",
+      ],
       swiftSettings: strict),
     .testTarget(
       name: "RuntimeTests", dependencies: ["Runtime", "RV32", "KilnCore", "KilnHosts", "KilnPort"],

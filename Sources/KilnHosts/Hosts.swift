@@ -14,11 +14,22 @@ public enum Hosts {
     AArch64Port.self,
   ]
 
+  /// Other code-generation variants of the ports, which the test matrices
+  /// run in the emulator beside `ports` (not selectable with `--host`):
+  /// AArch64 for ARMv8.0, whose atomics are `ldxr`/`stxr` loops where
+  /// `AArch64Port` uses LSE instructions.
+  public static let variants: [any HostPort.Type] = [AArch64V80Port.self]
+
   /// The architecture names `--host` accepts ("x86_64", …).
   public static var architectures: [String] { ports.map { $0.facts.architecture } }
 
   /// The ports that compile RV32 blocks (`BlockPort`).
   public static var blockPorts: [any HostPort.Type] { ports.filter { $0 is any BlockPort.Type } }
+
+  /// The variants that compile eBPF functions (`FunctionPort`).
+  public static var functionVariants: [any HostPort.Type] {
+    variants.filter { $0 is any FunctionPort.Type }
+  }
 
   /// The ports that compile eBPF functions (`FunctionPort`).
   public static var functionPorts: [any HostPort.Type] {

@@ -3,12 +3,31 @@ import EBPFJIT
 import EBPFObject
 import Foundation
 import KilnHosts
+import KilnPort
 import Testing
 
-/// The engines the C programs run on (each has its line in ``run(_:_:memory:checked:)``).
-enum EngineUnderTest: String, CaseIterable, Sendable {
+/// The engines the C programs run on (each has its line in
+/// ``NativeOracleTests/run(_:_:memory:checked:)``): the interpreter, the
+/// JIT of this machine's port natively, and the JIT of every function port
+/// (and port variant) in Unicorn.
+enum EngineUnderTest: Sendable, CustomTestStringConvertible {
   case interpreter
   case jit
+  case emulated(HostTarget)
+
+  static var allCases: [EngineUnderTest] {
+    // Missing emulation is a build problem (Unicorn is built in), not a skip.
+    [.interpreter, .jit]
+      + (Hosts.functionPorts + Hosts.functionVariants).map { .emulated(try! Hosts.emulated($0)) }
+  }
+
+  var testDescription: String {
+    switch self {
+    case .interpreter: "interpreter"
+    case .jit: "jit"
+    case .emulated(let host): "jit[\(host.description)]"
+    }
+  }
 }
 
 /// One C program of `Tests/Fixtures/bpf` and how to choose it in its object.
@@ -68,6 +87,11 @@ struct NativeOracleTests {
     case .jit:
       let vm = try makeNativeJITProgram(
         program: loaded.program, helpers: TestHelpers.table, options: options,
+        memoryMap: loaded.memoryMap)
+      return memory.isEmpty ? try vm.run() : try vm.run(memory: &memory)
+    case .emulated(let host):
+      let vm = try makeJITProgram(
+        host: host, program: loaded.program, helpers: TestHelpers.table, options: options,
         memoryMap: loaded.memoryMap)
       return memory.isEmpty ? try vm.run() : try vm.run(memory: &memory)
     }

@@ -150,6 +150,28 @@ import Testing
         == .packetOutOfBounds(index: 0, offset: 0, size: 1, length: 0))
   }
 
+  /// A program whose code is larger than the ±1 MiB reach of AArch64's
+  /// conditional branches: every check jumps far to its failure path (the
+  /// assembler places branch islands), and the last one fails.
+  @Test(arguments: Engine.allCases) func farFailurePaths(_ engine: Engine) throws {
+    let count = 15_000
+    var lines = ["mov %r7, 0", "mov %r8, %r1"]
+    for i in 0..<count {
+      lines.append("ldabsb \(i % 9)")
+      lines.append("ldxb %r9, [%r8+\(i % 9)]")
+      lines.append("add %r7, %r9")
+      lines.append("add %r7, %r0")
+    }
+    let packet: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    let sum = (0..<count).reduce(UInt64(0)) { $0 + 2 * UInt64(packet[$1 % 9]) }
+    let ok = (lines + ["mov %r0, %r7", "exit"]).joined(separator: "\n")
+    #expect(try run(ok, memory: packet, engine: engine) == sum)
+    let failing = (lines + ["ldabsw 6", "exit"]).joined(separator: "\n")
+    #expect(
+      error { () throws(EBPFError) in try run(failing, memory: packet, engine: engine) }
+        == .packetOutOfBounds(index: 2 + 4 * count, offset: 6, size: 4, length: 9))
+  }
+
   @Test(arguments: Engine.allCases) func localCallsGetFreshFramesAndRestoreCalleeSaved(
     _ engine: Engine
   ) throws {

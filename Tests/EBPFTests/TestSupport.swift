@@ -6,7 +6,8 @@ import Testing
 
 /// The engines every behavioural test runs on: the interpreter, and the JIT
 /// of every port natively (this machine's) and in Unicorn. A new port adds
-/// its rows by being in `Hosts.ports`.
+/// its rows by being in `Hosts.ports` (and a code-generation variant, such
+/// as AArch64 without LSE, by being in `Hosts.variants`).
 struct Engine: Sendable, CustomStringConvertible, CustomTestStringConvertible {
   /// The JIT's port and executor; nil for the interpreter.
   let host: HostTarget?
@@ -18,7 +19,7 @@ struct Engine: Sendable, CustomStringConvertible, CustomTestStringConvertible {
   static let jits: [Engine] =
     (Hosts.native.map { [Engine(host: $0)] } ?? [])
     // Missing emulation is a build problem (Unicorn is built in), not a skip.
-    + Hosts.functionPorts.map { Engine(host: try! Hosts.emulated($0)) }
+    + (Hosts.functionPorts + Hosts.functionVariants).map { Engine(host: try! Hosts.emulated($0)) }
   static let allCases: [Engine] = [interpreter] + jits
 
   var description: String { host.map { "jit[\($0.description)]" } ?? "interpreter" }

@@ -87,6 +87,7 @@ struct BPFPluginTests {
     ["--engine", "interpreter"], ["--engine interpreter"], ["--engine=interpreter", "--unchecked"],
     ["--engine", "jit"], ["--engine=jit", "--unchecked"], ["--emulate"],
     ["--host", "x86_64", "--emulate", "--unchecked"], ["--host x86_64 --emulate"],
+    ["--host", "aarch64"], ["--host", "aarch64", "--unchecked"], ["--host aarch64"],
   ])
   func pluginOptions(_ options: [String]) throws {
     let file = try BPFConformanceData(BPFConformanceData.suite.appendingPathComponent("ldxw.data"))
@@ -99,6 +100,16 @@ struct BPFPluginTests {
   func suiteFileEmulated(_ name: String) throws {
     let file = try BPFConformanceData(BPFConformanceData.suite.appendingPathComponent(name))
     Self.expectRunnerPass(file, try Self.plugin(file, options: ["--emulate"]))
+  }
+
+  /// Files on the AArch64 JIT (`--host aarch64`, always in Unicorn here),
+  /// checked and unchecked.
+  @Test(arguments: sample.enumerated().filter { $0.offset % 4 == 1 }.map(\.element))
+  func suiteFileOnAArch64(_ name: String) throws {
+    let file = try BPFConformanceData(BPFConformanceData.suite.appendingPathComponent(name))
+    Self.expectRunnerPass(file, try Self.plugin(file, options: ["--host", "aarch64"]))
+    Self.expectRunnerPass(
+      file, try Self.plugin(file, options: ["--host", "aarch64", "--unchecked"]))
   }
 
   @Test func unknownHostIsAnError() throws {

@@ -195,7 +195,8 @@ struct BPFRunCLITests {
   func runtimeErrors(source: String, options: [String], status: Int32, message: String) throws {
     let path = try Self.file("runtime-\(Self.tag(source)).s", source)
     // The same errors natively and with the code run in Unicorn.
-    let emulated: [[String]] = options.contains("--max-instructions") ? [] : [["--emulate"]]
+    let emulated: [[String]] =
+      options.contains("--max-instructions") ? [] : [["--emulate"], ["--host", "aarch64"]]
     for extra in [[]] + emulated {
       let r = try Self.kiln(["run"] + extra + options + [path])
       #expect(r.status == status, "\(extra) \(r)")
@@ -207,13 +208,20 @@ struct BPFRunCLITests {
   /// `--host`/`--emulate` select the JIT's port and where its code runs.
   @Test func emulatedJITRunsAndDumps() throws {
     let path = try Self.file("answer-emulated.s", Self.answer)
-    for args in [["--emulate"], ["--host", "x86_64", "--emulate"]] {
+    for args in [["--emulate"], ["--host", "x86_64", "--emulate"], ["--host", "aarch64"]] {
       let r = try Self.kiln(["run"] + args + [path])
       #expect(r.status == 0, "\(r)")
       #expect(r.stdoutText == "42\n")
     }
     let v = try Self.kiln(["run", "-v", "--emulate", path])
     #expect(v.stderrText.contains("x86-64 (unicorn) code"))
+    // AArch64 code, disassembled by Capstone.
+    let a = try Self.kiln(["run", "-v", "--host", "aarch64", path])
+    #expect(a.status == 0, "\(a)")
+    #expect(a.stdoutText == "42\n")
+    #expect(a.stderrText.contains("AArch64 (unicorn) code"))
+    #expect(a.stderrText.contains("stp"))
+    #expect(a.stderrText.contains("ret"))
   }
 
   /// The JIT takes no instruction budget: asking for both is a clear load error.
