@@ -5,24 +5,6 @@ import KilnIR
 /// patchable `b`), branches, indirect jumps through the jump cache, ECALL,
 /// EBREAK, FENCE.I, faults.
 extension BlockLowering {
-  /// The condition code that holds exactly when `c` does, after `cmp lhs,
-  /// rhs` (or, for `andNonZero`, `tst lhs, rhs`) on W registers.
-  static func condition(_ c: KilnIR.Condition) -> Condition {
-    switch c {
-    case .equal: .eq
-    case .notEqual: .ne
-    case .lessThan: .lt
-    case .lessOrEqual: .le
-    case .greaterThan: .gt
-    case .greaterOrEqual: .ge
-    case .lessThanUnsigned: .lo
-    case .lessOrEqualUnsigned: .ls
-    case .greaterThanUnsigned: .hi
-    case .greaterOrEqualUnsigned: .hs
-    case .andNonZero: .ne
-    }
-  }
-
   /// Sets the flags for `lhs & rhs` (32-bit).
   mutating func test(_ lhs: Value, _ rhs: Value) {
     let n = read(lhs, into: BlockABI.scratch0)
@@ -46,7 +28,7 @@ extension BlockLowering {
       try jump(to: target)
     case .branch(let condition, let lhs, let rhs, let taken, let notTaken):
       if condition == .andNonZero { test(lhs, rhs) } else { compare(lhs, rhs) }
-      try jump(if: Self.condition(condition), to: taken)
+      try jump(if: Condition(condition), to: taken)
       try jump(to: notTaken)
     case .jumpIndirect(let base, let offset, let link, let returnAddress, let pc):
       let misaligned = a.newLabel()
