@@ -2,8 +2,9 @@
 # Installs the Debian packages Kiln's build and tests need:
 #   qemu-user        qemu-riscv32, the oracle the RV32 C programs are compared with
 #   libcapstone-dev  Capstone, for host-code dumps (kiln run -v); needed to build kiln
-#   libunicorn-dev   Unicorn 2 CPU emulator, for the Emulation module (runs generated code of other ISAs)
-#   pkg-config       how SwiftPM finds Capstone and Unicorn
+#   libunicorn-dev   Unicorn 2 CPU emulator: headers to build the Emulation module, the library
+#                    it loads on first use (runs generated code of other ISAs)
+#   pkg-config       how SwiftPM finds Capstone
 #   llvm             llvm-objdump and llvm-objcopy, for the tests that cross-check encodings with LLVM
 #   gcc-aarch64-linux-gnu  the AArch64 cross compiler (static glibc): the AArch64 port's facts
 #                    and fault-handler probes, run under qemu-aarch64 (qemu-user)
