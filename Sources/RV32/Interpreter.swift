@@ -14,9 +14,21 @@ public struct Interpreter {
   public static func run<M: RV32Memory>(
     _ state: inout RV32State, memory: inout M, stopPC: UInt32, budget: Int = .max
   ) throws(RV32MemoryFault) -> StepEvent? {
+    var executed = 0
+    return try run(&state, memory: &memory, stopPC: stopPC, budget: budget, executed: &executed)
+  }
+
+  /// `run`, adding to `executed` the instructions it executed (one whose
+  /// memory access failed included).
+  public static func run<M: RV32Memory>(
+    _ state: inout RV32State, memory: inout M, stopPC: UInt32, budget: Int = .max,
+    executed: inout Int
+  ) throws(RV32MemoryFault) -> StepEvent? {
     if state.registers.count != 32 { state = RV32State(registers: state.registers, pc: state.pc) }
     state.registers[0] = 0
     var remaining = budget
+    // Counted once per call, not per instruction: the loop keeps its shape.
+    defer { executed += budget - remaining }
     while remaining > 0 {
       let pc = state.pc
       if pc == stopPC { return nil }

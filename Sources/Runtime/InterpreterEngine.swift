@@ -36,7 +36,8 @@ extension VirtualMachine {
     while true {
       let event: StepEvent?
       do {
-        event = try Interpreter.run(&hart, memory: &bus, stopPC: Self.returnAddress)
+        event = try Interpreter.run(
+          &hart, memory: &bus, stopPC: Self.returnAddress, executed: &interpretedInstructions)
       } catch {
         saveRegisters(hart)
         throw .outOfMemory(pc: error.pc, address: error.address)

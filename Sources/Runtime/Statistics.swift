@@ -10,6 +10,9 @@ public struct Statistics: Sendable, Equatable {
   /// Host instructions executed by generated code, where the executor
   /// counts them (Unicorn); nil natively.
   public var hostInstructionsExecuted: UInt64?
+  /// Guest instructions executed, where the engine counts them (the
+  /// interpreter); nil for the JIT.
+  public var guestInstructionsExecuted: UInt64?
   public init() {}
 }
 

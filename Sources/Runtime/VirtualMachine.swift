@@ -34,7 +34,17 @@ public final class VirtualMachine {
     set { jit?.onBlockCompiled = newValue }
   }
 
-  public var statistics: Statistics { jit?.statistics ?? Statistics() }
+  public var statistics: Statistics {
+    guard let jit else {
+      var s = Statistics()
+      s.guestInstructionsExecuted = UInt64(interpretedInstructions)
+      return s
+    }
+    return jit.statistics
+  }
+
+  /// Guest instructions the interpreter has executed (all runs).
+  var interpretedInstructions = 0
 
   /// Creates a VM, allocating everything it will need: state and page tables,
   /// the page pool, the spill stack and the code buffer. `host` is the port

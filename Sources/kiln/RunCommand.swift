@@ -146,6 +146,9 @@ extension Kiln {
       if let executed = s.hostInstructionsExecuted {
         text += "kiln: host instructions executed: \(executed)\n"
       }
+      if let executed = s.guestInstructionsExecuted {
+        text += "kiln: guest instructions executed: \(executed)\n"
+      }
       writeStderr(text)
     }
   }

@@ -6,6 +6,17 @@ import Testing
 /// ECALL, EBREAK, FENCE, FENCE.I, nested calls through syscall handlers.
 @Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct SystemTests {
+  /// The interpreter counts the guest instructions it executes: `li` (1),
+  /// ten iterations of `addi` + `bnez` (20) and `ret` (1) are 22, counted
+  /// by hand; the JIT leaves the count nil.
+  @Test(arguments: Harness.setups)
+  func interpreterCountsGuestInstructions(_ setup: Setup) throws {
+    let source = "li t0, 10\nloop:\naddi t0, t0, -1\nbnez t0, loop\nret"
+    let (_, vm) = try Harness.call(setup, source)
+    let expected: UInt64? = setup.engine == .interpreter ? 22 : nil
+    #expect(vm.statistics.guestInstructionsExecuted == expected)
+  }
+
   /// The handler sees a7 and the registers, and its writes are seen after.
   @Test(arguments: Harness.setups)
   func ecallCallsTheHandler(_ setup: Setup) throws {
