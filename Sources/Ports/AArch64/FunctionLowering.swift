@@ -68,7 +68,7 @@ struct FunctionLowering {
     a.stp(.x29, .x30, .preIndex(.sp, size))
     a.movSP(XRegSP(GPR.fp), .sp)
     for (i, pair) in FunctionABI.calleeSavedPairs.enumerated() {
-      a.stp(XReg(pair.0), XReg(pair.1), .offset(.sp, PairOffset(exactly: 16 * (i + 1)) ?? 0))
+      a.stp(XReg(pair.0), XReg(pair.1), .offset(.sp, PairOffset(layout: 16 * (i + 1))))
     }
     a.mov(XReg(FunctionABI.state), .x0)
     let t = XReg(Self.scratch.address)
@@ -82,9 +82,9 @@ struct FunctionLowering {
     try a.bind(epilogue)
     a.mov(.x0, x(.r0))
     for (i, pair) in FunctionABI.calleeSavedPairs.enumerated().reversed() {
-      a.ldp(XReg(pair.0), XReg(pair.1), .offset(.sp, PairOffset(exactly: 16 * (i + 1)) ?? 0))
+      a.ldp(XReg(pair.0), XReg(pair.1), .offset(.sp, PairOffset(layout: 16 * (i + 1))))
     }
-    a.ldp(.x29, .x30, .postIndex(.sp, PairOffset(exactly: frame) ?? 0))
+    a.ldp(.x29, .x30, .postIndex(.sp, PairOffset(layout: frame)))
     a.ret()
   }
 

@@ -116,9 +116,9 @@ extension FunctionLowering {
     let size = 16 * pairs.count
     for (i, p) in pairs.enumerated() {
       if i == 0 {
-        a.stp(XReg(p.0), XReg(p.1), .preIndex(.sp, PairOffset(exactly: -size) ?? 0))
+        a.stp(XReg(p.0), XReg(p.1), .preIndex(.sp, PairOffset(layout: -size)))
       } else {
-        a.stp(XReg(p.0), XReg(p.1), .offset(.sp, PairOffset(exactly: 16 * i) ?? 0))
+        a.stp(XReg(p.0), XReg(p.1), .offset(.sp, PairOffset(layout: 16 * i)))
       }
     }
   }
@@ -128,9 +128,9 @@ extension FunctionLowering {
     let size = 16 * pairs.count
     for (i, p) in pairs.enumerated().reversed() {
       if i == 0 {
-        a.ldp(XReg(p.0), XReg(p.1), .postIndex(.sp, PairOffset(exactly: size) ?? 0))
+        a.ldp(XReg(p.0), XReg(p.1), .postIndex(.sp, PairOffset(layout: size)))
       } else {
-        a.ldp(XReg(p.0), XReg(p.1), .offset(.sp, PairOffset(exactly: 16 * i) ?? 0))
+        a.ldp(XReg(p.0), XReg(p.1), .offset(.sp, PairOffset(layout: 16 * i)))
       }
     }
   }

@@ -203,7 +203,12 @@ public struct PairOffset: Sendable, Hashable, ExpressibleByIntegerLiteral,
     self.bytes = bytes
   }
 
-  public init(integerLiteral value: Int) {
+  public init(integerLiteral value: Int) { self.init(layout: value) }
+
+  /// An offset the port's own frame layout computes (not input): one that
+  /// does not fit is a bug in the layout, and stops here rather than
+  /// emitting a wrong offset.
+  public init(layout value: Int) {
     guard let imm = PairOffset(exactly: value) else {
       preconditionFailure("\(value) is not an LDP/STP offset (a multiple of 8 in −512…504)")
     }
