@@ -105,6 +105,11 @@ let package = Package(
       name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT", "KilnHosts"],
       path: "Benchmarks/BPFBench",
       swiftSettings: strict),
+    // The firmware benchmark (Firmware/bench.sh): counts the Cortex-M4
+    // instructions of the firmware's programs in Unicorn.
+    .executableTarget(
+      name: "firmware-bench", dependencies: ["Emulation"], path: "Firmware/Bench",
+      swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
     // The IR's reference semantics (hand-worked tables), its passes, layouts
     // and access descriptors.
@@ -133,5 +138,8 @@ let package = Package(
       name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "EBPF", "kiln", "KilnHosts"],
       swiftSettings: strict),
     .testTarget(name: "EmulationTests", dependencies: ["Emulation"], swiftSettings: strict),
+    // Builds the bare-metal firmware (Firmware/build.sh) and boots it in
+    // qemu-system-arm (Firmware/run.sh); checks its output.
+    .testTarget(name: "FirmwareTests", swiftSettings: strict),
   ]
 )

@@ -140,7 +140,12 @@ done
 libgcc="$(arm-none-eabi-gcc -mthumb -mcpu=cortex-m4 -mfloat-abi=soft -print-libgcc-file-name)"
 unicode="$(dirname "$(dirname "$(readlink -f "$(command -v swiftc)")")")/lib/swift/embedded/armv7em-none-none-eabi/libswiftUnicodeDataTables.a"
 elf="$out/kiln-firmware.elf"
-ld.lld -T "$firmware/Runtime/link.ld" --gc-sections -Map "$out/kiln-firmware.map" -o "$elf" \
+# The benchmark's entry points (Sources/Bench.swift) are GC roots too.
+bench_roots=()
+for sym in kiln_bench_prepare kiln_bench_load kiln_bench_fletcher16 kiln_bench_dht22; do
+  bench_roots+=(--undefined="$sym")
+done
+ld.lld -T "$firmware/Runtime/link.ld" --gc-sections "${bench_roots[@]}" -Map "$out/kiln-firmware.map" -o "$elf" \
   "${objects[@]}" "$s/firmware.o" "$s/ebpf.o" "$s/kilnir.o" "$unicode" "$libgcc"
 echo "built $elf (engine $engine, $opt)"
 llvm-size "$elf"

@@ -11,7 +11,8 @@ func runConformance(_ tally: inout Tally) {
     // The memory is copied to RAM: programs may write to it.
     var memory: [UInt8]? = nil
     if c.has_memory != 0 {
-      memory = c.memory.map { Array(UnsafeBufferPointer(start: $0, count: Int(c.memory_size))) } ?? []
+      memory =
+        c.memory.map { Array(UnsafeBufferPointer(start: $0, count: Int(c.memory_size))) } ?? []
     }
     let outcome = runCase(bytes, memory: &memory)
     if let expected = c.error {

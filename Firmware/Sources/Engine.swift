@@ -72,7 +72,9 @@ func loadForThumb2JIT(_ program: Program, helpers: HelperTable) throws(EBPFError
   -> LoadedProgram
 {
   #if KILN_THUMB2_JIT
-    #error("Wire Thumb2Port in here: compile `program`, return .thumb2(...), and add its case to run(_:context:)")
+    #error(
+      "Wire Thumb2Port in here: compile `program`, return .thumb2(...), and add its case to run(_:context:)"
+    )
   #else
     throw .engineUnavailable(reason: "this image is built without the Thumb-2 JIT (Thumb2Port)")
   #endif
