@@ -108,7 +108,7 @@ let package = Package(
     // The firmware benchmark (Firmware/bench.sh): counts the Cortex-M4
     // instructions of the firmware's programs in Unicorn.
     .executableTarget(
-      name: "firmware-bench", dependencies: ["Emulation"], path: "Firmware/Bench",
+      name: "firmware-bench", dependencies: ["Emulation", "EBPF"], path: "Firmware/Bench",
       swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
     // The IR's reference semantics (hand-worked tables), its passes, layouts

@@ -81,6 +81,17 @@ final class Board {
   }
 
   func word(_ symbol: String) throws -> UInt32 { word(at: try address(of: symbol)) }
+
+  /// `count` bytes of the image at `address` (its flash copy).
+  func bytes(at address: UInt64, count: Int) -> [UInt8] {
+    precondition(address + UInt64(count) <= UInt64(Self.size))
+    return Array(UnsafeRawBufferPointer(start: flash + Int(address), count: count))
+  }
+
+  /// The bytes of a `const uint8_t NAME[]` with its `NAME_size` beside it.
+  func array(_ symbol: String) throws -> [UInt8] {
+    bytes(at: try address(of: symbol), count: Int(try word(symbol + "_size")))
+  }
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -6,9 +6,17 @@
 //
 // Columns: native C (BPF/*.c built by clang -O2 for cortex-m4), Kiln's eBPF
 // interpreter (Embedded Swift, in the image) and the Thumb-2 JIT (not built
-// yet: "-"). Each result is checked against the host's expected value.
+// yet: "-"). Each device result is checked against the host's expected value.
+import EBPF
 import Emulation
 import Foundation
+
+struct Row {
+  var name: String
+  var guest: UInt64  // eBPF instructions executed
+  var native: UInt64
+  var interpreter: UInt64
+}
 
 func main() throws {
   let args = CommandLine.arguments
@@ -19,20 +27,19 @@ func main() throws {
   guard try board.call("kiln_bench_prepare").r0 == 0 else {
     throw BenchError("kiln_bench_prepare failed")
   }
-  let fletcherSlots = Int(try board.word("kiln_fletcher16_bpf_size")) / 8
-  let dhtSlots = Int(try board.word("kiln_dht22_bpf_size")) / 8
-  let inputSize = try board.word("kiln_fletcher16_input_size")
+  let fletcher = try Program(bytes: try board.array("kiln_fletcher16_bpf"))
+  let dht = try Program(bytes: try board.array("kiln_dht22_bpf"))
+  let input = try board.array("kiln_fletcher16_input")
 
   // Load cost: the checker (interpreter) or the compiler (JIT), per slot.
   var loads: [(String, Int, UInt64)] = []
-  for (which, name, slots) in [(0, "fletcher16", fletcherSlots), (1, "dht22", dhtSlots)] {
+  for (which, name, program) in [(0, "fletcher16", fletcher), (1, "dht22", dht)] {
     let r = try board.call("kiln_bench_load", [UInt32(which)])
     guard r.r0 == 0 else { throw BenchError("kiln_bench_load(\(which)) failed") }
-    loads.append((name, slots, r.instructions))
+    loads.append((name, program.count, r.instructions))
   }
 
-  var rows: [(name: String, native: UInt64, interpreter: UInt64)] = []
-
+  var rows: [Row] = []
   let expectedFletcher = try board.word("kiln_fletcher16_expected")
   let nativeF = try board.call("kiln_native_fletcher16")
   let interpF = try board.call("kiln_bench_fletcher16")
@@ -40,12 +47,16 @@ func main() throws {
     throw BenchError(
       "fletcher16 on \(who): \(hex(UInt64(r.r0))), expected \(hex(UInt64(expectedFletcher)))")
   }
-  rows.append(("fletcher16 (\(inputSize) B)", nativeF.instructions, interpF.instructions))
+  rows.append(
+    Row(
+      name: "fletcher16 (\(input.count) B)",
+      guest: try executedGuestInstructions(fletcher, helpers: HelperTable(), context: input),
+      native: nativeF.instructions, interpreter: interpF.instructions))
 
   let frames = try board.word("kiln_dht22_frame_count")
   let expectedBase = try board.address(of: "kiln_dht22_expected")
-  var dhtNative: UInt64 = 0
-  var dhtInterp: UInt64 = 0
+  let pulses = try board.address(of: "kiln_dht22_pulses")
+  var all = Row(name: "dht22 (all \(frames) frames)", guest: 0, native: 0, interpreter: 0)
   for frame in 0..<frames {
     let at = expectedBase + UInt64(frame) * 8
     let expected = UInt64(board.word(at: at)) | UInt64(board.word(at: at + 4)) << 32
@@ -57,11 +68,21 @@ func main() throws {
         throw BenchError("dht22 frame \(frame) on \(who): \(hex(got)), expected \(hex(expected))")
       }
     }
-    if frame == 0 { rows.append(("dht22 (1 frame, 40 pulses)", n.instructions, i.instructions)) }
-    dhtNative += n.instructions
-    dhtInterp += i.instructions
+    let train = board.bytes(at: pulses + UInt64(frame) * 40, count: 40)
+    var helpers = HelperTable()
+    helpers.register(1) { index, _, _, _, _ in index < 40 ? UInt64(train[Int(index)]) : .max }
+    let guest = try executedGuestInstructions(dht, helpers: helpers, context: nil)
+    if frame == 0 {
+      rows.append(
+        Row(
+          name: "dht22 (1 frame, 40 pulses)", guest: guest, native: n.instructions,
+          interpreter: i.instructions))
+    }
+    all.guest += guest
+    all.native += n.instructions
+    all.interpreter += i.instructions
   }
-  rows.append(("dht22 (all \(frames) frames)", dhtNative, dhtInterp))
+  rows.append(all)
 
   func pad(_ s: String, _ n: Int) -> String {
     s + String(repeating: " ", count: max(0, n - s.count))
@@ -70,23 +91,28 @@ func main() throws {
     String(repeating: " ", count: max(0, n - s.count)) + s
   }
   func ratio(_ a: UInt64, _ b: UInt64) -> String { String(format: "%.1fx", Double(a) / Double(b)) }
+  func per(_ a: UInt64, _ b: UInt64) -> String { String(format: "%.1f", Double(a) / Double(b)) }
 
-  print("Executed Cortex-M4 instructions (Unicorn, exact count), results checked against the host:")
+  print("Executed Cortex-M4 instructions (Unicorn, exact count; results checked against the host).")
   print(
-    pad("program", 30) + lpad("native C", 10) + lpad("interpreter", 13) + lpad("interp/native", 15)
-      + lpad("thumb2-jit", 12) + lpad("jit/native", 12))
+    "eBPF = eBPF instructions the run executes; M4/eBPF = device instructions per eBPF instruction."
+  )
+  print(
+    pad("program", 28) + lpad("eBPF", 8) + lpad("native C", 10) + lpad("interpreter", 13)
+      + lpad("interp/native", 15) + lpad("M4/eBPF", 9) + lpad("thumb2-jit", 12)
+      + lpad("jit/native", 12))
   for r in rows {
     print(
-      pad(r.name, 30) + lpad("\(r.native)", 10) + lpad("\(r.interpreter)", 13)
-        + lpad(ratio(r.interpreter, r.native), 15) + lpad("-", 12) + lpad("-", 12))
+      pad(r.name, 28) + lpad("\(r.guest)", 8) + lpad("\(r.native)", 10)
+        + lpad("\(r.interpreter)", 13) + lpad(ratio(r.interpreter, r.native), 15)
+        + lpad(per(r.interpreter, r.guest), 9) + lpad("-", 12) + lpad("-", 12))
   }
   print("")
   print("Load cost on the device (decoded program -> runnable; interpreter: the checker):")
   for (name, slots, count) in loads {
     print(
-      "  \(pad(name, 12)) \(slots) eBPF slots: \(count) instructions, "
-        + String(format: "%.0f", Double(count) / Double(slots)) + " per slot"
-        + "   (thumb2-jit compile: -, code bytes per slot: -)")
+      "  \(pad(name, 11)) \(slots) slots: \(count) instructions, \(per(count, UInt64(slots))) per slot"
+        + "   (thumb2-jit: compile -, code bytes per slot -)")
   }
 }
 
