@@ -20,7 +20,7 @@ import Testing
 
   static let output = Tools.repositoryRoot.appendingPathComponent(".build/firmware-tests")
   static var elf: String { output.appendingPathComponent("kiln-firmware.elf").path }
-  static var script: (String) -> URL = { name in
+  static func script(_ name: String) -> URL {
     Tools.repositoryRoot.appendingPathComponent("Firmware/\(name)")
   }
 

@@ -55,7 +55,9 @@ struct ProcessResult: Sendable, CustomStringConvertible {
 func runProcess(_ executable: URL, _ arguments: [String]) throws -> ProcessResult {
   let log = FileManager.default.temporaryDirectory
     .appendingPathComponent("kiln-firmware-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log")
-  FileManager.default.createFile(atPath: log.path, contents: nil)
+  guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: log.path])
+  }
   defer { try? FileManager.default.removeItem(at: log) }
   let handle = try FileHandle(forWritingTo: log)
   let process = Process()
