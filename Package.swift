@@ -100,9 +100,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
-    // The eBPF benchmark runner (Scripts/bench-bpf.sh).
+    // The eBPF benchmark runner (Scripts/bench-bpf.sh; --count for Scripts/bench-hosts.sh).
     .executableTarget(
-      name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT", "KilnHosts"],
+      name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnIR", "KilnPort"],
       path: "Benchmarks/BPFBench",
       swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),

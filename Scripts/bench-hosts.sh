@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Host-code quality per port, counted rather than timed: every RV32
-# benchmark workload (Benchmarks/workloads, the --quick inputs of bench.sh)
-# runs on the interpreter, which counts executed guest instructions, and on
-# each port's JIT in Unicorn with exact counting of executed host
-# instructions (kiln run --host H --emulate --stats), in both memory modes.
-# Prints host instructions per guest instruction, host code bytes per
-# translated guest instruction, and compile speed, as a Markdown table
-# (also written to .build-bench/hosts/results.md).
+# Host-code quality per port, counted rather than timed. Three tables:
+#
+# 1. RV32 workloads (Benchmarks/workloads, the --quick inputs of bench.sh):
+#    the interpreter counts executed guest instructions; each port's JIT
+#    runs in Unicorn with exact counting of executed host instructions
+#    (kiln run --host H --emulate --stats), in both memory modes. Host
+#    instructions per guest instruction, host code bytes per translated
+#    guest instruction, compile speed (translation + the port's compile,
+#    timed natively: no installing, so no emulator work).
+# 2. RV32 microbenchmark loops (Benchmarks/micro/micro.S): the same counts
+#    for ALU-only, branchy, load-only and store-only loops, and what one load
+#    and one store cost in each memory mode.
+# 3. eBPF workloads (Benchmarks/bpf, as Scripts/bench-bpf.sh builds them):
+#    executed host instructions per executed eBPF instruction, checked and
+#    unchecked, code bytes per eBPF instruction, compile speed (bpf-bench --count).
+#
+# Prints Markdown tables (also written to .build-bench/hosts/results.md).
 #
 # Usage: Scripts/bench-hosts.sh [--no-build] [--hosts "x86_64 aarch64"] [--only w1,w2]
+#                               [--skip-workloads]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +28,9 @@ SCRATCH="$ROOT/.build-bench"
 OUT="$SCRATCH/hosts"
 BUILD=1
 HOSTS="x86_64 aarch64"
+SKIP_WORKLOADS=0
+MICRO=(empty alu alu_mem branchy load store)
+ITERATIONS=100000
 WORKLOADS=(coremark hash sort vm)
 declare -A ARGS=([coremark]="200" [hash]="2" [sort]="1 262144" [vm]="1")
 
@@ -27,7 +40,8 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --hosts) [ $# -ge 2 ] || die "--hosts needs a list"; HOSTS="$2"; shift ;;
     --only) [ $# -ge 2 ] || die "--only needs a list"; IFS=, read -r -a WORKLOADS <<<"$2"; shift ;;
-    -h | --help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --skip-workloads) SKIP_WORKLOADS=1 ;;
+    -h | --help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1" ;;
   esac
   shift
@@ -37,16 +51,27 @@ mkdir -p "$OUT"
 if [ "$BUILD" = 1 ]; then
   (cd "$ROOT" && swift build --scratch-path "$SCRATCH" -c release --product kiln >&2) ||
     die "building kiln failed"
+  (cd "$ROOT" && swift build --scratch-path "$SCRATCH" -c release --product bpf-bench >&2) ||
+    die "building bpf-bench failed"
 fi
 KILN="$(cd "$ROOT" && swift build --scratch-path "$SCRATCH" -c release --show-bin-path)/kiln"
 [ -x "$KILN" ] || die "kiln not found at $KILN"
+BPF_BENCH="$(dirname "$KILN")/bpf-bench"
+[ -x "$BPF_BENCH" ] || die "bpf-bench not found at $BPF_BENCH"
 
 RV32_FLAGS=(--target=riscv32-unknown-linux-elf -march=rv32im -mabi=ilp32 -nostdlib -static
   -fuse-ld=lld -O2 -I"$FIXTURES" -I"$WORKLOADS_DIR")
+[ "$SKIP_WORKLOADS" = 1 ] && WORKLOADS=()
 for w in "${WORKLOADS[@]}"; do
   [ -n "${ARGS[$w]+x}" ] || die "unknown workload '$w'"
   clang "${RV32_FLAGS[@]}" -o "$OUT/$w.elf" "$FIXTURES/start.S" "$FIXTURES/rt.c" \
     "$WORKLOADS_DIR/$w.c" || die "RV32 build of $w failed"
+done
+
+for m in "${MICRO[@]}"; do
+  clang "${RV32_FLAGS[@]}" -DITERATIONS=$ITERATIONS "-DLOOP_${m^^}" -o "$OUT/micro-$m.elf" \
+    "$ROOT/Benchmarks/micro/micro.S" || die "RV32 build of micro loop $m failed"
+  ARGS[micro-$m]=""
 done
 
 # stat FILE KEY: the number after "kiln: KEY: " in a --stats transcript.
@@ -81,7 +106,7 @@ for w in "${WORKLOADS[@]}"; do
     done
     bytes="$(stat "$OUT/last.err" "host code bytes")"
     translated="$(stat "$OUT/last.err" "guest instructions translated")"
-    ms="$(stat "$OUT/last.err" "compile time")"
+    ms="$(stat "$OUT/last.err" "code generation time")"
     row+="$(awk -v g="$guest" -v p="${host_insns[paged]}" -v f="${host_insns[flat]}" \
       -v b="$bytes" -v t="$translated" -v ms="$ms" \
       'BEGIN { printf " %.2f | %.2f | %.1f | %.1f |", p / g, f / g, b / t, (ms > 0 ? t / ms / 1000 : 0) }')"
@@ -89,11 +114,100 @@ for w in "${WORKLOADS[@]}"; do
   rows+=("$row")
 done
 
+micro_header="| loop | guest insns |"
+micro_rule="|---|---:|"
+for h in $HOSTS; do
+  micro_header+=" $h paged | $h flat |"
+  micro_rule+="---:|---:|"
+done
+micro_rows=()
+declare -A micro_host=()
+declare -A micro_guest=()
+for m in "${MICRO[@]}"; do
+  echo "==> micro $m" >&2
+  run "micro-$m" --engine interpreter --memory paged
+  guest="$(stat "$OUT/last.err" "guest instructions executed")"
+  micro_guest[$m]="$guest"
+  row="| $m | $guest |"
+  for h in $HOSTS; do
+    for mode in paged flat; do
+      run "micro-$m" --host "$h" --emulate --memory "$mode"
+      n="$(stat "$OUT/last.err" "host instructions executed")"
+      micro_host[$m,$h,$mode]="$n"
+      row+="$(awk -v g="$guest" -v n="$n" 'BEGIN { printf " %.2f |", n / g }')"
+    done
+  done
+  micro_rows+=("$row")
+done
+access_header="| guest access |"
+access_rule="|---|"
+for h in $HOSTS; do
+  access_header+=" $h paged | $h flat |"
+  access_rule+="---:|---:|"
+done
+access_rows=()
+for m in load store; do
+  row="| one \`$([ $m = load ] && echo lw || echo sw)\` |"
+  for h in $HOSTS; do
+    for mode in paged flat; do
+      row+="$(awk -v a="${micro_host[$m,$h,$mode]}" -v e="${micro_host[empty,$h,$mode]}" \
+        -v n="$ITERATIONS" 'BEGIN { printf " %.2f |", (a - e) / (16 * n) }')"
+    done
+  done
+  access_rows+=("$row")
+done
+
+bpf_header="| workload | eBPF insns executed |"
+bpf_rule="|---|---:|"
+for h in $HOSTS; do
+  bpf_header+=" $h checked | $h unchecked | $h bytes/insn | $h compile Minsn/s |"
+  bpf_rule+="---:|---:|---:|---:|"
+done
+bpf_rows=()
+for c in "$ROOT"/Benchmarks/bpf/*.c; do
+  w="$(basename "$c" .c)"
+  echo "==> bpf $w" >&2
+  clang --target=bpf -O2 -c "$c" -o "$OUT/$w.o"
+  llvm-objcopy -O binary --only-section=.text "$OUT/$w.o" "$OUT/$w.bin"
+  entry_byte="$(llvm-nm "$OUT/$w.o" | awk '$3 == "entry" { print $1 }')"
+  "$BPF_BENCH" --count "$w" "$OUT/$w.bin" $((16#$entry_byte / 8)) 65536 >"$OUT/bpf-$w.tsv" ||
+    die "bpf-bench --count $w failed"
+  row="| $w | $(head -n 1 "$OUT/bpf-$w.tsv" | cut -f 3) |"
+  for h in $HOSTS; do
+    row+="$(awk -F'\t' -v h="$h" '$2 == h {
+      printf " %.2f | %.2f | %.1f | %.1f |", $4 / $3, $5 / $3, $6 / $8, $8 / $9 * 1000 }' \
+      "$OUT/bpf-$w.tsv")"
+  done
+  bpf_rows+=("$row")
+done
+
 {
   echo "Machine: $(uname -m), $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); kiln $(git -C "$ROOT" rev-parse --short HEAD)."
-  echo "Command: \`Scripts/bench-hosts.sh\` (executed instructions counted exactly in Unicorn; guest instructions by the interpreter)."
+  echo "Command: \`Scripts/bench-hosts.sh\` (executed instructions counted exactly in Unicorn; guest instructions by the interpreters)."
+  if [ "${#rows[@]}" -gt 0 ]; then
+    echo
+    echo "RV32 workloads: host instructions per guest instruction, code bytes per translated guest instruction, compile speed (native Swift)."
+    echo
+    echo "$header"
+    echo "$rule"
+    printf '%s\n' "${rows[@]}"
+  fi
   echo
-  echo "$header"
-  echo "$rule"
-  printf '%s\n' "${rows[@]}"
+  echo "RV32 loops ($ITERATIONS iterations, Benchmarks/micro/micro.S): host instructions per guest instruction."
+  echo
+  echo "$micro_header"
+  echo "$micro_rule"
+  printf '%s\n' "${micro_rows[@]}"
+  echo
+  echo "One guest access in host instructions: (load or store loop − empty loop) / (16 × $ITERATIONS)."
+  echo
+  echo "$access_header"
+  echo "$access_rule"
+  printf '%s\n' "${access_rows[@]}"
+  echo
+  echo "eBPF workloads (Benchmarks/bpf, 65,536-byte buffer): host instructions per executed eBPF instruction, code bytes per eBPF instruction (checked), compile speed (native Swift, checked)."
+  echo
+  echo "$bpf_header"
+  echo "$bpf_rule"
+  printf '%s\n' "${bpf_rows[@]}"
 } | tee "$OUT/results.md"

@@ -34,9 +34,12 @@ public struct AArch64Blocks: BlockBackend {
     _ block: Block, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
   ) throws(CodeGenError) -> CompiledCode {
     try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> CompiledCode in
+      // A block's jumps to its own start (loops) go to `baseAddress`, where
+      // the block is about to be installed.
+      let start = block.startPC
       var lowering = BlockLowering(
         abi: abi, stubs: stubs, accessStubs: accessStubs, baseAddress: baseAddress,
-        lookup: lookup)
+        lookup: { pc in pc == start ? baseAddress : lookup(pc) })
       return try lowering.lower(block)
     }
   }
