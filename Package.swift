@@ -30,6 +30,8 @@ let package = Package(
     .target(name: "KilnCore", dependencies: ["CKilnCache"], swiftSettings: strict),
     // Instruction-cache maintenance for code memory on Arm hosts (C builtins).
     .target(name: "CKilnCache"),
+    // Run-time CPU-feature detection for native AArch64 hosts (getauxval / sysctl).
+    .target(name: "CKilnCPU"),
     // Host-neutral IR that guest translators produce and host ports consume.
     .target(name: "KilnIR", swiftSettings: strict),
     // RISC-V RV32IM front end: one instruction table, decoder, disassembler, interpreter, translator.
@@ -58,7 +60,7 @@ let package = Package(
     // assembler with labels, fixups and branch islands; RV32 blocks; the eBPF
     // function half (FunctionPort, LSE or ldxr/stxr atomics).
     .target(
-      name: "AArch64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort"],
+      name: "AArch64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort", "CKilnCPU"],
       path: "Sources/Ports/AArch64",
       swiftSettings: strict),
     // Capstone, for host-code dumps under `-v`.
@@ -114,7 +116,8 @@ let package = Package(
       name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
-      name: "EBPFObjectTests", dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
+      name: "EBPFObjectTests",
+      dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests",
@@ -124,6 +127,7 @@ let package = Package(
       name: "AArch64Tests",
       dependencies: [
         "AArch64Port", "KilnCore", "KilnIR", "KilnPort", "Emulation", "CCapstone", "CUnicorn",
+        "CKilnCPU",
       ],
       swiftSettings: strict),
     .testTarget(

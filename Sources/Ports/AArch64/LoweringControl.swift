@@ -98,7 +98,11 @@ extension BlockLowering {
   {
     if condition == .equal || condition == .notEqual {
       var operand: Value?
-      if case .immediate(0) = rhs { operand = lhs } else if case .immediate(0) = lhs { operand = rhs }
+      if case .immediate(0) = rhs {
+        operand = lhs
+      } else if case .immediate(0) = lhs {
+        operand = rhs
+      }
       if let operand {
         let r = read(operand, into: BlockABI.scratch0)
         return condition == .equal ? .zero(r) : .nonZero(r)
