@@ -107,6 +107,11 @@ let package = Package(
       name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnIR", "KilnPort"],
       path: "Benchmarks/BPFBench",
       swiftSettings: strict),
+    // RV32 compile speed per block port, natively (Scripts/bench-hosts.sh).
+    .executableTarget(
+      name: "compile-bench", dependencies: ["Runtime", "KilnHosts", "KilnPort"],
+      path: "Benchmarks/CompileBench",
+      swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
     // The IR's reference semantics (hand-worked tables), its passes, layouts
     // and access descriptors.

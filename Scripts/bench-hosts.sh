@@ -6,8 +6,9 @@
 #    runs in Unicorn with exact counting of executed host instructions
 #    (kiln run --host H --emulate --stats), in both memory modes. Host
 #    instructions per guest instruction, host code bytes per translated
-#    guest instruction, compile speed (translation + the port's compile,
-#    timed natively: no installing, so no emulator work).
+#    guest instruction (flat run), compile speed (compile-bench: the
+#    program's whole .text cut into blocks, translated and compiled by the
+#    port natively, nothing installed or run; best of 20).
 # 2. RV32 microbenchmark loops (Benchmarks/micro/micro.S): the same counts
 #    for ALU-only, branchy, load-only and store-only loops, and what one load
 #    and one store cost in each memory mode.
@@ -51,13 +52,17 @@ mkdir -p "$OUT"
 if [ "$BUILD" = 1 ]; then
   (cd "$ROOT" && swift build --scratch-path "$SCRATCH" -c release --product kiln >&2) ||
     die "building kiln failed"
-  (cd "$ROOT" && swift build --scratch-path "$SCRATCH" -c release --product bpf-bench >&2) ||
-    die "building bpf-bench failed"
+  for product in bpf-bench compile-bench; do
+    (cd "$ROOT" && swift build --scratch-path "$SCRATCH" -c release --product $product >&2) ||
+      die "building $product failed"
+  done
 fi
 KILN="$(cd "$ROOT" && swift build --scratch-path "$SCRATCH" -c release --show-bin-path)/kiln"
 [ -x "$KILN" ] || die "kiln not found at $KILN"
 BPF_BENCH="$(dirname "$KILN")/bpf-bench"
 [ -x "$BPF_BENCH" ] || die "bpf-bench not found at $BPF_BENCH"
+COMPILE_BENCH="$(dirname "$KILN")/compile-bench"
+[ -x "$COMPILE_BENCH" ] || die "compile-bench not found at $COMPILE_BENCH"
 
 RV32_FLAGS=(--target=riscv32-unknown-linux-elf -march=rv32im -mabi=ilp32 -nostdlib -static
   -fuse-ld=lld -O2 -I"$FIXTURES" -I"$WORKLOADS_DIR")
@@ -98,6 +103,10 @@ for w in "${WORKLOADS[@]}"; do
   run "$w" --engine interpreter --memory paged
   guest="$(stat "$OUT/last.err" "guest instructions executed")"
   row="| $w | $guest |"
+  llvm-objcopy -O binary --only-section=.text "$OUT/$w.elf" "$OUT/$w.text"
+  text_address="$(llvm-readelf -S "$OUT/$w.elf" | awk '$2 == ".text" { print $4 }')"
+  "$COMPILE_BENCH" "$OUT/$w.text" "$text_address" 20 >"$OUT/compile-$w.tsv" ||
+    die "compile-bench $w failed"
   for h in $HOSTS; do
     declare -A host_insns=()
     for m in paged flat; do
@@ -106,10 +115,12 @@ for w in "${WORKLOADS[@]}"; do
     done
     bytes="$(stat "$OUT/last.err" "host code bytes")"
     translated="$(stat "$OUT/last.err" "guest instructions translated")"
-    ms="$(stat "$OUT/last.err" "code generation time")"
+    # Compile speed: the whole .text, paged layout, timed natively (compile-bench).
+    speed="$(awk -F'\t' -v h="$h" '$1 == h && $2 == "paged" { printf "%.2f", $3 / $6 * 1000 }' \
+      "$OUT/compile-$w.tsv")"
     row+="$(awk -v g="$guest" -v p="${host_insns[paged]}" -v f="${host_insns[flat]}" \
-      -v b="$bytes" -v t="$translated" -v ms="$ms" \
-      'BEGIN { printf " %.2f | %.2f | %.1f | %.1f |", p / g, f / g, b / t, (ms > 0 ? t / ms / 1000 : 0) }')"
+      -v b="$bytes" -v t="$translated" -v s="$speed" \
+      'BEGIN { printf " %.2f | %.2f | %.1f | %s |", p / g, f / g, b / t, s }')"
   done
   rows+=("$row")
 done
@@ -186,7 +197,7 @@ done
   echo "Command: \`Scripts/bench-hosts.sh\` (executed instructions counted exactly in Unicorn; guest instructions by the interpreters)."
   if [ "${#rows[@]}" -gt 0 ]; then
     echo
-    echo "RV32 workloads: host instructions per guest instruction, code bytes per translated guest instruction, compile speed (native Swift)."
+    echo "RV32 workloads: host instructions per guest instruction, code bytes per translated guest instruction, compile speed (whole .text, paged layout, timed natively by compile-bench)."
     echo
     echo "$header"
     echo "$rule"
