@@ -104,7 +104,7 @@ for w in "${WORKLOADS[@]}"; do
   guest="$(stat "$OUT/last.err" "guest instructions executed")"
   row="| $w | $guest |"
   llvm-objcopy -O binary --only-section=.text "$OUT/$w.elf" "$OUT/$w.text"
-  text_address="$(llvm-readelf -S "$OUT/$w.elf" | awk '$2 == ".text" { print $4 }')"
+  text_address="$(llvm-objdump -h "$OUT/$w.elf" | awk '$2 == ".text" { print $4 }')"
   "$COMPILE_BENCH" "$OUT/$w.text" "$text_address" 20 >"$OUT/compile-$w.tsv" ||
     die "compile-bench $w failed"
   for h in $HOSTS; do
