@@ -15,6 +15,8 @@ import KilnCore
 //     b label         B T2 ±2 KiB      B T4 ±16 MiB                —
 //     b<c> label      B<c> T1 ±256 B   B<c> T3 ±1 MiB              B<¬c> T1 +2 over B T4 ±16 MiB
 //     cbz r, label    CBZ 0…126 B      CBNZ r +0 over B T2         CBNZ r +2 over B T4
+//                     (a cbz/cbnz to the very next instruction, which CBZ cannot
+//                     encode, is a `nop`, as LLVM assembles it)
 //     bl label        —                BL ±16 MiB                  —
 //
 // CBZ/CBNZ relax to the opposite compare-and-branch over a `b` (flags stay
@@ -52,7 +54,7 @@ enum BranchKind: Sendable {
       if Thumb2Fixup.t16Bcond.reaches(target - (address + 4)) { return 2 }
       return Thumb2Fixup.t32Bcond.reaches(target - (address + 4)) ? 4 : 6
     case .cbz:
-      if Thumb2Fixup.t16Cbz.reaches(target - (address + 4)) { return 2 }
+      if target == address + 2 || Thumb2Fixup.t16Cbz.reaches(target - (address + 4)) { return 2 }
       return Thumb2Fixup.t16B.reaches(target - (address + 6)) ? 4 : 6
     case .bl:
       return 4
@@ -114,7 +116,9 @@ extension Thumb2Assembler {
     for (i, branch) in branches.enumerated() {
       buffer.emit(code[copied..<branch.at])
       copied = branch.at
-      layOut(branch.kind, size: sizes[i], label: labels[branch.label.id], &buffer, &table)
+      layOut(
+        branch.kind, size: sizes[i], label: labels[branch.label.id],
+        target: address(of: branch.label.id, before), &buffer, &table)
     }
     buffer.emit(code[copied...])
     try table.resolve(in: &buffer)
@@ -129,7 +133,7 @@ extension Thumb2Assembler {
 
   /// Emits one branch in the form of `size` bytes, its label use recorded.
   private func layOut(
-    _ kind: BranchKind, size: Int, label: Label, _ buffer: inout CodeBuffer,
+    _ kind: BranchKind, size: Int, label: Label, target: Int, _ buffer: inout CodeBuffer,
     _ table: inout LabelTable<Thumb2Fixup>
   ) {
     func half(_ h: UInt32) { buffer.emit16(UInt16(truncatingIfNeeded: h)) }
@@ -157,8 +161,12 @@ extension Thumb2Assembler {
       use(.t32B)
       word(Self.bT4)
     case (.cbz(let r, let nonzero), 2):
-      use(.t16Cbz)
-      half(Self.cbz(r, nonzero: nonzero))
+      if target == buffer.offset + 2 {
+        half(0xBF00)  // to the next instruction: a no-op, as LLVM assembles it (a nop)
+      } else {
+        use(.t16Cbz)
+        half(Self.cbz(r, nonzero: nonzero))
+      }
     case (.cbz(let r, let nonzero), 4):
       // cb(n)z with the opposite sense over a b (PC + 0).
       half(Self.cbz(r, nonzero: !nonzero))
