@@ -59,7 +59,7 @@ import Testing
     let l = a.newLabel()
     if link { a.bl(l) } else { a.b(l) }
     // Filler appended directly (zeros: never executed) to keep the test fast.
-    a.code.append(contentsOf: repeatElement(0, count: 16_777_216))
+    a.code += [UInt8](repeating: 0, count: 16_777_216)
     try a.bind(l)
     let kind = link ? "t32Bl" : "t32B"
     #expect(throws: CodeGenError.branchOutOfRange(kind: kind, distance: 16_777_216)) {
@@ -73,7 +73,7 @@ import Testing
     var a = Thumb2Assembler()
     let l = a.newLabel()
     if link { a.bl(l) } else { a.b(l) }
-    a.code.append(contentsOf: repeatElement(0, count: 16_777_214))
+    a.code += [UInt8](repeating: 0, count: 16_777_214)
     try a.bind(l)
     let code = try a.finish()
     // `b.w`/`bl` to +16777214: S=0, I1=I2=1 → J1=J2=0, imm10 and imm11 all ones

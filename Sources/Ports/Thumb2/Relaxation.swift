@@ -83,11 +83,8 @@ extension Thumb2Assembler {
   /// Throws `.labelUnbound` for a used label that was never bound and
   /// `.branchOutOfRange` for a branch beyond ±16 MiB.
   public mutating func finish() throws(CodeGenError) -> [UInt8] {
-    var targets: [Int] = []  // each branch's label mark index into `marks`
-    targets.reserveCapacity(branches.count)
-    for branch in branches {
-      guard marks[branch.label.id] != nil else { throw .labelUnbound(branch.label.id) }
-      targets.append(branch.label.id)
+    for branch in branches where marks[branch.label.id] == nil {
+      throw .labelUnbound(branch.label.id)
     }
     var sizes = branches.map { $0.kind.minimumSize }
     var before = [Int](repeating: 0, count: branches.count + 1)  // bytes of branches 0..<i
@@ -96,7 +93,7 @@ extension Thumb2Assembler {
       var changed = false
       for (i, branch) in branches.enumerated() {
         let site = branch.at + before[i]
-        let target = address(of: targets[i], before)
+        let target = address(of: branch.label.id, before)
         let needed = branch.kind.size(at: site, to: target)
         if needed > sizes[i] {
           sizes[i] = needed
@@ -105,24 +102,19 @@ extension Thumb2Assembler {
       }
       if !changed { break }
     }
-    var buffer = CodeBuffer(capacity: code.count + before[branches.count])
-    var table = LabelTable<Thumb2Fixup>()
-    let labels = marks.indices.map { _ in table.make() }
-    for (id, mark) in marks.enumerated() {
-      guard let mark else { continue }
-      try table.bind(labels[id], at: mark.at + before[mark.branchesBefore])
-    }
+    var out: [UInt8] = []
+    out.reserveCapacity(code.count + before[branches.count])
+    var uses: [(site: Int, target: Int, kind: Thumb2Fixup)] = []
     var copied = 0
     for (i, branch) in branches.enumerated() {
-      buffer.emit(code[copied..<branch.at])
+      out.append(contentsOf: code[copied..<branch.at])
       copied = branch.at
-      layOut(
-        branch.kind, size: sizes[i], label: labels[branch.label.id],
-        target: address(of: branch.label.id, before), &buffer, &table)
+      let target = address(of: branch.label.id, before)
+      layOut(branch.kind, size: sizes[i], target: target, &out, &uses)
     }
-    buffer.emit(code[copied...])
-    try table.resolve(in: &buffer)
-    return buffer.bytes
+    out.append(contentsOf: code[copied...])
+    for use in uses { try use.kind.apply(to: &out, site: use.site, target: use.target) }
+    return out
   }
 
   /// The final address of label `id` given the branch sizes' prefix sums.
@@ -133,15 +125,18 @@ extension Thumb2Assembler {
 
   /// Emits one branch in the form of `size` bytes, its label use recorded.
   private func layOut(
-    _ kind: BranchKind, size: Int, label: Label, target: Int, _ buffer: inout CodeBuffer,
-    _ table: inout LabelTable<Thumb2Fixup>
+    _ kind: BranchKind, size: Int, target: Int, _ out: inout [UInt8],
+    _ uses: inout [(site: Int, target: Int, kind: Thumb2Fixup)]
   ) {
-    func half(_ h: UInt32) { buffer.emit16(UInt16(truncatingIfNeeded: h)) }
+    func half(_ h: UInt32) {
+      out.append(UInt8(truncatingIfNeeded: h))
+      out.append(UInt8(truncatingIfNeeded: h >> 8))
+    }
     func word(_ w: UInt32) {
       half(w >> 16)
       half(w & 0xFFFF)
     }
-    func use(_ fixup: Thumb2Fixup) { table.use(label, site: buffer.offset, kind: fixup) }
+    func use(_ fixup: Thumb2Fixup) { uses.append((out.count, target, fixup)) }
     switch (kind, size) {
     case (.b, 2):
       use(.t16B)
@@ -161,7 +156,7 @@ extension Thumb2Assembler {
       use(.t32B)
       word(Self.bT4)
     case (.cbz(let r, let nonzero), 2):
-      if target == buffer.offset + 2 {
+      if target == out.count + 2 {
         half(0xBF00)  // to the next instruction: a no-op, as LLVM assembles it (a nop)
       } else {
         use(.t16Cbz)
