@@ -63,7 +63,9 @@ extension Thumb2Assembler {
   /// Any data-processing register form: the 16-bit one if LLVM would pick it, else 32-bit.
   mutating func dataRegister(_ op: DataOp, s: Bool, _ d: Reg, _ n: Reg, _ m: Reg, _ shift: Shift) {
     precondition(d != .pc && n != .pc && m != .pc, "\(op) with pc")
-    precondition(m != .sp && (d != .sp || op == .add || op == .sub), "\(op) \(d), \(n), \(m): sp")
+    precondition(
+      m != .sp && (op == .add || op == .sub || (d != .sp && n != .sp)),
+      "\(op) \(d), \(n), \(m): sp")
     let allLow = d.isLow && n.isLow && m.isLow
     if shift.isNone {
       switch op {
