@@ -2126,6 +2126,14 @@ let goldenItBlocks: [Golden] = [
     $0.it(.gt)
     $0.lsl(.r0, .r1, imm: 3)
   },
+  Golden("it eq ; lsleq r0, r1, #0", [0x08, 0xBF, 0x4F, 0xEA, 0x01, 0x00]) {
+    $0.it(.eq)
+    $0.lsl(.r0, .r1, imm: 0)
+  },
+  Golden("it gt ; lslgt r0, r1, #0", [0xC8, 0xBF, 0x4F, 0xEA, 0x01, 0x00]) {
+    $0.it(.gt)
+    $0.lsl(.r0, .r1, imm: 0)
+  },
   Golden("it eq ; lslseq r0, r1, #3", [0x08, 0xBF, 0x5F, 0xEA, 0xC1, 0x00]) {
     $0.it(.eq)
     $0.lsls(.r0, .r1, imm: 3)
@@ -2609,7 +2617,7 @@ let goldenBranches: [Golden] = [
 //     ("add{c} r0, r0, #1", "$0.add(.r0, .r0, imm: m(1))"), ("add{c} r0, r0, #200", "$0.add(.r0, .r0, imm: m(200))"),
 //     ("adds{c} r0, r0, #200", "$0.adds(.r0, .r0, imm: m(200))"), ("sub{c} r0, r1, #3", "$0.sub(.r0, .r1, imm: m(3))"),
 //     ("rsb{c} r0, r1, #0", "$0.rsb(.r0, .r1, imm: m(0))"), ("rsbs{c} r0, r1, #0", "$0.rsbs(.r0, .r1, imm: m(0))"),
-//     ("lsl{c} r0, r1, #3", "$0.lsl(.r0, .r1, imm: 3)"), ("lsls{c} r0, r1, #3", "$0.lsls(.r0, .r1, imm: 3)"),
+//     ("lsl{c} r0, r1, #3", "$0.lsl(.r0, .r1, imm: 3)"), ("lsl{c} r0, r1, #0", "$0.lsl(.r0, .r1, imm: 0)"), ("lsls{c} r0, r1, #3", "$0.lsls(.r0, .r1, imm: 3)"),
 //     ("asr{c} r0, r1, #32", "$0.asr(.r0, .r1, imm: 32)"), ("lsr{c} r0, r0, r1", "$0.lsr(.r0, .r0, .r1)"),
 //     ("ror{c} r0, r0, r1", "$0.ror(.r0, .r0, .r1)"), ("rors{c} r0, r0, r1", "$0.rors(.r0, .r0, .r1)"),
 //     ("mul{c} r0, r1, r0", "$0.mul(.r0, .r1, .r0)"), ("mul{c} r0, r1, r2", "$0.mul(.r0, .r1, .r2)"),

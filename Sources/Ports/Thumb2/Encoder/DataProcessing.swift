@@ -66,6 +66,11 @@ extension Thumb2Assembler {
     precondition(
       m != .sp && (op == .add || op == .sub || (d != .sp && n != .sp)),
       "\(op) \(d), \(n), \(m): sp")
+    if d == .sp, case .lsl(let amount) = shift {
+      precondition(amount <= 3, "\(op) sp, …, lsl #\(amount): at most lsl #3")
+    } else if d == .sp {
+      preconditionFailure("\(op) sp, …, \(shift): only lsl #0–3")
+    }
     let allLow = d.isLow && n.isLow && m.isLow
     if shift.isNone {
       switch op {
