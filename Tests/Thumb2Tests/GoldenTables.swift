@@ -2418,6 +2418,29 @@ let goldenBranches: [Golden] = [
   Golden("cbnz r5, tgt (+33 nops)", [0x05, 0xBB], branch: true) {
     try forward(&$0, 33) { $0.cbnz(.r5, $1) }
   },
+  Golden(
+    "bne 1f ; b.w tgt ; 1: (+524288 nops)", [0x01, 0xD1, 0x00, 0xF1, 0x00, 0xB8], branch: true
+  ) { try forward(&$0, 524288) { $0.b(.eq, $1) } },
+  Golden(
+    "ble 1f ; b.w tgt ; 1: (-524287 nops)", [0x01, 0xDD, 0xFF, 0xF6, 0xFE, 0xBF], at: 1_048_574,
+    branch: true
+  ) { try back(&$0, 524287) { $0.b(.gt, $1) } },
+  Golden("cbnz r3, 1f ; b tgt ; 1: (+65 nops)", [0x03, 0xB9, 0x40, 0xE0], branch: true) {
+    try forward(&$0, 65) { $0.cbz(.r3, $1) }
+  },
+  Golden("cbz r4, 1f ; b tgt ; 1: (+1024 nops)", [0x04, 0xB1, 0xFF, 0xE3], branch: true) {
+    try forward(&$0, 1024) { $0.cbnz(.r4, $1) }
+  },
+  Golden(
+    "cbnz r5, 1f ; b.w tgt ; 1: (+1025 nops)", [0x0D, 0xB9, 0x00, 0xF0, 0x01, 0xBC], branch: true
+  ) { try forward(&$0, 1025) { $0.cbz(.r5, $1) } },
+  Golden("cbz r6, 1f ; b tgt ; 1: (-0 nops)", [0x06, 0xB1, 0xFD, 0xE7], branch: true) {
+    try back(&$0, 0) { $0.cbnz(.r6, $1) }
+  },
+  Golden(
+    "cbnz r7, 1f ; b.w tgt ; 1: (-1100 nops)", [0x0F, 0xB9, 0xFF, 0xF7, 0xB1, 0xBB], at: 2200,
+    branch: true
+  ) { try back(&$0, 1100) { $0.cbz(.r7, $1) } },
   Golden("bl tgt (+0 nops)", [0x00, 0xF0, 0x00, 0xF8], branch: true) {
     try forward(&$0, 0) { $0.bl($1) }
   },
@@ -2713,6 +2736,14 @@ let goldenBranches: [Golden] = [
 // for op in ["cbz", "cbnz"]:
 //     for r, k in [(0, 0), (7, 1), (3, 64), (5, 33)]:
 //         row("branches", f"{op} {rn(r)}, tgt (+{k} nops)", f"$0.{op}(.{rn(r)}, $1)", "fwd", k)
+// # The relaxed forms LLVM does not produce itself, written out (`1:` is just after them).
+// row("branches", "bne 1f ; b.w tgt ; 1: (+524288 nops)", "$0.b(.eq, $1)", "fwd", 524288)
+// row("branches", "ble 1f ; b.w tgt ; 1: (-524287 nops)", "$0.b(.gt, $1)", "back", 524287)
+// row("branches", "cbnz r3, 1f ; b tgt ; 1: (+65 nops)", "$0.cbz(.r3, $1)", "fwd", 65)
+// row("branches", "cbz r4, 1f ; b tgt ; 1: (+1024 nops)", "$0.cbnz(.r4, $1)", "fwd", 1024)
+// row("branches", "cbnz r5, 1f ; b.w tgt ; 1: (+1025 nops)", "$0.cbz(.r5, $1)", "fwd", 1025)
+// row("branches", "cbz r6, 1f ; b tgt ; 1: (-0 nops)", "$0.cbnz(.r6, $1)", "back", 0)
+// row("branches", "cbnz r7, 1f ; b.w tgt ; 1: (-1100 nops)", "$0.cbz(.r7, $1)", "back", 1100)
 // for k in [0, 1000, 600000]:
 //     row("branches", f"bl tgt (+{k} nops)", "$0.bl($1)", "fwd", k)
 // for k in [0, 600000]:
@@ -2725,11 +2756,11 @@ let goldenBranches: [Golden] = [
 //     if kind == "plain":
 //         src += [f"row_{i}:"] + [l.strip() for l in asm.split(";")] + [f"row_{i}_end:"]
 //     elif kind == "fwd":
-//         ins = asm.split(" (")[0]
-//         src += [f"row_{i}:", ins.replace("tgt", f"tgt_{i}"), f"row_{i}_end:"] + fill + [f"tgt_{i}:"]
+//         ins = [l.strip().replace("tgt", f"tgt_{i}") for l in asm.split(" (")[0].split(";")]
+//         src += [f"row_{i}:"] + ins + [f"row_{i}_end:"] + fill + [f"tgt_{i}:"]
 //     else:
-//         ins = asm.split(" (")[0]
-//         src += [f"tgt_{i}:"] + fill + [f"row_{i}:", ins.replace("tgt", f"tgt_{i}"), f"row_{i}_end:"]
+//         ins = [l.strip().replace("tgt", f"tgt_{i}") for l in asm.split(" (")[0].split(";")]
+//         src += [f"tgt_{i}:"] + fill + [f"row_{i}:"] + ins + [f"row_{i}_end:"]
 // tmp = tempfile.mkdtemp()
 // s_path, o_path, bin_path = (os.path.join(tmp, n) for n in ("golden.s", "golden.o", "golden.bin"))
 // open(s_path, "w").write("\n".join(src) + "\n")

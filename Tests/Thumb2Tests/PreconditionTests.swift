@@ -83,4 +83,20 @@ import Testing
       a.umull(.r0, .r0, .r1, .r2)
     }
   }
+
+  @Test func itBlockLeftOpenOrJumpedInto() async {
+    await #expect(processExitsWith: .failure) {
+      var a = Thumb2Assembler()
+      a.it(.eq, [false])
+      a.nop()
+      _ = try? a.finish()
+    }
+    await #expect(processExitsWith: .failure) {
+      var a = Thumb2Assembler()
+      let l = a.newLabel()
+      a.it(.eq, [true])
+      a.nop()
+      try? a.bind(l)
+    }
+  }
 }
