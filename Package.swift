@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "KilnPort", targets: ["KilnPort"]),
     .library(name: "X86_64Port", targets: ["X86_64Port"]),
     .library(name: "AArch64Port", targets: ["AArch64Port"]),
+    .library(name: "Thumb2Port", targets: ["Thumb2Port"]),
     .library(name: "KilnHosts", targets: ["KilnHosts"]),
     .library(name: "EBPF", targets: ["EBPF"]),
     .library(name: "EBPFJIT", targets: ["EBPFJIT"]),
@@ -62,6 +63,13 @@ let package = Package(
     .target(
       name: "AArch64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort", "CKilnCPU"],
       path: "Sources/Ports/AArch64",
+      swiftSettings: strict),
+    // Thumb-2 (ARMv7E-M, Cortex-M4) host port: typed registers, modified
+    // immediates, encoder, assembler with labels and branch relaxation. No
+    // Foundation: it also compiles as Embedded Swift.
+    .target(
+      name: "Thumb2Port", dependencies: ["KilnCore", "KilnIR", "KilnPort"],
+      path: "Sources/Ports/Thumb2",
       swiftSettings: strict),
     // Capstone, for host-code dumps under `-v`.
     .systemLibrary(
@@ -138,6 +146,12 @@ let package = Package(
       dependencies: [
         "AArch64Port", "KilnCore", "KilnIR", "KilnPort", "Emulation", "CCapstone", "CUnicorn",
         "CKilnCPU",
+      ],
+      swiftSettings: strict),
+    .testTarget(
+      name: "Thumb2Tests",
+      dependencies: [
+        "Thumb2Port", "KilnCore", "KilnIR", "KilnPort", "Emulation", "CCapstone", "CUnicorn",
       ],
       swiftSettings: strict),
     .testTarget(

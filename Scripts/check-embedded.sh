@@ -8,6 +8,7 @@
 #             HostTarget.swift (host selection by existential metatype, a
 #             hosted-tool concern)
 #   EBPF      the eBPF front end
+#   Thumb2Port the Thumb-2 port (encoder, assembler, lowering)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(mktemp -d)"
@@ -27,6 +28,7 @@ module KilnIR kilnir.o $(find Sources/KilnIR -name '*.swift' | sort)
 module KilnPort kilnport.o \
   $(ls Sources/KilnPort/*.swift | grep -v -e '/NativeExecutor.swift$' -e '/HostTarget.swift$')
 module EBPF ebpf.o Sources/EBPF/*.swift
+module Thumb2Port thumb2port.o $(find Sources/Ports/Thumb2 -name '*.swift' | sort)
 sizes=""
-for o in kilncore kilnir kilnport ebpf; do sizes+="$o $(wc -c < "$out/$o.o") B, "; done
-echo "embedded: KilnCore, KilnIR, KilnPort and EBPF compile for armv7em-none-none-eabi (${sizes%, })"
+for o in kilncore kilnir kilnport ebpf thumb2port; do sizes+="$o $(wc -c < "$out/$o.o") B, "; done
+echo "embedded: KilnCore, KilnIR, KilnPort, EBPF and Thumb2Port compile for armv7em-none-none-eabi (${sizes%, })"
