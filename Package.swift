@@ -27,9 +27,11 @@ let package = Package(
   ],
   targets: [
     // Shared core: code buffer, labels and typed fixups, W^X executable memory, errors.
-    .target(name: "KilnCore", dependencies: ["CKilnCache"], swiftSettings: strict),
+    .target(name: "KilnCore", dependencies: ["CKilnCache", "CKilnStack"], swiftSettings: strict),
     // Instruction-cache maintenance for code memory on Arm hosts (C builtins).
     .target(name: "CKilnCache"),
+    // The calling thread's stack bounds (pthread_getattr_np / pthread_get_stackaddr_np).
+    .target(name: "CKilnStack"),
     // Host-neutral IR that guest translators produce and host ports consume.
     .target(name: "KilnIR", swiftSettings: strict),
     // RISC-V RV32IM front end: one instruction table, decoder, disassembler, interpreter, translator.
@@ -114,7 +116,8 @@ let package = Package(
       name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
-      name: "EBPFObjectTests", dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
+      name: "EBPFObjectTests",
+      dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests",

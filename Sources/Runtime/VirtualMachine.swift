@@ -20,6 +20,8 @@ public final class VirtualMachine {
   let memory: any GuestMemory
   let syscallHandler: SyscallHandler
   var spill: SpillStack
+  /// Bounds nesting by the host stack (the spill stack bounds it by `maxStackDepth`).
+  var nesting = NestingGuard()
   var jit: (any CompiledEngine)?
   /// The error a host call recorded before returning `HostCallStatus.error`.
   var pendingError: RuntimeError?
@@ -156,8 +158,9 @@ public final class VirtualMachine {
 
   /// Calls the guest function at `address` with up to 8 arguments in a0–a7
   /// and `ra` = `returnAddress`; returns a0 when it returns. May be called
-  /// from a syscall handler (nested), up to the depth `maxStackDepth` allows;
-  /// a nested call restores the caller's registers when it ends.
+  /// from a syscall handler (nested), up to the depth `maxStackDepth` and
+  /// the calling thread's host stack allow (`RuntimeError.stackOverflow`
+  /// beyond); a nested call restores the caller's registers when it ends.
   public func callFunction(at address: UInt32, arguments: [UInt32] = []) throws(RuntimeError)
     -> UInt32
   {
@@ -177,12 +180,15 @@ public final class VirtualMachine {
   }
 
   /// Runs `body` with the current registers saved on the spill stack (which
-  /// bounds the nesting depth); a nested run restores them when it ends, the
-  /// outermost leaves the final registers readable.
+  /// bounds the nesting depth, as does the host stack: `NestingGuard`); a
+  /// nested run restores them when it ends, the outermost leaves the final
+  /// registers readable.
   private func inSpillFrame<R>(pc: UInt32, _ body: () throws(RuntimeError) -> R)
     throws(RuntimeError) -> R
   {
     let nested = spill.depth > 0
+    let mark = try nesting.enter(here: HostStack.currentAddress(), depth: spill.depth)
+    defer { nesting.leave(restoring: mark) }
     try spill.push(state.registers, pc: pc)
     defer {
       if nested { _ = spill.pop(into: state.registers) } else { spill.discard() }
