@@ -28,6 +28,7 @@ public struct Interpreter: ExecutionEngine, Sendable {
     options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
     maxInstructions: Int = Checker.defaultMaxInstructions
   ) throws(EBPFError) {
+    try options.validate()
     try Checker(helpers: helpers, maxInstructions: maxInstructions).check(program)
     self.program = program
     self.helpers = helpers
@@ -46,6 +47,7 @@ public struct Interpreter: ExecutionEngine, Sendable {
 
   /// Runs with `context` as the program's memory, or with `r1 = r2 = 0` when `nil`.
   public func run(context: UnsafeMutableRawBufferPointer?) throws(EBPFError) -> UInt64 {
+    try options.validate()  // `options` is mutable after init
     let frameSize = ExecutionOptions.stackFrameSize
     let stackSize = frameSize * options.maxCallDepth
     let stack = UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16)

@@ -56,6 +56,7 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
     options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
     maxInstructions: Int = Checker.defaultMaxInstructions, executor: any Executor
   ) throws(EBPFError) {
+    try options.validate()
     try Checker(helpers: helpers, maxInstructions: maxInstructions).check(program)
     guard options.instructionLimit == nil else {
       throw .engineUnavailable(reason: "instruction limits are an interpreter option")
@@ -99,6 +100,7 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
     if let context, context.baseAddress != nil {
       contextRegion = MemoryRegion(UnsafeRawBufferPointer(context), writable: true)
     }
+    try checkHostStack()
     let run = try RunState(
       options: options, memoryMap: memoryMap, helperBox: helperBox, helperCall: helperCall,
       context: contextRegion, executor: executor)
@@ -113,6 +115,29 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
     }
     try run.check(limit: options.maxCallDepth)
     return r0
+  }
+}
+
+/// The host stack a JIT run needs when its code runs natively.
+public enum JITHostStack {
+  /// Host stack one local call takes, at most, on every port (measured in
+  /// `CallDepthTests`; r6–r10 and the return address: 48 bytes on x86-64
+  /// and AArch64).
+  public static let bytesPerFrame = 64
+  /// Host stack kept for the entry frame and helper calls (Swift closures).
+  public static let reserve = 32 << 10
+}
+
+extension JITProgram {
+  /// Local calls recurse on the host stack when the code runs natively:
+  /// refuses a `maxCallDepth` whose frames the calling thread's stack
+  /// cannot hold (an emulator runs the code on a stack of its own).
+  func checkHostStack() throws(EBPFError) {
+    guard executor.runsNatively, let room = HostStack.remaining() else { return }
+    let frames = max(0, room - JITHostStack.reserve) / JITHostStack.bytesPerFrame
+    guard options.maxCallDepth <= frames else {
+      throw .invalidCallDepth(requested: options.maxCallDepth, limit: frames)
+    }
   }
 }
 
