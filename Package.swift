@@ -136,5 +136,10 @@ let package = Package(
       name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "EBPF", "kiln", "KilnHosts"],
       swiftSettings: strict),
     .testTarget(name: "EmulationTests", dependencies: ["Emulation"], swiftSettings: strict),
+    // The README's Swift samples, compiled (Samples.swift is generated from README.md).
+    .testTarget(
+      name: "ReadmeTests",
+      dependencies: ["Runtime", "KilnHosts", "EBPF", "EBPFJIT", "EBPFObject"],
+      swiftSettings: strict),
   ]
 )
