@@ -132,6 +132,25 @@ public final class VirtualMachine {
     if let flat = memory as? FlatMemory { executor.lazyMemoryCleared(flat.reservation) }
   }
 
+  /// Guest pages (4 KiB page numbers) that are never mapped, such as the
+  /// guard gap below a Linux guest's stack: a guest access to them ends the
+  /// run with `RuntimeError.guardPage` on every engine and memory mode;
+  /// `readMemory`/`writeMemory` fail with `MemoryError.outOfMemory`. Pages
+  /// of the range already mapped stay mapped (set it before loading).
+  public var guardPages: Range<UInt32> {
+    get { memory.guardPages }
+    set { memory.guardPages = newValue }
+  }
+
+  /// The error of a guest access at `address` that memory refused.
+  func memoryFault(pc: UInt32, address: UInt32, size: Int) -> RuntimeError {
+    let last = address &+ UInt32(max(1, size) - 1)
+    for a in [address, last] where memory.guardPages.contains(a >> 12) {
+      return .guardPage(pc: pc, address: a)
+    }
+    return .outOfMemory(pc: pc, address: address)
+  }
+
   /// Number of 4 KiB guest pages mapped (counted against `maxMemoryPages`).
   public var mappedPages: Int { memory.used }
 
