@@ -120,9 +120,9 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
 
 /// The host stack a JIT run needs when its code runs natively.
 public enum JITHostStack {
-  /// Host stack one local call takes, at most, on every port (measured in
-  /// `CallDepthTests`; r6–r10 and the return address: 48 bytes on x86-64
-  /// and AArch64).
+  /// Host stack one local call takes, at most, on every port: r6–r10 and
+  /// the return address, 48 bytes on x86-64 (measured natively in
+  /// `CallDepthTests`) and three register pairs, 48 bytes, on AArch64.
   public static let bytesPerFrame = 64
   /// Host stack kept for the entry frame and helper calls (Swift closures).
   public static let reserve = 32 << 10

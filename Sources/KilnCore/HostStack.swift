@@ -14,9 +14,9 @@ public enum HostStack {
   /// the platform cannot tell (Embedded Swift, other systems).
   ///
   /// Linux: `pthread_getattr_np` (for the main thread glibc derives it from
-  /// `RLIMIT_STACK` and `/proc/self/maps`, so it costs a file read: call it
-  /// once per outermost run, not per level). macOS: the stack's top address
-  /// and size from `pthread_get_stackaddr_np` / `pthread_get_stacksize_np`.
+  /// `RLIMIT_STACK` and `/proc/self/maps`, a file read, so `CKilnStack`
+  /// caches it per thread). macOS: the stack's top address and size from
+  /// `pthread_get_stackaddr_np` / `pthread_get_stacksize_np`.
   public static func lowerBound() -> UInt? {
     #if canImport(CKilnStack)
       let low = kiln_stack_lower_bound()
