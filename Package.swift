@@ -28,11 +28,13 @@ let package = Package(
   ],
   targets: [
     // Shared core: code buffer, labels and typed fixups, W^X executable memory, errors.
-    .target(name: "KilnCore", dependencies: ["CKilnCache"], swiftSettings: strict),
+    .target(name: "KilnCore", dependencies: ["CKilnCache", "CKilnStack"], swiftSettings: strict),
     // Instruction-cache maintenance for code memory on Arm hosts (C builtins).
     .target(name: "CKilnCache"),
     // Run-time CPU-feature detection for native AArch64 hosts (getauxval / sysctl).
     .target(name: "CKilnCPU"),
+    // The calling thread's stack bounds (pthread_getattr_np / pthread_get_stackaddr_np).
+    .target(name: "CKilnStack"),
     // Host-neutral IR that guest translators produce and host ports consume.
     .target(name: "KilnIR", swiftSettings: strict),
     // RISC-V RV32IM front end: one instruction table, decoder, disassembler, interpreter, translator.
@@ -166,5 +168,10 @@ let package = Package(
     // Builds the bare-metal firmware (Firmware/build.sh) and boots it in
     // qemu-system-arm (Firmware/run.sh); checks its output.
     .testTarget(name: "FirmwareTests", swiftSettings: strict),
+    // The README's Swift samples, compiled (Samples.swift is generated from README.md).
+    .testTarget(
+      name: "ReadmeTests",
+      dependencies: ["Runtime", "KilnHosts", "EBPF", "EBPFJIT", "EBPFObject"],
+      swiftSettings: strict),
   ]
 )

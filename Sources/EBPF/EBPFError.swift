@@ -45,6 +45,12 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The instruction budget of ``ExecutionOptions`` ran out.
   case instructionLimitExceeded(index: Int, limit: UInt64)
 
+  /// ``ExecutionOptions/maxCallDepth`` is not in `1...limit`: the engines'
+  /// limit (``ExecutionOptions/maxCallDepthLimit``), or for a JIT run on
+  /// this machine the frames whose host-stack cost the calling thread's
+  /// stack can hold.
+  case invalidCallDepth(requested: Int, limit: Int)
+
   // JIT engines.
   /// The engine cannot run the program as configured (no port for this
   /// host, an option it does not offer, code memory that could not be
@@ -93,6 +99,9 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
       return "call depth exceeded the limit of \(limit) frames at instruction \(i)"
     case .instructionLimitExceeded(let i, let limit):
       return "instruction limit of \(limit) exceeded at instruction \(i)"
+    case .invalidCallDepth(let requested, let limit):
+      return
+        "maxCallDepth \(requested) is outside 1...\(limit) (frames of 512 bytes that the engine and the host stack allow)"
     case .engineUnavailable(let reason):
       return "JIT engine unavailable: \(reason)"
     }

@@ -28,6 +28,7 @@ public struct Interpreter: ExecutionEngine, Sendable {
     options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
     maxInstructions: Int = Checker.defaultMaxInstructions
   ) throws(EBPFError) {
+    try options.validate()
     try Checker(helpers: helpers, maxInstructions: maxInstructions).check(program)
     self.program = program
     self.helpers = helpers
@@ -68,6 +69,7 @@ public struct Interpreter: ExecutionEngine, Sendable {
   private func run(context: UnsafeMutableRawBufferPointer?, budget: inout UInt64)
     throws(EBPFError) -> UInt64
   {
+    try options.validate()  // `options` is mutable after init
     let frameSize = ExecutionOptions.stackFrameSize
     let stackSize = frameSize * options.maxCallDepth
     let stack = UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16)

@@ -59,11 +59,76 @@ public struct MemoryRegion: Hashable, Sendable {
   }
 }
 
+/// Host memory that a ``MemoryMap`` owns: a zeroed allocation freed when
+/// the last map (or copy of one) holding a region of it goes away. Engines
+/// keep their map, so a program they run can never address the memory after
+/// it is freed, whoever else drops it (the eBPF object loader keeps its data
+/// sections in these). A concrete final class: no existential, so it also
+/// works in Embedded Swift.
+public final class HostBuffer: @unchecked Sendable {
+  // @unchecked: the pointer never changes; the bytes are the program's
+  // memory, which eBPF code and its host share as C code would.
+  /// The allocation.
+  public let bytes: UnsafeMutableRawBufferPointer
+
+  /// Allocates `byteCount` zeroed bytes (at least 1, so that the buffer has
+  /// an address of its own) aligned to `alignment`.
+  public init(byteCount: Int, alignment: Int = 16) {
+    bytes = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: max(1, byteCount), alignment: max(1, alignment))
+    bytes.initializeMemory(as: UInt8.self, repeating: 0)
+    release = nil
+  }
+
+  /// Takes ownership of `bytes`, allocated elsewhere (memory a 32-bit port
+  /// can address, say), zeroes them, and hands them to `deallocate` when
+  /// the last owner goes away.
+  public init(
+    adopting bytes: UnsafeMutableRawBufferPointer,
+    deallocate: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Void
+  ) {
+    self.bytes = bytes
+    bytes.initializeMemory(as: UInt8.self, repeating: 0)
+    release = deallocate
+  }
+
+  /// How adopted bytes are freed (nil: allocated by ``init(byteCount:alignment:)``).
+  private let release: (@Sendable (UnsafeMutableRawBufferPointer) -> Void)?
+
+  deinit {
+    if let release { release(bytes) } else { bytes.deallocate() }
+  }
+
+  /// Host address of the first byte.
+  public var address: UInt64 { UInt64(UInt(bitPattern: bytes.baseAddress)) }
+}
+
 /// The regions a run may touch besides the stack and the context.
+///
+/// A region added from a ``HostBuffer`` keeps the buffer alive as long as
+/// the map (every engine keeps its map). A region added by address
+/// (``addRegion(base:length:writable:)``) is the caller's to keep alive.
 public struct MemoryMap: Hashable, Sendable {
   public private(set) var regions: [MemoryRegion] = []
+  /// The buffers that regions point into, retained by the map.
+  private var owners: [HostBuffer] = []
 
   public init(regions: [MemoryRegion] = []) { self.regions = regions }
+
+  /// Adds the first `length` bytes of `buffer` (all of it when `nil`;
+  /// never more) and keeps `buffer` alive with the map.
+  public mutating func addRegion(_ buffer: HostBuffer, length: Int? = nil, writable: Bool) {
+    let count = min(max(0, length ?? buffer.bytes.count), buffer.bytes.count)
+    regions.append(MemoryRegion(base: buffer.address, length: UInt64(count), writable: writable))
+    owners.append(buffer)
+  }
+
+  /// Equal regions and the same owning buffers.
+  public static func == (a: MemoryMap, b: MemoryMap) -> Bool {
+    a.regions == b.regions && a.owners.map { $0.address } == b.owners.map { $0.address }
+  }
+
+  public func hash(into hasher: inout Hasher) { hasher.combine(regions) }
 
   /// Adds the host memory `[base, base + length)`.
   public mutating func addRegion(base: UInt64, length: UInt64, writable: Bool) {
@@ -92,18 +157,36 @@ public struct ExecutionOptions: Hashable, Sendable {
   /// (the interpreter only still refuses address 0, which Swift cannot form
   /// a pointer to).
   public var boundsChecks: Bool
-  /// Stack frames available, the main program's included (each 512 bytes).
+  /// Stack frames available, the main program's included (each 512 bytes):
+  /// 1 through ``maxCallDepthLimit``; the engines refuse other values with
+  /// ``EBPFError/invalidCallDepth(requested:limit:)``. RFC 9669's programs
+  /// assume 8 (the default, as in Linux). The JIT's local calls are host
+  /// calls, so it also refuses, when a run starts, a depth whose host frames
+  /// the calling thread's stack cannot hold.
   public var maxCallDepth: Int
   /// Optional budget of executed instructions (stops runaway loops in tests
   /// and fuzzing); `nil` runs without limit.
   public var instructionLimit: UInt64?
 
   public static let stackFrameSize = 512
+  /// The largest ``maxCallDepth`` the engines accept: 1024 frames, 512 KiB
+  /// of eBPF stack per run (the interpreter allocates it per run, the JIT
+  /// also needs about 48–64 bytes of host stack per frame).
+  public static let maxCallDepthLimit = 1024
 
   public init(boundsChecks: Bool = true, maxCallDepth: Int = 8, instructionLimit: UInt64? = nil) {
     self.boundsChecks = boundsChecks
     self.maxCallDepth = max(1, maxCallDepth)
     self.instructionLimit = instructionLimit
+  }
+
+  /// Throws ``EBPFError/invalidCallDepth(requested:limit:)`` unless
+  /// ``maxCallDepth`` is in `1...maxCallDepthLimit` (every engine calls it
+  /// before allocating a stack).
+  public func validate() throws(EBPFError) {
+    guard (1...Self.maxCallDepthLimit).contains(maxCallDepth) else {
+      throw .invalidCallDepth(requested: maxCallDepth, limit: Self.maxCallDepthLimit)
+    }
   }
 
   /// Trusted code: no bounds checks.

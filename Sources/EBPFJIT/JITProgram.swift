@@ -56,6 +56,7 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
     options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
     maxInstructions: Int = Checker.defaultMaxInstructions, executor: any Executor
   ) throws(EBPFError) {
+    try options.validate()
     try Checker(helpers: helpers, maxInstructions: maxInstructions).check(program)
     guard options.instructionLimit == nil else {
       throw .engineUnavailable(reason: "instruction limits are an interpreter option")
@@ -120,6 +121,7 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
     } catch {
       throw .engineUnavailable(reason: "cannot lend memory to generated code: \(error.description)")
     }
+    try checkHostStack()
     let run = try RunState(
       options: options, regions: regions, helperBox: helperBox, helperCall: helperCall,
       context: context, executor: executor)
@@ -132,6 +134,29 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
     }
     try run.check(limit: options.maxCallDepth)
     return r0
+  }
+}
+
+/// The host stack a JIT run needs when its code runs natively.
+public enum JITHostStack {
+  /// Host stack one local call takes, at most, on every port: r6–r10 and
+  /// the return address, 48 bytes on x86-64 (measured natively in
+  /// `CallDepthTests`) and three register pairs, 48 bytes, on AArch64.
+  public static let bytesPerFrame = 64
+  /// Host stack kept for the entry frame and helper calls (Swift closures).
+  public static let reserve = 32 << 10
+}
+
+extension JITProgram {
+  /// Local calls recurse on the host stack when the code runs natively:
+  /// refuses a `maxCallDepth` whose frames the calling thread's stack
+  /// cannot hold (an emulator runs the code on a stack of its own).
+  func checkHostStack() throws(EBPFError) {
+    guard executor.runsNatively, let room = HostStack.remaining() else { return }
+    let frames = max(0, room - JITHostStack.reserve) / JITHostStack.bytesPerFrame
+    guard options.maxCallDepth <= frames else {
+      throw .invalidCallDepth(requested: options.maxCallDepth, limit: frames)
+    }
   }
 }
 

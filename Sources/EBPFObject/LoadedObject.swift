@@ -55,8 +55,9 @@ public struct SectionMemory: Sendable {
 }
 
 /// A program linked from an object, with host copies of the data sections it
-/// uses. The copies live as long as this object (stable addresses, freed in
-/// `deinit`): keep it alive while the program runs.
+/// uses. The copies are ``HostBuffer``s owned by ``memoryMap``: an engine
+/// made with that map keeps them alive (stable addresses) however long it
+/// outlives this object.
 ///
 /// eBPF pointers are host addresses (see `EBPF/Memory.swift`), so each `lddw`
 /// of a global holds the address of the global's host copy, and
@@ -80,14 +81,13 @@ public final class LoadedObject {
   /// Every `lddw` that loads a data address, in program order (for listings).
   public let dataReferences: [DataReference]
 
-  private let buffers: [UnsafeMutableRawBufferPointer]
-  private let memory: SectionMemory
+  private let buffers: [HostBuffer]
 
   init(linking link: LinkResult, memory: SectionMemory = .heap) throws(EBPFObjectError) {
     // Everything that can fail happens before allocating.
     let object = link.object
     var slots = link.slots
-    var buffers: [UnsafeMutableRawBufferPointer] = []
+    var buffers: [HostBuffer] = []
     var bases: [Int: UInt64] = [:]
     var loaded: [LoadedSection] = []
     var map = MemoryMap()
@@ -96,28 +96,28 @@ public final class LoadedObject {
       let contents = object.contents(of: section)
       let alignment = max(16, min(4096, Int(clamping: section.alignment)))
       // One spare byte so that an empty section still has an address of its own.
-      guard let buffer = memory.allocate(contents.count + 1, alignment),
-        buffer.count >= contents.count + 1
+      guard let raw = memory.allocate(contents.count + 1, alignment),
+        raw.count >= contents.count + 1
       else {
-        for b in buffers { memory.deallocate(b) }
+        // The buffers made so far are freed with their HostBuffers.
         throw .sectionAllocationFailed(section: section.name, size: contents.count + 1)
       }
-      buffer.initializeMemory(as: UInt8.self, repeating: 0)
-      buffer.copyBytes(from: contents)
-      let base = UInt64(UInt(bitPattern: buffer.baseAddress))
+      let buffer = HostBuffer(adopting: raw, deallocate: memory.deallocate)
+      buffer.bytes.copyBytes(from: contents)
+      let base = buffer.address
       buffers.append(buffer)
       bases[index] = base
       loaded.append(
         LoadedSection(
           name: section.name, address: base, size: contents.count, writable: section.isWritable))
-      map.addRegion(base: base, length: UInt64(contents.count), writable: section.isWritable)
+      map.addRegion(buffer, length: contents.count, writable: section.isWritable)
     }
     func address(_ a: DataAddress) -> UInt64 { bases[a.section, default: 0] &+ a.offset }
     for (at, target) in link.dataWords {
       guard let i = link.dataSections.firstIndex(of: at.section) else { continue }
       let value = address(target)
       for k in 0..<8 {
-        buffers[i][Int(at.offset) + k] = UInt8(truncatingIfNeeded: value >> UInt64(8 * k))
+        buffers[i].bytes[Int(at.offset) + k] = UInt8(truncatingIfNeeded: value >> UInt64(8 * k))
       }
     }
     for (slot, target) in link.immediates {
@@ -129,7 +129,6 @@ public final class LoadedObject {
     do {
       program = try Program(slots: slots)
     } catch {
-      for b in buffers { memory.deallocate(b) }
       throw .invalidProgram(function: link.entry.name, error: error)
     }
     self.program = program
@@ -143,17 +142,12 @@ public final class LoadedObject {
       )
     }
     self.buffers = buffers
-    self.memory = memory
-  }
-
-  deinit {
-    for b in buffers { memory.deallocate(b) }
   }
 
   /// The current bytes of a loaded data section (what the program has written
   /// so far), or nil if no section of that name was loaded.
   public func contents(of name: String) -> [UInt8]? {
     guard let i = dataSections.firstIndex(where: { $0.name == name }) else { return nil }
-    return Array(UnsafeRawBufferPointer(rebasing: buffers[i][0..<dataSections[i].size]))
+    return Array(UnsafeRawBufferPointer(rebasing: buffers[i].bytes[0..<dataSections[i].size]))
   }
 }

@@ -6,7 +6,7 @@
 ///  0xC000_0000 ├──────────────────────────┤ stackTop: strings, AT_RANDOM bytes,
 ///              │ stack (8 MiB, grows ↓)   │   auxv, envp, argv, argc ← sp
 ///  0xBF80_0000 ├──────────────────────────┤
-///              │ guard gap (64 KiB)       │
+///              │ guard gap (64 KiB)       │ never mapped: SIGSEGV (139)
 ///  0xBF7F_0000 ├──────────────────────────┤ mmapTop = segmentLimit
 ///              │ mmap2 area (grows ↓)     │
 ///              │          ...             │
@@ -25,6 +25,9 @@ public enum AddressSpace {
   public static let stackBottom: UInt32 = stackTop - stackSize
   /// The mmap2 area grows down from here towards the brk heap.
   public static let mmapTop: UInt32 = stackBottom - 0x1_0000
+  /// Guest pages between the mmap2 area and the stack that are never mapped
+  /// (`VirtualMachine.guardPages`), so that a stack overflow faults.
+  public static let guardGap: Range<UInt32> = (mmapTop >> 12)..<(stackBottom >> 12)
   /// ELF segments must end at or below this address.
   public static let segmentLimit: UInt32 = mmapTop
 

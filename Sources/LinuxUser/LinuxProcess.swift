@@ -85,6 +85,9 @@ public final class LinuxProcess {
         try syscalls.handle(vm, number: number)
       }
     } catch { throw .vm(error) }
+    // Below the stack, as on Linux: an overflowing stack faults (SIGSEGV)
+    // instead of running into the mmap2 area.
+    vm.guardPages = AddressSpace.guardGap
 
     for segment in elf.segments where segment.fileSize > 0 {
       do {

@@ -45,7 +45,9 @@ public struct Config: Sendable {
   /// 1 GiB on x86-64). Default 1 MiB.
   public var maxCodeSize: Int = 1 << 20
   /// Bytes of the spill stack that bounds nested `callFunction` calls (one
-  /// register set per level; at least one set). Default 64 KiB.
+  /// register set per level; at least one set). Default 64 KiB. Nesting is
+  /// also bounded by the calling thread's host stack, whatever this allows
+  /// (`RuntimeError.stackOverflow` either way).
   public var maxStackDepth: Int = 64 << 10
   /// The JIT needs a host port: `VirtualMachine(config:host:…)` takes one,
   /// and `KilnHosts` gives the native one (`Engine.hostDefault` there is the

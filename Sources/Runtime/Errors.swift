@@ -52,6 +52,12 @@ public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
   case misalignedJump(pc: UInt32, target: UInt32)
   case executionOutsideMemory(pc: UInt32)
   case outOfMemory(pc: UInt32, address: UInt32)
+  /// An access to a guard page (`VirtualMachine.guardPages`), such as the
+  /// gap below a Linux guest's stack: what a SIGSEGV is on Linux.
+  case guardPage(pc: UInt32, address: UInt32)
+  /// Nested `callFunction` (through a syscall handler) at `depth` levels
+  /// found the spill stack (`Config.maxStackDepth`) full, or too little of
+  /// the calling thread's host stack left for another level.
   case stackOverflow(depth: Int)
   case breakpoint(pc: UInt32)
   /// A single block needs more room than the whole code buffer has.
@@ -72,7 +78,10 @@ public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
     case .executionOutsideMemory(let pc): "execution outside guest memory at pc \(hex(pc))"
     case .outOfMemory(let pc, let a):
       "guest memory exhausted mapping address \(hex(a)) at pc \(hex(pc))"
-    case .stackOverflow(let d): "nested calls exceed the stack depth limit (\(d) levels)"
+    case .stackOverflow(let d):
+      "nested calls exceed the spill stack or the host stack (\(d) levels)"
+    case .guardPage(let pc, let a):
+      "access to guard page at address \(hex(a)) at pc \(hex(pc)) (stack overflow?)"
     case .breakpoint(let pc): "breakpoint at pc \(hex(pc))"
     case .codeBufferTooSmall(let pc, let n):
       "block at pc \(hex(pc)) needs \(n) bytes, more than the code buffer holds"

@@ -28,6 +28,11 @@ final class FlatMemory: GuestMemory {
 
   var used: Int { reservation.mapped }
 
+  var guardPages: Range<UInt32> {
+    get { reservation.guardPages }
+    set { reservation.guardPages = newValue }
+  }
+
   /// Host address of guest address `address` (which must be mapped to be touched).
   @inline(__always) func host(_ address: UInt32) -> UnsafeMutableRawPointer {
     base + Int(address)

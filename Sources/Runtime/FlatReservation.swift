@@ -148,9 +148,18 @@ final class FlatReservation: LazyMemory {
     try mapSlow(page: page)
   }
 
+  /// Guest pages that are never mapped (`VirtualMachine.guardPages`).
+  var guardPages: Range<UInt32> {
+    get { region.pointee.guard_first..<region.pointee.guard_end }
+    set {
+      region.pointee.guard_first = newValue.lowerBound
+      region.pointee.guard_end = newValue.upperBound
+    }
+  }
+
   @inline(never) private func mapSlow(page: UInt32) throws(MemoryError) {
     let address = page << 12
-    guard region.pointee.mapped < region.pointee.quota,
+    guard !guardPages.contains(page), region.pointee.mapped < region.pointee.quota,
       mprotect(guestBase + Int(address), Self.pageSize, PROT_READ | PROT_WRITE) == 0
     else { throw .outOfMemory(address: address) }
     bits[Int(page >> 6)] |= 1 << UInt64(page & 63)

@@ -7,6 +7,8 @@
 /// (`Config.maxMemoryPages`); accesses may cross pages and wrap from
 /// 0xFFFF_FFFF to 0.
 protocol GuestMemory: AnyObject {
+  /// Guest pages that are never mapped: every access to them fails.
+  var guardPages: Range<UInt32> { get set }
   /// Pages mapped so far.
   var used: Int { get }
 

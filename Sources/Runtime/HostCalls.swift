@@ -71,7 +71,7 @@ enum HostCalls {
       }
       return HostCalls.result(.ok, value)
     } catch {
-      return HostCalls.fail(vm, .outOfMemory(pc: access.pc, address: a))
+      return HostCalls.fail(vm, vm.memoryFault(pc: access.pc, address: a, size: size))
     }
   }
 
@@ -89,7 +89,7 @@ enum HostCalls {
       }
       return HostCalls.result(.ok)
     } catch {
-      return HostCalls.fail(vm, .outOfMemory(pc: access.pc, address: a))
+      return HostCalls.fail(vm, vm.memoryFault(pc: access.pc, address: a, size: size))
     }
   }
 

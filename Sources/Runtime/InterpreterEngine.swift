@@ -40,7 +40,7 @@ extension VirtualMachine {
           &hart, memory: &bus, stopPC: Self.returnAddress, executed: &interpretedInstructions)
       } catch {
         saveRegisters(hart)
-        throw .outOfMemory(pc: error.pc, address: error.address)
+        throw memoryFault(pc: error.pc, address: error.address, size: 1)
       }
       saveRegisters(hart)
       switch event {

@@ -9,6 +9,8 @@ import RV32
 /// generated code walks them inline; this class is the Swift side (slow
 /// paths, the memory API, the interpreter).
 final class PagedMemory: GuestMemory {
+  /// Guest pages that are never mapped (`VirtualMachine.guardPages`).
+  var guardPages: Range<UInt32> = 0..<0
   static let pageSize = 4096
   static let pageShift: UInt32 = 12
 
@@ -56,7 +58,9 @@ final class PagedMemory: GuestMemory {
   /// Pool index of guest page `page`, mapping a zeroed page on first touch.
   func mapPage(_ page: UInt32) throws(MemoryError) -> Int {
     if let i = index(ofPage: page) { return i }
-    guard used < capacity else { throw .outOfMemory(address: page << Self.pageShift) }
+    guard used < capacity, !guardPages.contains(page) else {
+      throw .outOfMemory(address: page << Self.pageShift)
+    }
     let i = used
     used += 1
     pageTable[Int(page)] = UInt16(truncatingIfNeeded: i)

@@ -20,6 +20,8 @@ public final class VirtualMachine {
   let memory: any GuestMemory
   let syscallHandler: SyscallHandler
   var spill: SpillStack
+  /// Bounds nesting by the host stack (the spill stack bounds it by `maxStackDepth`).
+  var nesting = NestingGuard()
   var jit: (any CompiledEngine)?
   /// The error a host call recorded before returning `HostCallStatus.error`.
   var pendingError: RuntimeError?
@@ -137,6 +139,25 @@ public final class VirtualMachine {
     if let flat = memory as? FlatMemory { executor.lazyMemoryCleared(flat.reservation) }
   }
 
+  /// Guest pages (4 KiB page numbers) that are never mapped, such as the
+  /// guard gap below a Linux guest's stack: a guest access to them ends the
+  /// run with `RuntimeError.guardPage` on every engine and memory mode;
+  /// `readMemory`/`writeMemory` fail with `MemoryError.outOfMemory`. Pages
+  /// of the range already mapped stay mapped (set it before loading).
+  public var guardPages: Range<UInt32> {
+    get { memory.guardPages }
+    set { memory.guardPages = newValue }
+  }
+
+  /// The error of a guest access at `address` that memory refused.
+  func memoryFault(pc: UInt32, address: UInt32, size: Int) -> RuntimeError {
+    let last = address &+ UInt32(max(1, size) - 1)
+    for a in [address, last] where memory.guardPages.contains(a >> 12) {
+      return .guardPage(pc: pc, address: a)
+    }
+    return .outOfMemory(pc: pc, address: address)
+  }
+
   /// Number of 4 KiB guest pages mapped (counted against `maxMemoryPages`).
   public var mappedPages: Int { memory.used }
 
@@ -163,8 +184,9 @@ public final class VirtualMachine {
 
   /// Calls the guest function at `address` with up to 8 arguments in a0–a7
   /// and `ra` = `returnAddress`; returns a0 when it returns. May be called
-  /// from a syscall handler (nested), up to the depth `maxStackDepth` allows;
-  /// a nested call restores the caller's registers when it ends.
+  /// from a syscall handler (nested), up to the depth `maxStackDepth` and
+  /// the calling thread's host stack allow (`RuntimeError.stackOverflow`
+  /// beyond); a nested call restores the caller's registers when it ends.
   public func callFunction(at address: UInt32, arguments: [UInt32] = []) throws(RuntimeError)
     -> UInt32
   {
@@ -184,12 +206,15 @@ public final class VirtualMachine {
   }
 
   /// Runs `body` with the current registers saved on the spill stack (which
-  /// bounds the nesting depth); a nested run restores them when it ends, the
-  /// outermost leaves the final registers readable.
+  /// bounds the nesting depth, as does the host stack: `NestingGuard`); a
+  /// nested run restores them when it ends, the outermost leaves the final
+  /// registers readable.
   private func inSpillFrame<R>(pc: UInt32, _ body: () throws(RuntimeError) -> R)
     throws(RuntimeError) -> R
   {
     let nested = spill.depth > 0
+    let mark = try nesting.enter(here: HostStack.currentAddress(), depth: spill.depth)
+    defer { nesting.leave(restoring: mark) }
     try spill.push(state.registers, pc: pc)
     defer {
       if nested { _ = spill.pop(into: state.registers) } else { spill.discard() }

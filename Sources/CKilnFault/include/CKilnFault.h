@@ -52,6 +52,10 @@ typedef struct kiln_flat_region {
   /// The last fault sent to `recovery`: host RIP of the access, host address.
   uintptr_t fault_rip;
   uintptr_t fault_address;
+  /// Guard pages [guard_first, guard_end) are never mapped: a touch goes to
+  /// `recovery`, whose slow path reports the access (a stack guard gap).
+  uint32_t guard_first;
+  uint32_t guard_end;
 } kiln_flat_region;
 
 /// 1 if this build can run flat memory (Linux), else 0.
