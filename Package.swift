@@ -84,7 +84,7 @@ let package = Package(
     .target(
       name: "KilnHosts",
       dependencies: [
-        "KilnPort", "X86_64Port", "AArch64Port", "Runtime", "EBPFJIT", "Emulation",
+        "KilnPort", "X86_64Port", "AArch64Port", "Thumb2Port", "Runtime", "EBPFJIT", "Emulation",
       ],
       swiftSettings: strict),
     // Static RV32 Linux user mode: ELF loader, initial stack, syscalls.

@@ -3,6 +3,7 @@ import EBPF
 import EBPFJIT
 import KilnPort
 import Runtime
+import Thumb2Port
 import X86_64Port
 
 /// The host ports of this build and how to run each: the native one
@@ -12,6 +13,7 @@ public enum Hosts {
   public static let ports: [any HostPort.Type] = [
     X86_64Port.self,
     AArch64Port.self,
+    Thumb2Port.self,
   ]
 
   /// Other code-generation variants of the ports, which the test matrices
