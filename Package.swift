@@ -147,6 +147,8 @@ let package = Package(
     .testTarget(
       name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "EBPF", "kiln", "KilnHosts"],
       swiftSettings: strict),
-    .testTarget(name: "EmulationTests", dependencies: ["Emulation"], swiftSettings: strict),
+    .testTarget(
+      name: "EmulationTests", dependencies: ["Emulation", "KilnPort", "KilnCore"],
+      swiftSettings: strict),
   ]
 )

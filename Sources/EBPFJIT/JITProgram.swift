@@ -81,32 +81,51 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
     do {
       code = try executor.makeCodeMemory(capacity: hostCode.count, port: Port.facts)
       let trampoline = unsafeBitCast(helperTrampoline, to: UnsafeRawPointer.self)
-      helperCall = try executor.hostCallAddress(HostFunction(address: trampoline, arity: 6))
-      for region in memoryMap.regions { try executor.expose(region.buffer) }
+      helperCall = try executor.hostCallAddress(
+        HostFunction(address: trampoline, signature: helperSignature))
     } catch {
       throw .engineUnavailable(reason: "cannot install code: \(error.description)")
     }
     code.install(hostCode, at: 0)
   }
 
-  deinit {
-    for region in memoryMap.regions { executor.withdraw(region.buffer) }
-  }
-
   /// Runs with `context` as the program's memory, or with `r1 = r2 = 0` when `nil`.
+  ///
+  /// The context and the memory map's regions are lent to the executor for
+  /// the run only (`expose` … `withdraw`), and generated code gets the
+  /// addresses the executor returns: the buffers themselves natively and on
+  /// 64-bit ports, low copies of high buffers on a 32-bit emulated port,
+  /// which `withdraw` copies back when the run ends, so the caller sees
+  /// what the run wrote as soon as `run` returns. (See `Executor.expose`:
+  /// a region the program reaches through a compiled-in address must lie
+  /// where the port can address it.)
   public func run(context: UnsafeMutableRawBufferPointer?) throws(EBPFError) -> UInt64 {
-    var contextRegion = MemoryRegion(base: 0, length: 0, writable: true)
-    if let context, context.baseAddress != nil {
-      contextRegion = MemoryRegion(UnsafeRawBufferPointer(context), writable: true)
+    var contextBuffer = UnsafeRawBufferPointer(start: nil, count: 0)
+    if let context, context.baseAddress != nil { contextBuffer = UnsafeRawBufferPointer(context) }
+    var lent: [UnsafeRawBufferPointer] = []
+    defer { for buffer in lent.reversed() { executor.withdraw(buffer) } }
+    var context = MemoryRegion(base: 0, length: 0, writable: true)
+    var regions: [MemoryRegion] = []
+    do throws(ExecutorError) {
+      let address = try executor.expose(contextBuffer, writable: true)
+      lent.append(contextBuffer)
+      context = MemoryRegion(
+        base: UInt64(address), length: UInt64(contextBuffer.count), writable: true)
+      for region in memoryMap.regions {
+        let address = try executor.expose(region.buffer, writable: region.writable)
+        lent.append(region.buffer)
+        regions.append(
+          MemoryRegion(base: UInt64(address), length: region.length, writable: region.writable))
+      }
+    } catch {
+      throw .engineUnavailable(reason: "cannot lend memory to generated code: \(error.description)")
     }
     let run = try RunState(
-      options: options, memoryMap: memoryMap, helperBox: helperBox, helperCall: helperCall,
-      context: contextRegion, executor: executor)
+      options: options, regions: regions, helperBox: helperBox, helperCall: helperCall,
+      context: context, executor: executor)
     defer { run.deallocate() }
     let r0: UInt64
     do {
-      try executor.expose(contextRegion.buffer)
-      defer { executor.withdraw(contextRegion.buffer) }
       r0 = try executor.call(code.address, UInt(bitPattern: run.state), 0)
     } catch {
       throw .engineUnavailable(reason: "generated code failed: \(error.description)")

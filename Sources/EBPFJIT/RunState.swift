@@ -7,6 +7,12 @@ import KilnPort
 /// (layout in `FunctionEnvironment`), whose `hostContext` word holds an
 /// unmanaged reference to the program's helper table for the helper
 /// trampoline (the program, and with it the table, outlives the run).
+///
+/// Every word of the state block is 8 bytes, on 32-bit ports too: the
+/// runtime writes addresses zero-extended (`UInt64(UInt)`), so a 32-bit
+/// port may read the low word of an address field and the 64-bit bounds
+/// arithmetic on a base is exact. The context and the regions come with
+/// the addresses generated code sees them at (`Executor.expose`).
 struct RunState {
   typealias Env = FunctionEnvironment
   let stack: UnsafeMutableRawPointer
@@ -17,14 +23,14 @@ struct RunState {
   let executor: any Executor
 
   init(
-    options: ExecutionOptions, memoryMap: MemoryMap, helperBox: HelperBox, helperCall: UInt,
-    context: MemoryRegion, executor: any Executor
+    options: ExecutionOptions, regions hostRegions: [MemoryRegion], helperBox: HelperBox,
+    helperCall: UInt, context: MemoryRegion, executor: any Executor
   ) throws(EBPFError) {
     let frames = options.maxCallDepth
     stackSize = ExecutionOptions.stackFrameSize * frames
     let regions =
       [MemoryRegion(base: 0, length: UInt64(stackSize), writable: true), context]
-      + memoryMap.regions
+      + hostRegions
     stateSize = Env.stateSize(regionCount: regions.count)
     self.executor = executor
     self.context = context
@@ -97,6 +103,12 @@ final class HelperBox {
   init(_ helpers: HelperTable) { self.helpers = helpers }
 }
 
+/// The C signature of ``helperTrampoline``, for the executor: five 64-bit
+/// eBPF registers and the state pointer (on a 32-bit port: r0:r1, r2:r3,
+/// then the stack; see `HostCallConvention.aapcs32`).
+let helperSignature = HostSignature(
+  [.int64, .int64, .int64, .int64, .int64, .pointer], result: .int64)
+
 /// The single host call of eBPF code: `(r1, r2, r3, r4, r5, state) -> r0`,
 /// helper id in the state's `helperID`. An unknown id (possible only with
 /// `callx`) records ``FunctionIR/Status/unknownHelper``; the generated code
@@ -108,7 +120,9 @@ let helperTrampoline:
     let id = state.load(fromByteOffset: Int(Env.helperID), as: UInt64.self)
     // RunState stored the JITProgram's box in `hostContext`; the program is
     // alive for the whole run.
-    let raw = state.load(fromByteOffset: Int(Env.hostContext), as: UnsafeRawPointer.self)
+    // An 8-byte word whatever the pointer width (zero-extended).
+    let word = state.load(fromByteOffset: Int(Env.hostContext), as: UInt64.self)
+    guard let raw = UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: word)) else { return 0 }
     let box = Unmanaged<HelperBox>.fromOpaque(raw).takeUnretainedValue()
     guard let helper = box.helpers.function(for: id) else {
       state.storeBytes(

@@ -42,6 +42,8 @@ public enum EBPFObjectError: Error, Hashable, Sendable, CustomStringConvertible 
   case noFunctions
   /// The linked code does not decode as eBPF.
   case invalidProgram(function: String, error: EBPFError)
+  /// The ``SectionMemory`` had no `size` bytes for the copy of `section`.
+  case sectionAllocationFailed(section: String, size: Int)
 
   public var description: String {
     switch self {
@@ -86,6 +88,8 @@ public enum EBPFObjectError: Error, Hashable, Sendable, CustomStringConvertible 
       return "the object defines no function to run"
     case .invalidProgram(let function, let error):
       return "function '\(function)': \(error)"
+    case .sectionAllocationFailed(let section, let size):
+      return "no \(size) bytes of memory for the copy of section \(section)"
     }
   }
 }

@@ -19,6 +19,41 @@ public struct DataReference: Hashable, Sendable {
   public let offset: UInt64
 }
 
+/// Where a ``LoadedObject`` puts the host copies of its data sections.
+///
+/// The linked program holds the copies' addresses as constants (`lddw` of
+/// a global, pointers inside data), so the engine that runs it must reach
+/// them at exactly those addresses: anywhere for the interpreter and for
+/// 64-bit ports (``heap``, the default); below 4 GiB for a 32-bit port
+/// emulated on a 64-bit machine, whose pointers are 32 bits (give an
+/// allocator of low memory, such as `Emulator.allocatePages(_:below4GiB:)`
+/// of the `Emulation` module). Executors cannot move such memory for the
+/// program (`Executor.expose` lends a 32-bit port a low *copy* of a high
+/// buffer, at another address than the constants hold).
+public struct SectionMemory: Sendable {
+  /// `byteCount` zeroed or uninitialised bytes aligned to `alignment` (a
+  /// power of two, at most 4096), or nil when there are none.
+  public var allocate:
+    @Sendable (_ byteCount: Int, _ alignment: Int) -> UnsafeMutableRawBufferPointer?
+  /// Frees a buffer from `allocate`.
+  public var deallocate: @Sendable (UnsafeMutableRawBufferPointer) -> Void
+
+  public init(
+    allocate:
+      @escaping @Sendable (_ byteCount: Int, _ alignment: Int) ->
+      UnsafeMutableRawBufferPointer?,
+    deallocate: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Void
+  ) {
+    self.allocate = allocate
+    self.deallocate = deallocate
+  }
+
+  /// The Swift heap.
+  public static let heap = SectionMemory(
+    allocate: { UnsafeMutableRawBufferPointer.allocate(byteCount: $0, alignment: $1) },
+    deallocate: { $0.deallocate() })
+}
+
 /// A program linked from an object, with host copies of the data sections it
 /// uses. The copies live as long as this object (stable addresses, freed in
 /// `deinit`): keep it alive while the program runs.
@@ -46,8 +81,9 @@ public final class LoadedObject {
   public let dataReferences: [DataReference]
 
   private let buffers: [UnsafeMutableRawBufferPointer]
+  private let memory: SectionMemory
 
-  init(linking link: LinkResult) throws(EBPFObjectError) {
+  init(linking link: LinkResult, memory: SectionMemory = .heap) throws(EBPFObjectError) {
     // Everything that can fail happens before allocating.
     let object = link.object
     var slots = link.slots
@@ -60,8 +96,12 @@ public final class LoadedObject {
       let contents = object.contents(of: section)
       let alignment = max(16, min(4096, Int(clamping: section.alignment)))
       // One spare byte so that an empty section still has an address of its own.
-      let buffer = UnsafeMutableRawBufferPointer.allocate(
-        byteCount: contents.count + 1, alignment: alignment)
+      guard let buffer = memory.allocate(contents.count + 1, alignment),
+        buffer.count >= contents.count + 1
+      else {
+        for b in buffers { memory.deallocate(b) }
+        throw .sectionAllocationFailed(section: section.name, size: contents.count + 1)
+      }
       buffer.initializeMemory(as: UInt8.self, repeating: 0)
       buffer.copyBytes(from: contents)
       let base = UInt64(UInt(bitPattern: buffer.baseAddress))
@@ -89,7 +129,7 @@ public final class LoadedObject {
     do {
       program = try Program(slots: slots)
     } catch {
-      for b in buffers { b.deallocate() }
+      for b in buffers { memory.deallocate(b) }
       throw .invalidProgram(function: link.entry.name, error: error)
     }
     self.program = program
@@ -103,10 +143,11 @@ public final class LoadedObject {
       )
     }
     self.buffers = buffers
+    self.memory = memory
   }
 
   deinit {
-    for b in buffers { b.deallocate() }
+    for b in buffers { memory.deallocate(b) }
   }
 
   /// The current bytes of a loaded data section (what the program has written

@@ -41,16 +41,19 @@ extension EBPFObjectFile {
   }
 
   /// Links the chosen function (see ``entryFunction(named:section:)``) and
-  /// every function it calls into one program.
-  public func load(function: String? = nil, section: String? = nil) throws(EBPFObjectError)
-    -> LoadedObject
-  {
-    try load(entryFunction(named: function, section: section))
+  /// every function it calls into one program, its data sections copied to
+  /// `memory` (see ``SectionMemory``: low memory for a 32-bit port).
+  public func load(
+    function: String? = nil, section: String? = nil, memory: SectionMemory = .heap
+  ) throws(EBPFObjectError) -> LoadedObject {
+    try load(entryFunction(named: function, section: section), memory: memory)
   }
 
   /// Links `entry` and every function it calls into one program.
-  public func load(_ entry: ObjectFunction) throws(EBPFObjectError) -> LoadedObject {
-    try LoadedObject(linking: Linker(object: self).link(entry))
+  public func load(_ entry: ObjectFunction, memory: SectionMemory = .heap)
+    throws(EBPFObjectError) -> LoadedObject
+  {
+    try LoadedObject(linking: Linker(object: self).link(entry), memory: memory)
   }
 
   /// A section without function symbols, taken as one function named after it.

@@ -64,6 +64,35 @@ extension Emulator {
     }
   }
 
+  /// Reads `buffer.count` bytes of emulated memory at `address`
+  /// (`uc_mem_read`), as emulated code would see them.
+  ///
+  /// - Throws: a Unicorn error when part of the range is not mapped.
+  public func readMemory(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer)
+    throws(EmulatorError)
+  {
+    guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+    try check(uc_mem_read(engine, address, base, buffer.count), "uc_mem_read")
+  }
+
+  /// The little-endian 64-bit word at `address` of emulated memory.
+  public func readUInt64(at address: UInt64) throws(EmulatorError) -> UInt64 {
+    var value: UInt64 = 0
+    try withUnsafeMutableBytes(of: &value) { (b) throws(EmulatorError) in
+      try readMemory(at: address, into: b)
+    }
+    return UInt64(littleEndian: value)
+  }
+
+  /// The little-endian 32-bit word at `address` of emulated memory.
+  public func readUInt32(at address: UInt64) throws(EmulatorError) -> UInt32 {
+    var value: UInt32 = 0
+    try withUnsafeMutableBytes(of: &value) { (b) throws(EmulatorError) in
+      try readMemory(at: address, into: b)
+    }
+    return UInt32(littleEndian: value)
+  }
+
   /// Throws when [address, address + size) does not fit the architecture's address space.
   private func checkAddressSpace(_ address: UInt64, _ size: Int) throws(EmulatorError) {
     guard architecture.addressBits == 32 else { return }

@@ -11,17 +11,26 @@ import KilnPort
 /// ``Executor`` of emulated hosts (and of `--emulate` for the native one).
 ///
 /// * Memory is identity-mapped: what `allocate` returns is host memory
-///   (from `mmap`, below 4 GiB for a 32-bit port) mapped into the emulator
-///   at its own address, so the pointers Swift writes into state blocks mean
-///   the same to emulated code. Caller-owned buffers (an eBPF context, data
-///   sections) are mapped page by page while exposed.
+///   (from `mmap`) mapped into the emulator at its own address, so the
+///   pointers Swift writes into state blocks mean the same to emulated code.
+///   For a 32-bit port (`pointerBits == 32`) everything the executor
+///   allocates (`allocate`, code memory, the stack, the trap page) lies
+///   below 4 GiB, in the executable regions of the M-profile memory map
+///   (``Emulator/allocatePages(_:below4GiB:)``).
+/// * Caller-owned buffers (an eBPF context, data sections) are mapped page
+///   by page while exposed, at their own address; for a 32-bit port a
+///   buffer above 4 GiB is lent as a low copy instead (copied in by
+///   `expose`, back by `withdraw` when writable; ``expose(_:writable:)``).
 /// * Code memory is host memory mapped read/write/execute into the emulator
 ///   (the host never executes it, so W^X does not apply); `commit` drops
 ///   Unicorn's translations of exactly the committed range.
-/// * Host calls: each host function gets a slot in a trap page. A code hook
-///   on that page reads the arguments from the port's argument registers,
-///   calls the function natively, writes the result register and emulates
-///   the return (`UnicornTarget.returnAddress`). A host function may run
+/// * Host calls: each host function gets a slot in a trap page (its
+///   address has the Thumb bit set on a Thumb port, as a C function
+///   pointer there has). A code hook on that page reads the arguments where
+///   the port's convention puts them for the function's ``HostSignature``
+///   (registers, register pairs, the stack: ``HostCallConvention``), calls
+///   the function natively, writes the result register(s) and emulates the
+///   return (`UnicornTarget.returnAddress`). A host function may run
 ///   generated code again (a syscall handler calling back into the VM): the
 ///   nested run starts below the current stack pointer and restores the
 ///   stack and program counter of the paused one when it ends.
@@ -31,17 +40,22 @@ import KilnPort
 ///   has it mapped, until the outermost call ends. A pointer to nowhere is
 ///   an emulator error instead of the host crash it would be natively.
 /// * Entry: arguments in the port's registers, a sentinel return address,
-///   run until the sentinel.
+///   run until the sentinel; a 64-bit result from `result` (and
+///   `resultHigh` on a 32-bit port).
 public final class UnicornExecutor: Executor {
   public let name = "unicorn"
   public var runsNatively: Bool { false }
   let emulator: Emulator
   let target: UnicornTarget
   let below4GiB: Bool
+  /// 1 on a Thumb port: the bit a code address carries in a branch target.
+  let thumbBit: UInt64
   /// Mapped allocations, by address → size.
   private var allocations: [UInt: Int] = [:]
   /// Exposed caller pages (page address → number of exposures).
   private var exposedPages: [UInt: Int] = [:]
+  /// Low copies of exposed caller buffers above 4 GiB (32-bit ports).
+  private var copies: [LowCopy] = []
   /// Host functions by their trap address.
   private var hostFunctions: [UInt64: HostFunction] = [:]
   private let trapPage: UnsafeMutableRawPointer
@@ -74,6 +88,17 @@ public final class UnicornExecutor: Executor {
       throw .unsupported(
         "Unicorn architecture \(facts.unicorn.architecture) mode \(facts.unicorn.mode)")
     }
+    let convention = facts.unicorn.convention
+    guard convention.pointerBits == facts.pointerBits,
+      architecture.addressBits == facts.pointerBits,
+      facts.unicorn.arguments.count >= convention.argumentRegisters,
+      convention != .aapcs32 || facts.unicorn.resultHigh != nil
+    else {
+      throw .unsupported(
+        "\(facts.name): the Unicorn target's convention \(convention), registers and "
+          + "\(architecture) do not fit \(facts.pointerBits)-bit pointers")
+    }
+    thumbBit = architecture == .thumb ? 1 : 0
     do {
       emulator = try Emulator(architecture: architecture, cpuModel: facts.unicorn.cpuModel)
       emulator.countInstructions = countInstructions
@@ -187,6 +212,7 @@ public final class UnicornExecutor: Executor {
     for (address, size) in allocations {
       Emulator.freePages(UnsafeMutableRawPointer(bitPattern: address).unsafelyUnwrapped, size: size)
     }
+    for c in copies { Emulator.freePages(c.copy, size: c.size) }
     Emulator.freePages(trapPage, size: Self.pageSize)
     Emulator.freePages(stack, size: Self.stackSize)
   }
@@ -243,7 +269,29 @@ public final class UnicornExecutor: Executor {
     return stride(from: first, to: end, by: Int(page))
   }
 
-  public func expose(_ buffer: UnsafeRawBufferPointer) throws(ExecutorError) {
+  /// Lends `buffer` to generated code (see ``Executor/expose(_:writable:)``):
+  /// its own pages, identity-mapped read/write; for a 32-bit port and a
+  /// buffer reaching above 4 GiB, a low copy (same offset within its first
+  /// page, so alignment is kept), mapped read/write if `writable`, else
+  /// read-only. A buffer inside an exposed copy shares it; one that
+  /// overlaps a copy only in part is refused (the two would diverge).
+  public func expose(_ buffer: UnsafeRawBufferPointer, writable: Bool) throws(ExecutorError)
+    -> UInt
+  {
+    guard let start = buffer.baseAddress, buffer.count > 0 else {
+      return UInt(bitPattern: buffer.baseAddress)
+    }
+    let first = UInt(bitPattern: start)
+    let end = first + UInt(buffer.count)
+    if let i = copies.firstIndex(where: { $0.overlaps(first, end) }) {
+      guard copies[i].contains(first, end) else {
+        throw .unsupported(
+          "buffer 0x\(String(first, radix: 16))+\(buffer.count) overlaps an exposed buffer in part")
+      }
+      copies[i].exposures += 1
+      return copies[i].address(of: first)
+    }
+    if below4GiB && UInt64(end) > 1 << 32 { return try exposeCopy(buffer, writable: writable) }
     for address in Self.pages(of: buffer) {
       if let n = exposedPages[address] {
         exposedPages[address] = n + 1
@@ -257,9 +305,49 @@ public final class UnicornExecutor: Executor {
       } catch { throw .emulator(message: "cannot map caller memory: \(error)", pc: 0) }
       exposedPages[address] = 1
     }
+    return first
+  }
+
+  /// A low copy of `buffer` (32-bit ports), mapped and registered.
+  private func exposeCopy(_ buffer: UnsafeRawBufferPointer, writable: Bool)
+    throws(ExecutorError) -> UInt
+  {
+    let source = UInt(bitPattern: buffer.baseAddress)
+    let offset = Int(source & UInt(Self.pageSize - 1))
+    let size = Self.pages(offset + buffer.count)
+    let copy: UnsafeMutableRawPointer
+    do {
+      copy = try Emulator.allocatePages(size, below4GiB: true)
+      (copy + offset).copyMemory(
+        from: buffer.baseAddress.unsafelyUnwrapped, byteCount: buffer.count)
+      do {
+        try emulator.mapIdentity(copy, size: size, permissions: writable ? .readWrite : .read)
+      } catch {
+        Emulator.freePages(copy, size: size)
+        throw error
+      }
+    } catch { throw .emulator(message: "cannot copy caller memory below 4 GiB: \(error)", pc: 0) }
+    copies.append(
+      LowCopy(source: buffer, copy: copy, offset: offset, size: size, writable: writable))
+    return UInt(bitPattern: copy) + UInt(offset)
   }
 
   public func withdraw(_ buffer: UnsafeRawBufferPointer) {
+    guard let start = buffer.baseAddress, buffer.count > 0 else { return }
+    let first = UInt(bitPattern: start)
+    if let i = copies.firstIndex(where: { $0.contains(first, first + UInt(buffer.count)) }) {
+      copies[i].exposures -= 1
+      guard copies[i].exposures == 0 else { return }
+      let c = copies.remove(at: i)
+      try? emulator.unmap(address: UInt64(UInt(bitPattern: c.copy)), size: c.size)
+      if c.writable {
+        // SAFETY: the caller lent `source` as writable memory until now.
+        UnsafeMutableRawPointer(mutating: c.source.baseAddress.unsafelyUnwrapped).copyMemory(
+          from: c.copy + c.offset, byteCount: c.source.count)
+      }
+      Emulator.freePages(c.copy, size: c.size)
+      return
+    }
     for address in Self.pages(of: buffer) {
       guard let n = exposedPages[address] else { continue }
       if n > 1 {
@@ -273,14 +361,20 @@ public final class UnicornExecutor: Executor {
 
   private func isAllocated(_ page: UInt) -> Bool {
     allocations.contains { page >= $0.key && page < $0.key + UInt($0.value) }
+      || copies.contains {
+        let c = UInt(bitPattern: $0.copy)
+        return page >= c && page < c + UInt($0.size)
+      }
   }
 
   // MARK: host calls
 
   public func hostCallAddress(_ function: HostFunction) throws(ExecutorError) -> UInt {
     let slots = (Self.pageSize - 16) / Self.trapSlot
-    if let existing = hostFunctions.first(where: { $0.value.address == function.address }) {
-      return UInt(existing.key)
+    if let existing = hostFunctions.first(where: {
+      $0.value.address == function.address && $0.value.signature == function.signature
+    }) {
+      return UInt(existing.key | thumbBit)
     }
     guard hostFunctions.count < slots else {
       throw .unsupported("more than \(slots) host functions in one emulator")
@@ -288,24 +382,75 @@ public final class UnicornExecutor: Executor {
     let address =
       UInt64(UInt(bitPattern: trapPage)) + UInt64(hostFunctions.count * Self.trapSlot)
     hostFunctions[address] = function
-    return UInt(address)
+    return UInt(address | thumbBit)
   }
 
+  /// The trap-page hook: calls the host function of the slot at `address`
+  /// with the arguments generated code passed, per the port's convention.
   private func serveHostCall(at address: UInt64) {
     guard let function = hostFunctions[address] else {
       hookError = .emulator(message: "call to an unknown host function", pc: address)
       emulator.stop()
       return
     }
-    var a = [UInt64](repeating: 0, count: 6)
-    for i in 0..<function.arity { a[i] = emulator.readRegister(target.arguments[i]) }
-    // SAFETY: `function` was registered with this arity by the runtime, and
-    // every host function is a C function of integer arguments.
-    typealias C6 = @convention(c) (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) -> UInt64
-    let callee = unsafeBitCast(function.address, to: C6.self)
-    let result = callee(a[0], a[1], a[2], a[3], a[4], a[5])
-    emulator.writeRegister(target.result, result)
-    returnFromCall()
+    do throws(ExecutorError) {
+      var a = [UInt64](repeating: 0, count: HostSignature.maxArguments)
+      let locations = target.convention.argumentLocations(function.signature)
+      for (i, location) in locations.enumerated() {
+        a[i] = try read(location, registers: target.arguments, at: address)
+      }
+      // SAFETY: `function` was registered with this signature by the
+      // runtime, and every host function is a native C function of at most
+      // six integer or pointer arguments, each one 64-bit register on the
+      // (64-bit) machine running the emulator, pointers zero-extended.
+      typealias C6 = @convention(c) (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) -> UInt64
+      let callee = unsafeBitCast(function.address, to: C6.self)
+      let result = callee(a[0], a[1], a[2], a[3], a[4], a[5])
+      try writeResult(result, function.signature.result, at: address)
+      returnFromCall()
+    } catch {
+      hookError = error
+      emulator.stop()
+    }
+  }
+
+  /// The value at `location` of a call (registers from `registers`).
+  private func read(_ location: ValueLocation, registers: [Int32], at pc: UInt64)
+    throws(ExecutorError) -> UInt64
+  {
+    let word: UInt64 = below4GiB ? 0xFFFF_FFFF : ~0
+    switch location {
+    case .register(let n):
+      return emulator.readRegister(registers[n]) & word
+    case .registerPair(let n):
+      let low = emulator.readRegister(registers[n]) & 0xFFFF_FFFF
+      return low | emulator.readRegister(registers[n + 1]) << 32
+    case .stack(let offset, let size):
+      let sp = emulator.readRegister(target.stackPointer)
+      do {
+        return size == 8
+          ? try emulator.readUInt64(at: sp &+ UInt64(offset))
+          : UInt64(try emulator.readUInt32(at: sp &+ UInt64(offset)))
+      } catch {
+        throw .emulator(message: "host call arguments on the stack: \(error)", pc: pc)
+      }
+    }
+  }
+
+  /// Puts a host function's `result` where generated code expects it.
+  private func writeResult(_ result: UInt64, _ kind: HostValue, at pc: UInt64)
+    throws(ExecutorError)
+  {
+    switch target.convention.resultLocation(kind) {
+    case .registerPair:
+      emulator.writeRegister(target.result, result & 0xFFFF_FFFF)
+      if let high = target.resultHigh { emulator.writeRegister(high, result >> 32) }
+    default:
+      if below4GiB && kind == .pointer && result > 0xFFFF_FFFF {
+        throw .outsideAddressSpace(address: result, pointerBits: 32)
+      }
+      emulator.writeRegister(target.result, result)
+    }
   }
 
   private func returnFromCall() {
@@ -324,6 +469,11 @@ public final class UnicornExecutor: Executor {
   // MARK: entry
 
   public func call(_ entry: UInt, _ first: UInt, _ second: UInt) throws(ExecutorError) -> UInt64 {
+    if below4GiB {
+      for value in [entry, first, second] where UInt64(value) > 0xFFFF_FFFF {
+        throw .outsideAddressSpace(address: UInt64(value), pointerBits: 32)
+      }
+    }
     let savedSP = emulator.readRegister(target.stackPointer)
     let savedPC = emulator.readRegister(target.pc)
     // A link-register port returns from the paused host call through it,
@@ -337,6 +487,7 @@ public final class UnicornExecutor: Executor {
       // Below the paused run's stack and its red zone.
       sp = (savedSP &- 256) & ~15
     }
+    // `uint64_t f(uintptr_t, uintptr_t)`: both in registers in every convention.
     emulator.writeRegister(target.arguments[0], UInt64(first))
     emulator.writeRegister(target.arguments[1], UInt64(second))
     switch target.returnAddress {
@@ -345,7 +496,9 @@ public final class UnicornExecutor: Executor {
       UnsafeMutableRawPointer(bitPattern: UInt(sp)).unsafelyUnwrapped.storeBytes(
         of: sentinel, as: UInt64.self)
     case .register(let link):
-      emulator.writeRegister(link, sentinel)
+      // With the Thumb bit: a return to an even address would leave
+      // Thumb state (a fault on an M-profile core).
+      emulator.writeRegister(link, sentinel | thumbBit)
     }
     emulator.writeRegister(target.stackPointer, sp)
     depth += 1
@@ -353,7 +506,9 @@ public final class UnicornExecutor: Executor {
       depth -= 1
       if depth > 0 {
         emulator.writeRegister(target.stackPointer, savedSP)
-        emulator.writeRegister(target.pc, savedPC)
+        // The pc reads without the Thumb bit; writing it without would
+        // clear the Thumb state.
+        emulator.writeRegister(target.pc, savedPC | thumbBit)
         if case .register(let link) = target.returnAddress, let savedLink {
           emulator.writeRegister(link, savedLink)
         }
@@ -381,6 +536,9 @@ public final class UnicornExecutor: Executor {
     if let hookError {
       self.hookError = nil
       throw hookError
+    }
+    if let high = target.resultHigh {
+      return emulator.readRegister(target.result) & 0xFFFF_FFFF | emulator.readRegister(high) << 32
     }
     return emulator.readRegister(target.result)
   }
@@ -427,6 +585,29 @@ extension Architecture {
     case (1, _): self = .thumb  // UC_ARCH_ARM (Thumb, M-profile)
     default: return nil
     }
+  }
+}
+
+/// A low copy of an exposed caller buffer that lies above 4 GiB (for a
+/// 32-bit port): `copy` holds `size` bytes of pages, the buffer's bytes at
+/// `offset`.
+struct LowCopy {
+  let source: UnsafeRawBufferPointer
+  let copy: UnsafeMutableRawPointer
+  let offset: Int
+  let size: Int
+  let writable: Bool
+  var exposures = 1
+
+  var start: UInt { UInt(bitPattern: source.baseAddress) }
+  var end: UInt { start + UInt(source.count) }
+
+  /// Whether `[first, last)` lies within the source buffer.
+  func contains(_ first: UInt, _ last: UInt) -> Bool { first >= start && last <= end }
+  func overlaps(_ first: UInt, _ last: UInt) -> Bool { first < end && last > start }
+  /// Where generated code sees source address `address`.
+  func address(of address: UInt) -> UInt {
+    UInt(bitPattern: copy) + UInt(offset) + (address - start)
   }
 }
 

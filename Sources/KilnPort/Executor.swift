@@ -9,7 +9,11 @@ import KilnCore
 /// Addresses are identity-mapped: memory the executor hands out is at the
 /// same address for Swift code and for generated code, so pointers stored
 /// in a state block mean the same on both sides. An emulator for a 32-bit
-/// host allocates below 4 GiB.
+/// host allocates below 4 GiB (`allocate`, code memory, its stack and
+/// trap page), where a 32-bit pointer reaches. The one exception is
+/// memory the caller owns and lends with `expose`: generated code of a
+/// 32-bit port cannot address a buffer above 4 GiB, so the executor lends
+/// it a low copy instead and says where (see `expose`).
 public protocol Executor: AnyObject {
   /// "native" or "unicorn", for statistics and errors.
   var name: String { get }
@@ -27,8 +31,30 @@ public protocol Executor: AnyObject {
   func makeCodeMemory(capacity: Int, port: PortFacts) throws(ExecutorError) -> any CodeMemory
 
   /// Lets generated code address memory the caller owns (an eBPF context,
-  /// data sections) until the matching `withdraw`. Natively a no-op.
-  func expose(_ buffer: UnsafeRawBufferPointer) throws(ExecutorError)
+  /// data sections) until the matching `withdraw`, and returns the address
+  /// generated code reaches the buffer's first byte at: pass that one to
+  /// generated code (arguments, region bases in a state block).
+  ///
+  /// * Natively, and in an emulator of a 64-bit port, the buffer itself
+  ///   (identity): the returned address is `buffer.baseAddress`.
+  /// * In an emulator of a 32-bit port, the buffer itself if it lies below
+  ///   4 GiB; otherwise a copy below 4 GiB, made here. The copy is real
+  ///   host memory at the same address for Swift and for generated code,
+  ///   so a host function that gets the address from generated code may
+  ///   dereference it. While exposed, the copy *is* the memory: Swift code
+  ///   that runs meanwhile (a helper) must use the addresses generated code
+  ///   hands it, not its own pointer to the original. `withdraw` copies a
+  ///   `writable` buffer back into the original; a read-only one is mapped
+  ///   read-only (a write is an emulator error) and not copied back.
+  ///
+  /// Exposing a buffer again, or one inside an exposed buffer, shares the
+  /// first exposure (counted; each needs its `withdraw`). Addresses that
+  /// generated code holds from elsewhere (constants compiled into a
+  /// program) do not follow a copy: memory reached that way must be
+  /// allocated where the port can address it (below 4 GiB for a 32-bit
+  /// port, e.g. with `Emulator.allocatePages(_:below4GiB:)` or `allocate`).
+  func expose(_ buffer: UnsafeRawBufferPointer, writable: Bool) throws(ExecutorError) -> UInt
+  /// Ends an `expose` of the same buffer (copying a writable low copy back).
   func withdraw(_ buffer: UnsafeRawBufferPointer)
 
   /// Registers memory whose pages become accessible on first touch by
@@ -44,28 +70,18 @@ public protocol Executor: AnyObject {
   /// function itself; in an emulator, a trap address served by the host).
   func hostCallAddress(_ function: HostFunction) throws(ExecutorError) -> UInt
 
-  /// Calls the generated code at `entry` as a C function of two
-  /// pointer-sized integer arguments in the port's convention (a function
-  /// of one ignores the second), and returns its integer result.
+  /// Calls the generated code at `entry` as the C function
+  /// `uint64_t f(uintptr_t first, uintptr_t second)` in the port's
+  /// convention (a function of one ignores the second), and returns its
+  /// result: on a 32-bit Arm port, arguments in r0 and r1, result from
+  /// r0:r1, and `entry` is entered in Thumb state. A host function may call
+  /// this again while generated code is paused in it (nested calls).
+  /// On a 32-bit port, `entry`, `first` and `second` must fit in 32 bits.
   func call(_ entry: UInt, _ first: UInt, _ second: UInt) throws(ExecutorError) -> UInt64
 
   /// Host instructions executed by generated code so far, where the
   /// executor counts them (an emulator with counting on); else nil.
   var executedInstructions: UInt64? { get }
-}
-
-/// A C function that generated code calls: its address and how many
-/// integer arguments (at most 6) it takes. The result is one integer.
-public struct HostFunction: @unchecked Sendable {
-  // @unchecked: a C function pointer is immutable code.
-  public var address: UnsafeRawPointer
-  public var arity: Int
-
-  public init(address: UnsafeRawPointer, arity: Int) {
-    precondition((0...6).contains(arity), "host functions take at most 6 integer arguments")
-    self.address = address
-    self.arity = arity
-  }
 }
 
 /// Why an executor could not do what was asked.
@@ -77,6 +93,9 @@ public enum ExecutorError: Error, Equatable, Sendable, CustomStringConvertible {
   case emulator(message: String, pc: UInt64)
   /// This executor cannot run code of this port.
   case unsupported(String)
+  /// A value meant as an address for generated code does not fit the
+  /// port's `pointerBits` (a 32-bit port handed memory above 4 GiB).
+  case outsideAddressSpace(address: UInt64, pointerBits: Int)
 
   public var description: String {
     switch self {
@@ -85,6 +104,8 @@ public enum ExecutorError: Error, Equatable, Sendable, CustomStringConvertible {
     case .emulator(let message, let pc):
       "emulated host code stopped at 0x\(String(pc, radix: 16)): \(message)"
     case .unsupported(let why): why
+    case .outsideAddressSpace(let address, let bits):
+      "0x\(String(address, radix: 16)) does not fit a \(bits)-bit address"
     }
   }
 }

@@ -46,7 +46,10 @@ public final class NativeExecutor: Executor {
     } catch { throw .codeMemory(error) }
   }
 
-  public func expose(_ buffer: UnsafeRawBufferPointer) throws(ExecutorError) {}
+  /// Identity: native code addresses the buffer itself.
+  public func expose(_ buffer: UnsafeRawBufferPointer, writable: Bool) -> UInt {
+    UInt(bitPattern: buffer.baseAddress)
+  }
   public func withdraw(_ buffer: UnsafeRawBufferPointer) {}
 
   /// The SIGSEGV handler of `CKilnFault` serves first touches natively.

@@ -53,7 +53,10 @@ public enum InstructionCachePolicy: Sendable, Equatable {
   case flushAfterWrite
 }
 
-/// Capstone's `cs_arch` and `cs_mode` values for the port's code.
+/// Capstone's `cs_arch` and `cs_mode` values for the port's code: for
+/// example `CS_ARCH_X86` (3), `CS_MODE_64` (8); for Thumb-2 on a Cortex-M,
+/// `CS_ARCH_ARM` (0) and `CS_MODE_THUMB | CS_MODE_MCLASS` (16 | 32 = 48).
+/// Dumps disassemble from the code's address without the Thumb bit.
 public struct CapstoneTarget: Sendable, Equatable {
   public var architecture: Int32
   public var mode: Int32
@@ -67,6 +70,16 @@ public struct CapstoneTarget: Sendable, Equatable {
 /// registers of the C calling convention that generated code uses for host
 /// calls and that the executor uses to enter generated code. Register
 /// numbers are Unicorn's (`UC_X86_REG_*`, `UC_ARM64_REG_*`, `UC_ARM_REG_*`).
+///
+/// A Thumb-2 (Cortex-M4) port states, for example:
+///
+///     UnicornTarget(
+///       architecture: 1, mode: 16, cpuModel: 9,  // UC_ARCH_ARM, UC_MODE_THUMB, UC_CPU_ARM_CORTEX_M4
+///       pc: 11, stackPointer: 12,                // UC_ARM_REG_PC, UC_ARM_REG_SP
+///       arguments: [66, 67, 68, 69],             // r0–r3
+///       result: 66, resultHigh: 67,              // r0:r1
+///       returnAddress: .register(10),            // lr
+///       convention: .aapcs32)
 public struct UnicornTarget: Sendable, Equatable {
   /// `uc_arch`, `uc_mode`, and a `uc_cpu_*` model (nil: Unicorn's default).
   public var architecture: Int32
@@ -74,14 +87,21 @@ public struct UnicornTarget: Sendable, Equatable {
   public var cpuModel: Int32?
   public var pc: Int32
   public var stackPointer: Int32
-  /// Integer argument registers, in order.
+  /// Integer argument registers, in order (as many as the convention's
+  /// `argumentRegisters`: six for `.registers64`, r0–r3 for `.aapcs32`).
   public var arguments: [Int32]
   public var result: Int32
+  /// The register holding the high word of a 64-bit result (r1 on a
+  /// 32-bit Arm port); nil where one register holds 64 bits.
+  public var resultHigh: Int32?
   public var returnAddress: ReturnAddress
+  /// How arguments and results are laid out (see ``HostCallConvention``).
+  public var convention: HostCallConvention
 
   public init(
     architecture: Int32, mode: Int32, cpuModel: Int32?, pc: Int32, stackPointer: Int32,
-    arguments: [Int32], result: Int32, returnAddress: ReturnAddress
+    arguments: [Int32], result: Int32, resultHigh: Int32? = nil, returnAddress: ReturnAddress,
+    convention: HostCallConvention = .registers64
   ) {
     self.architecture = architecture
     self.mode = mode
@@ -90,7 +110,9 @@ public struct UnicornTarget: Sendable, Equatable {
     self.stackPointer = stackPointer
     self.arguments = arguments
     self.result = result
+    self.resultHigh = resultHigh
     self.returnAddress = returnAddress
+    self.convention = convention
   }
 
   /// Where a call leaves its return address.

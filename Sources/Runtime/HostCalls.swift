@@ -7,6 +7,8 @@ import KilnPort
 /// (see `HostCallStatus`), except `memoryFault`.
 enum HostCalls {
   typealias Function = @convention(c) (UnsafeMutableRawPointer, UInt64, UInt64, UInt64) -> UInt64
+  /// `Function`'s C signature, for the executor.
+  static let signature = HostSignature([.pointer, .int64, .int64, .int64], result: .int64)
 
   /// Fills the state's host-call table with the addresses `executor` gives
   /// generated code for each function (natively the functions themselves).
@@ -18,7 +20,7 @@ enum HostCalls {
     for (id, function) in table {
       let address = unsafeBitCast(function, to: UnsafeRawPointer.self)
       state.hostCalls[id.rawValue] = try executor.hostCallAddress(
-        HostFunction(address: address, arity: 4))
+        HostFunction(address: address, signature: signature))
     }
   }
 

@@ -89,8 +89,15 @@ public final class VirtualMachine {
       memory = try PagedMemory(state: state, pages: config.maxMemoryPages, executor: executor)
     case .flat:
       let reservation = try FlatReservation(quota: config.maxMemoryPages)
-      do {
-        try executor.expose(reservation.stateBlock)
+      do throws(ExecutorError) {
+        // Generated code reaches the state block at fixed offsets from the
+        // reservation: it must be lent in place, not as a copy.
+        let block = reservation.stateBlock
+        guard try executor.expose(block, writable: true) == UInt(bitPattern: block.baseAddress)
+        else {
+          executor.withdraw(block)
+          throw ExecutorError.unsupported("flat memory needs its state block in place")
+        }
         try executor.attach(reservation)
       } catch { throw .flatMemoryUnavailable(error.description) }
       state = GuestState(flat: reservation, preferredRegisters: hint)

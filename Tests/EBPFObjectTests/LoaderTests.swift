@@ -141,6 +141,49 @@ struct LoaderTests {
     #expect(loaded.contents(of: ".data") == le(102, 8))
   }
 
+  /// Data sections go where the ``SectionMemory`` puts them (low memory
+  /// for a 32-bit port), the program's constants point there, and they are
+  /// given back to it.
+  @Test func dataSectionsGoToTheGivenMemory() throws {
+    final class Recorder: @unchecked Sendable {
+      // @unchecked: every access holds `lock`.
+      let lock = NSLock()
+      var live: [UInt: Int] = [:]
+      var freed = 0
+    }
+    let recorder = Recorder()
+    let memory = SectionMemory(
+      allocate: { n, alignment in
+        let b = UnsafeMutableRawBufferPointer.allocate(byteCount: n, alignment: alignment)
+        recorder.lock.withLock { recorder.live[UInt(bitPattern: b.baseAddress)] = n }
+        return b
+      },
+      deallocate: { b in
+        recorder.lock.withLock {
+          recorder.live[UInt(bitPattern: b.baseAddress)] = nil
+          recorder.freed += 1
+        }
+        b.deallocate()
+      })
+    let object = try EBPFObjectFile(bytes: Toolchain.bpfObject("globals"))
+    var loaded: LoadedObject? = try object.load(memory: memory)
+    let sections = try #require(loaded?.dataSections)
+    let program = try #require(loaded?.program)
+    let live = recorder.lock.withLock { recorder.live }
+    #expect(live.count == sections.count)
+    for section in sections {
+      #expect(live[UInt(section.address)] == section.size + 1, "\(section.name)")
+    }
+    // Every lddw of a global holds an address inside one of those copies.
+    for reference in try #require(loaded?.dataReferences) {
+      let value = program.instructions[reference.index].imm64
+      let section = try #require(sections.first { $0.name == reference.section })
+      #expect(value == section.address + reference.offset)
+    }
+    loaded = nil
+    #expect(recorder.lock.withLock { (recorder.live.count, recorder.freed) } == (0, sections.count))
+  }
+
   @Test func storesToRodataAreOutOfBounds() throws {
     let source = """
       static const unsigned long table[2] = {1, 2};

@@ -23,7 +23,12 @@
 ///                              +0 base, +8 limit[1], +16 limit[2],
 ///                              +24 limit[4], +32 limit[8]
 ///
-/// All fields are 8-byte words, on 32-bit hosts too.
+/// All fields are 8-byte words, on 32-bit hosts too. The runtime writes
+/// every word in full, addresses zero-extended (base, frameTop, argument1,
+/// helperCall: a 32-bit port may load just the low word of those). A
+/// 32-bit port that writes `savedStack` stores its stack pointer in the
+/// low word (the high word is never read); the limits are full 64-bit
+/// values, compared with the 64-bit `a - base`.
 ///
 /// A region accepts an access of `size` bytes at `a` if
 /// `a - base < limit[size]` (unsigned, wrapping), where
