@@ -119,11 +119,11 @@ let package = Package(
     .testTarget(name: "KilnIRTests", dependencies: ["KilnIR"], swiftSettings: strict),
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
     .testTarget(
-      name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
+      name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort", "Emulation"],
       swiftSettings: strict),
     .testTarget(
       name: "EBPFObjectTests",
-      dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
+      dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort", "Emulation"],
       swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests",

@@ -18,7 +18,7 @@ struct FunctionVocabularyTests {
   static let values: [UInt64] = [
     0, 1, 2, 5, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0x1_0000_0000, 0x1_0000_0005,
     0x7FFF_FFFF_FFFF_FFFF, 0x8000_0000_0000_0000, 0xFFFF_FFFF_FFFF_FFFB, 0xFFFF_FFFF_FFFF_FFFF,
-    0x1234_5678_9ABC_DEF0,
+    0x1234_5678_9ABC_DEF0, 32,
   ]
   static let immediates: [Int32] = [0, 1, -1, 2, 5, 31, 32, 33, 63, 64, 0x1234_5678, .max, .min]
   /// (dst, src) pairs. The runner's bystanders use every register, so the
@@ -38,7 +38,8 @@ struct FunctionVocabularyTests {
           for b in Self.values {
             let expected = op.evaluate(a, d == s ? a : b, width: width)
             let result = try run(a, b)
-            #expect(result.dst == expected, "r\(d) = r\(d) \(op) r\(s) \(width) hot \(hot): \(a), \(b)")
+            #expect(
+              result.dst == expected, "r\(d) = r\(d) \(op) r\(s) \(width) hot \(hot): \(a), \(b)")
             #expect(result.othersKept, "r\(d) = r\(d) \(op) r\(s) \(width) clobbered a register")
           }
         }
@@ -99,11 +100,26 @@ struct FunctionVocabularyTests {
       let cases: [(FunctionIR.Op, UInt64)] = [
         (.negate(.w64, .r0), 0 &- a),
         (.negate(.w32, .r0), UInt64(0 &- UInt32(truncatingIfNeeded: a))),
-        (.signExtend(.w64, .r0, from: .r0, bits: 8), UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a)))),
-        (.signExtend(.w64, .r0, from: .r0, bits: 16), UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a)))),
-        (.signExtend(.w64, .r0, from: .r0, bits: 32), UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a)))),
-        (.signExtend(.w32, .r0, from: .r0, bits: 8), UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a))))),
-        (.signExtend(.w32, .r0, from: .r0, bits: 16), UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a))))),
+        (
+          .signExtend(.w64, .r0, from: .r0, bits: 8),
+          UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: a)))
+        ),
+        (
+          .signExtend(.w64, .r0, from: .r0, bits: 16),
+          UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: a)))
+        ),
+        (
+          .signExtend(.w64, .r0, from: .r0, bits: 32),
+          UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: a)))
+        ),
+        (
+          .signExtend(.w32, .r0, from: .r0, bits: 8),
+          UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: a))))
+        ),
+        (
+          .signExtend(.w32, .r0, from: .r0, bits: 16),
+          UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: a))))
+        ),
         (.zeroExtend(.r0, bits: 16), a & 0xFFFF),
         (.zeroExtend(.r0, bits: 32), a & 0xFFFF_FFFF),
         (.zeroExtend(.r0, bits: 64), a),

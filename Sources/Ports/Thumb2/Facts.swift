@@ -19,7 +19,8 @@ enum Thumb2Facts {
     // 64 bits); `bl` leaves the return address in lr.
     unicorn: UnicornTarget(
       architecture: 1, mode: 16, cpuModel: 9, pc: 11, stackPointer: 12,
-      arguments: [66, 67, 68, 69], result: 66, returnAddress: .register(10)),
+      arguments: [66, 67, 68, 69], result: 66, resultHigh: 67, returnAddress: .register(10),
+      convention: .aapcs32),
     // No native fault path: Thumb-2 code runs in Unicorn or on the device.
     signalContextPC: nil,
     registerMap: registerMap)

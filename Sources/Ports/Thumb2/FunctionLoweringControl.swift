@@ -20,8 +20,7 @@ extension FunctionLowering {
   }
 
   /// Sets the flags for a 32-bit `c` and returns the host condition.
-  mutating func compare32(_ c: KilnIR.Condition, _ l: Reg, _ rhs: FunctionIR.Operand) -> Condition
-  {
+  mutating func compare32(_ c: KilnIR.Condition, _ l: Reg, _ rhs: FunctionIR.Operand) -> Condition {
     switch rhs {
     case .register(let r):
       let s = readLow(r, into: .r2)
