@@ -6,6 +6,7 @@ import KilnIR
 /// 64-bit conditions on pairs:
 ///
 ///     ==, !=      cmp lo, lo' ; it eq ; cmpeq hi, hi'       → eq / ne
+///     ==, != 0    orrs r12, lo, hi                          → eq / ne
 ///     & != 0      tst lo, lo' ; it eq ; tsteq hi, hi'       → ne
 ///     <, >=       cmp lo, lo' ; sbcs t, hi, hi'             → lt ge lo hs
 ///     >, <=       the same with the operands swapped        → lt ge lo hs
@@ -63,6 +64,11 @@ extension FunctionLowering {
   {
     switch c {
     case .equal, .notEqual, .andNonZero:
+      if c != .andNonZero, rhs == .immediate(0) {
+        // Against zero: one `orrs` of the two words.
+        a.orrs(.r12, l.lo, l.hi)
+        return c == .equal ? .eq : .ne
+      }
       if case .immediate(let i) = rhs {
         let (lo, hi) = Self.split(i, .w64)
         if c == .andNonZero, let m = ModifiedImmediate(exactly: lo) {
