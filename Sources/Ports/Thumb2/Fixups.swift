@@ -108,14 +108,28 @@ public enum Thumb2Fixup: FixupKind, CaseIterable {
       buffer.patch8(at: site, UInt8(truncatingIfNeeded: new))
       buffer.patch8(at: site + 1, UInt8(truncatingIfNeeded: new >> 8))
     } else {
-      let b = buffer.bytes
-      let first = UInt32(b[site]) | UInt32(b[site + 1]) << 8
-      let second = UInt32(b[site + 2]) | UInt32(b[site + 3]) << 8
-      let new = insert(distance, into: first << 16 | second)
-      buffer.patch8(at: site, UInt8(truncatingIfNeeded: new >> 16))
-      buffer.patch8(at: site + 1, UInt8(truncatingIfNeeded: new >> 24))
-      buffer.patch8(at: site + 2, UInt8(truncatingIfNeeded: new))
-      buffer.patch8(at: site + 3, UInt8(truncatingIfNeeded: new >> 8))
+      // read32/patch32 see the two halfwords as first | second << 16.
+      let raw = buffer.read32(at: site)
+      let new = insert(distance, into: raw << 16 | raw >> 16)
+      buffer.patch32(at: site, new << 16 | new >> 16)
+    }
+  }
+
+  /// `apply` on a plain byte array (what `Thumb2Assembler.finish` lays out).
+  func apply(to bytes: inout [UInt8], site: Int, target: Int) throws(CodeGenError) {
+    let distance = target - (site + 4)
+    try check(distance)
+    func half(_ at: Int) -> UInt32 { UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 }
+    func store(_ at: Int, _ h: UInt32) {
+      bytes[at] = UInt8(truncatingIfNeeded: h)
+      bytes[at + 1] = UInt8(truncatingIfNeeded: h >> 8)
+    }
+    if size == 2 {
+      store(site, insert(distance, into: half(site)))
+    } else {
+      let new = insert(distance, into: half(site) << 16 | half(site + 2))
+      store(site, new >> 16)
+      store(site + 2, new & 0xFFFF)
     }
   }
 }

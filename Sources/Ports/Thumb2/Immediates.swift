@@ -25,8 +25,8 @@ public struct ModifiedImmediate: Hashable, Sendable, CustomStringConvertible {
       imm12 = UInt16(value)
     } else if value == byte | byte << 16 {
       imm12 = UInt16(0x100 | byte)
-    } else if value == byte << 8 | byte << 24 && value & 0xFF00 != 0 {
-      imm12 = UInt16(0x200 | (value >> 8) & 0xFF)
+    } else if value == (value >> 8 & 0xFF) &* 0x0100_0100 {
+      imm12 = UInt16(0x200 | value >> 8 & 0xFF)
     } else if value == byte &* 0x0101_0101 {
       imm12 = UInt16(0x300 | byte)
     } else {

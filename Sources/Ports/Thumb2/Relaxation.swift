@@ -15,6 +15,8 @@ import KilnCore
 //     b label         B T2 ±2 KiB      B T4 ±16 MiB                —
 //     b<c> label      B<c> T1 ±256 B   B<c> T3 ±1 MiB              B<¬c> T1 +2 over B T4 ±16 MiB
 //     cbz r, label    CBZ 0…126 B      CBNZ r +0 over B T2         CBNZ r +2 over B T4
+//                     (a cbz/cbnz to the very next instruction, which CBZ cannot
+//                     encode, is a `nop`, as LLVM assembles it)
 //     bl label        —                BL ±16 MiB                  —
 //
 // CBZ/CBNZ relax to the opposite compare-and-branch over a `b` (flags stay
@@ -52,7 +54,7 @@ enum BranchKind: Sendable {
       if Thumb2Fixup.t16Bcond.reaches(target - (address + 4)) { return 2 }
       return Thumb2Fixup.t32Bcond.reaches(target - (address + 4)) ? 4 : 6
     case .cbz:
-      if Thumb2Fixup.t16Cbz.reaches(target - (address + 4)) { return 2 }
+      if target == address + 2 || Thumb2Fixup.t16Cbz.reaches(target - (address + 4)) { return 2 }
       return Thumb2Fixup.t16B.reaches(target - (address + 6)) ? 4 : 6
     case .bl:
       return 4
@@ -81,11 +83,8 @@ extension Thumb2Assembler {
   /// Throws `.labelUnbound` for a used label that was never bound and
   /// `.branchOutOfRange` for a branch beyond ±16 MiB.
   public mutating func finish() throws(CodeGenError) -> [UInt8] {
-    var targets: [Int] = []  // each branch's label mark index into `marks`
-    targets.reserveCapacity(branches.count)
-    for branch in branches {
-      guard marks[branch.label.id] != nil else { throw .labelUnbound(branch.label.id) }
-      targets.append(branch.label.id)
+    for branch in branches where marks[branch.label.id] == nil {
+      throw .labelUnbound(branch.label.id)
     }
     var sizes = branches.map { $0.kind.minimumSize }
     var before = [Int](repeating: 0, count: branches.count + 1)  // bytes of branches 0..<i
@@ -94,7 +93,7 @@ extension Thumb2Assembler {
       var changed = false
       for (i, branch) in branches.enumerated() {
         let site = branch.at + before[i]
-        let target = address(of: targets[i], before)
+        let target = address(of: branch.label.id, before)
         let needed = branch.kind.size(at: site, to: target)
         if needed > sizes[i] {
           sizes[i] = needed
@@ -103,22 +102,19 @@ extension Thumb2Assembler {
       }
       if !changed { break }
     }
-    var buffer = CodeBuffer(capacity: code.count + before[branches.count])
-    var table = LabelTable<Thumb2Fixup>()
-    let labels = marks.indices.map { _ in table.make() }
-    for (id, mark) in marks.enumerated() {
-      guard let mark else { continue }
-      try table.bind(labels[id], at: mark.at + before[mark.branchesBefore])
-    }
+    var out: [UInt8] = []
+    out.reserveCapacity(code.count + before[branches.count])
+    var uses: [(site: Int, target: Int, kind: Thumb2Fixup)] = []
     var copied = 0
     for (i, branch) in branches.enumerated() {
-      buffer.emit(code[copied..<branch.at])
+      out.append(contentsOf: code[copied..<branch.at])
       copied = branch.at
-      layOut(branch.kind, size: sizes[i], label: labels[branch.label.id], &buffer, &table)
+      let target = address(of: branch.label.id, before)
+      layOut(branch.kind, size: sizes[i], target: target, &out, &uses)
     }
-    buffer.emit(code[copied...])
-    try table.resolve(in: &buffer)
-    return buffer.bytes
+    out.append(contentsOf: code[copied...])
+    for use in uses { try use.kind.apply(to: &out, site: use.site, target: use.target) }
+    return out
   }
 
   /// The final address of label `id` given the branch sizes' prefix sums.
@@ -129,15 +125,18 @@ extension Thumb2Assembler {
 
   /// Emits one branch in the form of `size` bytes, its label use recorded.
   private func layOut(
-    _ kind: BranchKind, size: Int, label: Label, _ buffer: inout CodeBuffer,
-    _ table: inout LabelTable<Thumb2Fixup>
+    _ kind: BranchKind, size: Int, target: Int, _ out: inout [UInt8],
+    _ uses: inout [(site: Int, target: Int, kind: Thumb2Fixup)]
   ) {
-    func half(_ h: UInt32) { buffer.emit16(UInt16(truncatingIfNeeded: h)) }
+    func half(_ h: UInt32) {
+      out.append(UInt8(truncatingIfNeeded: h))
+      out.append(UInt8(truncatingIfNeeded: h >> 8))
+    }
     func word(_ w: UInt32) {
       half(w >> 16)
       half(w & 0xFFFF)
     }
-    func use(_ fixup: Thumb2Fixup) { table.use(label, site: buffer.offset, kind: fixup) }
+    func use(_ fixup: Thumb2Fixup) { uses.append((out.count, target, fixup)) }
     switch (kind, size) {
     case (.b, 2):
       use(.t16B)
@@ -157,8 +156,12 @@ extension Thumb2Assembler {
       use(.t32B)
       word(Self.bT4)
     case (.cbz(let r, let nonzero), 2):
-      use(.t16Cbz)
-      half(Self.cbz(r, nonzero: nonzero))
+      if target == out.count + 2 {
+        half(0xBF00)  // to the next instruction: a no-op, as LLVM assembles it (a nop)
+      } else {
+        use(.t16Cbz)
+        half(Self.cbz(r, nonzero: nonzero))
+      }
     case (.cbz(let r, let nonzero), 4):
       // cb(n)z with the opposite sense over a b (PC + 0).
       half(Self.cbz(r, nonzero: !nonzero))

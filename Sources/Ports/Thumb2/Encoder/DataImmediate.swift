@@ -35,6 +35,16 @@ extension Thumb2Assembler {
     precondition(d != .pc && n != .pc, "\(op) with pc")
     precondition(
       d != .sp || (n == .sp && (op == .add || op == .sub)), "\(op) \(d), \(n): sp")
+    var op = op
+    var imm = imm
+    // Like LLVM, `add #−k` becomes `sub #k` (and the reverse) when k is
+    // encodable: same result, same flags (C and V of x + (2³² − k) and x − k agree).
+    if op == .add || op == .sub, Int32(bitPattern: imm.value) < 0,
+      let negated = ModifiedImmediate(exactly: 0 &- imm.value), negated != imm
+    {
+      op = op == .add ? .sub : .add
+      imm = negated
+    }
     let v = imm.value
     switch op {
     case .add, .sub:
@@ -186,7 +196,8 @@ extension Thumb2Assembler {
     emit32(Self.wide16(0xF2C0_0000, d, imm16))
   }
 
-  /// `mov d, #imm`, flags untouched: `mov.w` (MOVS T1 only inside an IT block).
+  /// `mov d, #imm`, flags untouched: `mov.w`, or `movw` for 256…65535 as
+  /// LLVM picks (MOVS T1 only inside an IT block).
   public mutating func mov(_ d: Reg, imm: ModifiedImmediate) { moveImmediate(d, imm, s: false) }
 
   /// `movs d, #imm`: MOVS T1 for a low register and 0–255 outside an IT block.
@@ -196,6 +207,8 @@ extension Thumb2Assembler {
     precondition(d != .pc && d != .sp, "mov \(d), #imm")
     if d.isLow && imm.value <= 255 && narrowFlagsMatch(setsFlags: s) {
       emit16(0x2000 | d.field << 8 | imm.value)
+    } else if !s && imm.value > 255 && imm.value <= 0xFFFF {
+      movw(d, UInt16(imm.value))  // LLVM's choice for `mov` of 256…65535
     } else {
       emit32(Self.dataImmediate(.orr, s: s, d: d.field, n: 15, imm))
     }
@@ -214,8 +227,9 @@ extension Thumb2Assembler {
   }
 
   /// Loads `value` into `d` without touching the flags, in the fewest bytes:
-  /// `mov.w` or `mvn` of a modified immediate (4 B), else `movw` (4 B) if it
-  /// fits in 16 bits, else `movw` + `movt` (8 B).
+  /// `mov` of a modified immediate (`mov.w`, or `movw` for 256…65535, as
+  /// LLVM), else `mvn` of one (4 B), else `movw` (4 B) if it fits in 16
+  /// bits, else `movw` + `movt` (8 B).
   public mutating func mov32(_ d: Reg, _ value: UInt32) {
     if let imm = ModifiedImmediate(exactly: value) {
       mov(d, imm: imm)

@@ -63,7 +63,14 @@ extension Thumb2Assembler {
   /// Any data-processing register form: the 16-bit one if LLVM would pick it, else 32-bit.
   mutating func dataRegister(_ op: DataOp, s: Bool, _ d: Reg, _ n: Reg, _ m: Reg, _ shift: Shift) {
     precondition(d != .pc && n != .pc && m != .pc, "\(op) with pc")
-    precondition(m != .sp && (d != .sp || op == .add || op == .sub), "\(op) \(d), \(n), \(m): sp")
+    precondition(
+      m != .sp && (op == .add || op == .sub || (d != .sp && n != .sp)),
+      "\(op) \(d), \(n), \(m): sp")
+    if d == .sp, case .lsl(let amount) = shift {
+      precondition(amount <= 3, "\(op) sp, …, lsl #\(amount): at most lsl #3")
+    } else if d == .sp {
+      preconditionFailure("\(op) sp, …, \(shift): only lsl #0–3")
+    }
     let allLow = d.isLow && n.isLow && m.isLow
     if shift.isNone {
       switch op {

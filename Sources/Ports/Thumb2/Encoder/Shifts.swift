@@ -17,7 +17,10 @@ extension Thumb2Assembler {
   mutating func shiftImmediate(_ shift: Shift, s: Bool, _ d: Reg, _ m: Reg) {
     precondition(d != .pc && d != .sp && m != .pc && m != .sp, "shift with sp or pc")
     let (type, imm5) = shift.fields
-    if type != 3 && d.isLow && m.isLow && narrowFlagsMatch(setsFlags: s) {
+    // The 16-bit `lsls #0` is MOVS T2, UNPREDICTABLE inside an IT block.
+    let movsT2 = type == 0 && imm5 == 0
+    if type != 3 && d.isLow && m.isLow && narrowFlagsMatch(setsFlags: s) && !(movsT2 && isInITBlock)
+    {
       emit16(type << 11 | imm5 << 6 | m.field << 3 | d.field)
     } else {
       emit32(Self.dataRegister(.orr, s: s, d: d.field, n: 15, m: m.field, shift))

@@ -76,9 +76,15 @@ extension Thumb2Assembler {
   public mutating func isb() { emit32(0xF3BF_8F6F) }
 
   /// `cpsid i`: masks interrupts (PRIMASK = 1).
-  public mutating func cpsid() { emit16(0xB672) }
+  public mutating func cpsid() {
+    precondition(!isInITBlock, "cpsid inside an IT block is UNPREDICTABLE")
+    emit16(0xB672)
+  }
   /// `cpsie i`: unmasks interrupts (PRIMASK = 0).
-  public mutating func cpsie() { emit16(0xB662) }
+  public mutating func cpsie() {
+    precondition(!isInITBlock, "cpsie inside an IT block is UNPREDICTABLE")
+    emit16(0xB662)
+  }
 
   /// `mrs d, primask`.
   public mutating func mrsPrimask(_ d: Reg) {

@@ -1,0 +1,34 @@
+import Testing
+
+@testable import Thumb2Port
+
+/// Every instruction form against bytes produced by LLVM (see GoldenTables.swift).
+@Suite struct GoldenEncodingTests {
+  static func check(_ row: Golden) throws {
+    let got = try row.encoded
+    if row.branch {
+      let end = row.at + row.bytes.count
+      try #require(got.count >= end, "\(row.asm): only \(got.count) bytes")
+      let slice = Array(got[row.at..<end])
+      #expect(slice == row.bytes, "\(row.asm): got \(hex(slice)), LLVM \(hex(row.bytes))")
+    } else {
+      #expect(got == row.bytes, "\(row.asm): got \(hex(got)), LLVM \(hex(row.bytes))")
+    }
+  }
+
+  @Test(arguments: goldenDataRegister) func dataRegister(_ row: Golden) throws {
+    try Self.check(row)
+  }
+  @Test(arguments: goldenDataImmediate) func dataImmediate(_ row: Golden) throws {
+    try Self.check(row)
+  }
+  @Test(arguments: goldenMov32) func mov32(_ row: Golden) throws { try Self.check(row) }
+  @Test(arguments: goldenShifts) func shifts(_ row: Golden) throws { try Self.check(row) }
+  @Test(arguments: goldenCompare) func compare(_ row: Golden) throws { try Self.check(row) }
+  @Test(arguments: goldenMulDiv) func mulDiv(_ row: Golden) throws { try Self.check(row) }
+  @Test(arguments: goldenBytes) func bytes(_ row: Golden) throws { try Self.check(row) }
+  @Test(arguments: goldenLoadStore) func loadStore(_ row: Golden) throws { try Self.check(row) }
+  @Test(arguments: goldenSystem) func system(_ row: Golden) throws { try Self.check(row) }
+  @Test(arguments: goldenItBlocks) func itBlocks(_ row: Golden) throws { try Self.check(row) }
+  @Test(arguments: goldenBranches) func branches(_ row: Golden) throws { try Self.check(row) }
+}
