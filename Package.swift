@@ -113,6 +113,11 @@ let package = Package(
       name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT", "KilnHosts"],
       path: "Benchmarks/BPFBench",
       swiftSettings: strict),
+    // The firmware benchmark (Firmware/bench.sh): counts the Cortex-M4
+    // instructions of the firmware's programs in Unicorn.
+    .executableTarget(
+      name: "firmware-bench", dependencies: ["Emulation", "EBPF"], path: "Firmware/Bench",
+      swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
     // The IR's reference semantics (hand-worked tables), its passes, layouts
     // and access descriptors.
@@ -150,5 +155,8 @@ let package = Package(
     .testTarget(
       name: "EmulationTests", dependencies: ["Emulation", "KilnPort", "KilnCore"],
       swiftSettings: strict),
+    // Builds the bare-metal firmware (Firmware/build.sh) and boots it in
+    // qemu-system-arm (Firmware/run.sh); checks its output.
+    .testTarget(name: "FirmwareTests", swiftSettings: strict),
   ]
 )

@@ -8,11 +8,14 @@
 #   llvm             llvm-objdump and llvm-objcopy, for the tests that cross-check encodings with LLVM
 #   gcc-aarch64-linux-gnu  the AArch64 cross compiler (static glibc): the AArch64 port's facts
 #                    and fault-handler probes, run under qemu-aarch64 (qemu-user)
+#   qemu-system-arm  boots the firmware image on the emulated mps2-an386 Cortex-M4 (FirmwareTests)
+#   gcc-arm-none-eabi  libgcc for ARMv7E-M (64-bit division helpers) linked into the firmware
 # Idempotent: does nothing when everything is already installed. Needs root
 # or sudo when something is missing.
 set -euo pipefail
 
-packages=(qemu-user libcapstone-dev libunicorn-dev pkg-config llvm gcc-aarch64-linux-gnu)
+packages=(qemu-user libcapstone-dev libunicorn-dev pkg-config llvm gcc-aarch64-linux-gnu
+  qemu-system-arm gcc-arm-none-eabi)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,81 @@
+import EBPF
+
+/// The engines that can run eBPF on the device.
+///
+/// Which one the image uses is decided here, once: the interpreter today;
+/// the Thumb-2 JIT when the `Thumb2Port` module lands (build with
+/// `Firmware/build.sh --engine thumb2`, which defines `KILN_THUMB2_JIT`).
+/// Everything else in the firmware goes through ``load(_:helpers:)`` and
+/// ``run(_:context:)`` and does not know which engine it got.
+enum Engine {
+  case interpreter
+  case thumb2JIT
+
+  #if KILN_THUMB2_JIT
+    static let selected = Engine.thumb2JIT
+  #else
+    static let selected = Engine.interpreter
+  #endif
+
+  var name: String {
+    switch self {
+    case .interpreter: "interpreter"
+    case .thumb2JIT: "thumb2-jit"
+    }
+  }
+}
+
+/// A program made ready to run by one engine: checked (interpreter) or
+/// compiled (JIT). Loading is what the benchmark counts as the load cost.
+enum LoadedProgram {
+  case interpreter(Interpreter)
+  // case thumb2(Thumb2Function)  // the JIT's compiled code and its code buffer
+}
+
+/// Checks (and, for a JIT, compiles) `program` for the selected engine.
+func load(_ program: Program, helpers: HelperTable) throws(EBPFError) -> LoadedProgram {
+  switch Engine.selected {
+  case .interpreter: return try loadForInterpreter(program, helpers: helpers)
+  case .thumb2JIT: return try loadForThumb2JIT(program, helpers: helpers)
+  }
+}
+
+/// Runs a loaded program once with `context` as its memory (`r1`, `r2`).
+func run(_ loaded: LoadedProgram, context: UnsafeMutableRawBufferPointer?) throws(EBPFError)
+  -> UInt64
+{
+  switch loaded {
+  case .interpreter(let vm): return try vm.run(context: context)
+  }
+}
+
+/// Loads and runs once.
+func run(program: Program, context: UnsafeMutableRawBufferPointer?, helpers: HelperTable)
+  throws(EBPFError) -> UInt64
+{
+  try run(load(program, helpers: helpers), context: context)
+}
+
+// MARK: - One function per engine
+
+/// Kiln's reference interpreter: the checker runs here, at load time.
+func loadForInterpreter(_ program: Program, helpers: HelperTable) throws(EBPFError)
+  -> LoadedProgram
+{
+  .interpreter(try Interpreter(program: program, helpers: helpers))
+}
+
+/// The Thumb-2 JIT: compile into a static SRAM code buffer (no mmap on the
+/// MCU), DSB + ISB after writing the code (the M4 has no instruction cache),
+/// call the entry with the Thumb bit set.
+func loadForThumb2JIT(_ program: Program, helpers: HelperTable) throws(EBPFError)
+  -> LoadedProgram
+{
+  #if KILN_THUMB2_JIT
+    #error(
+      "Wire Thumb2Port in here: compile `program`, return .thumb2(...), and add its case to run(_:context:)"
+    )
+  #else
+    throw .engineUnavailable(reason: "this image is built without the Thumb-2 JIT (Thumb2Port)")
+  #endif
+}
