@@ -100,7 +100,11 @@ let exitSlot = RawInstruction(opcode: 0x95)
 /// a helper's result) need one for the 32-bit port (Thumb-2), whose
 /// emulated pointers are 32 bits. Free with ``freeLowBuffer(_:)``.
 func lowBuffer(_ bytes: Int) throws -> UnsafeMutableRawBufferPointer {
-  let p = try Emulator.allocatePages(bytes, below4GiB: true)
+  // Where the host has no free low memory (macOS reserves it), any pages:
+  // only the 32-bit rows need low ones.
+  let p =
+    (try? Emulator.allocatePages(bytes, below4GiB: true))
+    ?? (try Emulator.allocatePages(bytes, below4GiB: false))
   p.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
   return UnsafeMutableRawBufferPointer(start: p, count: bytes)
 }
