@@ -102,9 +102,12 @@ let exitSlot = RawInstruction(opcode: 0x95)
 func lowBuffer(_ bytes: Int) throws -> UnsafeMutableRawBufferPointer {
   // Where the host has no free low memory (macOS reserves it), any pages:
   // only the 32-bit rows need low ones.
-  let p =
-    (try? Emulator.allocatePages(bytes, below4GiB: true))
-    ?? (try Emulator.allocatePages(bytes, below4GiB: false))
+  let p: UnsafeMutableRawPointer
+  if let low = try? Emulator.allocatePages(bytes, below4GiB: true) {
+    p = low
+  } else {
+    p = try Emulator.allocatePages(bytes, below4GiB: false)
+  }
   p.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
   return UnsafeMutableRawBufferPointer(start: p, count: bytes)
 }
