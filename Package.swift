@@ -31,6 +31,8 @@ let package = Package(
     .target(name: "KilnCore", dependencies: ["CKilnCache"], swiftSettings: strict),
     // Instruction-cache maintenance for code memory on Arm hosts (C builtins).
     .target(name: "CKilnCache"),
+    // Run-time CPU-feature detection for native AArch64 hosts (getauxval / sysctl).
+    .target(name: "CKilnCPU"),
     // Host-neutral IR that guest translators produce and host ports consume.
     .target(name: "KilnIR", swiftSettings: strict),
     // RISC-V RV32IM front end: one instruction table, decoder, disassembler, interpreter, translator.
@@ -59,7 +61,7 @@ let package = Package(
     // assembler with labels, fixups and branch islands; RV32 blocks; the eBPF
     // function half (FunctionPort, LSE or ldxr/stxr atomics).
     .target(
-      name: "AArch64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort"],
+      name: "AArch64Port", dependencies: ["KilnCore", "KilnIR", "KilnPort", "CKilnCPU"],
       path: "Sources/Ports/AArch64",
       swiftSettings: strict),
     // Thumb-2 (ARMv7E-M, Cortex-M4) host port: typed registers, modified
@@ -108,15 +110,20 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
-    // The eBPF benchmark runner (Scripts/bench-bpf.sh).
+    // The eBPF benchmark runner (Scripts/bench-bpf.sh; --count for Scripts/bench-hosts.sh).
     .executableTarget(
-      name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT", "KilnHosts"],
+      name: "bpf-bench", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnIR", "KilnPort"],
       path: "Benchmarks/BPFBench",
       swiftSettings: strict),
     // The firmware benchmark (Firmware/bench.sh): counts the Cortex-M4
     // instructions of the firmware's programs in Unicorn.
     .executableTarget(
       name: "firmware-bench", dependencies: ["Emulation", "EBPF"], path: "Firmware/Bench",
+      swiftSettings: strict),
+    // RV32 compile speed per block port, natively (Scripts/bench-hosts.sh).
+    .executableTarget(
+      name: "compile-bench", dependencies: ["Runtime", "KilnHosts", "KilnPort"],
+      path: "Benchmarks/CompileBench",
       swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
     // The IR's reference semantics (hand-worked tables), its passes, layouts
@@ -138,6 +145,7 @@ let package = Package(
       name: "AArch64Tests",
       dependencies: [
         "AArch64Port", "KilnCore", "KilnIR", "KilnPort", "Emulation", "CCapstone", "CUnicorn",
+        "CKilnCPU",
       ],
       swiftSettings: strict),
     .testTarget(

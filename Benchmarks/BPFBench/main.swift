@@ -5,6 +5,7 @@
 // (times per call, best of rounds). Driven by Scripts/bench-bpf.sh.
 //
 // Usage: bpf-bench NAME PROGRAM.bin ENTRY_SLOT NATIVE.so BUFFER_BYTES [SECONDS]
+//        bpf-bench --count NAME PROGRAM.bin ENTRY_SLOT BUFFER_BYTES   (Count.swift)
 import EBPF
 import EBPFJIT
 import KilnHosts
@@ -27,6 +28,31 @@ func now() -> UInt64 {
   return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
+/// The program in `path` (raw eBPF bytes), entered at `entrySlot`.
+func loadProgram(_ path: String, entrySlot: Int) -> Program {
+  guard let file = fopen(path, "rb") else { fail("cannot open \(path)") }
+  var bytes: [UInt8] = []
+  var chunk = [UInt8](repeating: 0, count: 65536)
+  while true {
+    let n = fread(&chunk, 1, chunk.count, file)
+    if n <= 0 { break }
+    bytes += chunk[0..<n]
+  }
+  fclose(file)
+  // The entry function may not be first in .text: start with `ja` to it
+  // (relative jumps and calls are unaffected by the extra slot).
+  var slots = (try? RawInstruction.slots(from: bytes)) ?? []
+  if entrySlot != 0 {
+    slots.insert(RawInstruction(opcode: 0x05, offset: Int16(entrySlot)), at: 0)
+  }
+  do { return try Program(slots: slots) } catch { fail("\(path): \(error)") }
+}
+
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "--count" {
+  countMain(Array(CommandLine.arguments.dropFirst()))
+  exit(0)
+}
+
 let args = CommandLine.arguments
 guard args.count >= 6, let entrySlot = Int(args[3]), let bufferSize = Int(args[5]) else {
   fail("usage: bpf-bench NAME PROGRAM.bin ENTRY_SLOT NATIVE.so BUFFER_BYTES [SECONDS]")
@@ -34,24 +60,7 @@ guard args.count >= 6, let entrySlot = Int(args[3]), let bufferSize = Int(args[5
 let name = args[1]
 let budget = args.count > 6 ? (Double(args[6]) ?? 0.5) : 0.5
 
-guard let file = fopen(args[2], "rb") else { fail("cannot open \(args[2])") }
-var bytes: [UInt8] = []
-var chunk = [UInt8](repeating: 0, count: 65536)
-while true {
-  let n = fread(&chunk, 1, chunk.count, file)
-  if n <= 0 { break }
-  bytes += chunk[0..<n]
-}
-fclose(file)
-
-// The entry function may not be first in .text: start with `ja` to it
-// (relative jumps and calls are unaffected by the extra slot).
-var slots = (try? RawInstruction.slots(from: bytes)) ?? []
-if entrySlot != 0 {
-  slots.insert(RawInstruction(opcode: 0x05, offset: Int16(entrySlot)), at: 0)
-}
-let program: Program
-do { program = try Program(slots: slots) } catch { fail("\(args[2]): \(error)") }
+let program = loadProgram(args[2], entrySlot: entrySlot)
 
 guard let handle = dlopen(args[4], RTLD_NOW) else { fail("dlopen \(args[4]) failed") }
 guard let symbol = dlsym(handle, "entry") else { fail("no `entry` in \(args[4])") }

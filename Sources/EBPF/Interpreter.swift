@@ -46,6 +46,28 @@ public struct Interpreter: ExecutionEngine, Sendable {
 
   /// Runs with `context` as the program's memory, or with `r1 = r2 = 0` when `nil`.
   public func run(context: UnsafeMutableRawBufferPointer?) throws(EBPFError) -> UInt64 {
+    var budget = options.instructionLimit ?? 0
+    return try run(context: context, budget: &budget)
+  }
+
+  /// Runs like ``run(context:)`` and also counts the instructions executed
+  /// (`lddw` counts once): the count rides on the budget path, so the
+  /// uncounted ``run(context:)`` pays nothing for it. An
+  /// ``ExecutionOptions/instructionLimit`` still applies.
+  public func countingRun(context: UnsafeMutableRawBufferPointer?) throws(EBPFError)
+    -> (r0: UInt64, executed: UInt64)
+  {
+    var counting = self
+    let limit = options.instructionLimit ?? UInt64.max
+    counting.options.instructionLimit = limit
+    var budget = limit
+    let r0 = try counting.run(context: context, budget: &budget)
+    return (r0, limit - budget)
+  }
+
+  private func run(context: UnsafeMutableRawBufferPointer?, budget: inout UInt64)
+    throws(EBPFError) -> UInt64
+  {
     let frameSize = ExecutionOptions.stackFrameSize
     let stackSize = frameSize * options.maxCallDepth
     let stack = UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16)
@@ -69,7 +91,7 @@ public struct Interpreter: ExecutionEngine, Sendable {
     regs[1] = contextRegion.base
     regs[2] = contextRegion.length
     regs[10] = stackBase + UInt64(stackSize)
-    return try execute(&state)
+    return try execute(&state, budget: &budget)
   }
 
   /// A caller's registers, saved across a local call.
@@ -109,12 +131,16 @@ public struct Interpreter: ExecutionEngine, Sendable {
     }
   }
 
-  private func execute(_ s: inout State) throws(EBPFError) -> UInt64 {
+  /// `remaining` is the instruction budget in, what is left of it out
+  /// (kept in a local while running: the loop never touches the inout).
+  private func execute(_ s: inout State, budget remaining: inout UInt64) throws(EBPFError)
+    -> UInt64
+  {
     let insts = program.instructions
     let regs = s.regs
     var frames: [Frame] = []
     var pc = 0
-    var budget = options.instructionLimit ?? 0
+    var budget = remaining
     let limited = options.instructionLimit != nil
 
     while true {
@@ -159,7 +185,10 @@ public struct Interpreter: ExecutionEngine, Sendable {
         continue
 
       case .exit:
-        guard let f = frames.popLast() else { return regs[0] }
+        guard let f = frames.popLast() else {
+          remaining = budget
+          return regs[0]
+        }
         regs[6] = f.r6
         regs[7] = f.r7
         regs[8] = f.r8

@@ -143,6 +143,7 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
     let started = monotonicNanoseconds()
     let block = translator.translate(at: pc) { [memory] address in memory.fetch(address) }
     var compiled = try emit(block)
+    counters.codeGenerationNanoseconds += monotonicNanoseconds() &- started
     if compiled.bytes.count > code.capacity - cursor {
       flush()
       guard compiled.bytes.count <= code.capacity - cursor else {

@@ -4,6 +4,10 @@ public struct Statistics: Sendable, Equatable {
   public var guestInstructionsTranslated = 0
   public var hostBytesEmitted = 0
   public var compileNanoseconds: UInt64 = 0
+  /// The part of `compileNanoseconds` spent translating and in the port's
+  /// `compile` (no installing, so no W^X flips or instruction-cache work:
+  /// plain Swift, the same natively and when the code runs in an emulator).
+  public var codeGenerationNanoseconds: UInt64 = 0
   public var cacheFlushes = 0
   public var chainedJumps = 0
   public var dispatcherExits = 0

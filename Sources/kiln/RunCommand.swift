@@ -128,6 +128,12 @@ extension Kiln {
       throw ExitCode(status)
     }
 
+    /// `ns` as milliseconds with three decimals.
+    private func milliseconds(_ ns: UInt64) -> String {
+      let ms = Double(ns) / 1e6
+      return String(Int(ms)) + "." + String(Int(ms * 1000) % 1000 + 1000).dropFirst()
+    }
+
     private func printStatistics(_ vm: VirtualMachine, config: Config) {
       guard stats else { return }
       let s = vm.statistics
@@ -140,6 +146,7 @@ extension Kiln {
         kiln: guest instructions translated: \(s.guestInstructionsTranslated)
         kiln: host code bytes: \(s.hostBytesEmitted)
         kiln: compile time: \(msText) ms
+        kiln: code generation time: \(milliseconds(s.codeGenerationNanoseconds)) ms
         kiln: cache flushes: \(s.cacheFlushes)
 
         """

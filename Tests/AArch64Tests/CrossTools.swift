@@ -67,12 +67,13 @@ enum CrossTools {
     return try body(program)
   }
 
-  /// Runs an AArch64 executable under qemu-aarch64.
-  static func emulate(_ program: String, _ arguments: [String] = []) throws -> (
-    status: Int32?, signal: Int32?, output: String
-  ) {
+  /// Runs an AArch64 executable under qemu-aarch64, on its CPU model `cpu`
+  /// (`-cpu`; nil: qemu's default).
+  static func emulate(_ program: String, _ arguments: [String] = [], cpu: String? = nil) throws
+    -> (status: Int32?, signal: Int32?, output: String)
+  {
     let qemu = try #require(qemu, "qemu-aarch64 not found")
-    return try run(qemu, [program] + arguments)
+    return try run(qemu, (cpu.map { ["-cpu", $0] } ?? []) + [program] + arguments)
   }
 }
 

@@ -497,6 +497,8 @@ let goldenDataImmediate: [Golden] = [
     $0.add(.lr, .r0, imm: m(0x8000_0000))
   },
   Golden("add r6, r7, #510", [0x07, 0xF5, 0xFF, 0x76]) { $0.add(.r6, .r7, imm: m(0x1FE)) },
+  Golden("add r11, r4, #68", [0x04, 0xF1, 0x44, 0x0B]) { $0.add(.r11, .r4, imm: m(0x44)) },
+  Golden("add r5, r11, #4080", [0x0B, 0xF5, 0x7F, 0x65]) { $0.add(.r5, .r11, imm: m(0xFF0)) },
   Golden("add sp, sp, #0", [0x00, 0xB0]) { $0.add(.sp, .sp, imm: m(0x0)) },
   Golden("add sp, sp, #4", [0x01, 0xB0]) { $0.add(.sp, .sp, imm: m(0x4)) },
   Golden("add sp, sp, #508", [0x7F, 0xB0]) { $0.add(.sp, .sp, imm: m(0x1FC)) },
@@ -528,6 +530,8 @@ let goldenDataImmediate: [Golden] = [
     $0.adds(.lr, .r0, imm: m(0x8000_0000))
   },
   Golden("adds r6, r7, #510", [0x17, 0xF5, 0xFF, 0x76]) { $0.adds(.r6, .r7, imm: m(0x1FE)) },
+  Golden("adds r11, r4, #68", [0x14, 0xF1, 0x44, 0x0B]) { $0.adds(.r11, .r4, imm: m(0x44)) },
+  Golden("adds r5, r11, #4080", [0x1B, 0xF5, 0x7F, 0x65]) { $0.adds(.r5, .r11, imm: m(0xFF0)) },
   Golden("adds sp, sp, #0", [0x1D, 0xF1, 0x00, 0x0D]) { $0.adds(.sp, .sp, imm: m(0x0)) },
   Golden("adds sp, sp, #4", [0x1D, 0xF1, 0x04, 0x0D]) { $0.adds(.sp, .sp, imm: m(0x4)) },
   Golden("adds sp, sp, #508", [0x1D, 0xF5, 0xFE, 0x7D]) { $0.adds(.sp, .sp, imm: m(0x1FC)) },
@@ -557,6 +561,8 @@ let goldenDataImmediate: [Golden] = [
     $0.sub(.lr, .r0, imm: m(0x8000_0000))
   },
   Golden("sub r6, r7, #510", [0xA7, 0xF5, 0xFF, 0x76]) { $0.sub(.r6, .r7, imm: m(0x1FE)) },
+  Golden("sub r11, r4, #68", [0xA4, 0xF1, 0x44, 0x0B]) { $0.sub(.r11, .r4, imm: m(0x44)) },
+  Golden("sub r5, r11, #4080", [0xAB, 0xF5, 0x7F, 0x65]) { $0.sub(.r5, .r11, imm: m(0xFF0)) },
   Golden("sub sp, sp, #0", [0x80, 0xB0]) { $0.sub(.sp, .sp, imm: m(0x0)) },
   Golden("sub sp, sp, #4", [0x81, 0xB0]) { $0.sub(.sp, .sp, imm: m(0x4)) },
   Golden("sub sp, sp, #508", [0xFF, 0xB0]) { $0.sub(.sp, .sp, imm: m(0x1FC)) },
@@ -588,6 +594,8 @@ let goldenDataImmediate: [Golden] = [
     $0.subs(.lr, .r0, imm: m(0x8000_0000))
   },
   Golden("subs r6, r7, #510", [0xB7, 0xF5, 0xFF, 0x76]) { $0.subs(.r6, .r7, imm: m(0x1FE)) },
+  Golden("subs r11, r4, #68", [0xB4, 0xF1, 0x44, 0x0B]) { $0.subs(.r11, .r4, imm: m(0x44)) },
+  Golden("subs r5, r11, #4080", [0xBB, 0xF5, 0x7F, 0x65]) { $0.subs(.r5, .r11, imm: m(0xFF0)) },
   Golden("subs sp, sp, #0", [0xBD, 0xF1, 0x00, 0x0D]) { $0.subs(.sp, .sp, imm: m(0x0)) },
   Golden("subs sp, sp, #4", [0xBD, 0xF1, 0x04, 0x0D]) { $0.subs(.sp, .sp, imm: m(0x4)) },
   Golden("subs sp, sp, #508", [0xBD, 0xF5, 0xFE, 0x7D]) { $0.subs(.sp, .sp, imm: m(0x1FC)) },
@@ -874,6 +882,8 @@ let goldenShifts: [Golden] = [
   Golden("lsl r2, r10, #16", [0x4F, 0xEA, 0x0A, 0x42]) { $0.lsl(.r2, .r10, imm: 16) },
   Golden("lsl r11, r3, #31", [0x4F, 0xEA, 0xC3, 0x7B]) { $0.lsl(.r11, .r3, imm: 31) },
   Golden("lsl lr, r4, #2", [0x4F, 0xEA, 0x84, 0x0E]) { $0.lsl(.lr, .r4, imm: 2) },
+  Golden("lsl r5, r12, #9", [0x4F, 0xEA, 0x4C, 0x25]) { $0.lsl(.r5, .r12, imm: 9) },
+  Golden("lsl r6, r5, #3", [0x4F, 0xEA, 0xC5, 0x06]) { $0.lsl(.r6, .r5, imm: 3) },
   Golden("lsl r0, r0, r1", [0x00, 0xFA, 0x01, 0xF0]) { $0.lsl(.r0, .r0, .r1) },
   Golden("lsl r0, r1, r2", [0x01, 0xFA, 0x02, 0xF0]) { $0.lsl(.r0, .r1, .r2) },
   Golden("lsl r8, r8, r9", [0x08, 0xFA, 0x09, 0xF8]) { $0.lsl(.r8, .r8, .r9) },
@@ -886,6 +896,8 @@ let goldenShifts: [Golden] = [
   Golden("lsls r2, r10, #16", [0x5F, 0xEA, 0x0A, 0x42]) { $0.lsls(.r2, .r10, imm: 16) },
   Golden("lsls r11, r3, #31", [0x5F, 0xEA, 0xC3, 0x7B]) { $0.lsls(.r11, .r3, imm: 31) },
   Golden("lsls lr, r4, #2", [0x5F, 0xEA, 0x84, 0x0E]) { $0.lsls(.lr, .r4, imm: 2) },
+  Golden("lsls r5, r12, #9", [0x5F, 0xEA, 0x4C, 0x25]) { $0.lsls(.r5, .r12, imm: 9) },
+  Golden("lsls r6, r5, #3", [0xEE, 0x00]) { $0.lsls(.r6, .r5, imm: 3) },
   Golden("lsls r0, r0, r1", [0x88, 0x40]) { $0.lsls(.r0, .r0, .r1) },
   Golden("lsls r0, r1, r2", [0x11, 0xFA, 0x02, 0xF0]) { $0.lsls(.r0, .r1, .r2) },
   Golden("lsls r8, r8, r9", [0x18, 0xFA, 0x09, 0xF8]) { $0.lsls(.r8, .r8, .r9) },
@@ -898,6 +910,8 @@ let goldenShifts: [Golden] = [
   Golden("lsr r2, r10, #16", [0x4F, 0xEA, 0x1A, 0x42]) { $0.lsr(.r2, .r10, imm: 16) },
   Golden("lsr r11, r3, #32", [0x4F, 0xEA, 0x13, 0x0B]) { $0.lsr(.r11, .r3, imm: 32) },
   Golden("lsr lr, r4, #2", [0x4F, 0xEA, 0x94, 0x0E]) { $0.lsr(.lr, .r4, imm: 2) },
+  Golden("lsr r5, r12, #9", [0x4F, 0xEA, 0x5C, 0x25]) { $0.lsr(.r5, .r12, imm: 9) },
+  Golden("lsr r6, r5, #3", [0x4F, 0xEA, 0xD5, 0x06]) { $0.lsr(.r6, .r5, imm: 3) },
   Golden("lsr r0, r0, r1", [0x20, 0xFA, 0x01, 0xF0]) { $0.lsr(.r0, .r0, .r1) },
   Golden("lsr r0, r1, r2", [0x21, 0xFA, 0x02, 0xF0]) { $0.lsr(.r0, .r1, .r2) },
   Golden("lsr r8, r8, r9", [0x28, 0xFA, 0x09, 0xF8]) { $0.lsr(.r8, .r8, .r9) },
@@ -910,6 +924,8 @@ let goldenShifts: [Golden] = [
   Golden("lsrs r2, r10, #16", [0x5F, 0xEA, 0x1A, 0x42]) { $0.lsrs(.r2, .r10, imm: 16) },
   Golden("lsrs r11, r3, #32", [0x5F, 0xEA, 0x13, 0x0B]) { $0.lsrs(.r11, .r3, imm: 32) },
   Golden("lsrs lr, r4, #2", [0x5F, 0xEA, 0x94, 0x0E]) { $0.lsrs(.lr, .r4, imm: 2) },
+  Golden("lsrs r5, r12, #9", [0x5F, 0xEA, 0x5C, 0x25]) { $0.lsrs(.r5, .r12, imm: 9) },
+  Golden("lsrs r6, r5, #3", [0xEE, 0x08]) { $0.lsrs(.r6, .r5, imm: 3) },
   Golden("lsrs r0, r0, r1", [0xC8, 0x40]) { $0.lsrs(.r0, .r0, .r1) },
   Golden("lsrs r0, r1, r2", [0x31, 0xFA, 0x02, 0xF0]) { $0.lsrs(.r0, .r1, .r2) },
   Golden("lsrs r8, r8, r9", [0x38, 0xFA, 0x09, 0xF8]) { $0.lsrs(.r8, .r8, .r9) },
@@ -922,6 +938,8 @@ let goldenShifts: [Golden] = [
   Golden("asr r2, r10, #16", [0x4F, 0xEA, 0x2A, 0x42]) { $0.asr(.r2, .r10, imm: 16) },
   Golden("asr r11, r3, #32", [0x4F, 0xEA, 0x23, 0x0B]) { $0.asr(.r11, .r3, imm: 32) },
   Golden("asr lr, r4, #2", [0x4F, 0xEA, 0xA4, 0x0E]) { $0.asr(.lr, .r4, imm: 2) },
+  Golden("asr r5, r12, #9", [0x4F, 0xEA, 0x6C, 0x25]) { $0.asr(.r5, .r12, imm: 9) },
+  Golden("asr r6, r5, #3", [0x4F, 0xEA, 0xE5, 0x06]) { $0.asr(.r6, .r5, imm: 3) },
   Golden("asr r0, r0, r1", [0x40, 0xFA, 0x01, 0xF0]) { $0.asr(.r0, .r0, .r1) },
   Golden("asr r0, r1, r2", [0x41, 0xFA, 0x02, 0xF0]) { $0.asr(.r0, .r1, .r2) },
   Golden("asr r8, r8, r9", [0x48, 0xFA, 0x09, 0xF8]) { $0.asr(.r8, .r8, .r9) },
@@ -934,6 +952,8 @@ let goldenShifts: [Golden] = [
   Golden("asrs r2, r10, #16", [0x5F, 0xEA, 0x2A, 0x42]) { $0.asrs(.r2, .r10, imm: 16) },
   Golden("asrs r11, r3, #32", [0x5F, 0xEA, 0x23, 0x0B]) { $0.asrs(.r11, .r3, imm: 32) },
   Golden("asrs lr, r4, #2", [0x5F, 0xEA, 0xA4, 0x0E]) { $0.asrs(.lr, .r4, imm: 2) },
+  Golden("asrs r5, r12, #9", [0x5F, 0xEA, 0x6C, 0x25]) { $0.asrs(.r5, .r12, imm: 9) },
+  Golden("asrs r6, r5, #3", [0xEE, 0x10]) { $0.asrs(.r6, .r5, imm: 3) },
   Golden("asrs r0, r0, r1", [0x08, 0x41]) { $0.asrs(.r0, .r0, .r1) },
   Golden("asrs r0, r1, r2", [0x51, 0xFA, 0x02, 0xF0]) { $0.asrs(.r0, .r1, .r2) },
   Golden("asrs r8, r8, r9", [0x58, 0xFA, 0x09, 0xF8]) { $0.asrs(.r8, .r8, .r9) },
@@ -946,6 +966,8 @@ let goldenShifts: [Golden] = [
   Golden("ror r2, r10, #16", [0x4F, 0xEA, 0x3A, 0x42]) { $0.ror(.r2, .r10, imm: 16) },
   Golden("ror r11, r3, #31", [0x4F, 0xEA, 0xF3, 0x7B]) { $0.ror(.r11, .r3, imm: 31) },
   Golden("ror lr, r4, #2", [0x4F, 0xEA, 0xB4, 0x0E]) { $0.ror(.lr, .r4, imm: 2) },
+  Golden("ror r5, r12, #9", [0x4F, 0xEA, 0x7C, 0x25]) { $0.ror(.r5, .r12, imm: 9) },
+  Golden("ror r6, r5, #3", [0x4F, 0xEA, 0xF5, 0x06]) { $0.ror(.r6, .r5, imm: 3) },
   Golden("ror r0, r0, r1", [0x60, 0xFA, 0x01, 0xF0]) { $0.ror(.r0, .r0, .r1) },
   Golden("ror r0, r1, r2", [0x61, 0xFA, 0x02, 0xF0]) { $0.ror(.r0, .r1, .r2) },
   Golden("ror r8, r8, r9", [0x68, 0xFA, 0x09, 0xF8]) { $0.ror(.r8, .r8, .r9) },
@@ -958,6 +980,8 @@ let goldenShifts: [Golden] = [
   Golden("rors r2, r10, #16", [0x5F, 0xEA, 0x3A, 0x42]) { $0.rors(.r2, .r10, imm: 16) },
   Golden("rors r11, r3, #31", [0x5F, 0xEA, 0xF3, 0x7B]) { $0.rors(.r11, .r3, imm: 31) },
   Golden("rors lr, r4, #2", [0x5F, 0xEA, 0xB4, 0x0E]) { $0.rors(.lr, .r4, imm: 2) },
+  Golden("rors r5, r12, #9", [0x5F, 0xEA, 0x7C, 0x25]) { $0.rors(.r5, .r12, imm: 9) },
+  Golden("rors r6, r5, #3", [0x5F, 0xEA, 0xF5, 0x06]) { $0.rors(.r6, .r5, imm: 3) },
   Golden("rors r0, r0, r1", [0xC8, 0x41]) { $0.rors(.r0, .r0, .r1) },
   Golden("rors r0, r1, r2", [0x71, 0xFA, 0x02, 0xF0]) { $0.rors(.r0, .r1, .r2) },
   Golden("rors r8, r8, r9", [0x78, 0xFA, 0x09, 0xF8]) { $0.rors(.r8, .r8, .r9) },
@@ -977,6 +1001,9 @@ let goldenCompare: [Golden] = [
   Golden("cmp lr, r12", [0xE6, 0x45]) { $0.cmp(.lr, .r12) },
   Golden("cmp r0, r1, lsl #2", [0xB0, 0xEB, 0x81, 0x0F]) { $0.cmp(.r0, .r1, .lsl(2)) },
   Golden("cmp r9, r3, asr #32", [0xB9, 0xEB, 0x23, 0x0F]) { $0.cmp(.r9, .r3, .asr(32)) },
+  Golden("cmp r2, r4", [0xA2, 0x42]) { $0.cmp(.r2, .r4) },
+  Golden("cmp r5, r10, lsr #1", [0xB5, 0xEB, 0x5A, 0x0F]) { $0.cmp(.r5, .r10, .lsr(1)) },
+  Golden("cmp r12, r5, ror #3", [0xBC, 0xEB, 0xF5, 0x0F]) { $0.cmp(.r12, .r5, .ror(3)) },
   Golden("cmp r0, #0", [0x00, 0x28]) { $0.cmp(.r0, imm: m(0x0)) },
   Golden("cmp r0, #255", [0xFF, 0x28]) { $0.cmp(.r0, imm: m(0xFF)) },
   Golden("cmp r7, #256", [0xB7, 0xF5, 0x80, 0x7F]) { $0.cmp(.r7, imm: m(0x100)) },
@@ -991,6 +1018,9 @@ let goldenCompare: [Golden] = [
   Golden("cmn lr, r12", [0x1E, 0xEB, 0x0C, 0x0F]) { $0.cmn(.lr, .r12) },
   Golden("cmn r0, r1, lsl #2", [0x10, 0xEB, 0x81, 0x0F]) { $0.cmn(.r0, .r1, .lsl(2)) },
   Golden("cmn r9, r3, asr #32", [0x19, 0xEB, 0x23, 0x0F]) { $0.cmn(.r9, .r3, .asr(32)) },
+  Golden("cmn r2, r4", [0xE2, 0x42]) { $0.cmn(.r2, .r4) },
+  Golden("cmn r5, r10, lsr #1", [0x15, 0xEB, 0x5A, 0x0F]) { $0.cmn(.r5, .r10, .lsr(1)) },
+  Golden("cmn r12, r5, ror #3", [0x1C, 0xEB, 0xF5, 0x0F]) { $0.cmn(.r12, .r5, .ror(3)) },
   Golden("cmn r0, #0", [0x10, 0xF1, 0x00, 0x0F]) { $0.cmn(.r0, imm: m(0x0)) },
   Golden("cmn r0, #255", [0x10, 0xF1, 0xFF, 0x0F]) { $0.cmn(.r0, imm: m(0xFF)) },
   Golden("cmn r7, #256", [0x17, 0xF5, 0x80, 0x7F]) { $0.cmn(.r7, imm: m(0x100)) },
@@ -1006,6 +1036,9 @@ let goldenCompare: [Golden] = [
   Golden("tst lr, r12", [0x1E, 0xEA, 0x0C, 0x0F]) { $0.tst(.lr, .r12) },
   Golden("tst r0, r1, lsl #2", [0x10, 0xEA, 0x81, 0x0F]) { $0.tst(.r0, .r1, .lsl(2)) },
   Golden("tst r9, r3, asr #32", [0x19, 0xEA, 0x23, 0x0F]) { $0.tst(.r9, .r3, .asr(32)) },
+  Golden("tst r2, r4", [0x22, 0x42]) { $0.tst(.r2, .r4) },
+  Golden("tst r5, r10, lsr #1", [0x15, 0xEA, 0x5A, 0x0F]) { $0.tst(.r5, .r10, .lsr(1)) },
+  Golden("tst r12, r5, ror #3", [0x1C, 0xEA, 0xF5, 0x0F]) { $0.tst(.r12, .r5, .ror(3)) },
   Golden("tst r0, #0", [0x10, 0xF0, 0x00, 0x0F]) { $0.tst(.r0, imm: m(0x0)) },
   Golden("tst r0, #255", [0x10, 0xF0, 0xFF, 0x0F]) { $0.tst(.r0, imm: m(0xFF)) },
   Golden("tst r7, #256", [0x17, 0xF4, 0x80, 0x7F]) { $0.tst(.r7, imm: m(0x100)) },
@@ -1021,6 +1054,9 @@ let goldenCompare: [Golden] = [
   Golden("teq lr, r12", [0x9E, 0xEA, 0x0C, 0x0F]) { $0.teq(.lr, .r12) },
   Golden("teq r0, r1, lsl #2", [0x90, 0xEA, 0x81, 0x0F]) { $0.teq(.r0, .r1, .lsl(2)) },
   Golden("teq r9, r3, asr #32", [0x99, 0xEA, 0x23, 0x0F]) { $0.teq(.r9, .r3, .asr(32)) },
+  Golden("teq r2, r4", [0x92, 0xEA, 0x04, 0x0F]) { $0.teq(.r2, .r4) },
+  Golden("teq r5, r10, lsr #1", [0x95, 0xEA, 0x5A, 0x0F]) { $0.teq(.r5, .r10, .lsr(1)) },
+  Golden("teq r12, r5, ror #3", [0x9C, 0xEA, 0xF5, 0x0F]) { $0.teq(.r12, .r5, .ror(3)) },
   Golden("teq r0, #0", [0x90, 0xF0, 0x00, 0x0F]) { $0.teq(.r0, imm: m(0x0)) },
   Golden("teq r0, #255", [0x90, 0xF0, 0xFF, 0x0F]) { $0.teq(.r0, imm: m(0xFF)) },
   Golden("teq r7, #256", [0x97, 0xF4, 0x80, 0x7F]) { $0.teq(.r7, imm: m(0x100)) },
@@ -1082,42 +1118,63 @@ let goldenBytes: [Golden] = [
   Golden("rev r1, r9", [0x99, 0xFA, 0x89, 0xF1]) { $0.rev(.r1, .r9) },
   Golden("rev r10, r11", [0x9B, 0xFA, 0x8B, 0xFA]) { $0.rev(.r10, .r11) },
   Golden("rev lr, r12", [0x9C, 0xFA, 0x8C, 0xFE]) { $0.rev(.lr, .r12) },
+  Golden("rev r2, r3", [0x1A, 0xBA]) { $0.rev(.r2, .r3) },
+  Golden("rev r4, r5", [0x2C, 0xBA]) { $0.rev(.r4, .r5) },
+  Golden("rev r5, r4", [0x25, 0xBA]) { $0.rev(.r5, .r4) },
   Golden("rev16 r0, r1", [0x48, 0xBA]) { $0.rev16(.r0, .r1) },
   Golden("rev16 r7, r6", [0x77, 0xBA]) { $0.rev16(.r7, .r6) },
   Golden("rev16 r8, r1", [0x91, 0xFA, 0x91, 0xF8]) { $0.rev16(.r8, .r1) },
   Golden("rev16 r1, r9", [0x99, 0xFA, 0x99, 0xF1]) { $0.rev16(.r1, .r9) },
   Golden("rev16 r10, r11", [0x9B, 0xFA, 0x9B, 0xFA]) { $0.rev16(.r10, .r11) },
   Golden("rev16 lr, r12", [0x9C, 0xFA, 0x9C, 0xFE]) { $0.rev16(.lr, .r12) },
+  Golden("rev16 r2, r3", [0x5A, 0xBA]) { $0.rev16(.r2, .r3) },
+  Golden("rev16 r4, r5", [0x6C, 0xBA]) { $0.rev16(.r4, .r5) },
+  Golden("rev16 r5, r4", [0x65, 0xBA]) { $0.rev16(.r5, .r4) },
   Golden("revsh r0, r1", [0xC8, 0xBA]) { $0.revsh(.r0, .r1) },
   Golden("revsh r7, r6", [0xF7, 0xBA]) { $0.revsh(.r7, .r6) },
   Golden("revsh r8, r1", [0x91, 0xFA, 0xB1, 0xF8]) { $0.revsh(.r8, .r1) },
   Golden("revsh r1, r9", [0x99, 0xFA, 0xB9, 0xF1]) { $0.revsh(.r1, .r9) },
   Golden("revsh r10, r11", [0x9B, 0xFA, 0xBB, 0xFA]) { $0.revsh(.r10, .r11) },
   Golden("revsh lr, r12", [0x9C, 0xFA, 0xBC, 0xFE]) { $0.revsh(.lr, .r12) },
+  Golden("revsh r2, r3", [0xDA, 0xBA]) { $0.revsh(.r2, .r3) },
+  Golden("revsh r4, r5", [0xEC, 0xBA]) { $0.revsh(.r4, .r5) },
+  Golden("revsh r5, r4", [0xE5, 0xBA]) { $0.revsh(.r5, .r4) },
   Golden("sxtb r0, r1", [0x48, 0xB2]) { $0.sxtb(.r0, .r1) },
   Golden("sxtb r7, r6", [0x77, 0xB2]) { $0.sxtb(.r7, .r6) },
   Golden("sxtb r8, r1", [0x4F, 0xFA, 0x81, 0xF8]) { $0.sxtb(.r8, .r1) },
   Golden("sxtb r1, r9", [0x4F, 0xFA, 0x89, 0xF1]) { $0.sxtb(.r1, .r9) },
   Golden("sxtb r10, r11", [0x4F, 0xFA, 0x8B, 0xFA]) { $0.sxtb(.r10, .r11) },
   Golden("sxtb lr, r12", [0x4F, 0xFA, 0x8C, 0xFE]) { $0.sxtb(.lr, .r12) },
+  Golden("sxtb r2, r3", [0x5A, 0xB2]) { $0.sxtb(.r2, .r3) },
+  Golden("sxtb r4, r5", [0x6C, 0xB2]) { $0.sxtb(.r4, .r5) },
+  Golden("sxtb r5, r4", [0x65, 0xB2]) { $0.sxtb(.r5, .r4) },
   Golden("sxth r0, r1", [0x08, 0xB2]) { $0.sxth(.r0, .r1) },
   Golden("sxth r7, r6", [0x37, 0xB2]) { $0.sxth(.r7, .r6) },
   Golden("sxth r8, r1", [0x0F, 0xFA, 0x81, 0xF8]) { $0.sxth(.r8, .r1) },
   Golden("sxth r1, r9", [0x0F, 0xFA, 0x89, 0xF1]) { $0.sxth(.r1, .r9) },
   Golden("sxth r10, r11", [0x0F, 0xFA, 0x8B, 0xFA]) { $0.sxth(.r10, .r11) },
   Golden("sxth lr, r12", [0x0F, 0xFA, 0x8C, 0xFE]) { $0.sxth(.lr, .r12) },
+  Golden("sxth r2, r3", [0x1A, 0xB2]) { $0.sxth(.r2, .r3) },
+  Golden("sxth r4, r5", [0x2C, 0xB2]) { $0.sxth(.r4, .r5) },
+  Golden("sxth r5, r4", [0x25, 0xB2]) { $0.sxth(.r5, .r4) },
   Golden("uxtb r0, r1", [0xC8, 0xB2]) { $0.uxtb(.r0, .r1) },
   Golden("uxtb r7, r6", [0xF7, 0xB2]) { $0.uxtb(.r7, .r6) },
   Golden("uxtb r8, r1", [0x5F, 0xFA, 0x81, 0xF8]) { $0.uxtb(.r8, .r1) },
   Golden("uxtb r1, r9", [0x5F, 0xFA, 0x89, 0xF1]) { $0.uxtb(.r1, .r9) },
   Golden("uxtb r10, r11", [0x5F, 0xFA, 0x8B, 0xFA]) { $0.uxtb(.r10, .r11) },
   Golden("uxtb lr, r12", [0x5F, 0xFA, 0x8C, 0xFE]) { $0.uxtb(.lr, .r12) },
+  Golden("uxtb r2, r3", [0xDA, 0xB2]) { $0.uxtb(.r2, .r3) },
+  Golden("uxtb r4, r5", [0xEC, 0xB2]) { $0.uxtb(.r4, .r5) },
+  Golden("uxtb r5, r4", [0xE5, 0xB2]) { $0.uxtb(.r5, .r4) },
   Golden("uxth r0, r1", [0x88, 0xB2]) { $0.uxth(.r0, .r1) },
   Golden("uxth r7, r6", [0xB7, 0xB2]) { $0.uxth(.r7, .r6) },
   Golden("uxth r8, r1", [0x1F, 0xFA, 0x81, 0xF8]) { $0.uxth(.r8, .r1) },
   Golden("uxth r1, r9", [0x1F, 0xFA, 0x89, 0xF1]) { $0.uxth(.r1, .r9) },
   Golden("uxth r10, r11", [0x1F, 0xFA, 0x8B, 0xFA]) { $0.uxth(.r10, .r11) },
   Golden("uxth lr, r12", [0x1F, 0xFA, 0x8C, 0xFE]) { $0.uxth(.lr, .r12) },
+  Golden("uxth r2, r3", [0x9A, 0xB2]) { $0.uxth(.r2, .r3) },
+  Golden("uxth r4, r5", [0xAC, 0xB2]) { $0.uxth(.r4, .r5) },
+  Golden("uxth r5, r4", [0xA5, 0xB2]) { $0.uxth(.r5, .r4) },
 ]
 
 let goldenLoadStore: [Golden] = [
@@ -1416,10 +1473,14 @@ let goldenSystem: [Golden] = [
   Golden("ldrex r8, [r9, #1020]", [0x59, 0xE8, 0xFF, 0x8F]) { $0.ldrex(.r8, .r9, 1020) },
   Golden("ldrex r0, [sp, #4]", [0x5D, 0xE8, 0x01, 0x0F]) { $0.ldrex(.r0, .sp, 4) },
   Golden("ldrex lr, [r12, #8]", [0x5C, 0xE8, 0x02, 0xEF]) { $0.ldrex(.lr, .r12, 8) },
+  Golden("ldrex r3, [r4, #12]", [0x54, 0xE8, 0x03, 0x3F]) { $0.ldrex(.r3, .r4, 12) },
+  Golden("ldrex r6, [r7]", [0x57, 0xE8, 0x00, 0x6F]) { $0.ldrex(.r6, .r7, 0) },
   Golden("strex r2, r0, [r1]", [0x41, 0xE8, 0x00, 0x02]) { $0.strex(.r2, .r0, .r1, 0) },
   Golden("strex r10, r8, [r9, #1020]", [0x49, 0xE8, 0xFF, 0x8A]) { $0.strex(.r10, .r8, .r9, 1020) },
   Golden("strex r0, r1, [sp, #4]", [0x4D, 0xE8, 0x01, 0x10]) { $0.strex(.r0, .r1, .sp, 4) },
   Golden("strex r12, lr, [r11, #8]", [0x4B, 0xE8, 0x02, 0xEC]) { $0.strex(.r12, .lr, .r11, 8) },
+  Golden("strex r5, r6, [r7, #16]", [0x47, 0xE8, 0x04, 0x65]) { $0.strex(.r5, .r6, .r7, 16) },
+  Golden("strex r3, r4, [r5]", [0x45, 0xE8, 0x00, 0x43]) { $0.strex(.r3, .r4, .r5, 0) },
   Golden("ldrexb r0, [r1]", [0xD1, 0xE8, 0x4F, 0x0F]) { $0.ldrexb(.r0, .r1) },
   Golden("ldrexb r8, [r9]", [0xD9, 0xE8, 0x4F, 0x8F]) { $0.ldrexb(.r8, .r9) },
   Golden("ldrexb lr, [sp]", [0xDD, 0xE8, 0x4F, 0xEF]) { $0.ldrexb(.lr, .sp) },
@@ -2357,6 +2418,29 @@ let goldenBranches: [Golden] = [
   Golden("cbnz r5, tgt (+33 nops)", [0x05, 0xBB], branch: true) {
     try forward(&$0, 33) { $0.cbnz(.r5, $1) }
   },
+  Golden(
+    "bne 1f ; b.w tgt ; 1: (+524288 nops)", [0x01, 0xD1, 0x00, 0xF1, 0x00, 0xB8], branch: true
+  ) { try forward(&$0, 524288) { $0.b(.eq, $1) } },
+  Golden(
+    "ble 1f ; b.w tgt ; 1: (-524287 nops)", [0x01, 0xDD, 0xFF, 0xF6, 0xFE, 0xBF], at: 1_048_574,
+    branch: true
+  ) { try back(&$0, 524287) { $0.b(.gt, $1) } },
+  Golden("cbnz r3, 1f ; b tgt ; 1: (+65 nops)", [0x03, 0xB9, 0x40, 0xE0], branch: true) {
+    try forward(&$0, 65) { $0.cbz(.r3, $1) }
+  },
+  Golden("cbz r4, 1f ; b tgt ; 1: (+1024 nops)", [0x04, 0xB1, 0xFF, 0xE3], branch: true) {
+    try forward(&$0, 1024) { $0.cbnz(.r4, $1) }
+  },
+  Golden(
+    "cbnz r5, 1f ; b.w tgt ; 1: (+1025 nops)", [0x0D, 0xB9, 0x00, 0xF0, 0x01, 0xBC], branch: true
+  ) { try forward(&$0, 1025) { $0.cbz(.r5, $1) } },
+  Golden("cbz r6, 1f ; b tgt ; 1: (-0 nops)", [0x06, 0xB1, 0xFD, 0xE7], branch: true) {
+    try back(&$0, 0) { $0.cbnz(.r6, $1) }
+  },
+  Golden(
+    "cbnz r7, 1f ; b.w tgt ; 1: (-1100 nops)", [0x0F, 0xB9, 0xFF, 0xF7, 0xB1, 0xBB], at: 2200,
+    branch: true
+  ) { try back(&$0, 1100) { $0.cbz(.r7, $1) } },
   Golden("bl tgt (+0 nops)", [0x00, 0xF0, 0x00, 0xF8], branch: true) {
     try forward(&$0, 0) { $0.bl($1) }
   },
@@ -2448,7 +2532,7 @@ let goldenBranches: [Golden] = [
 // # ---- data processing, immediate -----------------------------------------------
 // IMM_CASES = [(0, 1, 0), (0, 1, 7), (0, 1, 8), (0, 0, 7), (0, 0, 8), (2, 2, 255), (2, 2, 256),
 //              (8, 9, 0xFF00FF00), (1, 2, 0xAB00AB), (3, 3, 0xFFFFFFFF), (12, 10, 0x3FC00),
-//              (14, 0, 0x80000000), (6, 7, 0x1FE)]
+//              (14, 0, 0x80000000), (6, 7, 0x1FE), (11, 4, 0x44), (5, 11, 0xFF0)]
 // for op in ["add", "adds", "sub", "subs"]:
 //     for d, n, v in IMM_CASES:
 //         row("dataImmediate", f"{op} {rn(d)}, {rn(n)}, #{v}", f"$0.{op}({sw(d)}, {sw(n)}, imm: m(0x{v:X}))")
@@ -2492,7 +2576,8 @@ let goldenBranches: [Golden] = [
 // # ---- shifts ---------------------------------------------------------------------
 // for op in ["lsl", "lsls", "lsr", "lsrs", "asr", "asrs", "ror", "rors"]:
 //     top = 31 if op.startswith(("lsl", "ror")) else 32
-//     for d, m, v in [(0, 1, 1), (7, 7, top), (8, 9, 5), (2, 10, 16), (11, 3, top), (14, 4, 2)]:
+//     for d, m, v in [(0, 1, 1), (7, 7, top), (8, 9, 5), (2, 10, 16), (11, 3, top), (14, 4, 2), (5, 12, 9),
+//                     (6, 5, 3)]:
 //         row("shifts", f"{op} {rn(d)}, {rn(m)}, #{v}", f"$0.{op}({sw(d)}, {sw(m)}, imm: {v})")
 //     for d, n, m in [(0, 0, 1), (0, 1, 2), (8, 8, 9), (3, 3, 10), (6, 6, 6), (12, 14, 0)]:
 //         row("shifts", f"{op} {rn(d)}, {rn(n)}, {rn(m)}", f"$0.{op}({sw(d)}, {sw(n)}, {sw(m)})")
@@ -2502,7 +2587,8 @@ let goldenBranches: [Golden] = [
 // # ---- compares -------------------------------------------------------------------
 // for op in ["cmp", "cmn", "tst", "teq"]:
 //     for n, m, s in [(0, 1, ("lsl", 0)), (7, 6, ("lsl", 0)), (8, 1, ("lsl", 0)), (1, 8, ("lsl", 0)),
-//                     (8, 9, ("lsl", 0)), (14, 12, ("lsl", 0)), (0, 1, ("lsl", 2)), (9, 3, ("asr", 32))]:
+//                     (8, 9, ("lsl", 0)), (14, 12, ("lsl", 0)), (0, 1, ("lsl", 2)), (9, 3, ("asr", 32)),
+//                     (2, 4, ("lsl", 0)), (5, 10, ("lsr", 1)), (12, 5, ("ror", 3))]:
 //         row("compare", f"{op} {rn(n)}, {rn(m)}{shift_txt(s)}", f"$0.{op}({sw(n)}, {sw(m)}{shift_sw(s)})")
 //     for n, v in [(0, 0), (0, 255), (7, 256), (8, 1), (3, 0xFF000000), (14, 5), (11, 0xFFFFFFFF)]:
 //         if op == "cmp" and v == 0xFFFFFFFF:
@@ -2527,7 +2613,7 @@ let goldenBranches: [Golden] = [
 //
 // # ---- bytes ------------------------------------------------------------------------
 // for op in ["rev", "rev16", "revsh", "sxtb", "sxth", "uxtb", "uxth"]:
-//     for d, m in [(0, 1), (7, 6), (8, 1), (1, 9), (10, 11), (14, 12)]:
+//     for d, m in [(0, 1), (7, 6), (8, 1), (1, 9), (10, 11), (14, 12), (2, 3), (4, 5), (5, 4)]:
 //         row("bytes", f"{op} {rn(d)}, {rn(m)}", f"$0.{op}({sw(d)}, {sw(m)})")
 //
 // # ---- loads / stores ----------------------------------------------------------------
@@ -2564,10 +2650,11 @@ let goldenBranches: [Golden] = [
 //         row("loadStore", f"{op} {reglist(rs)}", f"$0.{op}(RegisterList(" + ", ".join(sw(r) for r in rs) + "))")
 //
 // # ---- system -------------------------------------------------------------------------
-// for t, b, o in [(0, 1, 0), (8, 9, 1020), (0, 13, 4), (14, 12, 8)]:
+// for t, b, o in [(0, 1, 0), (8, 9, 1020), (0, 13, 4), (14, 12, 8), (3, 4, 12), (6, 7, 0)]:
 //     off = "" if o == 0 else f", #{o}"
 //     row("system", f"ldrex {rn(t)}, [{rn(b)}{off}]", f"$0.ldrex({sw(t)}, {sw(b)}, {o})")
-// for s, t, b, o in [(2, 0, 1, 0), (10, 8, 9, 1020), (0, 1, 13, 4), (12, 14, 11, 8)]:
+// for s, t, b, o in [(2, 0, 1, 0), (10, 8, 9, 1020), (0, 1, 13, 4), (12, 14, 11, 8), (5, 6, 7, 16),
+//                    (3, 4, 5, 0)]:
 //     off = "" if o == 0 else f", #{o}"
 //     row("system", f"strex {rn(s)}, {rn(t)}, [{rn(b)}{off}]", f"$0.strex({sw(s)}, {sw(t)}, {sw(b)}, {o})")
 // for op in ["ldrexb", "ldrexh"]:
@@ -2649,6 +2736,14 @@ let goldenBranches: [Golden] = [
 // for op in ["cbz", "cbnz"]:
 //     for r, k in [(0, 0), (7, 1), (3, 64), (5, 33)]:
 //         row("branches", f"{op} {rn(r)}, tgt (+{k} nops)", f"$0.{op}(.{rn(r)}, $1)", "fwd", k)
+// # The relaxed forms LLVM does not produce itself, written out (`1:` is just after them).
+// row("branches", "bne 1f ; b.w tgt ; 1: (+524288 nops)", "$0.b(.eq, $1)", "fwd", 524288)
+// row("branches", "ble 1f ; b.w tgt ; 1: (-524287 nops)", "$0.b(.gt, $1)", "back", 524287)
+// row("branches", "cbnz r3, 1f ; b tgt ; 1: (+65 nops)", "$0.cbz(.r3, $1)", "fwd", 65)
+// row("branches", "cbz r4, 1f ; b tgt ; 1: (+1024 nops)", "$0.cbnz(.r4, $1)", "fwd", 1024)
+// row("branches", "cbnz r5, 1f ; b.w tgt ; 1: (+1025 nops)", "$0.cbz(.r5, $1)", "fwd", 1025)
+// row("branches", "cbz r6, 1f ; b tgt ; 1: (-0 nops)", "$0.cbnz(.r6, $1)", "back", 0)
+// row("branches", "cbnz r7, 1f ; b.w tgt ; 1: (-1100 nops)", "$0.cbz(.r7, $1)", "back", 1100)
 // for k in [0, 1000, 600000]:
 //     row("branches", f"bl tgt (+{k} nops)", "$0.bl($1)", "fwd", k)
 // for k in [0, 600000]:
@@ -2661,11 +2756,11 @@ let goldenBranches: [Golden] = [
 //     if kind == "plain":
 //         src += [f"row_{i}:"] + [l.strip() for l in asm.split(";")] + [f"row_{i}_end:"]
 //     elif kind == "fwd":
-//         ins = asm.split(" (")[0]
-//         src += [f"row_{i}:", ins.replace("tgt", f"tgt_{i}"), f"row_{i}_end:"] + fill + [f"tgt_{i}:"]
+//         ins = [l.strip().replace("tgt", f"tgt_{i}") for l in asm.split(" (")[0].split(";")]
+//         src += [f"row_{i}:"] + ins + [f"row_{i}_end:"] + fill + [f"tgt_{i}:"]
 //     else:
-//         ins = asm.split(" (")[0]
-//         src += [f"tgt_{i}:"] + fill + [f"row_{i}:", ins.replace("tgt", f"tgt_{i}"), f"row_{i}_end:"]
+//         ins = [l.strip().replace("tgt", f"tgt_{i}") for l in asm.split(" (")[0].split(";")]
+//         src += [f"tgt_{i}:"] + fill + [f"row_{i}:"] + ins + [f"row_{i}_end:"]
 // tmp = tempfile.mkdtemp()
 // s_path, o_path, bin_path = (os.path.join(tmp, n) for n in ("golden.s", "golden.o", "golden.bin"))
 // open(s_path, "w").write("\n".join(src) + "\n")

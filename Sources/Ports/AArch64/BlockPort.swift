@@ -14,16 +14,27 @@ public struct AArch64Blocks: BlockBackend {
   /// layout does not depend on where they are installed).
   let accessStubs: AccessStubs
 
+  /// The stubs, assembled once: they are position independent (labels
+  /// only), so the same bytes serve any `baseAddress`. Nil if assembling
+  /// failed; `makeStubs` then assembles again to report the error.
+  let stubs: ([UInt8], BlockStubs)?
+
   public init(layout: StateLayout) {
     abi = BlockABI(layout: layout)
-    let probe = try? BlockStubs.build(abi: abi, baseAddress: 0).1
+    stubs = try? BlockStubs.build(abi: abi, baseAddress: 0)
+    let probe = stubs?.1
     accessStubs = AccessStubs(
       load: (probe?.load ?? 0) - (probe?.entry ?? 0),
       store: (probe?.store ?? 0) - (probe?.entry ?? 0))
   }
 
   public func makeStubs(baseAddress: UInt) throws(CodeGenError) -> HostStubs {
-    let (bytes, s) = try BlockStubs.build(abi: abi, baseAddress: baseAddress)
+    let (bytes, s): ([UInt8], BlockStubs)
+    if let stubs {
+      (bytes, s) = stubs
+    } else {
+      (bytes, s) = try BlockStubs.build(abi: abi, baseAddress: baseAddress)
+    }
     return HostStubs(
       bytes: bytes, entry: baseAddress + UInt(s.entry), exit: baseAddress + UInt(s.exit),
       syscall: baseAddress + UInt(s.syscall), indirect: baseAddress + UInt(s.indirect),
@@ -34,9 +45,12 @@ public struct AArch64Blocks: BlockBackend {
     _ block: Block, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
   ) throws(CodeGenError) -> CompiledCode {
     try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> CompiledCode in
+      // A block's jumps to its own start (loops) go to `baseAddress`, where
+      // the block is about to be installed.
+      let start = block.startPC
       var lowering = BlockLowering(
         abi: abi, stubs: stubs, accessStubs: accessStubs, baseAddress: baseAddress,
-        lookup: lookup)
+        lookup: { pc in pc == start ? baseAddress : lookup(pc) })
       return try lowering.lower(block)
     }
   }

@@ -1,3 +1,4 @@
+import CKilnCPU
 import KilnCore
 import KilnIR
 
@@ -90,8 +91,20 @@ public struct CPUFeatures: Sendable, Hashable {
   public static let armv8_0 = CPUFeatures(lse: false)
   /// Unicorn's `max` CPU model (and every Apple silicon core): LSE atomics.
   public static let max = CPUFeatures(lse: true)
-  /// What `AArch64Port` compiles for. Its code runs in Unicorn's `max`
-  /// model (or on Apple silicon and ARMv8.1+ Linux machines), which all
-  /// have LSE; `AArch64V80Port` compiles for plain ARMv8.0.
-  public static let `default` = max
+  /// This machine's CPU, detected at run time (`kiln_cpu_has_lse`:
+  /// `getauxval(AT_HWCAP) & HWCAP_ATOMICS` on Linux,
+  /// `hw.optional.arm.FEAT_LSE` on Apple platforms); on other hosts than
+  /// AArch64, plain ARMv8.0.
+  public static let host = CPUFeatures(lse: kiln_cpu_has_lse() != 0)
+
+  /// What `AArch64Port` compiles for. On an AArch64 machine, its own CPU
+  /// (`host`: the code may run natively, and an ARMv8.0 core such as a
+  /// Raspberry Pi 4's Cortex-A72 has no LSE). Elsewhere the code runs in
+  /// Unicorn's `max` model, which has LSE. `AArch64V80Port` always
+  /// compiles for plain ARMv8.0.
+  #if arch(arm64)
+    public static let `default` = host
+  #else
+    public static let `default` = max
+  #endif
 }

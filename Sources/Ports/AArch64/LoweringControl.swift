@@ -27,8 +27,7 @@ extension BlockLowering {
     case .jump(let target):
       try jump(to: target)
     case .branch(let condition, let lhs, let rhs, let taken, let notTaken):
-      if condition == .andNonZero { test(lhs, rhs) } else { compare(lhs, rhs) }
-      try jump(if: Condition(condition), to: taken)
+      try jump(if: branchTest(condition, lhs, rhs), to: taken)
       try jump(to: notTaken)
     case .jumpIndirect(let base, let offset, let link, let returnAddress, let pc):
       let misaligned = a.newLabel()
@@ -76,24 +75,85 @@ extension BlockLowering {
     }
   }
 
-  /// A conditional jump to `target` when `cc` holds (the flags are set).
-  mutating func jump(if cc: Condition, to target: Target) throws(CodeGenError) {
+  /// How a conditional branch tests: the flags (after `cmp`/`tst`), or one
+  /// register against zero (`cbz`/`cbnz`, no compare).
+  enum BranchTest {
+    case flags(Condition)
+    case zero(WReg)
+    case nonZero(WReg)
+
+    var inverted: BranchTest? {
+      switch self {
+      case .flags(let cc): cc.inverted.map { .flags($0) }
+      case .zero(let r): .nonZero(r)
+      case .nonZero(let r): .zero(r)
+      }
+    }
+  }
+
+  /// Emits what `condition` on `lhs`, `rhs` needs before the branch: nothing
+  /// for (in)equality with 0 (the branch is `cbz`/`cbnz`), else `cmp`/`tst`.
+  mutating func branchTest(_ condition: KilnIR.Condition, _ lhs: Value, _ rhs: Value)
+    -> BranchTest
+  {
+    if condition == .equal || condition == .notEqual {
+      var operand: Value?
+      if case .immediate(0) = rhs {
+        operand = lhs
+      } else if case .immediate(0) = lhs {
+        operand = rhs
+      }
+      if let operand {
+        let r = read(operand, into: BlockABI.scratch0)
+        return condition == .equal ? .zero(r) : .nonZero(r)
+      }
+    }
+    if condition == .andNonZero { test(lhs, rhs) } else { compare(lhs, rhs) }
+    return .flags(Condition(condition))
+  }
+
+  /// The short branch of `test` to `label`.
+  mutating func branch(_ test: BranchTest, _ label: Label) {
+    switch test {
+    case .flags(let cc): a.b(cc, label)
+    case .zero(let r): a.cbz(r, label)
+    case .nonZero(let r): a.cbnz(r, label)
+    }
+  }
+
+  /// The short branch of `test` to the host address `target`, if it reaches.
+  mutating func branch(_ test: BranchTest, absolute target: UInt) -> Bool {
+    switch test {
+    case .flags(let cc): a.b(cc, absolute: target)
+    case .zero(let r): a.cbz(r, absolute: target)
+    case .nonZero(let r): a.cbnz(r, absolute: target)
+    }
+  }
+
+  /// A conditional jump to `target` when `test` holds (flags set by `branchTest`).
+  /// A compiled target within ±1 MiB is one short branch; farther, the
+  /// inverted branch over a `b`; not compiled yet, a short branch to a
+  /// patchable `b` out of line.
+  mutating func jump(if test: BranchTest, to target: Target) throws(CodeGenError) {
     switch target {
     case .fault(let f):
       let stub = a.newLabel()
-      a.b(cc, stub)
+      branch(test, stub)
       cold.append(.fault(label: stub, f))
     case .pc(let pc):
-      if let host = lookup(pc), let inverse = cc.inverted {
-        let skip = a.newLabel()
-        a.b(inverse, skip)
-        try a.b(absolute: host)
-        try a.bind(skip)
-      } else {
-        let stub = a.newLabel()
-        a.b(cc, stub)
-        cold.append(.patchableJump(label: stub, pc: pc))
+      if let host = lookup(pc) {
+        if branch(test, absolute: host) { return }
+        if let inverse = test.inverted {
+          let skip = a.newLabel()
+          branch(inverse, skip)
+          try a.b(absolute: host)
+          try a.bind(skip)
+          return
+        }
       }
+      let stub = a.newLabel()
+      branch(test, stub)
+      cold.append(.patchableJump(label: stub, pc: pc))
     }
   }
 

@@ -53,6 +53,7 @@ public struct Thumb2Assembler: Sendable {
     precondition(
       label.id >= 0 && label.id < marks.count, "label \(label.id) is not this assembler's")
     guard marks[label.id] == nil else { throw .labelBoundTwice(label.id) }
+    precondition(!isInITBlock, "label \(label.id) bound inside an IT block")
     marks[label.id] = LabelMark(at: code.count, branchesBefore: branches.count)
   }
 

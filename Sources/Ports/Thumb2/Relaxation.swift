@@ -83,6 +83,7 @@ extension Thumb2Assembler {
   /// Throws `.labelUnbound` for a used label that was never bound and
   /// `.branchOutOfRange` for a branch beyond ±16 MiB.
   public mutating func finish() throws(CodeGenError) -> [UInt8] {
+    precondition(!isInITBlock, "finish with \(itRemaining) instructions of an IT block missing")
     for branch in branches where marks[branch.label.id] == nil {
       throw .labelUnbound(branch.label.id)
     }

@@ -134,6 +134,39 @@ extension AArch64Assembler {
     return emitUnconditional(word)
   }
 
+  /// `b.cond target` to the absolute host address `target` if it is within
+  /// ±1 MiB; emits nothing and returns false if not (the caller then
+  /// branches over a `b`).
+  public mutating func b(_ cond: Condition, absolute target: UInt) -> Bool {
+    emitShort(Self.branchConditional(cond), .bcond19, absolute: target)
+  }
+
+  /// `cbz t, target` to an absolute host address, if within ±1 MiB (else
+  /// nothing, and false).
+  public mutating func cbz<R: RegisterOrZR>(_ t: R, absolute target: UInt) -> Bool {
+    emitShort(
+      Self.compareAndBranch(sf: R.sf, nonZero: false, rt: t.field), .cbz19, absolute: target)
+  }
+
+  /// `cbnz t, target` to an absolute host address, if within ±1 MiB (else
+  /// nothing, and false).
+  public mutating func cbnz<R: RegisterOrZR>(_ t: R, absolute target: UInt) -> Bool {
+    emitShort(
+      Self.compareAndBranch(sf: R.sf, nonZero: true, rt: t.field), .cbz19, absolute: target)
+  }
+
+  /// `word` (a short branch of `kind` with a zero field) to `target`, if it reaches.
+  private mutating func emitShort(_ word: UInt32, _ kind: AArch64Fixup, absolute target: UInt)
+    -> Bool
+  {
+    keepTogether(words: 1)
+    let distance = Int(
+      truncatingIfNeeded: Int64(bitPattern: UInt64(target) &- UInt64(buffer.address)))
+    guard kind.reaches(distance) else { return false }
+    _ = emit(kind.insert(distance, into: word))
+    return true
+  }
+
   /// `bl target`, to an absolute host address (see `b(absolute:)`).
   @discardableResult
   public mutating func bl(absolute target: UInt) throws(CodeGenError) -> Int {
