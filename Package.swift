@@ -88,7 +88,7 @@ let package = Package(
     .target(
       name: "KilnHosts",
       dependencies: [
-        "KilnPort", "X86_64Port", "AArch64Port", "Runtime", "EBPFJIT", "Emulation",
+        "KilnPort", "X86_64Port", "AArch64Port", "Thumb2Port", "Runtime", "EBPFJIT", "Emulation",
       ],
       swiftSettings: strict),
     // Static RV32 Linux user mode: ELF loader, initial stack, syscalls.
@@ -133,11 +133,11 @@ let package = Package(
     .testTarget(name: "KilnIRTests", dependencies: ["KilnIR"], swiftSettings: strict),
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
     .testTarget(
-      name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
+      name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort", "Emulation"],
       swiftSettings: strict),
     .testTarget(
       name: "EBPFObjectTests",
-      dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
+      dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort", "Emulation"],
       swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests",

@@ -1,8 +1,10 @@
 import AArch64Port
 import EBPF
 import EBPFJIT
+import Emulation
 import KilnPort
 import Runtime
+import Thumb2Port
 import X86_64Port
 
 /// The host ports of this build and how to run each: the native one
@@ -12,6 +14,7 @@ public enum Hosts {
   public static let ports: [any HostPort.Type] = [
     X86_64Port.self,
     AArch64Port.self,
+    Thumb2Port.self,
   ]
 
   /// Other code-generation variants of the ports, which the test matrices
@@ -119,4 +122,29 @@ public func makeNativeJITProgram(
   return try makeJITProgram(
     host: host, program: program, helpers: helpers, options: options, memoryMap: memoryMap,
     maxInstructions: maxInstructions)
+}
+
+extension HostTarget {
+  /// True if the port's code addresses 32 bits while this machine's
+  /// pointers are wider: memory whose address a program holds as a constant
+  /// (an ELF object's data sections) must then come from ``LowMemory``.
+  public var needsLowMemory: Bool {
+    port.facts.pointerBits < MemoryLayout<UInt>.size * 8
+  }
+}
+
+/// Host memory below 4 GiB, where an emulated 32-bit port (Thumb-2) can
+/// address it directly (from the emulator's page allocator).
+public enum LowMemory {
+  /// `bytes` zeroed bytes below 4 GiB (page-aligned), or nil.
+  public static func allocate(_ bytes: Int) -> UnsafeMutableRawBufferPointer? {
+    guard let p = try? Emulator.allocatePages(max(bytes, 1), below4GiB: true) else { return nil }
+    return UnsafeMutableRawBufferPointer(start: p, count: bytes)
+  }
+
+  /// Frees a buffer from ``allocate(_:)``.
+  public static func deallocate(_ buffer: UnsafeMutableRawBufferPointer) {
+    guard let p = buffer.baseAddress else { return }
+    Emulator.freePages(p, size: max(buffer.count, 1))
+  }
 }

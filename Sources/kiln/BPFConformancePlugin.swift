@@ -132,12 +132,14 @@ struct BPFConformancePlugin: ParsableCommand {
     guard let bytes = bytesFromHex(String(decoding: input, as: UTF8.self)) else {
       throw PluginFailure("stdin is not hex bytes")
     }
+    let host: HostTarget?
+    do { host = try s.target() } catch { throw PluginFailure(error.message) }
     let program: Program
     var memoryMap = MemoryMap()
     var object: LoadedObject? = nil
     if s.elf {
       do {
-        let loaded = try EBPFObjectFile(bytes: bytes).load(function: "main")
+        let loaded = try EBPFObjectFile(bytes: bytes).load(function: "main", memory: .for(host))
         program = loaded.program
         memoryMap = loaded.memoryMap
         object = loaded
@@ -149,8 +151,6 @@ struct BPFConformancePlugin: ParsableCommand {
     }
     defer { withExtendedLifetime(object) {} }
     var memory = s.memory
-    let host: HostTarget?
-    do { host = try s.target() } catch { throw PluginFailure(error.message) }
     do {
       return try runBPF(
         engine: s.engine, host: host, program: program, helpers: .conformance,

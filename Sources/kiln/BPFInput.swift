@@ -1,6 +1,8 @@
 import ArgumentParser
 import EBPF
 import EBPFObject
+import KilnHosts
+import KilnPort
 
 /// A program read by `kiln bpf`, with what listings and runs need.
 struct BPFInput {
@@ -30,7 +32,9 @@ struct BPFInput {
   }
 
   /// Reads and decodes `path`; on failure reports one line and exits with status 1.
-  static func load(_ path: String, function: String?, section: String?) throws -> BPFInput {
+  static func load(
+    _ path: String, function: String?, section: String?, memory: SectionMemory = .heap
+  ) throws -> BPFInput {
     let bytes = try readProgram(path)
     let kind = kind(of: path, bytes)
     if kind != .elf, function != nil || section != nil {
@@ -38,14 +42,17 @@ struct BPFInput {
         "--function and --section choose a program in an ELF object, not in \(kind.rawValue)")
     }
     do {
-      return try decode(bytes, kind: kind, function: function, section: section)
+      return try decode(bytes, kind: kind, function: function, section: section, memory: memory)
     } catch {
       report("\(path): \(error)")
       throw ExitCode(KilnExit.loadFailure)
     }
   }
 
-  static func decode(_ bytes: [UInt8], kind: Kind, function: String?, section: String?)
+  static func decode(
+    _ bytes: [UInt8], kind: Kind, function: String?, section: String?,
+    memory: SectionMemory = .heap
+  )
     throws(BPFLoadError)
     -> BPFInput
   {
@@ -62,7 +69,8 @@ struct BPFInput {
     case .elf:
       let loaded: LoadedObject
       do {
-        loaded = try EBPFObjectFile(bytes: bytes).load(function: function, section: section)
+        loaded = try EBPFObjectFile(bytes: bytes).load(
+          function: function, section: section, memory: memory)
       } catch {
         throw .object(error)
       }
@@ -127,4 +135,14 @@ func bytesFromHex<S: StringProtocol>(_ text: S) -> [UInt8]? {
     }
   }
   return high == nil ? out : nil
+}
+
+extension SectionMemory {
+  /// Where data sections go for `host`: below 4 GiB for a 32-bit port
+  /// emulated here (the program holds their addresses), else the heap.
+  static func `for`(_ host: HostTarget?) -> SectionMemory {
+    guard let host, host.needsLowMemory else { return .heap }
+    return SectionMemory(
+      allocate: { bytes, _ in LowMemory.allocate(bytes) }, deallocate: LowMemory.deallocate)
+  }
 }

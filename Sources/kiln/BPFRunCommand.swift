@@ -64,13 +64,14 @@ struct BPFRun: ParsableCommand {
   var selectedEngine: BPFEngine { engine ?? (maxInstructions == nil ? .jit : .interpreter) }
 
   func run() throws {
-    let input = try BPFInput.load(program, function: choice.function, section: choice.section)
+    let host: HostTarget? = selectedEngine == .jit ? try hostOptions.target() : nil
+    let input = try BPFInput.load(
+      program, function: choice.function, section: choice.section, memory: .for(host))
     var memory: [UInt8]? = nil
     if let memoryFile { memory = try readProgram(memoryFile) }
     if let memoryHex { memory = bytesFromHex(memoryHex) }
     if verbose { writeStderr(input.listing) }
     let result: UInt64
-    let host: HostTarget? = selectedEngine == .jit ? try hostOptions.target() : nil
     do {
       result = try runBPF(
         engine: selectedEngine, host: host, program: input.program,

@@ -1,6 +1,7 @@
 import EBPF
 import EBPFJIT
 import EBPFObject
+import Emulation
 import Foundation
 import KilnHosts
 import KilnPort
@@ -19,6 +20,22 @@ enum EngineUnderTest: Sendable, CustomTestStringConvertible {
     // Missing emulation is a build problem (Unicorn is built in), not a skip.
     [.interpreter, .jit]
       + (Hosts.functionPorts + Hosts.functionVariants).map { .emulated(try! Hosts.emulated($0)) }
+  }
+
+  /// Where the data sections go: below 4 GiB for a 32-bit port (the
+  /// program holds their addresses as constants), else the heap.
+  var sectionMemory: SectionMemory {
+    guard case .emulated(let host) = self, host.port.facts.pointerBits == 32 else { return .heap }
+    return SectionMemory(
+      allocate: { bytes, _ in
+        guard let p = try? Emulator.allocatePages(max(bytes, 1), below4GiB: true) else {
+          return nil
+        }
+        return UnsafeMutableRawBufferPointer(start: p, count: bytes)
+      },
+      deallocate: { buffer in
+        if let p = buffer.baseAddress { Emulator.freePages(p, size: max(buffer.count, 1)) }
+      })
   }
 
   var testDescription: String {
@@ -124,7 +141,8 @@ struct NativeOracleTests {
       let expected = try Self.native(program, input)
       for checked in [true, false] {
         // A fresh load per run: globals start from their initial values, as in a new process.
-        let loaded = try object.load(function: program.function, section: program.section)
+        let loaded = try object.load(
+          function: program.function, section: program.section, memory: engine.sectionMemory)
         #expect(loaded.entry.name == program.function)
         var memory = input
         let result = try Self.run(engine, loaded, memory: &memory, checked: checked)

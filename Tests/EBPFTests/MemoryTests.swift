@@ -27,9 +27,8 @@ import Testing
     throws
   {
     let vm = try makeVM(engine, "mov %r0, 0\nldxw %r0, [%r1+2]\nexit")
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 5, alignment: 8)
-    defer { buffer.deallocate() }
-    buffer.initializeMemory(as: UInt8.self, repeating: 0)
+    let buffer = try lowBuffer(5)
+    defer { freeLowBuffer(buffer) }
     let base = UInt64(UInt(bitPattern: buffer.baseAddress!))
     #expect(
       error { () throws(EBPFError) in try vm.run(context: buffer) }
@@ -85,8 +84,8 @@ import Testing
   }
 
   @Test(arguments: Engine.allCases) func hostRegions(_ engine: Engine) throws {
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 8)
-    defer { buffer.deallocate() }
+    let buffer = try lowBuffer(16)
+    defer { freeLowBuffer(buffer) }
     buffer.initializeMemory(as: UInt8.self, repeating: 0xAB)
     let base = UInt64(UInt(bitPattern: buffer.baseAddress!))
     var helpers = HelperTable.conformance
@@ -119,8 +118,8 @@ import Testing
   }
 
   @Test(arguments: Engine.allCases) func uncheckedModeSkipsTheChecks(_ engine: Engine) throws {
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 8)
-    defer { buffer.deallocate() }
+    let buffer = try lowBuffer(8)
+    defer { freeLowBuffer(buffer) }
     buffer.storeBytes(of: UInt64(0x0102_0304_0506_0708).littleEndian, as: UInt64.self)
     let base = UInt64(UInt(bitPattern: buffer.baseAddress!))
     let source = "lddw %r1, 0x\(String(base, radix: 16))\nldxdw %r0, [%r1]\nexit"

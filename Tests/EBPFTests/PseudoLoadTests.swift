@@ -1,4 +1,5 @@
 import EBPF
+import Emulation
 import Testing
 
 /// The `lddw` pseudo forms (RFC 9669 §5.4), resolved at load time and run on
@@ -11,8 +12,10 @@ import Testing
     var map = MemoryMap()
     var base: UInt64 { UInt64(UInt(bitPattern: buffer.baseAddress!)) }
 
-    init() {
-      buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 8)
+    init() throws {
+      // Low memory: the program holds the buffer's address as a constant,
+      // which the 32-bit port must be able to address.
+      buffer = try lowBuffer(32)
       for i in 0..<32 { buffer[i] = UInt8(i) }
       table.mapsByFD[3] = .init(handle: 0xA3, value: base)
       table.mapsByIndex[0] = .init(handle: 0xB0, value: base + 8)
@@ -28,8 +31,8 @@ import Testing
 
   @Test(arguments: Engine.allCases)
   func everyResolvableForm(_ engine: Engine) throws {
-    let f = Fixture()
-    defer { f.buffer.deallocate() }
+    let f = try Fixture()
+    defer { freeLowBuffer(f.buffer) }
     #expect(try run("lddw %r0, map_by_fd(3)\nexit", f, engine) == 0xA3)
     #expect(try run("lddw %r0, map_by_idx(0)\nexit", f, engine) == 0xB0)
     // map_val + next_imm, then a load through it: byte 4 of the value area.
@@ -42,8 +45,8 @@ import Testing
   }
 
   @Test func unresolvedAndCodeAddressAreRefused() throws {
-    let f = Fixture()
-    defer { f.buffer.deallocate() }
+    let f = try Fixture()
+    defer { freeLowBuffer(f.buffer) }
     func refusal(_ source: String) -> EBPFError? {
       error { () throws(EBPFError) in try Program(assembly: source).resolvingPseudoLoads(f.table) }
     }

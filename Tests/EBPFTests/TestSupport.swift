@@ -1,5 +1,6 @@
 import EBPF
 import EBPFJIT
+import Emulation
 import KilnHosts
 import KilnPort
 import Testing
@@ -93,3 +94,25 @@ func check(_ slots: [RawInstruction], helpers: HelperTable = .conformance, limit
 }
 
 let exitSlot = RawInstruction(opcode: 0x95)
+
+/// A zeroed host buffer of `bytes` bytes below 4 GiB, which every engine
+/// can address: programs that hold a host address as a constant (`lddw`,
+/// a helper's result) need one for the 32-bit port (Thumb-2), whose
+/// emulated pointers are 32 bits. Free with ``freeLowBuffer(_:)``.
+func lowBuffer(_ bytes: Int) throws -> UnsafeMutableRawBufferPointer {
+  // Where the host has no free low memory (macOS reserves it), any pages:
+  // only the 32-bit rows need low ones.
+  let p: UnsafeMutableRawPointer
+  if let low = try? Emulator.allocatePages(bytes, below4GiB: true) {
+    p = low
+  } else {
+    p = try Emulator.allocatePages(bytes, below4GiB: false)
+  }
+  p.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+  return UnsafeMutableRawBufferPointer(start: p, count: bytes)
+}
+
+func freeLowBuffer(_ buffer: UnsafeMutableRawBufferPointer) {
+  guard let p = buffer.baseAddress else { return }
+  Emulator.freePages(p, size: buffer.count)
+}

@@ -107,6 +107,10 @@ struct BPFRunCLITests {
     // 1+2+3+4 = 10; bias 1001; 'i' = 105.
     Self.expectResult(try Self.kiln(["run", "--mem-hex", "01 02 03 04", o]), "1116")
     Self.expectResult(try Self.kiln(["run", "--function", "prog", o]), "1106")
+    // Thumb-2 in Unicorn: the data sections go below 4 GiB, where its
+    // 32-bit code can address them.
+    Self.expectResult(
+      try Self.kiln(["run", "--host", "thumb2", "--mem-hex", "01 02 03 04", o]), "1116")
     // -v: the listing on stderr, functions labelled, globals annotated
     // (the interpreter, so that no host code follows).
     let v = try Self.kiln(["run", "-v", "--engine", "interpreter", o])
@@ -196,7 +200,8 @@ struct BPFRunCLITests {
     let path = try Self.file("runtime-\(Self.tag(source)).s", source)
     // The same errors natively and with the code run in Unicorn.
     let emulated: [[String]] =
-      options.contains("--max-instructions") ? [] : [["--emulate"], ["--host", "aarch64"]]
+      options.contains("--max-instructions")
+      ? [] : [["--emulate"], ["--host", "aarch64"], ["--host", "thumb2"]]
     for extra in [[]] + emulated {
       let r = try Self.kiln(["run"] + extra + options + [path])
       #expect(r.status == status, "\(extra) \(r)")
@@ -208,7 +213,10 @@ struct BPFRunCLITests {
   /// `--host`/`--emulate` select the JIT's port and where its code runs.
   @Test func emulatedJITRunsAndDumps() throws {
     let path = try Self.file("answer-emulated.s", Self.answer)
-    for args in [["--emulate"], ["--host", "x86_64", "--emulate"], ["--host", "aarch64"]] {
+    for args in [
+      ["--emulate"], ["--host", "x86_64", "--emulate"], ["--host", "aarch64"],
+      ["--host", "thumb2"],
+    ] {
       let r = try Self.kiln(["run"] + args + [path])
       #expect(r.status == 0, "\(r)")
       #expect(r.stdoutText == "42\n")
@@ -222,6 +230,13 @@ struct BPFRunCLITests {
     #expect(a.stderrText.contains("AArch64 (unicorn) code"))
     #expect(a.stderrText.contains("stp"))
     #expect(a.stderrText.contains("ret"))
+    // Thumb-2 code: the prologue's push, the return through pc.
+    let t = try Self.kiln(["run", "-v", "--host", "thumb2", path])
+    #expect(t.status == 0, "\(t)")
+    #expect(t.stdoutText == "42\n")
+    #expect(t.stderrText.contains("Thumb-2 (unicorn) code"))
+    #expect(t.stderrText.contains("push"))
+    #expect(t.stderrText.contains("pop.w"))
   }
 
   /// The JIT takes no instruction budget: asking for both is a clear load error.

@@ -1,0 +1,335 @@
+import KilnCore
+import KilnIR
+
+/// Instruction selection for ``FunctionIR`` functions (eBPF) on Thumb-2;
+/// register map and frame in `FunctionABI.swift`. One pass over the
+/// operations: each reads its operands into host registers (pinned pairs
+/// as they are, slots into the scratch pairs), computes, and writes the
+/// result back. Run-time failures jump to out-of-line paths that record the
+/// site and continue in shared stubs after the body; 64-bit division is a
+/// shared routine emitted once after them (`FunctionLoweringDivision.swift`).
+struct FunctionLowering {
+  typealias Env = FunctionEnvironment
+  typealias ABI = FunctionABI
+  var a = Thumb2Assembler()
+  let environment: FunctionEnvironment
+  /// Host pair of each pinned eBPF register (nil: in its slot).
+  var pinned: [Pair?] = Array(repeating: nil, count: 11)
+  var labels: [Label] = []
+  var cold: [ColdPath] = []
+  /// Shared stubs: r0 = site, r2 = detail, r12:r1 = address (lo:hi).
+  let outOfBounds: Label
+  let packetOutOfBounds: Label
+  /// r0 = site.
+  let depthExceeded: Label
+  /// Status already stored: sp = fp, result 0, leave.
+  let errorExit: Label
+  /// sp = fp: frees the frame and returns r0:r1.
+  let leave: Label
+  /// The 64-bit division routines, emitted if used.
+  let unsignedDivision: Label
+  let signedDivision: Label
+  var usesDivision = false
+
+  init(environment: FunctionEnvironment) {
+    self.environment = environment
+    outOfBounds = a.newLabel()
+    packetOutOfBounds = a.newLabel()
+    depthExceeded = a.newLabel()
+    errorExit = a.newLabel()
+    leave = a.newLabel()
+    unsignedDivision = a.newLabel()
+    signedDivision = a.newLabel()
+  }
+
+  /// A failure path moved out of line: `r0 = site ; r2 = detail ; b stub`.
+  struct ColdPath {
+    var label: Label
+    var site: Int
+    var detail: UInt32
+    var stub: Label
+  }
+
+  // MARK: The function
+
+  mutating func lower(_ function: FunctionIR.Function) throws(CodeGenError) -> [UInt8] {
+    guard environment.regionCount <= 150 else {
+      throw .immediateOutOfRange("\(environment.regionCount) memory regions (at most 150)")
+    }
+    for (i, r) in ABI.pinned(function).enumerated() { pinned[Int(r)] = ABI.pinnedPairs[i] }
+    labels = (0..<function.labelCount).map { _ in a.newLabel() }
+    let body = a.newLabel()
+    try prologue(body: body)
+    try a.bind(body)
+    for op in function.ops { try lower(op) }
+    // The checker guarantees the last instruction is `exit` or a jump.
+    a.udf(0)
+    try emitColdPaths()
+    try emitStubs()
+    if usesDivision { try emitDivisionRoutines() }
+    return try a.finish()
+  }
+
+  /// Entry `(state: r0) -> r0:r1`: save r4–r12 and lr, make the frame, copy
+  /// the regions, set up the eBPF registers, call the body, return r0.
+  mutating func prologue(body: Label) throws(CodeGenError) {
+    let frameSize = ABI.frameSize(regionCount: environment.regionCount)
+    a.push(ABI.saved)
+    try subtract(.sp, .sp, frameSize)
+    a.mov(ABI.fp, .sp)
+    a.str(.r0, ABI.fp, ABI.statePointer)
+    a.mov(.r1, imm: imm(1))
+    a.str(.r1, ABI.fp, ABI.callDepth)
+    for i in 0..<environment.regionCount {
+      a.ldr(.r1, .r0, Env.regionBase(i))
+      a.str(.r1, ABI.fp, ABI.regionBase(i))
+      for size in [1, 2, 4, 8] {
+        a.ldr(.r1, .r0, Env.regionLimit(i, size: size))
+        a.str(.r1, ABI.fp, ABI.regionLimit(i, size: size))
+      }
+    }
+    a.ldr(ABI.frame, .r0, Env.frameTop)
+    // r1 = context address, r2 = context length, everything else 0.
+    a.ldrd(.r2, .r3, .r0, Env.argument1)
+    write(FunctionIR.Register(1), ABI.b)
+    a.ldrd(.r2, .r3, .r0, Env.argument2)
+    write(FunctionIR.Register(2), ABI.b)
+    a.mov(.r2, imm: imm(0))
+    a.mov(.r3, imm: imm(0))
+    for i: UInt8 in [0, 3, 4, 5, 6, 7, 8, 9] { write(FunctionIR.Register(i), ABI.b) }
+    a.bl(body)
+    // The body returned: r0:r1 = eBPF r0.
+    move(into: ABI.a, read(.r0, into: ABI.a))
+    try a.bind(leave)
+    a.mov(.sp, ABI.fp)
+    try add(.sp, .sp, frameSize)
+    a.pop(ABI.restored)
+  }
+
+  mutating func lower(_ op: FunctionIR.Op) throws(CodeGenError) {
+    switch op {
+    case .label(let l): try a.bind(labels[l.id])
+    case .alu(let op, let width, let dst, let src): try lowerALU(op, width, dst, src)
+    case .negate(let width, let dst):
+      let d = read(dst, into: ABI.a)
+      if width == .w64 {
+        negate64(d)
+      } else {
+        a.rsb(d.lo, d.lo, imm: imm(0))
+        a.mov(d.hi, imm: imm(0))
+      }
+      write(dst, d)
+    case .signExtend(let width, let dst, let src, let bits):
+      let s = read(src, into: ABI.a)
+      let d = target(dst, ABI.a)
+      switch bits {
+      case 8: a.sxtb(d.lo, s.lo)
+      case 16: a.sxth(d.lo, s.lo)
+      default: if d.lo != s.lo { a.mov(d.lo, s.lo) }
+      }
+      if width == .w64 { a.asr(d.hi, d.lo, imm: 31) } else { a.mov(d.hi, imm: imm(0)) }
+      write(dst, d)
+    case .zeroExtend(let dst, let bits):
+      guard bits < 64 else { return }
+      let d = read(dst, into: ABI.a)
+      if bits == 16 { a.uxth(d.lo, d.lo) }
+      a.mov(d.hi, imm: imm(0))
+      write(dst, d)
+    case .byteSwap(let dst, let bits):
+      let d = read(dst, into: ABI.a)
+      switch bits {
+      case 16:
+        a.rev16(d.lo, d.lo)
+        a.uxth(d.lo, d.lo)
+        a.mov(d.hi, imm: imm(0))
+      case 32:
+        a.rev(d.lo, d.lo)
+        a.mov(d.hi, imm: imm(0))
+      default:
+        a.rev(.r12, d.lo)
+        a.rev(d.lo, d.hi)
+        a.mov(d.hi, .r12)
+      }
+      write(dst, d)
+    case .constant(let dst, let value):
+      let d = target(dst, ABI.a)
+      a.mov32(d.lo, UInt32(truncatingIfNeeded: value))
+      a.mov32(d.hi, UInt32(truncatingIfNeeded: value >> 32))
+      write(dst, d)
+    case .load(let dst, let base, let offset, let size, let signExtend, let site):
+      try lowerLoad(dst, base, offset, size: size, signExtend: signExtend, site: site)
+    case .store(let base, let offset, let size, let value, let site):
+      try lowerStore(base, offset, size: size, value: value, site: site)
+    case .atomic(let op, let fetch, let size, let base, let offset, let source, let site):
+      try lowerAtomic(
+        op, fetch: fetch, size: size, base: base, offset: offset, source: source, site: site)
+    case .packetLoad(let size, let index, let imm, let site):
+      try lowerPacketLoad(size: size, index: index, imm: imm, site: site)
+    case .jump(let l): a.b(labels[l.id])
+    case .branch(let c, let width, let lhs, let rhs, let l):
+      lowerBranch(c, width, lhs, rhs, labels[l.id])
+    case .callHelper(let id, let site):
+      try callHelper(id: .immediate(Int32(bitPattern: id)), site: site)
+    case .callHelperIndirect(let r, let site):
+      try callHelper(id: .register(r), site: site)
+    case .callLocal(let l, let site): try lowerLocalCall(labels[l.id], site: site)
+    case .return: a.bx(.lr)
+    }
+  }
+
+  // MARK: eBPF registers
+
+  /// The host pair holding `r`: its pinned pair, or `scratch` loaded from
+  /// its slot. r10 is (host r10, `scratch.hi` = 0).
+  mutating func read(_ r: FunctionIR.Register, into scratch: Pair) -> Pair {
+    if r == .r10 {
+      a.mov(scratch.hi, imm: imm(0))
+      return Pair(ABI.frame, scratch.hi)
+    }
+    if let p = pinned[Int(r.index)] { return p }
+    a.ldrd(scratch.lo, scratch.hi, ABI.fp, ABI.slot(r))
+    return scratch
+  }
+
+  /// The low word of `r` (for addresses): a pinned register, host r10, or
+  /// `scratch` loaded from the slot.
+  mutating func readLow(_ r: FunctionIR.Register, into scratch: Reg) -> Reg {
+    if r == .r10 { return ABI.frame }
+    if let p = pinned[Int(r.index)] { return p.lo }
+    a.ldr(scratch, ABI.fp, ABI.slot(r))
+    return scratch
+  }
+
+  /// Where to compute a new value of `r`: its pinned pair, else `scratch`.
+  func target(_ r: FunctionIR.Register, _ scratch: Pair) -> Pair {
+    if r != .r10, let p = pinned[Int(r.index)] { return p }
+    return scratch
+  }
+
+  /// Makes `value` the value of `r` (nothing if it is already `r`'s pair).
+  mutating func write(_ r: FunctionIR.Register, _ value: Pair) {
+    precondition(r != .r10, "eBPF r10 is read-only")
+    if let p = pinned[Int(r.index)] {
+      move(into: p, value)
+    } else {
+      a.strd(value.lo, value.hi, ABI.fp, ABI.slot(r))
+    }
+  }
+
+  /// `into = value` (64-bit register moves; none if they are the same).
+  mutating func move(into d: Pair, _ value: Pair) {
+    if d.lo == value.hi && d.hi == value.lo {
+      a.mov(.r12, value.lo)
+      a.mov(d.lo, value.lo)
+      a.mov(d.hi, .r12)
+      return
+    }
+    if d.lo == value.hi {
+      a.mov(d.hi, value.hi)
+      a.mov(d.lo, value.lo)
+      return
+    }
+    if d.lo != value.lo { a.mov(d.lo, value.lo) }
+    if d.hi != value.hi { a.mov(d.hi, value.hi) }
+  }
+
+  /// A scratch register not in `used`.
+  func free(_ used: [Reg]) -> Reg {
+    for r in ABI.scratch where !used.contains(r) { return r }
+    preconditionFailure("no free scratch register besides \(used)")
+  }
+
+  // MARK: Constants
+
+  /// A modified immediate known to be encodable (small constants of the lowering).
+  func imm(_ value: UInt32) -> ModifiedImmediate {
+    guard let m = ModifiedImmediate(exactly: value) else {
+      preconditionFailure("\(value) is not a modified immediate")
+    }
+    return m
+  }
+
+  /// `d = n + value` (any value; r12 holds a constant no form encodes).
+  mutating func add(_ d: Reg, _ n: Reg, _ value: Int32) throws(CodeGenError) {
+    if value < 0 { return try subtract(d, n, -value) }
+    if let m = ModifiedImmediate(exactly: UInt32(value)) {
+      a.add(d, n, imm: m)
+    } else if value < 4096 {
+      a.addw(d, n, imm12: UInt16(value))
+    } else {
+      a.mov32(.r12, UInt32(value))
+      a.add(d, n, .r12)
+    }
+  }
+
+  /// `d = n - value` for 0 ≤ value.
+  mutating func subtract(_ d: Reg, _ n: Reg, _ value: Int32) throws(CodeGenError) {
+    if value < 0 { return try add(d, n, -value) }
+    if let m = ModifiedImmediate(exactly: UInt32(value)) {
+      a.sub(d, n, imm: m)
+    } else if value < 4096 {
+      a.subw(d, n, imm12: UInt16(value))
+    } else {
+      a.mov32(.r12, UInt32(value))
+      a.sub(d, n, .r12)
+    }
+  }
+
+  /// 64-bit `d = -d`.
+  mutating func negate64(_ d: Pair) {
+    a.rsbs(d.lo, d.lo, imm: imm(0))
+    a.sbc(d.hi, d.hi, d.hi, .lsl(1))
+  }
+
+  // MARK: Stubs and the state block
+
+  /// Stores `value` (r12 must be free) as the 8-byte state field `offset`,
+  /// the state pointer in `state`, `zero` holding 0.
+  mutating func storeWord(_ lo: Reg, zero: Reg, state: Reg, _ offset: Int32) {
+    a.str(lo, state, offset)
+    a.str(zero, state, offset + 4)
+  }
+
+  mutating func emitColdPaths() throws(CodeGenError) {
+    for c in cold {
+      try a.bind(c.label)
+      a.mov32(.r0, UInt32(truncatingIfNeeded: c.site))
+      a.mov32(.r2, c.detail)
+      a.b(c.stub)
+    }
+  }
+
+  /// The shared failure stubs and the unwinding exit.
+  mutating func emitStubs() throws(CodeGenError) {
+    let state = Reg.r3
+    try a.bind(outOfBounds)
+    try storeError(.outOfBounds)
+    try a.bind(packetOutOfBounds)
+    try storeError(.packetOutOfBounds)
+    try a.bind(depthExceeded)
+    a.ldr(state, ABI.fp, ABI.statePointer)
+    a.mov(.r1, imm: imm(0))
+    storeWord(.r0, zero: .r1, state: state, Env.errorSite)
+    a.mov(.r0, imm: imm(UInt32(FunctionIR.Status.callDepthExceeded.rawValue)))
+    storeWord(.r0, zero: .r1, state: state, Env.status)
+    try a.bind(errorExit)
+    a.mov(.sp, ABI.fp)
+    a.mov(.r0, imm: imm(0))
+    a.mov(.r1, imm: imm(0))
+    a.b(leave)
+  }
+
+  /// Records r0 = site, r12:r1 = address, r2 = detail and `status`, then unwinds.
+  mutating func storeError(_ status: FunctionIR.Status) throws(CodeGenError) {
+    let state = Reg.r3
+    a.ldr(state, ABI.fp, ABI.statePointer)
+    a.str(.r12, state, Env.errorAddress)
+    a.str(.r1, state, Env.errorAddress + 4)
+    a.mov(.r1, imm: imm(0))
+    storeWord(.r0, zero: .r1, state: state, Env.errorSite)
+    storeWord(.r2, zero: .r1, state: state, Env.errorDetail)
+    a.mov(.r0, imm: imm(UInt32(status.rawValue)))
+    storeWord(.r0, zero: .r1, state: state, Env.status)
+    a.b(errorExit)
+  }
+}

@@ -1,0 +1,207 @@
+import KilnCore
+import KilnIR
+
+/// Branches, helper calls and local calls of ``FunctionIR``.
+///
+/// 64-bit conditions on pairs:
+///
+///     ==, !=      cmp lo, lo' ; it eq ; cmpeq hi, hi'       → eq / ne
+///     ==, != 0    orrs r12, lo, hi                          → eq / ne
+///     & != 0      tst lo, lo' ; it eq ; tsteq hi, hi'       → ne
+///     <, >=       cmp lo, lo' ; sbcs t, hi, hi'             → lt ge lo hs
+///     >, <=       the same with the operands swapped        → lt ge lo hs
+extension FunctionLowering {
+  mutating func lowerBranch(
+    _ c: KilnIR.Condition, _ width: FunctionIR.Width, _ lhs: FunctionIR.Register,
+    _ rhs: FunctionIR.Operand, _ target: Label
+  ) {
+    let l = read(lhs, into: ABI.a)
+    let host = width == .w64 ? compare64(c, l, rhs) : compare32(c, l.lo, rhs)
+    a.b(host, target)
+  }
+
+  /// Sets the flags for a 32-bit `c` and returns the host condition.
+  mutating func compare32(_ c: KilnIR.Condition, _ l: Reg, _ rhs: FunctionIR.Operand) -> Condition {
+    switch rhs {
+    case .register(let r):
+      let s = readLow(r, into: .r2)
+      if c == .andNonZero { a.tst(l, s) } else { a.cmp(l, s) }
+    case .immediate(let i):
+      let v = UInt32(bitPattern: i)
+      if c == .andNonZero, let m = ModifiedImmediate(exactly: v) {
+        a.tst(l, imm: m)
+      } else if c != .andNonZero, let m = ModifiedImmediate(exactly: v) {
+        a.cmp(l, imm: m)
+      } else if c != .andNonZero, let m = ModifiedImmediate(exactly: 0 &- v) {
+        a.cmn(l, imm: m)
+      } else {
+        a.mov32(.r2, v)
+        if c == .andNonZero { a.tst(l, .r2) } else { a.cmp(l, .r2) }
+      }
+    }
+    return Self.hostCondition(c)
+  }
+
+  static func hostCondition(_ c: KilnIR.Condition) -> Condition {
+    switch c {
+    case .equal: .eq
+    case .notEqual: .ne
+    case .lessThan: .lt
+    case .lessOrEqual: .le
+    case .greaterThan: .gt
+    case .greaterOrEqual: .ge
+    case .lessThanUnsigned: .lo
+    case .lessOrEqualUnsigned: .ls
+    case .greaterThanUnsigned: .hi
+    case .greaterOrEqualUnsigned: .hs
+    case .andNonZero: .ne
+    }
+  }
+
+  /// Sets the flags for a 64-bit `c` and returns the host condition.
+  mutating func compare64(_ c: KilnIR.Condition, _ l: Pair, _ rhs: FunctionIR.Operand)
+    -> Condition
+  {
+    switch c {
+    case .equal, .notEqual, .andNonZero:
+      if c != .andNonZero, rhs == .immediate(0) {
+        // Against zero: one `orrs` of the two words.
+        a.orrs(.r12, l.lo, l.hi)
+        return c == .equal ? .eq : .ne
+      }
+      if case .immediate(let i) = rhs {
+        let (lo, hi) = Self.split(i, .w64)
+        if c == .andNonZero, let m = ModifiedImmediate(exactly: lo) {
+          a.tst(l.lo, imm: m)
+          a.it(.eq)
+          a.tst(l.hi, imm: imm(hi))
+          return .ne
+        }
+        if c != .andNonZero, let m = ModifiedImmediate(exactly: lo) {
+          a.cmp(l.lo, imm: m)
+          a.it(.eq)
+          a.cmp(l.hi, imm: imm(hi))
+          return c == .equal ? .eq : .ne
+        }
+      }
+      let r = operand(rhs, .w64, into: ABI.b)
+      if c == .andNonZero {
+        a.tst(l.lo, r.lo)
+        a.it(.eq)
+        a.tst(l.hi, r.hi)
+        return .ne
+      }
+      a.cmp(l.lo, r.lo)
+      a.it(.eq)
+      a.cmp(l.hi, r.hi)
+      return c == .equal ? .eq : .ne
+    case .lessThan, .greaterOrEqual, .lessThanUnsigned, .greaterOrEqualUnsigned:
+      let t = Reg.r12
+      if case .immediate(let i) = rhs {
+        let (lo, hi) = Self.split(i, .w64)
+        if let m = ModifiedImmediate(exactly: lo) {
+          a.cmp(l.lo, imm: m)
+          a.sbcs(t, l.hi, imm: imm(hi))
+          return Self.hostCondition(c)
+        }
+      }
+      let r = operand(rhs, .w64, into: ABI.b)
+      a.cmp(l.lo, r.lo)
+      a.sbcs(t, l.hi, r.hi)
+      return Self.hostCondition(c)
+    default:
+      // a > b is b < a: compare swapped.
+      let r = operand(rhs, .w64, into: ABI.b)
+      a.cmp(r.lo, l.lo)
+      a.sbcs(.r12, r.hi, l.hi)
+      switch c {
+      case .greaterThan: return .lt
+      case .lessOrEqual: return .ge
+      case .greaterThanUnsigned: return .lo
+      default: return .hs
+      }
+    }
+  }
+
+  /// Helper call through the state's single host-call word, per AAPCS:
+  /// `(r1, r2, r3, r4, r5: u64, state) -> u64`. r1 in r0:r1, r2 in r2:r3,
+  /// r3–r5 and the state pointer on the stack (8-byte aligned):
+  ///
+  ///     sp + 0   r3        sp + 24  state pointer
+  ///     sp + 8   r4        sp + 28  (pad)
+  ///     sp + 16  r5        sp + 32  lr of the current eBPF function
+  ///
+  /// The id goes to `helperID` first. The trampoline records an unknown id
+  /// (only possible with `callx`) in the status, checked after indirect calls.
+  mutating func callHelper(id: FunctionIR.Operand, site: Int) throws(CodeGenError) {
+    let state = Reg.r12
+    a.ldr(state, ABI.fp, ABI.statePointer)
+    switch id {
+    case .immediate(let i):
+      a.mov32(.r0, UInt32(bitPattern: i))
+      a.mov(.r1, imm: imm(0))
+      a.strd(.r0, .r1, state, Env.helperID)
+    case .register(let r):
+      let v = read(r, into: ABI.a)
+      a.strd(v.lo, v.hi, state, Env.helperID)
+      a.mov32(.r0, UInt32(truncatingIfNeeded: site))
+      a.mov(.r1, imm: imm(0))
+      a.strd(.r0, .r1, state, Env.errorSite)
+    }
+    a.sub(.sp, .sp, imm: imm(40))
+    for (k, i) in [3, 4, 5].enumerated() {
+      let v = read(FunctionIR.Register(UInt8(i)), into: ABI.a)
+      a.strd(v.lo, v.hi, .sp, Int32(8 * k))
+    }
+    a.str(state, .sp, 24)
+    a.str(.lr, .sp, 32)
+    move(into: ABI.b, read(FunctionIR.Register(2), into: ABI.b))
+    move(into: ABI.a, read(FunctionIR.Register(1), into: ABI.a))
+    a.ldr(.r12, state, Env.helperCall)
+    a.blx(.r12)
+    a.ldr(.lr, .sp, 32)
+    a.add(.sp, .sp, imm: imm(40))
+    write(.r0, ABI.a)
+    if case .register = id {
+      a.ldr(.r12, ABI.fp, ABI.statePointer)
+      a.ldr(.r12, .r12, Env.status)
+      a.cmp(.r12, imm: imm(0))
+      a.b(.ne, errorExit)
+    }
+  }
+
+  /// Local call: check and count the depth, save r6–r9, r10 and lr, give
+  /// the callee the next frame down, `bl`, restore.
+  mutating func lowerLocalCall(_ callee: Label, site: Int) throws(CodeGenError) {
+    let depth = Reg.r12
+    let fail = a.newLabel()
+    a.ldr(depth, ABI.fp, ABI.callDepth)
+    a.mov32(.r0, UInt32(environment.maxCallDepth))
+    a.cmp(depth, .r0)
+    a.b(.hs, fail)
+    cold.append(.init(label: fail, site: site, detail: 0, stub: depthExceeded))
+    a.add(depth, depth, imm: imm(1))
+    a.str(depth, ABI.fp, ABI.callDepth)
+    a.sub(.sp, .sp, imm: imm(40))
+    for k in 0..<4 {
+      let v = read(FunctionIR.Register(UInt8(6 + k)), into: ABI.a)
+      a.strd(v.lo, v.hi, .sp, Int32(8 * k))
+    }
+    a.str(ABI.frame, .sp, 32)
+    a.str(.lr, .sp, 36)
+    try subtract(ABI.frame, ABI.frame, Int32(environment.frameSize))
+    a.bl(callee)
+    a.ldr(ABI.frame, .sp, 32)
+    a.ldr(.lr, .sp, 36)
+    for k in 0..<4 {
+      let r = FunctionIR.Register(UInt8(6 + k))
+      let d = target(r, ABI.a)
+      a.ldrd(d.lo, d.hi, .sp, Int32(8 * k))
+      write(r, d)
+    }
+    a.add(.sp, .sp, imm: imm(40))
+    a.ldr(depth, ABI.fp, ABI.callDepth)
+    a.sub(depth, depth, imm: imm(1))
+    a.str(depth, ABI.fp, ABI.callDepth)
+  }
+}
