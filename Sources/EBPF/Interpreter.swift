@@ -22,6 +22,8 @@ public struct Interpreter: ExecutionEngine, Sendable {
   public var options: ExecutionOptions
   /// Extra regions the program may access (see ``MemoryMap``).
   public var memoryMap: MemoryMap
+  /// `program` in the form the loop runs (`InterpreterLoop.swift`).
+  let decoded: DecodedProgram
 
   public init(
     program: Program, helpers: HelperTable = HelperTable(),
@@ -31,6 +33,7 @@ public struct Interpreter: ExecutionEngine, Sendable {
     try options.validate()
     try Checker(helpers: helpers, maxInstructions: maxInstructions).check(program)
     self.program = program
+    self.decoded = DecodedProgram(program)
     self.helpers = helpers
     self.options = options
     self.memoryMap = memoryMap
@@ -74,8 +77,9 @@ public struct Interpreter: ExecutionEngine, Sendable {
     let stackSize = frameSize * options.maxCallDepth
     let stack = UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16)
     stack.initializeMemory(as: UInt8.self, repeating: 0, count: stackSize)
-    let regs = UnsafeMutablePointer<UInt64>.allocate(capacity: 11)
-    regs.initialize(repeating: 0, count: 11)
+    // r0…r10 and the loop's zero register (`DecodedProgram.registerCount`).
+    let regs = UnsafeMutablePointer<UInt64>.allocate(capacity: DecodedProgram.registerCount)
+    regs.initialize(repeating: 0, count: DecodedProgram.registerCount)
     defer {
       stack.deallocate()
       regs.deallocate()
@@ -94,12 +98,6 @@ public struct Interpreter: ExecutionEngine, Sendable {
     regs[2] = contextRegion.length
     regs[10] = stackBase + UInt64(stackSize)
     return try execute(&state, budget: &budget)
-  }
-
-  /// A caller's registers, saved across a local call.
-  private struct Frame {
-    var returnPC: Int
-    var r6: UInt64, r7: UInt64, r8: UInt64, r9: UInt64, r10: UInt64
   }
 
   /// Registers and the regions of one run.
@@ -133,132 +131,8 @@ public struct Interpreter: ExecutionEngine, Sendable {
     }
   }
 
-  /// `remaining` is the instruction budget in, what is left of it out
-  /// (kept in a local while running: the loop never touches the inout).
-  private func execute(_ s: inout State, budget remaining: inout UInt64) throws(EBPFError)
-    -> UInt64
-  {
-    let insts = program.instructions
-    let regs = s.regs
-    var frames: [Frame] = []
-    var pc = 0
-    var budget = remaining
-    let limited = options.instructionLimit != nil
-
-    while true {
-      let inst = insts[pc]
-      if limited {
-        if budget == 0 {
-          throw .instructionLimitExceeded(index: pc, limit: options.instructionLimit ?? 0)
-        }
-        budget -= 1
-      }
-      let d = inst.dst.index
-      switch inst.operation {
-      case .alu(let op, let width, let source):
-        let b = source == .reg ? regs[inst.src.index] : Semantics.immediate(inst.imm, width)
-        regs[d] = Semantics.alu(op, width, regs[d], b)
-
-      case .byteSwap(let kind, let bits):
-        regs[d] = Semantics.byteSwap(kind, bits: bits, regs[d])
-
-      case .jumpAlways(let width):
-        pc += width == .w64 ? Int(inst.offset) : Int(inst.imm)
-
-      case .branch(let c, let width, let source):
-        let b = source == .reg ? regs[inst.src.index] : Semantics.immediate(inst.imm, width)
-        if Semantics.condition(c, width, regs[d], b) { pc += Int(inst.offset) }
-
-      case .callHelper:
-        regs[0] = try callHelper(UInt64(UInt32(bitPattern: inst.imm)), regs, index: pc)
-
-      case .callRegister:
-        regs[0] = try callHelper(regs[d], regs, index: pc)
-
-      case .callLocal:
-        guard frames.count + 1 < options.maxCallDepth else {
-          throw .callDepthExceeded(index: pc, limit: options.maxCallDepth)
-        }
-        frames.append(
-          Frame(returnPC: pc + 1, r6: regs[6], r7: regs[7], r8: regs[8], r9: regs[9], r10: regs[10])
-        )
-        regs[10] -= UInt64(ExecutionOptions.stackFrameSize)
-        pc += Int(inst.imm) + 1
-        continue
-
-      case .exit:
-        guard let f = frames.popLast() else {
-          remaining = budget
-          return regs[0]
-        }
-        regs[6] = f.r6
-        regs[7] = f.r7
-        regs[8] = f.r8
-        regs[9] = f.r9
-        regs[10] = f.r10
-        pc = f.returnPC
-        continue
-
-      case .loadImm64:
-        regs[d] = inst.imm64
-        pc += 2
-        continue
-
-      case .load(let size):
-        let p = try s.pointer(
-          regs[inst.src.index] &+ UInt64(bitPattern: Int64(inst.offset)), size.byteCount,
-          write: false, index: pc)
-        regs[d] = Self.load(p, size)
-
-      case .loadSigned(let size):
-        let p = try s.pointer(
-          regs[inst.src.index] &+ UInt64(bitPattern: Int64(inst.offset)), size.byteCount,
-          write: false, index: pc)
-        regs[d] = Self.signExtend(Self.load(p, size), size)
-
-      case .storeImm(let size):
-        let p = try s.pointer(
-          regs[d] &+ UInt64(bitPattern: Int64(inst.offset)), size.byteCount, write: true, index: pc)
-        Self.store(p, size, inst.imm64)
-
-      case .storeReg(let size):
-        let p = try s.pointer(
-          regs[d] &+ UInt64(bitPattern: Int64(inst.offset)), size.byteCount, write: true, index: pc)
-        Self.store(p, size, regs[inst.src.index])
-
-      case .atomic(let op, let size):
-        let p = try s.pointer(
-          regs[d] &+ UInt64(bitPattern: Int64(inst.offset)), size.byteCount, write: true, index: pc)
-        Self.atomic(op, size, p, regs, src: inst.src.index)
-
-      case .packetLoad(let mode, let size):
-        var offset = UInt64(bitPattern: Int64(inst.imm))
-        if mode == .indirect { offset = regs[inst.src.index] &+ offset }
-        let n = UInt64(size.byteCount)
-        let ctx = s.context
-        guard ctx.length >= n, offset <= ctx.length - n,
-          let base = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: ctx.base))
-        else {
-          throw .packetOutOfBounds(
-            index: pc, offset: offset, size: size.byteCount, length: ctx.length)
-        }
-        let p = base + Int(offset)
-        var v: UInt64 = 0
-        for k in 0..<size.byteCount {
-          v = v << 8 | UInt64(p.load(fromByteOffset: k, as: UInt8.self))
-        }
-        regs[0] = v
-
-      case .callBTF, .loadImm64Tail:
-        // Rejected by the checker; unreachable.
-        throw .unsupportedInstruction(index: pc, mnemonic: "call runtime")
-      }
-      pc += 1
-    }
-  }
-
   @inline(__always)
-  private func callHelper(_ id: UInt64, _ regs: UnsafeMutablePointer<UInt64>, index: Int)
+  func callHelper(_ id: UInt64, _ regs: UnsafeMutablePointer<UInt64>, index: Int)
     throws(EBPFError) -> UInt64
   {
     guard let f = helpers.function(for: id) else { throw .unknownHelper(index: index, id: id) }

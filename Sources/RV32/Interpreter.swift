@@ -1,8 +1,17 @@
 import KilnIR
 
-/// The reference engine: decodes and executes one instruction at a time with
-/// the exact RV32IM semantics. It is the portable fallback and the oracle the
-/// JIT is tested against.
+/// The reference engine: executes RV32IM instructions one at a time with
+/// the exact semantics of the ISA. It is the portable fallback and the
+/// oracle the JIT is tested against.
+///
+/// Instructions are decoded once, on first execution, into an
+/// `InstructionCache` (eight bytes each, registers and immediates ready),
+/// and the loop dispatches on the decoded code with one jump table. The
+/// cache changes nothing that can be observed: stores reset the slots they
+/// write (self-modifying code runs its new bytes at once, as before), and
+/// fetch faults, illegal words, misaligned jumps, memory faults and the
+/// instruction count are those of an interpreter that fetches and decodes
+/// every time.
 public struct Interpreter {
   /// Runs until an event, until `pc == stopPC` (checked before every
   /// instruction, the first included; returns nil), or until `budget`
@@ -19,91 +28,167 @@ public struct Interpreter {
   }
 
   /// `run`, adding to `executed` the instructions it executed (one whose
-  /// memory access failed included).
+  /// memory access failed included). Decodes into a fresh cache.
   public static func run<M: RV32Memory>(
     _ state: inout RV32State, memory: inout M, stopPC: UInt32, budget: Int = .max,
     executed: inout Int
   ) throws(RV32MemoryFault) -> StepEvent? {
-    if state.registers.count != 32 { state = RV32State(registers: state.registers, pc: state.pc) }
-    state.registers[0] = 0
+    try run(
+      &state, memory: &memory, cache: InstructionCache(), stopPC: stopPC, budget: budget,
+      executed: &executed)
+  }
+
+  /// `run` with a cache that lives across runs (whoever else writes
+  /// `memory` between runs invalidates what it wrote, see `InstructionCache`).
+  public static func run<M: RV32Memory>(
+    _ state: inout RV32State, memory: inout M, cache: InstructionCache, stopPC: UInt32,
+    budget: Int = .max, executed: inout Int
+  ) throws(RV32MemoryFault) -> StepEvent? {
+    let file = UnsafeMutablePointer<UInt32>.allocate(capacity: Translator.registerSlotCount)
+    file.initialize(repeating: 0, count: Translator.registerSlotCount)
+    for i in 1..<32 where i < state.registers.count { file[i] = state.registers[i] }
+    var pc = state.pc
+    defer {
+      state = RV32State(registers: Array(UnsafeBufferPointer(start: file, count: 32)), pc: pc)
+      file.deallocate()
+    }
+    return try run(
+      registers: file, pc: &pc, memory: &memory, cache: cache, stopPC: stopPC, budget: budget,
+      executed: &executed)
+  }
+
+  /// The interpreter loop, on a register file of `Translator.registerSlotCount`
+  /// (33) slots: `x0`…`x31` and the scratch slot that writes to `x0` go to.
+  /// Sets `registers[0]` to 0; `pc` is updated as `state.pc` above.
+  @inlinable
+  public static func run<M: RV32Memory>(
+    registers r: UnsafeMutablePointer<UInt32>, pc: inout UInt32, memory: inout M,
+    cache: InstructionCache, stopPC: UInt32, budget: Int = .max, executed: inout Int
+  ) throws(RV32MemoryFault) -> StepEvent? {
+    r[0] = 0
     var remaining = budget
-    // Counted once per call, not per instruction: the loop keeps its shape.
-    defer { executed += budget - remaining }
-    while remaining > 0 {
-      let pc = state.pc
-      if pc == stopPC { return nil }
-      guard let word = memory.fetch(pc) else { return .fault(.fetchOutsideMemory(pc: pc)) }
-      guard let instruction = decode(word) else {
-        return .fault(.illegalInstruction(pc: pc, word: word))
-      }
-      remaining -= 1
-      if let event = try execute(instruction, pc: pc, state: &state, memory: &memory) {
+    var cursor = cache.cursor(at: pc, stopPC: stopPC)
+    // Written back once per call, not per instruction.
+    defer {
+      pc = cursor.pc
+      executed += budget - remaining
+    }
+    while remaining > 0 && cursor.slot != cursor.stop {
+      let slot = cursor.slot
+      let outcome = try slot.pointee.handler.dispatch(
+        marker: { (marker: Handler) throws(RV32MemoryFault) -> Outcome in
+          switch marker {
+          case .undecoded: return .decode
+          case .pageEnd: return .nextPage
+          default:
+            return .fault(.illegalInstruction(pc: cursor.pc, word: slot.pointee.immediate))
+          }
+        },
+        instruction: { (kind: InstructionKind) throws(RV32MemoryFault) -> Outcome in
+          remaining -= 1
+          return try execute(kind, slot, at: cursor, registers: r, memory: &memory, cache: cache)
+        })
+      switch outcome {
+      case .next:
+        cursor.advance()
+      case .jump(let target):
+        cursor.jump(to: target, stopPC: stopPC, in: cache)
+      case .event(let event):
+        cursor.advance()
         return event
+      case .fault(let fault):
+        return .fault(fault)
+      case .decode:
+        let here = cursor.pc
+        guard let word = memory.fetch(here) else { return .fault(.fetchOutsideMemory(pc: here)) }
+        slot.pointee = DecodedInstruction(word: word)
+      case .nextPage:
+        cursor = cache.cursor(at: cursor.pc, stopPC: stopPC)
       }
     }
     return nil
   }
 
-  /// Executes one decoded instruction at `pc`, updating `state.pc` unless it faults.
-  @inline(__always)
+  /// What an instruction (or a marker) does to control flow.
+  @usableFromInline
+  enum Outcome {
+    /// Continue at pc + 4.
+    case next
+    /// Continue at this (aligned) pc.
+    case jump(UInt32)
+    /// Stop after the instruction: pc + 4 is next.
+    case event(StepEvent)
+    /// Stop before the instruction: it had no effect (and is not counted
+    /// if it is illegal).
+    case fault(GuestFault)
+    /// The slot is `undecoded`: decode it, then run it.
+    case decode
+    /// The slot is `pageEnd`: continue on the next page.
+    case nextPage
+  }
+
+  /// Executes one instruction of `kind`, the one at `cursor`: the
+  /// semantics of RV32IM. `instruction` holds its operands (a destination
+  /// `x0` is the scratch slot); each case reads only those it uses, and
+  /// only those that need the pc compute it.
+  @inlinable @inline(__always)
   static func execute<M: RV32Memory>(
-    _ instruction: Instruction, pc: UInt32, state: inout RV32State, memory: inout M
-  ) throws(RV32MemoryFault) -> StepEvent? {
-    let next = pc &+ 4
-    switch instruction {
-    case .lui(let rd, let immediate):
-      state[rd] = UInt32(bitPattern: immediate)
-    case .auipc(let rd, let immediate):
-      state[rd] = pc &+ UInt32(bitPattern: immediate)
-    case .jal(let rd, let offset):
-      let target = pc &+ UInt32(bitPattern: offset)
+    _ kind: InstructionKind, _ instruction: UnsafeMutablePointer<DecodedInstruction>,
+    at cursor: InstructionCache.Cursor, registers r: UnsafeMutablePointer<UInt32>,
+    memory: inout M, cache: InstructionCache
+  ) throws(RV32MemoryFault) -> Outcome {
+    var pc: UInt32 { cursor.pc }
+    var rd: Int { Int(instruction.pointee.rd) }
+    var rs1: Int { Int(instruction.pointee.rs1) }
+    var rs2: Int { Int(instruction.pointee.rs2) }
+    var immediate: UInt32 { instruction.pointee.immediate }
+    switch kind {
+    case .lui:
+      r[rd] = immediate
+    case .auipc:
+      r[rd] = pc &+ immediate
+    case .jal:
+      let target = pc &+ immediate
       if target & 3 != 0 { return .fault(.misalignedJump(pc: pc, target: target)) }
-      state[rd] = next
-      state.pc = target
-      return nil
-    case .jalr(let rd, let rs1, let offset):
+      r[rd] = pc &+ 4
+      return .jump(target)
+    case .jalr:
       // The target is computed before rd is written: rd may be rs1.
-      let target = (state[rs1] &+ UInt32(bitPattern: offset)) & ~1
+      let target = (r[rs1] &+ immediate) & ~1
       if target & 3 != 0 { return .fault(.misalignedJump(pc: pc, target: target)) }
-      state[rd] = next
-      state.pc = target
-      return nil
-    case .branch(let condition, let rs1, let rs2, let offset):
-      if condition.holds(state[rs1], state[rs2]) {
-        let target = pc &+ UInt32(bitPattern: offset)
+      r[rd] = pc &+ 4
+      return .jump(target)
+    case .branch(let condition):
+      if condition.holds(r[rs1], r[rs2]) {
+        let target = pc &+ immediate
         if target & 3 != 0 { return .fault(.misalignedJump(pc: pc, target: target)) }
-        state.pc = target
-        return nil
+        return .jump(target)
       }
-    case .load(let size, let signed, let rd, let rs1, let offset):
-      let address = state[rs1] &+ UInt32(bitPattern: offset)
-      let raw = try memory.load(address, size: size.rawValue, pc: pc)
-      state[rd] = extend(raw, size: size, signed: signed)
-    case .store(let size, let rs1, let rs2, let offset):
-      let address = state[rs1] &+ UInt32(bitPattern: offset)
-      try memory.store(address, size: size.rawValue, value: state[rs2], pc: pc)
-    case .operationImmediate(let operation, let rd, let rs1, let immediate):
-      state[rd] = operation.evaluate(state[rs1], UInt32(bitPattern: immediate))
-    case .operation(let operation, let rd, let rs1, let rs2):
-      state[rd] = operation.evaluate(state[rs1], state[rs2])
+    case .load(let size, let signed):
+      let raw = try memory.load(r[rs1] &+ immediate, size: size.rawValue, pc: pc)
+      r[rd] = extend(raw, size: size, signed: signed)
+    case .store(let size):
+      let address = r[rs1] &+ immediate
+      try memory.store(address, size: size.rawValue, value: r[rs2], pc: pc)
+      cache.invalidate(address, size: size.rawValue)
+    case .operationImmediate(let operation):
+      r[rd] = operation.evaluate(r[rs1], immediate)
+    case .operation(let operation):
+      r[rd] = operation.evaluate(r[rs1], r[rs2])
     case .fence:
       break
     case .fenceI:
-      state.pc = next
-      return .fenceI(pc: pc)
+      return .event(.fenceI(pc: pc))
     case .ecall:
-      state.pc = next
-      return .ecall(pc: pc)
+      return .event(.ecall(pc: pc))
     case .ebreak:
-      state.pc = next
-      return .ebreak(pc: pc)
+      return .event(.ebreak(pc: pc))
     }
-    state.pc = next
-    return nil
+    return .next
   }
 
   /// Sign- or zero-extends the low `size` bytes of a loaded value.
-  @inline(__always)
+  @inlinable @inline(__always)
   static func extend(_ raw: UInt32, size: AccessSize, signed: Bool) -> UInt32 {
     switch (size, signed) {
     case (.byte, true): return UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: raw)))

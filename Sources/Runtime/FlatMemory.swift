@@ -40,6 +40,14 @@ final class FlatMemory: GuestMemory {
 
   // MARK: byte access
 
+  @inline(__always)
+  func mappedHost(_ address: UInt32, size: Int) -> UnsafeMutableRawPointer? {
+    guard Int(address & 0xFFF) + size <= Self.pageSize,
+      reservation.isMapped(page: address >> Self.pageShift)
+    else { return nil }
+    return host(address)
+  }
+
   func load(_ address: UInt32, size: Int) throws(MemoryError) -> UInt32 {
     if Int(address & 0xFFF) + size <= Self.pageSize {
       try reservation.map(page: address >> Self.pageShift)

@@ -45,6 +45,8 @@ final class FlatReservation: LazyMemory {
   /// One bit per guest page, set while the page is mapped (written by the
   /// signal handler too).
   let mappedBits: HostAllocation
+  /// `mappedBits` as words (kept, not recomputed: `isMapped` is on the interpreter's fast path).
+  private let bits: UnsafeMutablePointer<UInt64>
   /// This VM's record in the handler's registry.
   let region: UnsafeMutablePointer<kiln_flat_region>
 
@@ -71,11 +73,11 @@ final class FlatReservation: LazyMemory {
       munmap(p, size)
       throw error
     }
+    bits = mappedBits.base.assumingMemoryBound(to: UInt64.self)
     let base = UInt(bitPattern: guestBase)
     guard
       let r = kiln_flat_register(
-        base, UInt(bitPattern: p + size),
-        mappedBits.base.assumingMemoryBound(to: UInt64.self), UInt32(quota))
+        base, UInt(bitPattern: p + size), bits, UInt32(quota))
     else {
       munmap(p, size)
       throw .flatMemoryUnavailable(
@@ -132,10 +134,6 @@ final class FlatReservation: LazyMemory {
     region.pointee.fault_rip = pc
     region.pointee.fault_address = address
     return .redirect(resume: r.recovery)
-  }
-
-  private var bits: UnsafeMutablePointer<UInt64> {
-    mappedBits.base.assumingMemoryBound(to: UInt64.self)
   }
 
   @inline(__always) func isMapped(page: UInt32) -> Bool {

@@ -20,6 +20,12 @@ protocol GuestMemory: AnyObject {
   /// page holding compiled code was written.
   func store(_ address: UInt32, size: Int, value: UInt32) throws(MemoryError) -> Bool
 
+  /// The host address of the `size` (1, 2 or 4) bytes at `address` if they
+  /// lie in one page that is mapped; nil otherwise (`load` and `store`
+  /// then map pages and cross them). The interpreter's fast path: it
+  /// neither maps pages nor reports stores into compiled code.
+  func mappedHost(_ address: UInt32, size: Int) -> UnsafeMutableRawPointer?
+
   /// The instruction word at `pc`, or nil if one of its pages was never mapped.
   func fetch(_ pc: UInt32) -> UInt32?
 

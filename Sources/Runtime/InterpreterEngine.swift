@@ -2,19 +2,39 @@ import KilnIR
 import RV32
 
 /// The guest memory as the interpreter sees it (generic, so each memory
-/// mode gets its own specialised interpreter loop).
+/// mode gets its own specialised interpreter loop). An access inside one
+/// mapped page is a host load or store; the others (first touches, page
+/// crossings) take the memory's own `load` and `store`.
 struct InterpreterBus<M: GuestMemory>: RV32Memory {
   let memory: M
 
+  @inline(__always)
   mutating func load(_ address: UInt32, size: Int, pc: UInt32) throws(RV32MemoryFault) -> UInt32 {
+    if let p = memory.mappedHost(address, size: size) { return loadLittleEndian(p, size: size) }
+    return try loadSlow(address, size: size, pc: pc)
+  }
+
+  @inline(never)
+  func loadSlow(_ address: UInt32, size: Int, pc: UInt32) throws(RV32MemoryFault) -> UInt32 {
     do { return try memory.load(address, size: size) } catch {
       throw RV32MemoryFault(pc: pc, address: address)
     }
   }
 
+  /// Stores into compiled code need no report: an interpreting VM compiles none.
+  @inline(__always)
   mutating func store(_ address: UInt32, size: Int, value: UInt32, pc: UInt32)
     throws(RV32MemoryFault)
   {
+    if let p = memory.mappedHost(address, size: size) {
+      storeLittleEndian(p, size: size, value)
+      return
+    }
+    try storeSlow(address, size: size, value: value, pc: pc)
+  }
+
+  @inline(never)
+  func storeSlow(_ address: UInt32, size: Int, value: UInt32, pc: UInt32) throws(RV32MemoryFault) {
     do { _ = try memory.store(address, size: size, value: value) } catch {
       throw RV32MemoryFault(pc: pc, address: address)
     }
@@ -24,31 +44,40 @@ struct InterpreterBus<M: GuestMemory>: RV32Memory {
 }
 
 extension VirtualMachine {
-  /// Runs the reference interpreter from `pc` until the return address.
-  func runInterpreter(from pc: UInt32) throws(RuntimeError) {
-    try runInterpreter(from: pc, memory: memory)
+  /// Runs the reference interpreter from `pc` until the return address, on
+  /// the VM's register file (its 33 slots are the interpreter's) and its
+  /// instruction cache.
+  func runInterpreter(from pc: UInt32, cache: InstructionCache) throws(RuntimeError) {
+    // One specialised loop per memory mode: the concrete type, not the existential.
+    if let flat = memory as? FlatMemory {
+      try runInterpreter(from: pc, memory: flat, cache: cache)
+    } else if let paged = memory as? PagedMemory {
+      try runInterpreter(from: pc, memory: paged, cache: cache)
+    } else {
+      try runInterpreter(from: pc, memory: memory, cache: cache)
+    }
   }
 
-  private func runInterpreter<M: GuestMemory>(from pc: UInt32, memory: M) throws(RuntimeError) {
-    var hart = RV32State(
-      registers: Array(UnsafeBufferPointer(start: state.registers, count: 32)), pc: pc)
+  private func runInterpreter<M: GuestMemory>(
+    from pc: UInt32, memory: M, cache: InstructionCache
+  ) throws(RuntimeError) {
     var bus = InterpreterBus(memory: memory)
+    let registers = state.registers
+    var pc = pc
     while true {
       let event: StepEvent?
       do {
         event = try Interpreter.run(
-          &hart, memory: &bus, stopPC: Self.returnAddress, executed: &interpretedInstructions)
+          registers: registers, pc: &pc, memory: &bus, cache: cache, stopPC: Self.returnAddress,
+          executed: &interpretedInstructions)
       } catch {
-        saveRegisters(hart)
         throw memoryFault(pc: error.pc, address: error.address, size: 1)
       }
-      saveRegisters(hart)
       switch event {
       case nil:
         return
       case .ecall:
-        try syscallHandler(self, state.registers[17])
-        for i in 1..<32 { hart.registers[i] = state.registers[i] }
+        try syscallHandler(self, registers[17])
       case .ebreak(let pc):
         if config.haltOnBreakpoint { throw .breakpoint(pc: pc) }
       case .fenceI:
@@ -57,10 +86,6 @@ extension VirtualMachine {
         throw RuntimeError(fault)
       }
     }
-  }
-
-  private func saveRegisters(_ hart: RV32State) {
-    for i in 1..<32 { state.registers[i] = hart.registers[i] }
   }
 }
 

@@ -119,6 +119,15 @@ final class PagedMemory: GuestMemory {
 
   // MARK: byte access
 
+  @inline(__always)
+  func mappedHost(_ address: UInt32, size: Int) -> UnsafeMutableRawPointer? {
+    let offset = Int(address & 0xFFF)
+    guard offset + size <= Self.pageSize, let i = index(ofPage: address >> Self.pageShift) else {
+      return nil
+    }
+    return pageBase(i) + offset
+  }
+
   /// Reads `size` bytes (1, 2 or 4) at `address`, little-endian; any alignment,
   /// pages crossed as needed, mapping pages on first touch.
   func load(_ address: UInt32, size: Int) throws(MemoryError) -> UInt32 {

@@ -23,6 +23,9 @@ public final class VirtualMachine {
   /// Bounds nesting by the host stack (the spill stack bounds it by `maxStackDepth`).
   var nesting = NestingGuard()
   var jit: (any CompiledEngine)?
+  /// The interpreter's decoded instructions (empty for a JIT VM); writes
+  /// through the memory API invalidate what they overwrite.
+  let instructionCache = InstructionCache()
   /// The error a host call recorded before returning `HostCallStatus.error`.
   var pendingError: RuntimeError?
   /// Where generated code runs (natively, or in an emulator).
@@ -129,12 +132,15 @@ public final class VirtualMachine {
 
   /// Writes guest memory; compiled code of the pages written is invalidated.
   public func writeMemory(at address: UInt32, _ bytes: [UInt8]) throws(MemoryError) {
+    // Also after a failed write, which may have written a part.
+    defer { instructionCache.invalidate(address: address, count: bytes.count) }
     if try memory.write(at: address, bytes) { jit?.flush() }
   }
 
   /// Unmaps and zeroes all guest memory and drops all compiled code.
   public func clearMemory() {
     jit?.flush()
+    instructionCache.invalidateAll()
     memory.clear()
     if let flat = memory as? FlatMemory { executor.lazyMemoryCleared(flat.reservation) }
   }
@@ -227,7 +233,7 @@ public final class VirtualMachine {
     if let jit {
       try jit.run(from: pc, vm: self)
     } else {
-      try runInterpreter(from: pc)
+      try runInterpreter(from: pc, cache: instructionCache)
     }
   }
 }

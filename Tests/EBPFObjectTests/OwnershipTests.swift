@@ -25,7 +25,8 @@ struct OwnershipTests {
   /// weak reference to the object.
   static func engine(_ kind: EngineUnderTest) throws -> (any ExecutionEngine, weakObject: Weak) {
     let object = try EBPFObjectFile(bytes: Toolchain.bpfObject("ownership", source: source))
-    let loaded = try object.load()
+    // Below 4 GiB for a 32-bit port: the program holds the section addresses.
+    let loaded = try object.load(memory: kind.sectionMemory)
     let weak = Weak(loaded)
     let engine: any ExecutionEngine
     switch kind {

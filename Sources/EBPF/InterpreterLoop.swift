@@ -1,0 +1,223 @@
+/// The interpreter's loop over the ``DecodedProgram``: one dispatch on the
+/// slot's code (`DecodedSlot.Code.dispatch`), then the meaning of the
+/// operation, which is ``Semantics``'s. Memory goes through `State.pointer`,
+/// the bounds check of `Memory.swift`.
+extension Interpreter {
+  /// A caller's registers, saved across a local call.
+  struct Frame {
+    var returnPC: Int
+    var r6: UInt64, r7: UInt64, r8: UInt64, r9: UInt64, r10: UInt64
+  }
+
+  /// Runs the program from slot 0 on the registers and regions of `s`
+  /// (passed on by value: the loop keeps the regions in registers, where
+  /// stores through the register file cannot change them).
+  ///
+  /// With an ``ExecutionOptions/instructionLimit``, `remaining` is the
+  /// budget in and what is left of it out (`countingRun` counts with it);
+  /// without one it is not touched.
+  func execute(_ s: inout State, budget remaining: inout UInt64) throws(EBPFError) -> UInt64 {
+    if let limit = options.instructionLimit {
+      var budget = LimitedBudget(remaining: remaining, limit: limit)
+      let r0 = try execute(s, budget: &budget)
+      remaining = budget.remaining
+      return r0
+    }
+    var budget = UnlimitedBudget()
+    return try execute(s, budget: &budget)
+  }
+
+  private func execute<B: InstructionBudget>(_ s: State, budget: inout B)
+    throws(EBPFError) -> UInt64
+  {
+    let frames = UnsafeMutablePointer<Frame>.allocate(capacity: options.maxCallDepth)
+    defer { frames.deallocate() }
+    return try decoded.slots.withUnsafeBufferPointer {
+      (slots: UnsafeBufferPointer<DecodedSlot>) throws(EBPFError) -> UInt64 in
+      // The checker rejects empty programs; the guard keeps this total.
+      guard let first = slots.baseAddress else { throw .emptyProgram }
+      return try run(first, s, frames: frames, budget: &budget)
+    }
+  }
+
+  /// The loop. Control never leaves the program: the checker proved every
+  /// target in range and the last slot an `exit` or a jump. `i` walks the
+  /// slots; the index of the current one (errors, returns) is `i - slots`.
+  @inline(always)
+  private func run<B: InstructionBudget>(
+    _ slots: UnsafePointer<DecodedSlot>, _ s: State,
+    frames: UnsafeMutablePointer<Frame>, budget: inout B
+  ) throws(EBPFError) -> UInt64 {
+    let regs = s.regs
+    var i = slots
+    var depth = 0
+    while true {
+      try budget.spend { i - slots }
+      let result: UInt64? = try i.pointee.code.dispatch(
+        arithmetic: { (op: ALUOperation, width: Width) throws(EBPFError) -> UInt64? in
+          let d = Int(i.pointee.dst)
+          regs[d] = Semantics.alu(
+            op, width, regs[d], regs[Int(i.pointee.src)] | i.pointee.immediate)
+          i += 1
+          return nil
+        },
+        branch: { (condition: Condition, width: Width) throws(EBPFError) -> UInt64? in
+          let d = Int(i.pointee.dst)
+          let b = regs[Int(i.pointee.src)] | i.pointee.immediate
+          if Semantics.condition(condition, width, regs[d], b) { i += Int(i.pointee.offset) }
+          i += 1
+          return nil
+        },
+        other: { (code: DecodedSlot.Code) throws(EBPFError) -> UInt64? in
+          try execute(code, &i, slots: slots, s, frames: frames, depth: &depth)
+        })
+      if let result { return result }
+    }
+  }
+
+  /// Executes the slot at `i`, of `code` (no arithmetic or conditional
+  /// jump), and moves `i` to
+  /// the next one; returns `r0` when the program ends.
+  @inline(always)
+  private func execute(
+    _ code: DecodedSlot.Code, _ i: inout UnsafePointer<DecodedSlot>,
+    slots: UnsafePointer<DecodedSlot>, _ s: State, frames: UnsafeMutablePointer<Frame>,
+    depth: inout Int
+  ) throws(EBPFError) -> UInt64? {
+    let regs = s.regs
+    let d = Int(i.pointee.dst)
+    switch code {
+    case .toLittleEndian, .toBigEndian, .swapBytes:
+      let kind: ByteSwap =
+        code == .toLittleEndian ? .toLittle : code == .toBigEndian ? .toBig : .always
+      let bits = UInt8(truncatingIfNeeded: i.pointee.immediate)
+      regs[d] = Semantics.byteSwap(kind, bits: bits, regs[d])
+
+    case .jump:
+      i = slots + Int(truncatingIfNeeded: i.pointee.immediate)
+      return nil
+
+    case .callHelper:
+      regs[0] = try callHelper(i.pointee.immediate, regs, index: i - slots)
+
+    case .callRegister:
+      regs[0] = try callHelper(regs[d], regs, index: i - slots)
+
+    case .callLocal:
+      guard depth + 1 < options.maxCallDepth else {
+        throw .callDepthExceeded(index: i - slots, limit: options.maxCallDepth)
+      }
+      frames[depth] = Frame(
+        returnPC: i - slots + 1, r6: regs[6], r7: regs[7], r8: regs[8], r9: regs[9],
+        r10: regs[10])
+      depth += 1
+      regs[10] -= UInt64(ExecutionOptions.stackFrameSize)
+      i = slots + Int(truncatingIfNeeded: i.pointee.immediate)
+      return nil
+
+    case .exit:
+      guard depth > 0 else { return regs[0] }
+      depth -= 1
+      let f = frames[depth]
+      regs[6] = f.r6
+      regs[7] = f.r7
+      regs[8] = f.r8
+      regs[9] = f.r9
+      regs[10] = f.r10
+      i = slots + f.returnPC
+      return nil
+
+    case .loadImmediate64:
+      regs[d] = i.pointee.immediate
+      i += 2
+      return nil
+
+    case .load:
+      let size = i.pointee.size
+      let p = try s.pointer(
+        regs[Int(i.pointee.src)] &+ UInt64(bitPattern: Int64(i.pointee.offset)),
+        size.byteCount, write: false, index: i - slots)
+      regs[d] = Self.load(p, size)
+
+    case .loadSigned:
+      let size = i.pointee.size
+      let p = try s.pointer(
+        regs[Int(i.pointee.src)] &+ UInt64(bitPattern: Int64(i.pointee.offset)),
+        size.byteCount, write: false, index: i - slots)
+      regs[d] = Self.signExtend(Self.load(p, size), size)
+
+    case .storeImmediate:
+      let size = i.pointee.size
+      let p = try s.pointer(
+        regs[d] &+ UInt64(bitPattern: Int64(i.pointee.offset)), size.byteCount, write: true,
+        index: i - slots)
+      Self.store(p, size, i.pointee.immediate)
+
+    case .storeRegister:
+      let size = i.pointee.size
+      let p = try s.pointer(
+        regs[d] &+ UInt64(bitPattern: Int64(i.pointee.offset)), size.byteCount, write: true,
+        index: i - slots)
+      Self.store(p, size, regs[Int(i.pointee.src)])
+
+    case .atomic:
+      let size = i.pointee.size
+      let p = try s.pointer(
+        regs[d] &+ UInt64(bitPattern: Int64(i.pointee.offset)), size.byteCount, write: true,
+        index: i - slots)
+      Self.atomic(i.pointee.atomic, size, p, regs, src: Int(i.pointee.src))
+
+    case .packetAbsolute, .packetIndirect:
+      var offset = i.pointee.immediate
+      if code == .packetIndirect { offset = regs[Int(i.pointee.src)] &+ offset }
+      let size = i.pointee.size
+      let n = UInt64(size.byteCount)
+      let ctx = s.context
+      guard ctx.length >= n, offset <= ctx.length - n,
+        let base = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: ctx.base))
+      else {
+        throw .packetOutOfBounds(
+          index: i - slots, offset: offset, size: size.byteCount, length: ctx.length)
+      }
+      let p = base + Int(offset)
+      var v: UInt64 = 0
+      for k in 0..<size.byteCount {
+        v = v << 8 | UInt64(p.load(fromByteOffset: k, as: UInt8.self))
+      }
+      regs[0] = v
+
+    case .notExecuted:
+      // BTF calls are rejected by the checker, and no jump lands on
+      // `lddw`'s second slot; unreachable.
+      throw .unsupportedInstruction(index: i - slots, mnemonic: "call runtime")
+
+    default:
+      preconditionFailure("arithmetic and conditional jumps are dispatched above")
+    }
+    i += 1
+    return nil
+  }
+}
+
+/// The instruction budget of a run (``ExecutionOptions/instructionLimit``),
+/// as a type parameter of the loop, so that a run without a limit pays
+/// nothing for it.
+protocol InstructionBudget {
+  /// Called before an instruction runs; `index` is its slot.
+  mutating func spend(_ index: () -> Int) throws(EBPFError)
+}
+
+struct UnlimitedBudget: InstructionBudget {
+  @inline(__always) mutating func spend(_ index: () -> Int) {}
+}
+
+struct LimitedBudget: InstructionBudget {
+  var remaining: UInt64
+  let limit: UInt64
+
+  @inline(__always)
+  mutating func spend(_ index: () -> Int) throws(EBPFError) {
+    if remaining == 0 { throw .instructionLimitExceeded(index: index(), limit: limit) }
+    remaining -= 1
+  }
+}
