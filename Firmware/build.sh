@@ -153,7 +153,7 @@ unicode="$(dirname "$(dirname "$(readlink -f "$(command -v swiftc)")")")/lib/swi
 elf="$out/kiln-firmware.elf"
 # The benchmark's entry points (Sources/Bench.swift) are GC roots too.
 bench_roots=()
-for sym in kiln_bench_prepare kiln_bench_load kiln_bench_fletcher16 kiln_bench_dht22; do
+for sym in kiln_bench_prepare kiln_bench_load kiln_bench_fletcher16 kiln_bench_dht22 kiln_bench_code_bytes; do
   bench_roots+=(--undefined="$sym")
 done
 ld.lld -T "$firmware/Runtime/link.ld" --gc-sections "${bench_roots[@]}" -Map "$out/kiln-firmware.map" -o "$elf" \

@@ -5,9 +5,9 @@ import Testing
 /// mps2-an386 Cortex-M4 (Firmware/run.sh), once per engine: Kiln's eBPF
 /// interpreter, and the Thumb-2 JIT (`--engine thumb2`: Thumb2Port compiles
 /// each program on the device and the M4 runs the code). Each image runs
-/// every bpf_conformance program (expected r0 from the files), Fletcher-16 and the DHT22 decoder (expected values from the host
-/// build of the C sources, and for the decoder the readings its pulse
-/// trains were made from); the firmware prints a PASS/FAIL line per check
+/// every bpf_conformance program (expected r0 from the files), Fletcher-16
+/// and the DHT22 decoder (expected values from the host build of the C
+/// sources, and for the decoder the readings its pulse trains were made from); the firmware prints a PASS/FAIL line per check
 /// and exits through semihosting with 0 only if all passed.
 ///
 /// The images go to .build/firmware-tests/ENGINE; a rebuild after no change
