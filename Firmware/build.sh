@@ -110,9 +110,20 @@ module() {  # module NAME OBJECT SOURCES...
 }
 module KilnIR kilnir.o $ir_sources
 module EBPF ebpf.o $ebpf_sources
+# The Thumb-2 JIT: KilnCore (without ExecutableMemory.swift: mmap), KilnPort
+# (without NativeExecutor.swift: mmap, and HostTarget.swift: existential
+# metatypes) and Thumb2Port, as Scripts/check-embedded.sh compiles them.
+jit_objects=()
+if [ "$engine" = thumb2 ]; then
+  module KilnCore kilncore.o $(ls "$root"/Sources/KilnCore/*.swift | grep -v '/ExecutableMemory.swift$')
+  module KilnPort kilnport.o \
+    $(ls "$root"/Sources/KilnPort/*.swift | grep -v -e '/NativeExecutor.swift$' -e '/HostTarget.swift$')
+  module Thumb2Port thumb2port.o $(find "$root/Sources/Ports/Thumb2" -name '*.swift' | sort)
+  jit_objects=("$s/thumb2port.o" "$s/kilnport.o" "$s/kilncore.o")
+fi
 firmware_flags="${swift_flags[*]} ${swift_defines[*]-}"
 if stale "$s/firmware.o" "$firmware_flags" "$firmware"/Sources/*.swift "$firmware/Runtime/firmware.h" \
-  "$s/ebpf.o"; then
+  "$s/ebpf.o" ${jit_objects[@]+"${jit_objects[@]}"}; then
   swiftc "${swift_flags[@]}" ${swift_defines[@]+"${swift_defines[@]}"} -I "$s" -module-name Firmware \
     -import-bridging-header "$firmware/Runtime/firmware.h" -c "$firmware"/Sources/*.swift \
     -o "$s/firmware.o"
@@ -142,10 +153,10 @@ unicode="$(dirname "$(dirname "$(readlink -f "$(command -v swiftc)")")")/lib/swi
 elf="$out/kiln-firmware.elf"
 # The benchmark's entry points (Sources/Bench.swift) are GC roots too.
 bench_roots=()
-for sym in kiln_bench_prepare kiln_bench_load kiln_bench_fletcher16 kiln_bench_dht22; do
+for sym in kiln_bench_prepare kiln_bench_load kiln_bench_fletcher16 kiln_bench_dht22 kiln_bench_code_bytes; do
   bench_roots+=(--undefined="$sym")
 done
 ld.lld -T "$firmware/Runtime/link.ld" --gc-sections "${bench_roots[@]}" -Map "$out/kiln-firmware.map" -o "$elf" \
-  "${objects[@]}" "$s/firmware.o" "$s/ebpf.o" "$s/kilnir.o" "$unicode" "$libgcc"
+  "${objects[@]}" "$s/firmware.o" "$s/ebpf.o" ${jit_objects[@]+"${jit_objects[@]}"} "$s/kilnir.o" "$unicode" "$libgcc"
 echo "built $elf (engine $engine, $opt)"
 llvm-size "$elf"

@@ -26,7 +26,8 @@ final class Board {
     ram = try Emulator.allocatePages(Self.size)
     scs = try Emulator.allocatePages(4096)
     try emulator.map(flash, at: Self.flashBase, size: Self.size, permissions: .all)
-    try emulator.map(ram, at: Self.ramBase, size: Self.size, permissions: .readWrite)
+    // Executable: the Thumb-2 JIT writes its code into SRAM (as the M4 allows).
+    try emulator.map(ram, at: Self.ramBase, size: Self.size, permissions: .all)
     try emulator.map(scs, at: Self.scsPage, size: 4096, permissions: .readWrite)
     for segment in image.segments {
       let address = UInt64(segment.loadAddress)

@@ -74,4 +74,12 @@ const char *kiln_dht22_name(uint32_t frame);
 uint32_t kiln_native_fletcher16(void);
 int64_t kiln_native_dht22(uint32_t frame);
 
+// ---- jit.c: the Thumb-2 JIT's code memory -----------------------------------
+/// Bytes of the static code buffer.
+#define KILN_CODE_CAPACITY 32768u
+/// The code buffer (KILN_CODE_CAPACITY bytes, 8-byte aligned, in SRAM).
+uint8_t *kiln_code_memory(void);
+/// DSB + ISB after writing code.
+void kiln_code_sync(void);
+
 #endif

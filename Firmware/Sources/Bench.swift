@@ -10,6 +10,7 @@ import EBPF
 //                               the compiler (JIT); 0 on success
 //   kiln_bench_fletcher16()     one run over the fixed buffer, the checksum
 //   kiln_bench_dht22(frame)     one decode of a frame, the packed reading
+//   kiln_bench_code_bytes(p)    bytes of code the JIT generated for p (0: interpreter)
 //
 // The native C baseline is kiln_native_fletcher16 / kiln_native_dht22
 // (Runtime/board.c).
@@ -53,4 +54,17 @@ func benchDHT22(_ frame: UInt32) -> Int64 {
     return Int64.min
   }
   return Int64(bitPattern: r0)
+}
+
+/// Bytes of code the JIT generated for program `which` (0 for the
+/// interpreter, which generates none).
+@_cdecl("kiln_bench_code_bytes")
+func benchCodeBytes(_ which: UInt32) -> UInt32 {
+  guard Int(which) < benchLoaded.count, let loaded = benchLoaded[Int(which)] else { return 0 }
+  switch loaded {
+  case .interpreter: return 0
+  #if KILN_THUMB2_JIT
+    case .thumb2(let compiled): return UInt32(compiled.size)
+  #endif
+  }
 }

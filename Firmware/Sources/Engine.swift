@@ -29,7 +29,9 @@ enum Engine {
 /// compiled (JIT). Loading is what the benchmark counts as the load cost.
 enum LoadedProgram {
   case interpreter(Interpreter)
-  // case thumb2(Thumb2Function)  // the JIT's compiled code and its code buffer
+  #if KILN_THUMB2_JIT
+    case thumb2(Thumb2Program)
+  #endif
 }
 
 /// Checks (and, for a JIT, compiles) `program` for the selected engine.
@@ -46,6 +48,9 @@ func run(_ loaded: LoadedProgram, context: UnsafeMutableRawBufferPointer?) throw
 {
   switch loaded {
   case .interpreter(let vm): return try vm.run(context: context)
+  #if KILN_THUMB2_JIT
+    case .thumb2(let compiled): return try runThumb2(compiled, context: context)
+  #endif
   }
 }
 
@@ -72,9 +77,7 @@ func loadForThumb2JIT(_ program: Program, helpers: HelperTable) throws(EBPFError
   -> LoadedProgram
 {
   #if KILN_THUMB2_JIT
-    #error(
-      "Wire Thumb2Port in here: compile `program`, return .thumb2(...), and add its case to run(_:context:)"
-    )
+    .thumb2(try compileForThumb2(program, helpers: helpers))
   #else
     throw .engineUnavailable(reason: "this image is built without the Thumb-2 JIT (Thumb2Port)")
   #endif

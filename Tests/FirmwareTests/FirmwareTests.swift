@@ -2,15 +2,17 @@ import Foundation
 import Testing
 
 /// Builds the firmware image (Firmware/build.sh) and boots it in QEMU's
-/// mps2-an386 Cortex-M4 (Firmware/run.sh). On the device Kiln's eBPF
-/// interpreter runs every bpf_conformance program (expected r0 from the
-/// files), Fletcher-16 and the DHT22 decoder (expected values from the host
-/// build of the C sources, and for the decoder the readings its pulse
-/// trains were made from); the firmware prints a PASS/FAIL line per check
+/// mps2-an386 Cortex-M4 (Firmware/run.sh), once per engine: Kiln's eBPF
+/// interpreter, and the Thumb-2 JIT (`--engine thumb2`: Thumb2Port compiles
+/// each program on the device and the M4 runs the code). Each image runs
+/// every bpf_conformance program (expected r0 from the files), Fletcher-16
+/// and the DHT22 decoder (expected values from the host build of the C
+/// sources, and for the decoder the readings its pulse trains were made from); the firmware prints a PASS/FAIL line per check
 /// and exits through semihosting with 0 only if all passed.
 ///
-/// The image goes to .build/firmware-tests; a rebuild after no change takes
-/// seconds, a cold build about a minute.
+/// The images go to .build/firmware-tests/ENGINE; a rebuild after no change
+/// takes seconds, a cold build about a minute (interpreter) or a minute and a
+/// half (thumb2: KilnCore, KilnPort and Thumb2Port too).
 @Suite(.serialized) struct FirmwareTests {
   static let buildTools = Tools.missing(Tools.firmwareBuild)
   static let hasQEMU = Tools.which(Tools.qemu) != nil
@@ -18,8 +20,11 @@ import Testing
     ((try? FileManager.default.contentsOfDirectory(atPath: Tools.conformanceDirectory.path)) ?? [])
     .filter { $0.hasSuffix(".data") }.sorted()
 
-  static let output = Tools.repositoryRoot.appendingPathComponent(".build/firmware-tests")
-  static var elf: String { output.appendingPathComponent("kiln-firmware.elf").path }
+  static func output(_ engine: String) -> URL {
+    Tools.repositoryRoot.appendingPathComponent(".build/firmware-tests/\(engine)")
+  }
+  /// build.sh's engine → the name the firmware prints.
+  static let engines = ["interpreter": "interpreter", "thumb2": "thumb2-jit"]
   static func script(_ name: String) -> URL {
     Tools.repositoryRoot.appendingPathComponent("Firmware/\(name)")
   }
@@ -28,15 +33,20 @@ import Testing
     .requires(buildTools.isEmpty, "firmware toolchain missing: \(buildTools) (Scripts/setup.sh)"),
     .requires(hasQEMU, "qemu-system-arm missing (Scripts/setup.sh: Debian qemu-system-arm)"),
     .requires(!conformanceNames.isEmpty, "no bpf_conformance data at ../shared/bpf_conformance"),
-    .timeLimit(.minutes(10)))
-  func bootsAndPassesEveryCheck() throws {
-    let build = try runProcess(Self.script("build.sh"), ["--out", Self.output.path])
-    try #require(build.status == 0, "Firmware/build.sh failed:\n\(build)")
+    .timeLimit(.minutes(10)),
+    arguments: ["interpreter", "thumb2"])
+  func bootsAndPassesEveryCheck(engine: String) throws {
+    let output = Self.output(engine)
+    let build = try runProcess(
+      Self.script("build.sh"), ["--out", output.path, "--engine", engine])
+    try #require(build.status == 0, "Firmware/build.sh --engine \(engine) failed:\n\(build)")
 
-    let boot = try runProcess(Self.script("run.sh"), [Self.elf, "--timeout", "120"])
+    let elf = output.appendingPathComponent("kiln-firmware.elf").path
+    let boot = try runProcess(Self.script("run.sh"), [elf, "--timeout", "120"])
     let lines = boot.output.split(separator: "\n").map(String.init)
     #expect(boot.status == 0, "the firmware's exit status (semihosting):\n\(boot)")
-    #expect(lines.first?.hasPrefix("kiln-firmware: mps2-an386 (Cortex-M4), engine ") == true)
+    let printed = Self.engines[engine] ?? engine
+    #expect(lines.first == "kiln-firmware: mps2-an386 (Cortex-M4), engine \(printed)")
     #expect(!lines.contains { $0.hasPrefix("FAIL ") || $0.hasPrefix("FAULT") }, "\(boot)")
 
     // One PASS line per bpf_conformance file.
