@@ -37,6 +37,13 @@ public enum ELFError: Error, Equatable, Sendable, CustomStringConvertible {
   case entryOutsideSegments(entry: UInt32)
   /// PT_INTERP: a dynamically linked executable.
   case dynamicExecutable(interpreter: String)
+  /// `e_flags` has EF_RISCV_RVC (0x1): the code may use compressed
+  /// (16-bit) instructions, which Kiln does not decode.
+  case compressedInstructions(flags: UInt32)
+  /// `e_flags` names a hardware float ABI (EF_RISCV_FLOAT_ABI bits 0x6:
+  /// 0x2 single, 0x4 double, 0x6 quad); Kiln runs only the soft-float
+  /// ILP32 ABI (no F/D/Q registers).
+  case floatABI(flags: UInt32)
 
   public var description: String {
     switch self {
@@ -72,6 +79,10 @@ public enum ELFError: Error, Equatable, Sendable, CustomStringConvertible {
       "ELF entry point \(hex32(e)) is not inside a loadable segment"
     case .dynamicExecutable(let interp):
       "dynamically linked executables are not supported (interpreter \(interp.isEmpty ? "?" : interp)); link with -static"
+    case .compressedInstructions(let flags):
+      "ELF file uses compressed instructions (EF_RISCV_RVC in e_flags \(hex32(flags))), which Kiln does not support; build with -march=rv32im"
+    case .floatABI(let flags):
+      "ELF file uses the \(floatABIName(flags)) float ABI (e_flags \(hex32(flags))), which Kiln does not support; build with -march=rv32im -mabi=ilp32"
     }
   }
 }
@@ -89,6 +100,14 @@ private func machineName(_ m: UInt16) -> String {
   case 243: "RISC-V"
   case 247: "BPF"
   default: "unknown"
+  }
+}
+
+private func floatABIName(_ flags: UInt32) -> String {
+  switch flags & 0x6 {
+  case 0x2: "single-precision (ilp32f)"
+  case 0x4: "double-precision (ilp32d)"
+  default: "quad-precision (ilp32q)"
   }
 }
 

@@ -79,6 +79,10 @@ public struct ELFExecutable: Sendable {
     guard machine == 243 else { throw .wrongMachine(machine) }
     guard type == 2 else { throw .wrongType(type) }
     guard version == 1 else { throw .wrongVersion(version) }
+    // RISC-V e_flags: EF_RISCV_RVC = 0x1, EF_RISCV_FLOAT_ABI = 0x6.
+    let flags = r.u32(36) ?? 0
+    guard flags & 0x1 == 0 else { throw .compressedInstructions(flags: flags) }
+    guard flags & 0x6 == 0 else { throw .floatABI(flags: flags) }
     let entry = r.u32(24) ?? 0
     let phoff = r.u32(28) ?? 0
     let phentsize = r.u16(42) ?? 0

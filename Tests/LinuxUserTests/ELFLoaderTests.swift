@@ -18,6 +18,19 @@ private func variant(_ change: (inout ELFBuilder) -> Void) -> [UInt8] {
 private let valid = ELFBuilder.program(RV.exit(0)).bytes()
 
 let malformedELFs: [MalformedELF] = [
+  // Features Kiln cannot run, told from e_flags (RISC-V psABI).
+  MalformedELF(
+    name: "compressed instructions (EF_RISCV_RVC)", bytes: variant { $0.elfFlags = 0x1 },
+    error: .compressedInstructions(flags: 0x1)),
+  MalformedELF(
+    name: "RVC with double float ABI", bytes: variant { $0.elfFlags = 0x5 },
+    error: .compressedInstructions(flags: 0x5)),
+  MalformedELF(
+    name: "single float ABI", bytes: variant { $0.elfFlags = 0x2 }, error: .floatABI(flags: 0x2)),
+  MalformedELF(
+    name: "double float ABI", bytes: variant { $0.elfFlags = 0x4 }, error: .floatABI(flags: 0x4)),
+  MalformedELF(
+    name: "quad float ABI", bytes: variant { $0.elfFlags = 0x6 }, error: .floatABI(flags: 0x6)),
   MalformedELF(
     name: "empty file", bytes: [],
     error: .truncated(what: "ELF header", needed: 52, fileSize: 0)),

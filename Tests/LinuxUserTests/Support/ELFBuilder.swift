@@ -20,6 +20,8 @@ struct ELFBuilder {
   var machine: UInt16 = 243
   var version: UInt32 = 1
   var entry: UInt32 = 0x10000 + 0x100
+  /// `e_flags` (RISC-V: EF_RISCV_RVC = 0x1, float ABI bits 0x6).
+  var elfFlags: UInt32 = 0
   var phoff: UInt32 = 52
   var phentsize: UInt16 = 32
   var phnum: UInt16?
@@ -57,6 +59,7 @@ struct ELFBuilder {
     put32(version, 20)
     put32(entry, 24)
     put32(phoff, 28)
+    put32(elfFlags, 36)
     put16(52, 40)
     put16(phentsize, 42)
     put16(phnum ?? UInt16(headers.count), 44)
