@@ -15,6 +15,7 @@ struct Kiln: ParsableCommand {
       guest memory, 134 other runtime errors). `kiln bpf` runs eBPF programs; its \
       exit statuses are in `kiln bpf --help`.
       """,
+    version: "kiln \(kilnVersion)",
     subcommands: [Run.self, Disasm.self, BPF.self],
     defaultSubcommand: nil)
 }

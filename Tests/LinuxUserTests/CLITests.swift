@@ -253,3 +253,20 @@ let guestFaultCases: [GuestFault] = [
     message: "misaligned jump to 0x10002"),
   GuestFault(name: "ebreak is a no-op", words: [0x0010_0073] + RV.exit(5), status: 5, message: ""),
 ]
+
+/// `kiln --version`: one line, status 0.
+@Suite("kiln --version")
+struct VersionCLITests {
+  @Test func versionIsOneLineAndStatus0() throws {
+    let r = try runProcess(Tools.kiln, ["--version"])
+    #expect(r.status == 0, "\(r)")
+    #expect(r.stderr.isEmpty)
+    let lines = r.stdoutText.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.count == 2 && lines[1].isEmpty, "stdout: \(r.stdoutText)")
+    // "kiln MAJOR.MINOR.PATCH", checked by shape, not against the constant.
+    let parts = lines[0].split(separator: " ")
+    #expect(parts.count == 2 && parts[0] == "kiln")
+    let numbers = parts.last.map { $0.split(separator: ".") } ?? []
+    #expect(numbers.count == 3 && numbers.allSatisfy { Int($0) != nil }, "\(lines[0])")
+  }
+}
