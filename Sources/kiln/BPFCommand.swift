@@ -14,7 +14,8 @@ extension Kiln {
         Exit status: 0 on success; 1 when the program cannot be loaded \
         (unreadable file, malformed or unsupported ELF object, assembler or \
         decoding error, rejected by the checker, engine not available); 64 for \
-        command-line usage errors; 139 when the program accesses memory out of \
+        command-line usage errors; 74 when the output cannot be written (full \
+        or closed stdout); 139 when the program accesses memory out of \
         bounds and 134 for other runtime errors (call depth, --max-instructions, \
         unknown helper in callx), \
         as a shell reports SIGSEGV and SIGABRT. Every failure is one line on \

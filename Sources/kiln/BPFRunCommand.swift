@@ -84,7 +84,7 @@ struct BPFRun: ParsableCommand {
       throw ExitCode(error.exitStatus)
     }
     withExtendedLifetime(input.object) {}
-    print(result)
+    try writeStdout("\(result)\n")
   }
 }
 
@@ -115,10 +115,12 @@ struct BPFAsm: ParsableCommand {
       throw ExitCode(KilnExit.loadFailure)
     }
     guard let output else {
+      var text = ""
       for slot in program.slots {
         let hex = String(slot.word, radix: 16)
-        print("0x" + String(repeating: "0", count: 16 - hex.count) + hex)
+        text += "0x" + String(repeating: "0", count: 16 - hex.count) + hex + "\n"
       }
+      try writeStdout(text)
       return
     }
     if let failure = writeFile(output, program.bytes) {
@@ -149,6 +151,6 @@ struct BPFDisasm: ParsableCommand {
 
   func run() throws {
     let input = try BPFInput.load(program, function: choice.function, section: choice.section)
-    print(input.listing, terminator: "")
+    try writeStdout(input.listing)
   }
 }

@@ -22,6 +22,23 @@ func writeStderr(_ text: String) {
   }
 }
 
+/// Writes `text` to stdout (fd 1, unbuffered). A write error (a full disk,
+/// `>/dev/full`, a closed stdout) is reported as one line and ends kiln with
+/// `KilnExit.outputFailure`, instead of losing the output silently.
+func writeStdout(_ text: String) throws {
+  var bytes = Array(text.utf8)
+  var done = 0
+  while done < bytes.count {
+    let n = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress! + done, $0.count - done) }
+    if n < 0 && errno == EINTR { continue }
+    if n <= 0 {
+      report("cannot write to standard output: \(n < 0 ? errnoText() : "no progress")")
+      throw ExitCode(KilnExit.outputFailure)
+    }
+    done += n
+  }
+}
+
 /// One diagnostic line: `kiln: <message>`.
 func report(_ message: String) { writeStderr("kiln: \(message)\n") }
 
@@ -32,6 +49,9 @@ enum KilnExit {
 
   /// A command-line usage error (EX_USAGE, as ArgumentParser's own).
   static let usage: Int32 = 64
+
+  /// kiln's own output could not be written (EX_IOERR): full or closed stdout.
+  static let outputFailure: Int32 = 74
 
   /// A guest fault, reported like a process killed by the matching signal.
   static func status(for error: RuntimeError) -> Int32 {

@@ -43,7 +43,7 @@ extension Kiln {
           out += "  \(hex8(segment.virtualAddress &+ UInt32(offset))): \(rest)  (trailing bytes)\n"
         }
       }
-      print(out, terminator: "")
+      try writeStdout(out)
     }
   }
 }

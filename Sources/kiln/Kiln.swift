@@ -9,7 +9,8 @@ struct Kiln: ParsableCommand {
     discussion: """
       Exit status: the guest's own exit status; 1 when the program cannot be \
       loaded (unreadable file, malformed or unsupported ELF, bad limits); 64 for \
-      command-line usage errors; 128 + signal number when the guest faults, as a \
+      command-line usage errors; 74 when kiln's own output cannot be written \
+      (full or closed stdout); 128 + signal number when the guest faults, as a \
       shell reports a process killed by that signal (132 illegal instruction, \
       133 breakpoint, 135 misaligned jump, 139 execution outside memory or out of \
       guest memory, 134 other runtime errors). `kiln bpf` runs eBPF programs; its \
