@@ -88,7 +88,8 @@ let package = Package(
     .target(
       name: "KilnHosts",
       dependencies: [
-        "KilnPort", "X86_64Port", "AArch64Port", "Thumb2Port", "Runtime", "EBPFJIT", "Emulation",
+        "KilnPort", "X86_64Port", "AArch64Port", "Thumb2Port", "Runtime", "EBPFJIT", "EBPFObject",
+        "Emulation",
       ],
       swiftSettings: strict),
     // Static RV32 Linux user mode: ELF loader, initial stack, syscalls.
@@ -137,7 +138,7 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(
       name: "EBPFObjectTests",
-      dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort", "Emulation"],
+      dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests",

@@ -1,6 +1,7 @@
 import AArch64Port
 import EBPF
 import EBPFJIT
+import EBPFObject
 import Emulation
 import KilnPort
 import Runtime
@@ -146,5 +147,16 @@ public enum LowMemory {
   public static func deallocate(_ buffer: UnsafeMutableRawBufferPointer) {
     guard let p = buffer.baseAddress else { return }
     Emulator.freePages(p, size: max(buffer.count, 1))
+  }
+}
+
+extension SectionMemory {
+  /// Where an ELF object's data sections go for `host`: below 4 GiB (from
+  /// ``LowMemory``) for a 32-bit port emulated here, since the program
+  /// holds their addresses as constants; else the heap.
+  public static func `for`(_ host: HostTarget?) -> SectionMemory {
+    guard let host, host.needsLowMemory else { return .heap }
+    return SectionMemory(
+      allocate: { bytes, _ in LowMemory.allocate(bytes) }, deallocate: LowMemory.deallocate)
   }
 }

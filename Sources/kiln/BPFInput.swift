@@ -136,13 +136,3 @@ func bytesFromHex<S: StringProtocol>(_ text: S) -> [UInt8]? {
   }
   return high == nil ? out : nil
 }
-
-extension SectionMemory {
-  /// Where data sections go for `host`: below 4 GiB for a 32-bit port
-  /// emulated here (the program holds their addresses), else the heap.
-  static func `for`(_ host: HostTarget?) -> SectionMemory {
-    guard let host, host.needsLowMemory else { return .heap }
-    return SectionMemory(
-      allocate: { bytes, _ in LowMemory.allocate(bytes) }, deallocate: LowMemory.deallocate)
-  }
-}

@@ -1,7 +1,6 @@
 import EBPF
 import EBPFJIT
 import EBPFObject
-import Emulation
 import Foundation
 import KilnHosts
 import KilnPort
@@ -25,17 +24,8 @@ enum EngineUnderTest: Sendable, CustomTestStringConvertible {
   /// Where the data sections go: below 4 GiB for a 32-bit port (the
   /// program holds their addresses as constants), else the heap.
   var sectionMemory: SectionMemory {
-    guard case .emulated(let host) = self, host.port.facts.pointerBits == 32 else { return .heap }
-    return SectionMemory(
-      allocate: { bytes, _ in
-        guard let p = try? Emulator.allocatePages(max(bytes, 1), below4GiB: true) else {
-          return nil
-        }
-        return UnsafeMutableRawBufferPointer(start: p, count: bytes)
-      },
-      deallocate: { buffer in
-        if let p = buffer.baseAddress { Emulator.freePages(p, size: max(buffer.count, 1)) }
-      })
+    guard case .emulated(let host) = self else { return .heap }
+    return .for(host)
   }
 
   var testDescription: String {
