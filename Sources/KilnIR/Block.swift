@@ -40,6 +40,12 @@ public struct Block: Sendable, Equatable {
   /// One past the last guest byte the block was translated from.
   public var endPC: UInt32
 
+  /// The instruction budget a block needs to run to its end
+  /// (``BudgetLayout``): its guest instructions, and at least 1, since a
+  /// block that faults at its first address must not run on an empty
+  /// budget (an interpreter would stop for the budget before the fault).
+  public var budgetCost: Int { max(1, guestInstructionCount) }
+
   public init(
     startPC: UInt32, operations: [Operation], terminator: Terminator,
     guestInstructionCount: Int, endPC: UInt32

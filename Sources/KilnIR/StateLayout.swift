@@ -29,6 +29,9 @@ public struct StateLayout: Sendable {
   /// as it has registers for, in this order; the rest live in the register
   /// file. Ports never pick guest registers by number themselves.
   public var preferredRegisters: [GuestRegister]
+  /// The instruction budget's counters, or nil for no budget check at all
+  /// (then generated code has none: a run without a budget pays nothing).
+  public var budget: BudgetLayout?
 
   public init(
     registers: Int32, registerCount: Int, memory: GuestMemoryLayout, jumpCache: Int32,
@@ -152,4 +155,29 @@ public enum ExitReason: UInt32, Sendable {
   case error = 2
   /// Continue at `exitPC` after re-validating the code cache.
   case synchronize = 3
+  /// The block at `exitPC` did not start: its instructions
+  /// (``Block/budgetCost``) would take `BudgetLayout.used` past
+  /// `BudgetLayout.limit`. The runtime finishes the budget exactly (or
+  /// reports an interrupt, which lowers the limit).
+  case budget = 4
+}
+
+/// Where generated code counts guest instructions (``StateLayout/budget``):
+/// two `UInt64` state words. Every block checks at its entry, before any
+/// of its instructions runs:
+///
+///     if used + cost > limit { exitPC = block start; exit(.budget) }
+///     used += cost
+///
+/// Only the runtime's thread writes `used`; `limit` is also written by
+/// another thread (or a signal handler) to interrupt a run: it sets `limit`
+/// to 0, and the next block entry leaves.
+public struct BudgetLayout: Sendable, Equatable {
+  public var used: Int32
+  public var limit: Int32
+
+  public init(used: Int32, limit: Int32) {
+    self.used = used
+    self.limit = limit
+  }
 }

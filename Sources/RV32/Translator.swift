@@ -10,7 +10,7 @@ import KilnIR
 ///
 /// A block ends at a jump, branch, ECALL, EBREAK, FENCE.I or illegal
 /// instruction, at an address outside guest memory, or after
-/// `maxInstructions` instructions. Faults become terminators, so they are
+/// `maxBlockInstructions` instructions. Faults become terminators, so they are
 /// raised only if execution reaches them.
 public struct Translator: Sendable {
   /// The slot a load into `x0` writes; never read by translated code.
@@ -30,10 +30,11 @@ public struct Translator: Sendable {
     18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 3, 4,
   ].map { GuestRegister($0) }
 
-  public let maxInstructions: Int
+  /// The most guest instructions in one block (at least 1).
+  public let maxBlockInstructions: Int
 
-  public init(maxInstructions: Int = 64) {
-    self.maxInstructions = max(1, maxInstructions)
+  public init(maxBlockInstructions: Int = 64) {
+    self.maxBlockInstructions = max(1, maxBlockInstructions)
   }
 
   /// Translates the block starting at `pc`. `fetch` returns nil for
@@ -49,7 +50,7 @@ public struct Translator: Sendable {
         guestInstructionCount: count, endPC: end)
     }
 
-    while count < maxInstructions {
+    while count < maxBlockInstructions {
       guard let word = fetch(address) else {
         // The fault belongs to the instruction at `address`: raise it only when it runs.
         if count == 0 { return finish(.fault(.fetchOutsideMemory(pc: address)), end: address) }

@@ -35,7 +35,7 @@ public struct CompileProbe {
       throw .internalError(error.description)
     }
     var cursor = (stubs.bytes.count + 15) & ~15
-    let translator = Translator(maxInstructions: Config().maxBlockInstructions)
+    let translator = Translator(maxBlockInstructions: Config().maxBlockInstructions)
     let end = start &+ UInt32(truncatingIfNeeded: words.count * 4)
     var pc = start
     var instructions = 0

@@ -64,6 +64,17 @@ public struct Config: Sendable {
   public var pageWalk: PageWalk = .direct
   /// Longest straight-line run of guest instructions compiled as one block.
   public var maxBlockInstructions = 64
+  /// The instruction budget of a run: each outermost `run`/`callFunction`
+  /// (nested calls share their caller's) stops with
+  /// `RuntimeError.instructionBudgetExhausted` after exactly this many
+  /// guest instructions, at the same pc with the same registers on every
+  /// engine. Nil: no budget, and the JIT emits no check code.
+  public var instructionBudget: UInt64? = nil
+  /// Lets `VirtualMachine.interrupter` stop a running guest from another
+  /// thread (`RuntimeError.interrupted`). The JIT then checks at every block
+  /// entry, as with a budget (the same check; its cost is measured in the
+  /// README); without a budget and this flag it emits no check at all.
+  public var interruptible = false
 
   public init() {}
 

@@ -68,6 +68,13 @@ public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
   case tooManyArguments(Int)
   /// Internal error of a host port (a bug), reported instead of crashing.
   case internalError(String)
+  /// `Config.instructionBudget` ran out: `executed` guest instructions
+  /// (the budget) have run, and `pc` is the next one, not executed.
+  case instructionBudgetExhausted(pc: UInt32, executed: UInt64)
+  /// `Interrupter.interrupt()` stopped the guest at a block boundary:
+  /// `pc` is the next instruction, not executed; `executed` counts the
+  /// instructions the run executed before.
+  case interrupted(pc: UInt32, executed: UInt64)
 
   public var description: String {
     switch self {
@@ -88,6 +95,10 @@ public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
     case .syscall(let why): "syscall failed: \(why)"
     case .tooManyArguments(let n): "callFunction takes at most 8 arguments, got \(n)"
     case .internalError(let why): "internal JIT error: \(why)"
+    case .instructionBudgetExhausted(let pc, let n):
+      "instruction budget of \(n) exhausted at pc \(hex(pc))"
+    case .interrupted(let pc, let n):
+      "interrupted at pc \(hex(pc)) after \(n) instructions"
     }
   }
 }

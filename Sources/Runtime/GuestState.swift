@@ -16,30 +16,37 @@ struct GuestState {
   static let jumpCacheMask = UInt32(jumpCacheEntries - 1)
 
   let layout: StateLayout
+  /// The budget counters (always present; `layout.budget` is set only when
+  /// generated code checks them).
+  let budgetOffsets: BudgetLayout
   /// The value of generated code's state register.
   let pointer: UnsafeMutableRawPointer
   /// Keeps the memory alive.
   private let storage: AnyObject
 
   /// A paged state block (its own allocation, from the executor).
-  init(walk: PageWalk, preferredRegisters: [GuestRegister], executor: any Executor)
-    throws(VMError)
-  {
+  init(
+    walk: PageWalk, preferredRegisters: [GuestRegister], budget: Bool, executor: any Executor
+  ) throws(VMError) {
     let memory = try HostAllocation(size: Paged.size, executor: executor)
     storage = memory
     pointer = memory.base
     var layout = Paged.layout(walk: walk)
     layout.preferredRegisters = preferredRegisters
+    budgetOffsets = Paged.offsets.budget
+    if budget { layout.budget = budgetOffsets }
     self.layout = layout
     resetJumpCache()
   }
 
   /// The state block of a flat reservation.
-  init(flat reservation: FlatReservation, preferredRegisters: [GuestRegister]) {
+  init(flat reservation: FlatReservation, preferredRegisters: [GuestRegister], budget: Bool) {
     storage = reservation
     pointer = reservation.guestBase
     var layout = Flat.layout
     layout.preferredRegisters = preferredRegisters
+    budgetOffsets = Flat.offsets.budget
+    if budget { layout.budget = budgetOffsets }
     self.layout = layout
     resetJumpCache()
   }
@@ -70,6 +77,14 @@ struct GuestState {
     get { hostContext.load(as: UnsafeMutableRawPointer?.self) }
     nonmutating set { hostContext.storeBytes(of: newValue, as: UnsafeMutableRawPointer?.self) }
   }
+
+  /// Guest instructions counted against the budget (`BudgetLayout.used`).
+  var budgetUsed: UInt64 {
+    get { field(budgetOffsets.used, as: UInt64.self).pointee }
+    nonmutating set { field(budgetOffsets.used, as: UInt64.self).pointee = newValue }
+  }
+  /// The budget's limit (`BudgetLayout.limit`); an interrupt sets it to 0.
+  var budgetLimit: UnsafeMutablePointer<UInt64> { field(budgetOffsets.limit, as: UInt64.self) }
 
   func resetJumpCache() {
     for i in 0..<Self.jumpCacheEntries {

@@ -18,11 +18,16 @@ extension GuestState {
   static let groupAlignment = 0x100
 
   /// The exit words, laid out upward as one group: offsets in the group.
-  static func exitWords(_ g: inout LayoutBuilder) -> (pc: Int32, patchSite: Int32, owner: Int32) {
+  static func exitWords(_ g: inout LayoutBuilder) -> (
+    pc: Int32, patchSite: Int32, owner: Int32, budget: BudgetLayout
+  ) {
     (
       pc: g.field("exitPC", size: MemoryLayout<UInt32>.size, alignment: 4),
       patchSite: g.field("exitPatchSite", size: MemoryLayout<UInt64>.size, alignment: 8),
-      owner: g.field("owner", size: MemoryLayout<UInt>.size, alignment: 8)
+      owner: g.field("owner", size: MemoryLayout<UInt>.size, alignment: 8),
+      budget: BudgetLayout(
+        used: g.field("budgetUsed", size: MemoryLayout<UInt64>.size, alignment: 8),
+        limit: g.field("budgetLimit", size: MemoryLayout<UInt64>.size, alignment: 8))
     )
   }
 
@@ -33,6 +38,8 @@ extension GuestState {
   ///     0x000100  exitPC        UInt32
   ///     0x000108  exitPatchSite UInt64
   ///     0x000110  owner         UInt64 (unretained VM: the host calls' context)
+  ///     0x000118  budgetUsed    UInt64 (instruction budget: `BudgetLayout`)
+  ///     0x000120  budgetLimit   UInt64
   ///     0x000200  hostCalls     HostCall.allCases.count × function pointer
   ///     0x001000  jumpCache     65536 × { UInt64 guest PC, UInt64 host address }   1 MiB
   ///     0x101000  pageTable     2^20 × UInt16 pool index                           2 MiB
@@ -49,6 +56,7 @@ extension GuestState {
     /// The offsets of the diagram, handed out by `LayoutBuilder`.
     struct Offsets: Sendable {
       let registers, exitPC, exitPatchSite, owner, hostCalls, jumpCache: Int32
+      let budget: BudgetLayout
       let pageTable, readTags, writeTags, hostBias, readDirect, writeDirect: Int32
       let fields: FieldLayout
 
@@ -59,6 +67,9 @@ extension GuestState {
         exitPC = exit.offset + exit.result.pc
         exitPatchSite = exit.offset + exit.result.patchSite
         owner = exit.offset + exit.result.owner
+        budget = BudgetLayout(
+          used: exit.offset + exit.result.budget.used,
+          limit: exit.offset + exit.result.budget.limit)
         hostCalls = b.field("hostCalls", size: hostCallsSize, alignment: groupAlignment)
         jumpCache = b.field("jumpCache", size: jumpCacheSize, alignment: pageSize)
         pageTable = b.field(
@@ -111,6 +122,8 @@ extension GuestState {
   ///     -0x000100  exitPC         UInt32
   ///     -0x0000F8  exitPatchSite  UInt64
   ///     -0x0000F0  owner          UInt64 (the host calls' context)
+  ///     -0x0000E8  budgetUsed     UInt64 (instruction budget: `BudgetLayout`)
+  ///     -0x0000E0  budgetLimit    UInt64
   ///     -0x000084  registers      33 × UInt32, up to the pointer
   ///      0         guest memory   4 GiB, then the guard
   enum Flat {
@@ -118,6 +131,7 @@ extension GuestState {
     /// pointer down).
     struct Offsets: Sendable {
       let registers, exitPC, exitPatchSite, owner, hostCalls, jumpCache, codePages: Int32
+      let budget: BudgetLayout
       let fields: FieldLayout
 
       init() {
@@ -127,6 +141,9 @@ extension GuestState {
         exitPC = exit.offset + exit.result.pc
         exitPatchSite = exit.offset + exit.result.patchSite
         owner = exit.offset + exit.result.owner
+        budget = BudgetLayout(
+          used: exit.offset + exit.result.budget.used,
+          limit: exit.offset + exit.result.budget.limit)
         hostCalls = b.field("hostCalls", size: hostCallsSize, alignment: groupAlignment)
         // One more byte, as generated stores read the flags of two pages at
         // once; whole pages, so the small fields have the last page to themselves.

@@ -48,6 +48,7 @@ extension VirtualMachine {
   /// the VM's register file (its 33 slots are the interpreter's) and its
   /// instruction cache.
   func runInterpreter(from pc: UInt32, cache: InstructionCache) throws(RuntimeError) {
+    if countsInstructions { return try runInterpreterCounting(from: pc, cache: cache) }
     // One specialised loop per memory mode: the concrete type, not the existential.
     if let flat = memory as? FlatMemory {
       try runInterpreter(from: pc, memory: flat, cache: cache)
@@ -76,6 +77,42 @@ extension VirtualMachine {
       switch event {
       case nil:
         return
+      case .ecall:
+        try syscallHandler(self, registers[17])
+      case .ebreak(let pc):
+        if config.haltOnBreakpoint { throw .breakpoint(pc: pc) }
+      case .fenceI:
+        break
+      case .fault(let fault):
+        throw RuntimeError(fault)
+      }
+    }
+  }
+}
+
+extension VirtualMachine {
+  /// The interpreter under a budget or interrupts: runs in slices (of at
+  /// most 65,536 instructions when interruptible, to look at the flag),
+  /// counting in the state block's `budgetUsed` as generated code does.
+  private func runInterpreterCounting(from start: UInt32, cache: InstructionCache)
+    throws(RuntimeError)
+  {
+    let registers = state.registers
+    var pc = start
+    while true {
+      if let interrupt = pendingInterrupt(at: pc) { throw interrupt }
+      let used = state.budgetUsed
+      let limit = state.budgetLimit.pointee
+      guard limit == configuredLimit, used <= limit else {
+        throw .interrupted(pc: pc, executed: used)
+      }
+      let slice = config.interruptible ? min(limit - used, 1 << 16) : limit - used
+      switch try interpret(from: &pc, budget: slice, cache: cache) {
+      case nil:
+        if pc == Self.returnAddress { return }
+        if state.budgetUsed >= configuredLimit {
+          throw .instructionBudgetExhausted(pc: pc, executed: state.budgetUsed)
+        }
       case .ecall:
         try syscallHandler(self, registers[17])
       case .ebreak(let pc):

@@ -76,7 +76,7 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
     code.install(stubs.bytes, at: 0)
     stubsEnd = (stubs.bytes.count + 63) & ~63
     cursor = stubsEnd
-    translator = Translator(maxInstructions: config.maxBlockInstructions)
+    translator = Translator(maxBlockInstructions: config.maxBlockInstructions)
     do { try HostCalls.install(in: state, executor: executor) } catch {
       throw .jitUnavailable(error.description)
     }
@@ -120,6 +120,8 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
         state.cacheJump(pc: pc, host: try hostCode(for: pc))
       case .synchronize:
         pc = state.exitPC
+      case .budget:
+        try vm.finishBudget(at: state.exitPC)
       case .error:
         let error = vm.pendingError ?? .internalError("exit without a recorded error")
         vm.pendingError = nil

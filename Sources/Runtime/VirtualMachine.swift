@@ -50,6 +50,9 @@ public final class VirtualMachine {
 
   /// Guest instructions the interpreter has executed (all runs).
   var interpretedInstructions = 0
+  /// Stops a running guest from another thread; nil unless
+  /// `Config.interruptible`.
+  public private(set) var interrupter: Interrupter?
 
   /// Creates a VM, allocating everything it will need: state and page tables,
   /// the page pool, the spill stack and the code buffer. `host` is the port
@@ -88,9 +91,11 @@ public final class VirtualMachine {
       throw .jitUnavailable(error.description)
     }
     let hint = Translator.preferredRegisters
+    let counts = config.instructionBudget != nil || config.interruptible
     switch config.memoryMode {
     case .paged:
-      state = try GuestState(walk: config.pageWalk, preferredRegisters: hint, executor: executor)
+      state = try GuestState(
+        walk: config.pageWalk, preferredRegisters: hint, budget: counts, executor: executor)
       memory = try PagedMemory(state: state, pages: config.maxMemoryPages, executor: executor)
     case .flat:
       let reservation = try FlatReservation(quota: config.maxMemoryPages)
@@ -105,7 +110,7 @@ public final class VirtualMachine {
         }
         try executor.attach(reservation)
       } catch { throw .flatMemoryUnavailable(error.description) }
-      state = GuestState(flat: reservation, preferredRegisters: hint)
+      state = GuestState(flat: reservation, preferredRegisters: hint, budget: counts)
       memory = FlatMemory(reservation: reservation, state: state)
     }
     spill = try SpillStack(bytes: config.maxStackDepth)
@@ -117,6 +122,7 @@ public final class VirtualMachine {
         port, state: state, memory: memory, config: config, executor: executor)
     }
     state.owner = Unmanaged.passUnretained(self).toOpaque()
+    if config.interruptible { interrupter = Interrupter(state: state) }
   }
 
   // MARK: program and memory
@@ -219,6 +225,7 @@ public final class VirtualMachine {
     throws(RuntimeError) -> R
   {
     let nested = spill.depth > 0
+    if !nested { startBudget() }
     let mark = try nesting.enter(here: HostStack.currentAddress(), depth: spill.depth)
     defer { nesting.leave(restoring: mark) }
     try spill.push(state.registers, pc: pc)

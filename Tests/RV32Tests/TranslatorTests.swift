@@ -161,13 +161,13 @@ func r(_ register: Register) -> Value { .register(GuestRegister(register.index))
 
   @Test func blockLengthLimit() {
     let words = [UInt32](repeating: 0x0015_0513, count: 10)  // addi a0, a0, 1
-    let block = Translator(maxInstructions: 4).translate(at: codeBase, fetch: fetcher(words))
+    let block = Translator(maxBlockInstructions: 4).translate(at: codeBase, fetch: fetcher(words))
     #expect(block.operations.count == 4)
     #expect(block.terminator == .jump(.pc(codeBase + 16)))
     #expect(block.guestInstructionCount == 4)
     #expect(block.endPC == codeBase + 16)
     // A block that ends exactly at the limit with a jump keeps the jump.
-    let jump = Translator(maxInstructions: 2).translate(
+    let jump = Translator(maxBlockInstructions: 2).translate(
       at: codeBase, fetch: fetcher([0x0015_0513, 0x1000_00EF]))
     #expect(jump.terminator == .jump(.pc(codeBase + 4 + 0x100)))
     #expect(jump.guestInstructionCount == 2)

@@ -17,6 +17,8 @@ enum ColdPath {
   /// A conditional branch's way to a block not compiled yet: a patchable
   /// `b` (to the chain exit until the dispatcher patches it).
   case patchableJump(label: Label, pc: UInt32)
+  /// The block's budget check failed (`emitBudgetCheck`).
+  case budgetExit(label: Label, pc: UInt32)
 }
 
 /// Instruction selection for one block: IR operations and terminator to
@@ -49,6 +51,7 @@ struct BlockLowering {
   }
 
   mutating func lower(_ block: Block) throws(CodeGenError) -> CompiledCode {
+    if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
     for operation in block.operations { try lower(operation) }
     try lower(block.terminator)
     var i = 0
@@ -162,6 +165,8 @@ extension BlockLowering {
     case .patchableJump(let label, let pc):
       try a.bind(label)
       try patchableJump(to: pc)
+    case .budgetExit(let label, let pc):
+      try emitBudgetExit(label, pc: pc)
     }
   }
 

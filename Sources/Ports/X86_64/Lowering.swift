@@ -21,6 +21,8 @@ enum ColdPath {
   case fault(label: Label, GuestFault)
   /// Exit asking the dispatcher to chain the rel32 at `siteAddress` to `pc`.
   case chainExit(label: Label, siteAddress: UInt, pc: UInt32)
+  /// The block's budget check failed (`emitBudgetCheck`).
+  case budgetExit(label: Label, pc: UInt32)
 }
 
 /// Instruction selection for one block: IR operations and terminator to
@@ -51,6 +53,7 @@ struct BlockLowering {
   }
 
   mutating func lower(_ block: Block) throws(CodeGenError) -> CompiledCode {
+    if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
     allocateCache(block)
     for operation in block.operations {
       try lower(operation)
@@ -142,6 +145,8 @@ extension BlockLowering {
       a.mov(.rax, imm64: UInt64(siteAddress))
       a.mov(.qword, abi.field(abi.layout.exitPatchSite), .rax)
       try exit(.chain)
+    case .budgetExit(let label, let pc):
+      try emitBudgetExit(label, pc: pc)
     }
   }
 }

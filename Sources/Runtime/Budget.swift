@@ -1,0 +1,117 @@
+import KilnIR
+import RV32
+import Synchronization
+
+/// Stops a running `VirtualMachine` from another thread, or from a signal
+/// handler (for a timeout): the guest stops at its next block boundary (JIT)
+/// or within 65,536 instructions (interpreter) with
+/// `RuntimeError.interrupted`. A request made while no guest runs stops
+/// the next run at its start; the request is consumed by the run it stops.
+///
+/// How: it sets a flag, then the budget limit in the state block to 0
+/// (`BudgetLayout`), so generated code leaves at its next block entry; the
+/// runtime then sees the flag. Both are single aligned stores, safe from a
+/// signal handler.
+public final class Interrupter: @unchecked Sendable {
+  // @unchecked: `state` is only used for its budget limit word, written
+  // with one aligned 8-byte store (atomic on every host Kiln supports);
+  // the VM's thread reads it in generated code. The flag is atomic.
+  private let state: GuestState
+  let requested = Atomic<Bool>(false)
+
+  init(state: GuestState) { self.state = state }
+
+  /// Asks the guest to stop (idempotent).
+  public func interrupt() {
+    requested.store(true, ordering: .sequentiallyConsistent)
+    state.budgetLimit.pointee = 0
+  }
+}
+
+extension VirtualMachine {
+  /// What generated code compares `used` with: the budget, or no limit.
+  var configuredLimit: UInt64 { config.instructionBudget ?? .max }
+
+  /// Whether runs count instructions (a budget, or interrupts).
+  var countsInstructions: Bool { config.instructionBudget != nil || config.interruptible }
+
+  /// Starts the budget of an outermost run. The limit is written before the
+  /// interrupt flag is read, so a request made meanwhile is not lost.
+  func startBudget() {
+    guard countsInstructions else { return }
+    state.budgetUsed = 0
+    state.budgetLimit.pointee = configuredLimit
+    if interrupter?.requested.load(ordering: .sequentiallyConsistent) == true {
+      state.budgetLimit.pointee = 0
+    }
+  }
+
+  /// The error that stops the run at `pc` if an interrupt is pending
+  /// (consuming it), else nil.
+  func pendingInterrupt(at pc: UInt32) -> RuntimeError? {
+    guard let interrupter,
+      interrupter.requested.exchange(false, ordering: .sequentiallyConsistent)
+    else { return nil }
+    state.budgetLimit.pointee = configuredLimit
+    return .interrupted(pc: pc, executed: state.budgetUsed)
+  }
+
+  /// Generated code left before the block at `pc` (`ExitReason.budget`):
+  /// an interrupt, or too little budget for the whole block. Then the
+  /// interpreter executes what is left of the budget (less than the block,
+  /// so it stops inside it, or at a fault the JIT would raise too), and the
+  /// run ends where an interpreter-only run ends. Always throws.
+  func finishBudget(at pc: UInt32) throws(RuntimeError) -> Never {
+    if let interrupt = pendingInterrupt(at: pc) { throw interrupt }
+    let used = state.budgetUsed
+    let limit = state.budgetLimit.pointee
+    guard limit == configuredLimit, used <= limit else {
+      // The limit was lowered by an interrupt whose flag is not seen yet.
+      throw .interrupted(pc: pc, executed: used)
+    }
+    // A fresh instruction cache: the JIT's stores do not maintain the VM's.
+    var next = pc
+    let event = try interpret(
+      from: &next, budget: limit - used, cache: InstructionCache())
+    switch event {
+    case nil:
+      throw .instructionBudgetExhausted(pc: next, executed: state.budgetUsed)
+    case .fault(let fault):
+      throw RuntimeError(fault)
+    case .ecall(let at), .ebreak(let at), .fenceI(let at):
+      // Unreachable: these end a block, and the budget left is less than it.
+      throw .internalError("budget handoff reached the event at \(at)")
+    }
+  }
+
+  /// Runs the interpreter from `pc` for at most `budget` instructions,
+  /// counting them in `budgetUsed` and `interpretedInstructions`.
+  func interpret(from pc: inout UInt32, budget: UInt64, cache: InstructionCache)
+    throws(RuntimeError) -> StepEvent?
+  {
+    if let flat = memory as? FlatMemory {
+      return try interpret(from: &pc, budget: budget, memory: flat, cache: cache)
+    } else if let paged = memory as? PagedMemory {
+      return try interpret(from: &pc, budget: budget, memory: paged, cache: cache)
+    }
+    return try interpret(from: &pc, budget: budget, memory: memory, cache: cache)
+  }
+
+  private func interpret<M: GuestMemory>(
+    from pc: inout UInt32, budget: UInt64, memory: M, cache: InstructionCache
+  ) throws(RuntimeError) -> StepEvent? {
+    var bus = InterpreterBus(memory: memory)
+    var executed = 0
+    defer {
+      state.budgetUsed &+= UInt64(executed)
+      interpretedInstructions += executed
+    }
+    do {
+      return try Interpreter.run(
+        registers: state.registers, pc: &pc, memory: &bus, cache: cache,
+        stopPC: Self.returnAddress, budget: Int(clamping: budget), executed: &executed)
+    } catch {
+      throw memoryFault(pc: error.pc, address: error.address, size: 1)
+    }
+  }
+}
