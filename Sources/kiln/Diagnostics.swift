@@ -53,6 +53,9 @@ enum KilnExit {
   /// kiln's own output could not be written (EX_IOERR): full or closed stdout.
   static let outputFailure: Int32 = 74
 
+  /// `--timeout` stopped the guest (as timeout(1) reports it).
+  static let timedOut: Int32 = 124
+
   /// A guest fault, reported like a process killed by the matching signal.
   static func status(for error: RuntimeError) -> Int32 {
     switch error {
@@ -61,6 +64,7 @@ enum KilnExit {
     case .breakpoint: 128 + 5  // SIGTRAP
     case .misalignedJump: 128 + 7  // SIGBUS
     case .executionOutsideMemory, .outOfMemory, .guardPage: 128 + 11  // SIGSEGV
+    case .interrupted: timedOut  // only --timeout interrupts a kiln run
     default: 128 + 6  // SIGABRT
     }
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import KilnHosts
 import KilnPort
 import LinuxUser
@@ -21,7 +22,11 @@ extension Kiln {
       abstract: "Run a static RV32IM Linux executable.",
       discussion: """
         The guest's stdin, stdout and stderr are kiln's; kiln exits with the \
-        guest's exit status. Diagnostics go to stderr as one `kiln: ...` line.
+        guest's exit status. Diagnostics go to stderr as one `kiln: ...` line. \
+        --max-instructions stops the guest after exactly N instructions on \
+        every engine (status 134, the pc of the next instruction in the \
+        message); --timeout stops it at the next block boundary after \
+        SECONDS (status 124, as timeout(1)).
         """)
 
     @Option(
@@ -37,6 +42,18 @@ extension Kiln {
         "Guest memory: flat (reserved address space, one host instruction per access; Linux) or paged (the spec's page table). Default: flat for native code where available, else paged."
     )
     var memory: MemoryMode?
+
+    @Option(
+      name: .customLong("max-instructions"),
+      help: ArgumentHelp(
+        "Stop the guest after exactly N guest instructions (any engine; status 134).",
+        valueName: "N"))
+    var maxInstructions: UInt64?
+
+    @Option(
+      help: ArgumentHelp(
+        "Stop the guest after SECONDS of wall-clock time (status 124).", valueName: "SECONDS"))
+    var timeout: Double?
 
     @Flag(help: "Print JIT statistics to stderr when the guest ends.")
     var stats = false
@@ -65,6 +82,9 @@ extension Kiln {
       guard (1...256).contains(maxMemory) else {
         throw ValidationError("--max-memory must be between 1 and 256 MiB, got \(maxMemory)")
       }
+      if let timeout, !(timeout > 0 && timeout <= 1e9) {
+        throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)")
+      }
       if hostOptions.isExplicit && engine == .interpreter {
         throw ValidationError(
           "--host and --emulate choose the JIT's port; not with the interpreter")
@@ -92,6 +112,8 @@ extension Kiln {
       config.engine = selectedEngine
       config.memoryMode = selectedMemory(emulated: host?.emulated ?? false)
       config.maxMemoryPages = maxMemory * 256
+      config.instructionBudget = maxInstructions
+      config.interruptible = timeout != nil
 
       var syscallOptions = LinuxSyscalls.Options()
       if verbose >= 1 { syscallOptions.log = { report($0) } }
@@ -112,6 +134,9 @@ extension Kiln {
         capstone: host?.port.facts.capstone)
       if observer.isActive { process.vm.onBlockCompiled = { observer.blockCompiled($0) } }
 
+      if let timeout, let interrupter = process.vm.interrupter {
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { interrupter.interrupt() }
+      }
       let status: Int32
       do {
         status = try process.run()
