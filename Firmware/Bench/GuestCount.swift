@@ -2,7 +2,7 @@ import EBPF
 
 /// eBPF instructions a run executes, found on the host with Kiln's
 /// interpreter: the smallest instruction budget
-/// (``ExecutionOptions/instructionLimit``) with which the run completes.
+/// (``ExecutionOptions/instructionBudget``) with which the run completes.
 /// Only used to express the device counts per eBPF instruction.
 func executedGuestInstructions(
   _ program: Program, helpers: HelperTable, context: [UInt8]?
@@ -10,7 +10,7 @@ func executedGuestInstructions(
   func completes(_ limit: UInt64) throws -> Bool {
     var memory = context ?? []
     let vm = try Interpreter(
-      program: program, helpers: helpers, options: ExecutionOptions(instructionLimit: limit))
+      program: program, helpers: helpers, options: ExecutionOptions(instructionBudget: limit))
     let result: Result<UInt64, EBPFError>
     do throws(EBPFError) {
       result = .success(context == nil ? try vm.run() : try vm.run(memory: &memory))
@@ -19,7 +19,7 @@ func executedGuestInstructions(
     }
     switch result {
     case .success: return true
-    case .failure(.instructionLimitExceeded): return false
+    case .failure(.instructionBudgetExhausted): return false
     case .failure(let error): throw error
     }
   }

@@ -2,7 +2,7 @@
 /// pointers or initialised registers), but it guarantees what the engines rely
 /// on so that control never leaves the program:
 ///
-/// * a non-empty program of at most `maxInstructions` slots;
+/// * a non-empty program of at most `maxProgramInstructions` slots;
 /// * valid opcodes and registers, complete `lddw` (already by the ``Decoder``);
 /// * `r10` is never written (RFC 9669 §2.2: "R10: read-only frame pointer");
 /// * every jump target is inside the program and not the second slot of `lddw`;
@@ -13,22 +13,26 @@
 ///   calls by BTF id) are rejected with ``EBPFError/unsupportedInstruction(index:mnemonic:)``.
 public struct Checker: Sendable {
   /// Default program size limit, in slots.
-  public static let defaultMaxInstructions = 65536
+  public static let defaultMaxProgramInstructions = 65536
 
-  public var maxInstructions: Int
+  /// The program size limit, in slots (the run budget is
+  /// ``ExecutionOptions/instructionBudget``).
+  public var maxProgramInstructions: Int
   public var helpers: HelperTable
 
-  public init(helpers: HelperTable, maxInstructions: Int = Checker.defaultMaxInstructions) {
+  public init(
+    helpers: HelperTable, maxProgramInstructions: Int = Checker.defaultMaxProgramInstructions
+  ) {
     self.helpers = helpers
-    self.maxInstructions = maxInstructions
+    self.maxProgramInstructions = maxProgramInstructions
   }
 
   public func check(_ program: Program) throws(EBPFError) {
     let insts = program.instructions
     let count = insts.count
     guard count > 0 else { throw .emptyProgram }
-    guard count <= maxInstructions else {
-      throw .programTooLarge(count: count, limit: maxInstructions)
+    guard count <= maxProgramInstructions else {
+      throw .programTooLarge(count: count, limit: maxProgramInstructions)
     }
 
     func target(_ i: Int, _ delta: Int64) -> Int64 { Int64(i) + 1 + delta }

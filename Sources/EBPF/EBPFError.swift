@@ -42,8 +42,10 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
   case packetOutOfBounds(index: Int, offset: UInt64, size: Int, length: UInt64)
   /// A local call beyond the frame limit.
   case callDepthExceeded(index: Int, limit: Int)
-  /// The instruction budget of ``ExecutionOptions`` ran out.
-  case instructionLimitExceeded(index: Int, limit: UInt64)
+  /// The instruction budget of ``ExecutionOptions`` ran out before the
+  /// straight-line run starting at instruction `index` (``BudgetBlocks``),
+  /// after exactly `executed` instructions, on every engine.
+  case instructionBudgetExhausted(index: Int, executed: UInt64)
 
   /// ``ExecutionOptions/maxCallDepth`` is not in `1...limit`: the engines'
   /// limit (``ExecutionOptions/maxCallDepthLimit``), or for a JIT run on
@@ -97,8 +99,8 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
         "packet load of \(size) bytes at offset \(offset) beyond packet length \(length) (instruction \(i))"
     case .callDepthExceeded(let i, let limit):
       return "call depth exceeded the limit of \(limit) frames at instruction \(i)"
-    case .instructionLimitExceeded(let i, let limit):
-      return "instruction limit of \(limit) exceeded at instruction \(i)"
+    case .instructionBudgetExhausted(let i, let executed):
+      return "instruction budget exhausted at instruction \(i) after \(executed) instructions"
     case .invalidCallDepth(let requested, let limit):
       return
         "maxCallDepth \(requested) is outside 1...\(limit) (frames of 512 bytes that the engine and the host stack allow)"

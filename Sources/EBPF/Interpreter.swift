@@ -24,16 +24,19 @@ public struct Interpreter: ExecutionEngine, Sendable {
   public var memoryMap: MemoryMap
   /// `program` in the form the loop runs (`InterpreterLoop.swift`).
   let decoded: DecodedProgram
+  /// The budget's cost of the run starting at each slot (``BudgetBlocks``).
+  let budgetCosts: [UInt32]
 
   public init(
     program: Program, helpers: HelperTable = HelperTable(),
     options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
-    maxInstructions: Int = Checker.defaultMaxInstructions
+    maxProgramInstructions: Int = Checker.defaultMaxProgramInstructions
   ) throws(EBPFError) {
     try options.validate()
-    try Checker(helpers: helpers, maxInstructions: maxInstructions).check(program)
+    try Checker(helpers: helpers, maxProgramInstructions: maxProgramInstructions).check(program)
     self.program = program
     self.decoded = DecodedProgram(program)
+    self.budgetCosts = BudgetBlocks.costs(program).map { UInt32(truncatingIfNeeded: $0) }
     self.helpers = helpers
     self.options = options
     self.memoryMap = memoryMap
@@ -50,20 +53,20 @@ public struct Interpreter: ExecutionEngine, Sendable {
 
   /// Runs with `context` as the program's memory, or with `r1 = r2 = 0` when `nil`.
   public func run(context: UnsafeMutableRawBufferPointer?) throws(EBPFError) -> UInt64 {
-    var budget = options.instructionLimit ?? 0
+    var budget = options.instructionBudget ?? 0
     return try run(context: context, budget: &budget)
   }
 
   /// Runs like ``run(context:)`` and also counts the instructions executed
   /// (`lddw` counts once): the count rides on the budget path, so the
   /// uncounted ``run(context:)`` pays nothing for it. An
-  /// ``ExecutionOptions/instructionLimit`` still applies.
+  /// ``ExecutionOptions/instructionBudget`` still applies.
   public func countingRun(context: UnsafeMutableRawBufferPointer?) throws(EBPFError)
     -> (r0: UInt64, executed: UInt64)
   {
     var counting = self
-    let limit = options.instructionLimit ?? UInt64.max
-    counting.options.instructionLimit = limit
+    let limit = options.instructionBudget ?? UInt64.max
+    counting.options.instructionBudget = limit
     var budget = limit
     let r0 = try counting.run(context: context, budget: &budget)
     return (r0, limit - budget)

@@ -13,15 +13,20 @@ extension Interpreter {
   /// (passed on by value: the loop keeps the regions in registers, where
   /// stores through the register file cannot change them).
   ///
-  /// With an ``ExecutionOptions/instructionLimit``, `remaining` is the
+  /// With an ``ExecutionOptions/instructionBudget``, `remaining` is the
   /// budget in and what is left of it out (`countingRun` counts with it);
-  /// without one it is not touched.
+  /// without one it is not touched. The budget is spent per straight-line
+  /// run (``BudgetBlocks``), as the JITs spend it.
   func execute(_ s: inout State, budget remaining: inout UInt64) throws(EBPFError) -> UInt64 {
-    if let limit = options.instructionLimit {
-      var budget = LimitedBudget(remaining: remaining, limit: limit)
-      let r0 = try execute(s, budget: &budget)
-      remaining = budget.remaining
-      return r0
+    if options.instructionBudget != nil {
+      let start = remaining
+      return try budgetCosts.withUnsafeBufferPointer {
+        (costs: UnsafeBufferPointer<UInt32>) throws(EBPFError) -> UInt64 in
+        guard let first = costs.baseAddress else { throw .emptyProgram }
+        var budget = LimitedBudget(remaining: start, initial: start, costs: first)
+        defer { remaining = budget.remaining }
+        return try execute(s, budget: &budget)
+      }
     }
     var budget = UnlimitedBudget()
     return try execute(s, budget: &budget)
@@ -199,8 +204,8 @@ extension Interpreter {
   }
 }
 
-/// The instruction budget of a run (``ExecutionOptions/instructionLimit``),
-/// as a type parameter of the loop, so that a run without a limit pays
+/// The instruction budget of a run (``ExecutionOptions/instructionBudget``),
+/// as a type parameter of the loop, so that a run without a budget pays
 /// nothing for it.
 protocol InstructionBudget {
   /// Called before an instruction runs; `index` is its slot.
@@ -211,13 +216,23 @@ struct UnlimitedBudget: InstructionBudget {
   @inline(__always) mutating func spend(_ index: () -> Int) {}
 }
 
+/// Spends the cost of each straight-line run at its first slot
+/// (``BudgetBlocks``): the run starts only if the budget covers it.
 struct LimitedBudget: InstructionBudget {
   var remaining: UInt64
-  let limit: UInt64
+  /// The budget at the start of the run.
+  let initial: UInt64
+  /// ``BudgetBlocks/costs(_:)`` per slot.
+  let costs: UnsafePointer<UInt32>
 
   @inline(__always)
   mutating func spend(_ index: () -> Int) throws(EBPFError) {
-    if remaining == 0 { throw .instructionLimitExceeded(index: index(), limit: limit) }
-    remaining -= 1
+    let i = index()
+    let cost = UInt64(costs[i])
+    guard cost != 0 else { return }
+    guard remaining >= cost else {
+      throw .instructionBudgetExhausted(index: i, executed: initial - remaining)
+    }
+    remaining -= cost
   }
 }

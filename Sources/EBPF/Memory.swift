@@ -164,9 +164,12 @@ public struct ExecutionOptions: Hashable, Sendable {
   /// calls, so it also refuses, when a run starts, a depth whose host frames
   /// the calling thread's stack cannot hold.
   public var maxCallDepth: Int
-  /// Optional budget of executed instructions (stops runaway loops in tests
-  /// and fuzzing); `nil` runs without limit.
-  public var instructionLimit: UInt64?
+  /// Optional budget of executed instructions, on every engine (stops
+  /// runaway loops: tests, fuzzing, untrusted programs); spent per
+  /// straight-line run (``BudgetBlocks``), so every engine stops at the same
+  /// instruction with ``EBPFError/instructionBudgetExhausted(index:executed:)``.
+  /// `nil` runs without a budget, and a JIT then compiles no check.
+  public var instructionBudget: UInt64?
 
   public static let stackFrameSize = 512
   /// The largest ``maxCallDepth`` the engines accept: 1024 frames, 512 KiB
@@ -174,10 +177,12 @@ public struct ExecutionOptions: Hashable, Sendable {
   /// also needs about 48–64 bytes of host stack per frame).
   public static let maxCallDepthLimit = 1024
 
-  public init(boundsChecks: Bool = true, maxCallDepth: Int = 8, instructionLimit: UInt64? = nil) {
+  public init(
+    boundsChecks: Bool = true, maxCallDepth: Int = 8, instructionBudget: UInt64? = nil
+  ) {
     self.boundsChecks = boundsChecks
     self.maxCallDepth = max(1, maxCallDepth)
-    self.instructionLimit = instructionLimit
+    self.instructionBudget = instructionBudget
   }
 
   /// Throws ``EBPFError/invalidCallDepth(requested:limit:)`` unless

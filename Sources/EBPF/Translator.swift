@@ -8,9 +8,14 @@ import KilnIR
 /// targets, `le` conversions become zero-extensions (Kiln hosts are
 /// little-endian), and `lddw`'s second slot disappears.
 public enum Translator {
-  /// Translates a program that passed the ``Checker``.
-  public static func translate(_ program: Program) throws(EBPFError) -> FunctionIR.Function {
+  /// Translates a program that passed the ``Checker``. With `budget`, each
+  /// straight-line run (``BudgetBlocks``) starts with its
+  /// ``FunctionIR/Op/budget(cost:site:)`` check, after its label.
+  public static func translate(_ program: Program, budget: Bool = false) throws(EBPFError)
+    -> FunctionIR.Function
+  {
     let insts = program.instructions
+    let costs = budget ? BudgetBlocks.costs(program) : []
     var isTarget = [Bool](repeating: false, count: insts.count)
     for (pc, inst) in insts.enumerated() {
       if let t = target(of: inst, at: pc), t >= 0, t < insts.count { isTarget[t] = true }
@@ -19,6 +24,7 @@ public enum Translator {
     ops.reserveCapacity(insts.count + 8)
     for (pc, inst) in insts.enumerated() {
       if isTarget[pc] { ops.append(.label(FunctionIR.Label(pc))) }
+      if budget, costs[pc] > 0 { ops.append(.budget(cost: costs[pc], site: pc)) }
       try translate(inst, at: pc, into: &ops)
     }
     return FunctionIR.Function(ops: ops, labelCount: insts.count)

@@ -26,9 +26,13 @@ public protocol CompiledProgram: ExecutionEngine, AnyObject {
 /// let r0 = try jit.run()
 /// ```
 ///
-/// Differences from the interpreter, by design: no instruction budget
-/// (`ExecutionOptions.instructionLimit` must be `nil`), and in unchecked mode
-/// an access to an unmapped address is a host fault, as in native code.
+/// Differences from the interpreter, by design: in unchecked mode an access
+/// to an unmapped address is a host fault, as in native code. An
+/// ``ExecutionOptions/instructionBudget`` compiles a check at the start of
+/// every straight-line run (``BudgetBlocks``), which stops the program
+/// where the interpreter stops it; without a budget there is no check code.
+/// (A port that cannot compile the check refuses the program with
+/// ``EBPFError/engineUnavailable(reason:)``.)
 public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked Sendable {
   // @unchecked: every stored property is immutable after `init`; the code
   // memory is only read (executed) by `run`, which keeps all per-run state
@@ -54,13 +58,10 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
   public init(
     program: Program, helpers: HelperTable = HelperTable(),
     options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
-    maxInstructions: Int = Checker.defaultMaxInstructions, executor: any Executor
+    maxProgramInstructions: Int = Checker.defaultMaxProgramInstructions, executor: any Executor
   ) throws(EBPFError) {
     try options.validate()
-    try Checker(helpers: helpers, maxInstructions: maxInstructions).check(program)
-    guard options.instructionLimit == nil else {
-      throw .engineUnavailable(reason: "instruction limits are an interpreter option")
-    }
+    try Checker(helpers: helpers, maxProgramInstructions: maxProgramInstructions).check(program)
     self.program = program
     self.helpers = helpers
     helperBox = HelperBox(helpers)
@@ -71,7 +72,7 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
       writable: [true, true] + memoryMap.regions.map(\.writable),
       boundsChecks: options.boundsChecks, maxCallDepth: options.maxCallDepth,
       frameSize: ExecutionOptions.stackFrameSize)
-    let function = try Translator.translate(program)
+    let function = try Translator.translate(program, budget: options.instructionBudget != nil)
     // The code is position independent (labels only; helpers and data are
     // reached through the state block), so it is compiled once and copied.
     do {
@@ -132,7 +133,7 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
     } catch {
       throw .engineUnavailable(reason: "generated code failed: \(error.description)")
     }
-    try run.check(limit: options.maxCallDepth)
+    try run.check(limit: options.maxCallDepth, budget: options.instructionBudget ?? 0)
     return r0
   }
 }
@@ -174,7 +175,7 @@ extension MemoryRegion {
 public func makeJITProgram(
   host: HostTarget, program: Program, helpers: HelperTable = HelperTable(),
   options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
-  maxInstructions: Int = Checker.defaultMaxInstructions
+  maxProgramInstructions: Int = Checker.defaultMaxProgramInstructions
 ) throws(EBPFError) -> any CompiledProgram {
   guard let port = host.port as? any FunctionPort.Type else {
     throw .engineUnavailable(reason: "the \(host.port.facts.name) port does not compile eBPF")
@@ -185,14 +186,14 @@ public func makeJITProgram(
   }
   return try open(
     port, program: program, helpers: helpers, options: options, memoryMap: memoryMap,
-    maxInstructions: maxInstructions, executor: executor)
+    maxProgramInstructions: maxProgramInstructions, executor: executor)
 }
 
 private func open<Port: FunctionPort>(
   _ port: Port.Type, program: Program, helpers: HelperTable, options: ExecutionOptions,
-  memoryMap: MemoryMap, maxInstructions: Int, executor: any Executor
+  memoryMap: MemoryMap, maxProgramInstructions: Int, executor: any Executor
 ) throws(EBPFError) -> any CompiledProgram {
   try JITProgram<Port>(
     program: program, helpers: helpers, options: options, memoryMap: memoryMap,
-    maxInstructions: maxInstructions, executor: executor)
+    maxProgramInstructions: maxProgramInstructions, executor: executor)
 }

@@ -115,14 +115,14 @@ extension VirtualMachine {
 public func makeNativeJITProgram(
   program: Program, helpers: HelperTable = HelperTable(),
   options: ExecutionOptions = ExecutionOptions(), memoryMap: MemoryMap = MemoryMap(),
-  maxInstructions: Int = Checker.defaultMaxInstructions
+  maxProgramInstructions: Int = Checker.defaultMaxProgramInstructions
 ) throws(EBPFError) -> any CompiledProgram {
   guard let host = Hosts.native else {
     throw .engineUnavailable(reason: "no eBPF JIT port for this host")
   }
   return try makeJITProgram(
     host: host, program: program, helpers: helpers, options: options, memoryMap: memoryMap,
-    maxInstructions: maxInstructions)
+    maxProgramInstructions: maxProgramInstructions)
 }
 
 extension HostTarget {

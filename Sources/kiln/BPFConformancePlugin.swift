@@ -14,7 +14,7 @@ import KilnPort
 /// runner (`../shared/bpf_conformance/README.md`):
 ///
 ///     kiln bpf conformance-plugin [MEMORY] [--engine E] [--host ARCH] [--emulate]
-///                                 [--unchecked] [--elf]  < program-hex
+///                                 [--unchecked] [--elf] [--max-instructions N]  < program-hex
 ///
 /// * MEMORY (optional, first): the context as hex bytes ("00  01  ");
 /// * stdin: the program as hex bytes, or with `--elf` the hex of an ELF
@@ -31,8 +31,10 @@ struct BPFConformancePlugin: ParsableCommand {
     abstract: "Run one program for the bpf_conformance runner (its plugin protocol).",
     discussion: """
       Arguments: [MEMORY] [--engine jit|interpreter] [--host ARCH] [--emulate] \
-      [--unchecked] [--elf] (jit is the default; --host picks the JIT's port, \
-      --emulate runs it in Unicorn). \
+      [--unchecked] [--elf] [--max-instructions N] (jit is the default; --host \
+      picks the JIT's port, --emulate runs it in Unicorn; --max-instructions \
+      gives the program an instruction budget on any engine, so that an \
+      endless loop such as `ja -1` ends with an error instead of hanging). \
       MEMORY is the context as hex bytes, left out when the test has none; the \
       program arrives on stdin as hex bytes (with --elf: the hex of an ELF \
       object with a function main). Prints r0 in hex and exits 0, or prints \
@@ -42,7 +44,9 @@ struct BPFConformancePlugin: ParsableCommand {
 
   @Argument(
     parsing: .captureForPassthrough,
-    help: "[MEMORY] [--engine E] [--host ARCH] [--emulate] [--unchecked] [--elf]")
+    help:
+      "[MEMORY] [--engine E] [--host ARCH] [--emulate] [--unchecked] [--elf] [--max-instructions N]"
+  )
   var arguments: [String] = []
 
   struct Settings {
@@ -52,6 +56,7 @@ struct BPFConformancePlugin: ParsableCommand {
     var unchecked = false
     var host: String? = nil
     var emulate = false
+    var maxInstructions: UInt64? = nil
 
     /// The JIT's host, or nil for the interpreter.
     func target() throws(ValidationError) -> HostTarget? {
@@ -87,6 +92,12 @@ struct BPFConformancePlugin: ParsableCommand {
       case "--host":
         guard k < words.count else { throw ValidationError("--host needs an architecture") }
         s.host = String(words[k])
+        k += 1
+      case "--max-instructions":
+        guard k < words.count, let n = UInt64(words[k]) else {
+          throw ValidationError("--max-instructions needs a number of instructions")
+        }
+        s.maxInstructions = n
         k += 1
       case "--engine":
         guard k < words.count, let e = BPFEngine(rawValue: String(words[k])) else {
@@ -154,7 +165,9 @@ struct BPFConformancePlugin: ParsableCommand {
     do {
       return try runBPF(
         engine: s.engine, host: host, program: program, helpers: .conformance,
-        options: s.unchecked ? .unchecked : ExecutionOptions(), memoryMap: memoryMap,
+        options: ExecutionOptions(
+          boundsChecks: !s.unchecked, instructionBudget: s.maxInstructions),
+        memoryMap: memoryMap,
         memory: &memory)
     } catch {
       throw PluginFailure(error.description)

@@ -18,8 +18,7 @@ struct BPFRun: ParsableCommand {
 
   @Option(
     help: """
-      Execution engine: jit (the default) or interpreter (the default with \
-      --max-instructions, which only the interpreter offers).
+      Execution engine: jit (the default) or interpreter.
       """)
   var engine: BPFEngine?
 
@@ -34,7 +33,9 @@ struct BPFRun: ParsableCommand {
 
   @Option(
     name: .customLong("max-instructions"),
-    help: "Stop with an error (status 134) after this many executed instructions.")
+    help: ArgumentHelp(
+      "Instruction budget: stop with an error (status 134) at the first straight-line run the remaining budget does not cover (the same instruction on every engine).",
+      valueName: "N"))
   var maxInstructions: UInt64?
 
   @OptionGroup var choice: BPFProgramChoice
@@ -61,7 +62,7 @@ struct BPFRun: ParsableCommand {
     }
   }
 
-  var selectedEngine: BPFEngine { engine ?? (maxInstructions == nil ? .jit : .interpreter) }
+  var selectedEngine: BPFEngine { engine ?? .jit }
 
   func run() throws {
     let host: HostTarget? = selectedEngine == .jit ? try hostOptions.target() : nil
@@ -76,7 +77,7 @@ struct BPFRun: ParsableCommand {
       result = try runBPF(
         engine: selectedEngine, host: host, program: input.program,
         helpers: BPFHelpers.table,
-        options: ExecutionOptions(boundsChecks: !unchecked, instructionLimit: maxInstructions),
+        options: ExecutionOptions(boundsChecks: !unchecked, instructionBudget: maxInstructions),
         memoryMap: input.memoryMap,
         memory: &memory, dumpHostCode: verbose)
     } catch {

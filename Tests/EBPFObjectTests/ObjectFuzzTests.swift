@@ -19,7 +19,7 @@ struct ObjectFuzzTests {
       let loaded = try object.load(function: object.functions.last?.name)
       if let vm = try? Interpreter(
         program: loaded.program, helpers: TestHelpers.table,
-        options: ExecutionOptions(instructionLimit: 2000), memoryMap: loaded.memoryMap)
+        options: ExecutionOptions(instructionBudget: 2000), memoryMap: loaded.memoryMap)
       {
         var memory: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8]
         _ = try? vm.run(memory: &memory)

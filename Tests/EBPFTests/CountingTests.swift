@@ -38,7 +38,7 @@ import Testing
 
   @Test func aLimitStillStopsACountingRun() throws {
     var interpreter = try Interpreter(program: try Program(assembly: "ja -1\nexit"))
-    interpreter.options.instructionLimit = 100
+    interpreter.options.instructionBudget = 100
     #expect(throws: EBPFError.self) { try interpreter.countingRun(context: nil) }
   }
 }

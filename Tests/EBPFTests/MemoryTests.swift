@@ -232,10 +232,10 @@ import Testing
         == .unknownHelper(index: 1, id: ~0))
   }
 
-  @Test func instructionLimit() {
+  @Test func instructionBudget() {
     #expect(
       error { () throws(EBPFError) in
-        try run("ja -1", options: ExecutionOptions(instructionLimit: 1000))
-      } == .instructionLimitExceeded(index: 0, limit: 1000))
+        try run("ja -1", options: ExecutionOptions(instructionBudget: 1000))
+      } == .instructionBudgetExhausted(index: 0, executed: 1000))
   }
 }

@@ -44,7 +44,7 @@ struct Engine: Sendable, CustomStringConvertible, CustomTestStringConvertible {
   ) throws(EBPFError) -> any ExecutionEngine {
     guard let host else {
       var options = options
-      if options.instructionLimit == nil { options.instructionLimit = 10_000_000 }
+      if options.instructionBudget == nil { options.instructionBudget = 10_000_000 }
       return try Interpreter(program: program, helpers: helpers, options: options, memoryMap: map)
     }
     return try makeJITProgram(
@@ -89,7 +89,7 @@ func check(_ slots: [RawInstruction], helpers: HelperTable = .conformance, limit
   -> EBPFError?
 {
   error { () throws(EBPFError) in
-    try Checker(helpers: helpers, maxInstructions: limit).check(Program(slots: slots))
+    try Checker(helpers: helpers, maxProgramInstructions: limit).check(Program(slots: slots))
   }
 }
 

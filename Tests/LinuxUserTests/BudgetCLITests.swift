@@ -52,4 +52,34 @@ import Testing
     #expect(r.stdoutText.contains("--max-instructions <N>"))
     #expect(r.stdoutText.contains("--timeout <SECONDS>"))
   }
+
+  /// `ja -1; exit` as the bpf_conformance runner sends it (hex on stdin).
+  static let jumpToItself = "05 00 ff ff 00 00 00 00 95 00 00 00 00 00 00 00\n"
+
+  /// The plugin hung on `ja -1`; with a budget it ends with the runner's
+  /// error protocol (message on stdout, status 1) on every engine and port.
+  @Test(arguments: [
+    [], ["--engine", "interpreter"], ["--emulate"], ["--host", "aarch64"], ["--host", "thumb2"],
+  ])
+  func conformancePluginStopsJumpToItself(_ options: [String]) throws {
+    let r = try runProcess(
+      Tools.kiln, ["bpf", "conformance-plugin", "--max-instructions", "1000"] + options,
+      stdin: Array(Self.jumpToItself.utf8))
+    #expect(r.status == 1, "\(r)")
+    #expect(
+      r.stdoutText.contains(
+        "instruction budget exhausted at instruction 0 after 1000 instructions"),
+      "\(r)")
+  }
+
+  /// `kiln bpf run --max-instructions` on the JIT (it used to refuse one).
+  @Test(arguments: [[], ["--engine", "interpreter"], ["--host", "thumb2"]])
+  func bpfRunStopsJumpToItself(_ options: [String]) throws {
+    let path = try CLITests.file("ja.s", Array("ja -1\nexit\n".utf8))
+    let r = try runProcess(
+      Tools.kiln, ["bpf", "run", "--max-instructions", "77"] + options + [path])
+    #expect(r.status == 134, "\(r)")
+    CLITests.expectOneDiagnostic(
+      r, containing: "instruction budget exhausted at instruction 0 after 77 instructions")
+  }
 }

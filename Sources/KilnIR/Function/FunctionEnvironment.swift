@@ -19,7 +19,8 @@
 ///     72   argument2         r2 at entry (context length)
 ///     80   frameTop          r10 at entry
 ///     88   hostContext       the runtime's own word (ports never touch it)
-///     96   regions           regionCount × 40 bytes, each:
+///     96   budgetRemaining   instructions left in the budget (`FunctionIR.Op.budget`)
+///     104  regions           regionCount × 40 bytes, each:
 ///                              +0 base, +8 limit[1], +16 limit[2],
 ///                              +24 limit[4], +32 limit[8]
 ///
@@ -51,6 +52,7 @@ public struct FunctionEnvironment: Sendable {
   public static let argument2: Int32 = offsets.argument2
   public static let frameTop: Int32 = offsets.frameTop
   public static let hostContext: Int32 = offsets.hostContext
+  public static let budgetRemaining: Int32 = offsets.budgetRemaining
   /// Offset of region 0's record.
   public static let regions: Int32 = offsets.regions
   /// Bytes in one region's record.
@@ -124,6 +126,7 @@ extension FunctionEnvironment {
 
     let status, errorSite, errorAddress, errorDetail, savedStack, callDepth: Int32
     let helperID, helperCall, argument1, argument2, frameTop, hostContext: Int32
+    let budgetRemaining: Int32
     let regions, regionSize: Int32
     let region: Region
     /// The block with `regionCount` regions.
@@ -144,6 +147,7 @@ extension FunctionEnvironment {
       argument2 = word("argument2")
       frameTop = word("frameTop")
       hostContext = word("hostContext")
+      budgetRemaining = word("budgetRemaining")
       var record = LayoutBuilder(.upward)
       region = Region(&record)
       regionSize = Int32(record.build(alignment: 8).size)

@@ -111,6 +111,13 @@ public enum FunctionIR {
     case callLocal(Label, site: Int)
     /// Returns r0 from the current function (or from the run at depth 1).
     case `return`
+    /// The instruction budget, at the start of a straight-line run of
+    /// `cost` guest instructions beginning at guest instruction `site`: if
+    /// the state's `budgetRemaining` is less than `cost`, the run ends with
+    /// ``Status/budgetExhausted`` (`errorSite` = site) before any of them
+    /// runs; else `cost` is taken from it. Front ends emit it only for runs
+    /// with a budget, so a run without one has no check code.
+    case budget(cost: Int, site: Int)
   }
 
   /// A function: entry at the first operation, with r1 = context address,
@@ -139,5 +146,8 @@ public enum FunctionIR {
     case callDepthExceeded = 3
     /// `errorSite`, `errorAddress` = helper id.
     case unknownHelper = 4
+    /// `errorSite` (the first instruction not run); `budgetRemaining` is
+    /// what was left (less than the next run's cost).
+    case budgetExhausted = 5
   }
 }

@@ -18,6 +18,8 @@ struct FunctionLowering {
   let outOfBounds: Label
   let packetOutOfBounds: Label
   let depthExceeded: Label
+  /// x10 = site of a failed budget check (`FunctionBudget.swift`).
+  let budgetExhausted: Label
   /// Status already stored: unwind to `savedStack` and return 0.
   let errorExit: Label
   /// Restores the callee-saved registers and returns x7 (r0).
@@ -30,6 +32,7 @@ struct FunctionLowering {
     outOfBounds = a.newLabel()
     packetOutOfBounds = a.newLabel()
     depthExceeded = a.newLabel()
+    budgetExhausted = a.newLabel()
     errorExit = a.newLabel()
     epilogue = a.newLabel()
   }
@@ -135,6 +138,7 @@ struct FunctionLowering {
       try callHelper(site: site, checkStatus: true)
     case .callLocal(let l, let site): try lowerLocalCall(labels[l.id], site: site)
     case .return: a.ret()
+    case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
     }
   }
 
@@ -166,6 +170,7 @@ struct FunctionLowering {
   /// The shared failure stubs and the unwinding exit.
   mutating func emitStubs() throws(CodeGenError) {
     let s = Self.scratch
+    try emitBudgetStub()
     try a.bind(outOfBounds)
     try storeError(.outOfBounds)
     try a.bind(packetOutOfBounds)

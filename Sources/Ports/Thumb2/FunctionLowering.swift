@@ -22,6 +22,8 @@ struct FunctionLowering {
   let packetOutOfBounds: Label
   /// r0 = site.
   let depthExceeded: Label
+  /// r0 = site of a failed budget check (`FunctionBudget.swift`).
+  let budgetExhausted: Label
   /// Status already stored: sp = fp, result 0, leave.
   let errorExit: Label
   /// sp = fp: frees the frame and returns r0:r1.
@@ -36,6 +38,7 @@ struct FunctionLowering {
     outOfBounds = a.newLabel()
     packetOutOfBounds = a.newLabel()
     depthExceeded = a.newLabel()
+    budgetExhausted = a.newLabel()
     errorExit = a.newLabel()
     leave = a.newLabel()
     unsignedDivision = a.newLabel()
@@ -174,6 +177,7 @@ struct FunctionLowering {
       try callHelper(id: .register(r), site: site)
     case .callLocal(let l, let site): try lowerLocalCall(labels[l.id], site: site)
     case .return: a.bx(.lr)
+    case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
     }
   }
 
@@ -302,6 +306,7 @@ struct FunctionLowering {
   /// The shared failure stubs and the unwinding exit.
   mutating func emitStubs() throws(CodeGenError) {
     let state = Reg.r3
+    try emitBudgetStub()
     try a.bind(outOfBounds)
     try storeError(.outOfBounds)
     try a.bind(packetOutOfBounds)

@@ -16,6 +16,8 @@ struct FunctionLowering {
   let outOfBounds: Label
   let packetOutOfBounds: Label
   let depthExceeded: Label
+  /// r10 = site, r9 = cost of a failed budget check (`FunctionBudget.swift`).
+  let budgetExhausted: Label
   /// Status already stored: unwind to `savedStack` and return.
   let errorExit: Label
 
@@ -25,6 +27,7 @@ struct FunctionLowering {
     outOfBounds = a.newLabel()
     packetOutOfBounds = a.newLabel()
     depthExceeded = a.newLabel()
+    budgetExhausted = a.newLabel()
     errorExit = a.newLabel()
   }
 
@@ -113,6 +116,7 @@ struct FunctionLowering {
       try callHelper(site: site, checkStatus: true)
     case .callLocal(let l, let site): lowerLocalCall(labels[l.id], site: site)
     case .return: a.ret()
+    case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
     }
   }
 
@@ -135,6 +139,7 @@ struct FunctionLowering {
   /// The shared failure stubs and the unwinding exit.
   mutating func emitStubs() throws(CodeGenError) {
     let s = FunctionABI.scratch
+    try emitBudgetStub()
     try a.bind(outOfBounds)
     a.mov(.qword, field(Env.status), imm32: Int32(FunctionIR.Status.outOfBounds.rawValue))
     try storeError()
