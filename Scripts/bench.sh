@@ -6,6 +6,7 @@
 #
 # Usage: Scripts/bench.sh [--quick] [--runs N] [--only w1,w2] [--no-build]
 #                         [--kiln PATH] [--markdown FILE] [--memory flat|paged]
+#                         [--max-instructions N]
 # See Benchmarks/README.md.
 set -euo pipefail
 
@@ -22,6 +23,7 @@ ONLY=""
 KILN=""
 MARKDOWN=""
 MEMORY=""
+MEMORY_EXTRA=()
 
 usage() {
   sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -37,6 +39,9 @@ Options:
                    (default: .build-bench/bench/results.md)
   --memory MODE    guest memory of both kiln engines: flat or paged
                    (passed as `kiln run --memory MODE`; default: kiln's default)
+  --max-instructions N
+                   give both kiln engines an instruction budget of N (to
+                   measure the cost of the budget checks; N must cover the run)
 EOF
 }
 
@@ -70,6 +75,11 @@ while [ $# -gt 0 ]; do
       MARKDOWN="$2"
       shift
       ;;
+    --max-instructions)
+      [ $# -ge 2 ] || die "--max-instructions needs a number"
+      MEMORY_EXTRA=(--max-instructions "$2")
+      shift
+      ;;
     --memory)
       [ $# -ge 2 ] || die "--memory needs flat or paged"
       MEMORY="$2"
@@ -90,8 +100,8 @@ case "$MEMORY" in
   '' | flat | paged) ;;
   *) die "--memory must be flat or paged, got '$MEMORY'" ;;
 esac
-MEMORY_ARGS=()
-[ -z "$MEMORY" ] || MEMORY_ARGS=(--memory "$MEMORY")
+MEMORY_ARGS=(${MEMORY_EXTRA[@]+"${MEMORY_EXTRA[@]}"})
+[ -z "$MEMORY" ] || MEMORY_ARGS+=(--memory "$MEMORY")
 
 # Workloads and their arguments (full run / --quick). The sources' built-in
 # defaults equal the full-run arguments.

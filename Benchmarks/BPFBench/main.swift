@@ -95,10 +95,16 @@ let interpreter: Interpreter
 let checked: any CompiledProgram
 let unchecked: any CompiledProgram
 var compileNs = Double.infinity
+/// KILN_BPF_BUDGET=N gives every engine an instruction budget of N (to
+/// measure the cost of the budget checks; N must cover the workload).
+let budget = getenv("KILN_BPF_BUDGET").flatMap { UInt64(String(cString: $0)) }
 do {
-  interpreter = try Interpreter(program: program)
-  checked = try makeNativeJITProgram(program: program)
-  unchecked = try makeNativeJITProgram(program: program, options: .unchecked)
+  interpreter = try Interpreter(
+    program: program, options: ExecutionOptions(instructionBudget: budget))
+  checked = try makeNativeJITProgram(
+    program: program, options: ExecutionOptions(instructionBudget: budget))
+  unchecked = try makeNativeJITProgram(
+    program: program, options: ExecutionOptions(boundsChecks: false, instructionBudget: budget))
   for _ in 0..<20 {
     let t0 = now()
     _ = try makeNativeJITProgram(program: program)
