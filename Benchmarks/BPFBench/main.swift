@@ -97,14 +97,15 @@ let unchecked: any CompiledProgram
 var compileNs = Double.infinity
 /// KILN_BPF_BUDGET=N gives every engine an instruction budget of N (to
 /// measure the cost of the budget checks; N must cover the workload).
-let budget = getenv("KILN_BPF_BUDGET").flatMap { UInt64(String(cString: $0)) }
+let instructionBudget = getenv("KILN_BPF_BUDGET").flatMap { UInt64(String(cString: $0)) }
 do {
   interpreter = try Interpreter(
-    program: program, options: ExecutionOptions(instructionBudget: budget))
+    program: program, options: ExecutionOptions(instructionBudget: instructionBudget))
   checked = try makeNativeJITProgram(
-    program: program, options: ExecutionOptions(instructionBudget: budget))
+    program: program, options: ExecutionOptions(instructionBudget: instructionBudget))
   unchecked = try makeNativeJITProgram(
-    program: program, options: ExecutionOptions(boundsChecks: false, instructionBudget: budget))
+    program: program,
+    options: ExecutionOptions(boundsChecks: false, instructionBudget: instructionBudget))
   for _ in 0..<20 {
     let t0 = now()
     _ = try makeNativeJITProgram(program: program)
