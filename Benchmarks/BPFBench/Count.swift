@@ -61,7 +61,10 @@ func compileNanoseconds(
       var host: [UInt64] = []
       var bytes: [Int] = []
       var compile: [Double] = []
-      for options in [ExecutionOptions(), .unchecked] {
+      // KILN_BPF_BUDGET=N: the same counts with an instruction budget of N.
+      let budget = getenv("KILN_BPF_BUDGET").flatMap { UInt64(String(cString: $0)) }
+      for checks in [true, false] {
+        let options = ExecutionOptions(boundsChecks: checks, instructionBudget: budget)
         reset()
         let jit = try makeJITProgram(
           host: try Hosts.emulated(port, countInstructions: true), program: program,
