@@ -58,7 +58,8 @@
   {
     let options = ExecutionOptions()
     try options.validate()
-    try Checker(helpers: helpers, maxProgramInstructions: Checker.defaultMaxProgramInstructions).check(program)
+    try Checker(helpers: helpers, maxProgramInstructions: Checker.defaultMaxProgramInstructions)
+      .check(program)
     let environment = FunctionEnvironment(
       writable: [true, true], boundsChecks: options.boundsChecks,
       maxCallDepth: options.maxCallDepth, frameSize: ExecutionOptions.stackFrameSize)
