@@ -51,6 +51,13 @@ extension Kiln {
     @Option(name: .customLong("max-memory"), help: "Guest memory in MiB (1...256).")
     var maxMemory: Int = 64
 
+    @Option(
+      name: .customLong("code-size"),
+      help:
+        "JIT code buffer in MiB (1...1024, at most the port's branch reach: 1024 on x86-64, 128 on AArch64; default 128). A full buffer is flushed and code recompiled."
+    )
+    var codeSize: Int?
+
     @Flag(
       name: .customLong("perf-map"), help: "Write /tmp/perf-<pid>.map so perf can name JIT code.")
     var perfMap = false
@@ -64,6 +71,9 @@ extension Kiln {
     func validate() throws {
       guard (1...256).contains(maxMemory) else {
         throw ValidationError("--max-memory must be between 1 and 256 MiB, got \(maxMemory)")
+      }
+      if let codeSize, !(1...1024).contains(codeSize) {
+        throw ValidationError("--code-size must be between 1 and 1024 MiB, got \(codeSize)")
       }
       if hostOptions.isExplicit && engine == .interpreter {
         throw ValidationError(
@@ -92,6 +102,7 @@ extension Kiln {
       config.engine = selectedEngine
       config.memoryMode = selectedMemory(emulated: host?.emulated ?? false)
       config.maxMemoryPages = maxMemory * 256
+      if let codeSize { config.maxCodeSize = codeSize << 20 }
 
       var syscallOptions = LinuxSyscalls.Options()
       if verbose >= 1 { syscallOptions.log = { report($0) } }
