@@ -8,7 +8,9 @@
 #    instructions per guest instruction, host code bytes per translated
 #    guest instruction (flat run), compile speed (compile-bench: the
 #    program's whole .text cut into blocks, translated and compiled by the
-#    port natively, nothing installed or run; best of 20).
+#    port natively, nothing installed or run; best of 20). One more row:
+#    straight-line code (Benchmarks/straightline, 200,000 register-only
+#    instructions, 64-instruction blocks), compile speed only.
 # 2. RV32 microbenchmark loops (Benchmarks/micro/micro.S): the same counts
 #    for ALU-only, branchy, load-only and store-only loops, and what one load
 #    and one store cost in each memory mode.
@@ -124,6 +126,25 @@ for w in "${WORKLOADS[@]}"; do
   done
   rows+=("$row")
 done
+
+# Straight-line code: compile speed of long blocks (compile-bench only).
+straight_row=""
+if [ "$SKIP_WORKLOADS" = 0 ]; then
+  echo "==> straightline" >&2
+  clang -O2 -o "$OUT/straightline" "$ROOT/Benchmarks/straightline/straightline.c" ||
+    die "building the straight-line generator failed"
+  "$OUT/straightline" 200000 >"$OUT/straightline.elf" || die "straightline failed"
+  # The code follows the 84 bytes of ELF and program header, at 0x10054.
+  tail -c +85 "$OUT/straightline.elf" >"$OUT/straightline.text"
+  "$COMPILE_BENCH" "$OUT/straightline.text" 10054 20 >"$OUT/compile-straightline.tsv" ||
+    die "compile-bench straightline failed"
+  straight_row="| straightline (compile only) | – |"
+  for h in $HOSTS; do
+    straight_row+="$(awk -F'\t' -v h="$h" '$1 == h && $2 == "paged" {
+      printf " – | – | %.1f | %.2f |", $5 / $3, $3 / $6 * 1000 }' "$OUT/compile-straightline.tsv")"
+  done
+  rows+=("$straight_row")
+fi
 
 micro_header="| loop | guest insns |"
 micro_rule="|---|---:|"

@@ -2,7 +2,10 @@
 # Kiln benchmark: the same C workloads run as
 #   native x86-64 (clang -O2), qemu-riscv32, kiln JIT, kiln interpreter,
 # wall time best of N runs, outputs checked identical, ratios and geometric
-# means printed as a plain table and as Markdown.
+# means printed as a plain table and as Markdown. Then straight-line code
+# (Benchmarks/straightline: 2 M register-only instructions, no branch, each
+# block runs once): kiln JIT and interpreter vs qemu-riscv32, which measures
+# what compiling and installing code costs.
 #
 # Usage: Scripts/bench.sh [--quick] [--runs N] [--only w1,w2] [--no-build]
 #                         [--kiln PATH] [--markdown FILE] [--memory flat|paged]
@@ -32,7 +35,7 @@ usage() {
 Options:
   --quick          smaller inputs (about 1/4 of the work; a quick sanity run)
   --runs N         runs per engine and workload, best time kept (default 3)
-  --only LIST      comma-separated subset of: coremark,hash,sort,vm
+  --only LIST      comma-separated subset of: coremark,hash,sort,vm,straightline
   --no-build       do not run `swift build`; use the kiln already built
   --kiln PATH      use this kiln binary (implies --no-build)
   --markdown FILE  also write the Markdown table to FILE
@@ -110,9 +113,15 @@ declare -A ARGS_FULL=([coremark]="1800" [hash]="20" [sort]="2 1048576" [vm]="6")
 declare -A ARGS_QUICK=([coremark]="200" [hash]="2" [sort]="1 262144" [vm]="1")
 
 WORKLOADS=()
+STRAIGHT=1
 if [ -n "$ONLY" ]; then
   IFS=',' read -r -a wanted <<<"$ONLY"
+  STRAIGHT=0
   for w in "${wanted[@]}"; do
+    if [ "$w" = straightline ]; then
+      STRAIGHT=1
+      continue
+    fi
     [ -n "${ARGS_FULL[$w]+x}" ] || die "unknown workload '$w' (have: ${ALL_WORKLOADS[*]})"
     WORKLOADS+=("$w")
   done
@@ -229,6 +238,38 @@ for w in "${WORKLOADS[@]}"; do
     done
   done
 done
+# Straight-line code: compile and install cost (issue 11). The program is
+# generated (100 bytes per 25 instructions would be too large to commit).
+STRAIGHT_ROW=""
+if [ "$STRAIGHT" = 1 ]; then
+  if [ "$QUICK" = 1 ]; then STRAIGHT_N=500000; else STRAIGHT_N=2000000; fi
+  echo "==> straightline $STRAIGHT_N instructions" >&2
+  clang -O2 -o "$OUT/straightline" "$ROOT/Benchmarks/straightline/straightline.c" ||
+    die "building the straight-line generator failed"
+  "$OUT/straightline" "$STRAIGHT_N" >"$OUT/straightline.elf" || die "straightline failed"
+  chmod +x "$OUT/straightline.elf"
+  run_once qemu straightline
+  straight_rc=$RUN_RC
+  declare -A SBEST=()
+  for ((r = 1; r <= RUNS; r++)); do
+    for e in qemu jit interp; do
+      run_once "$e" straightline
+      secs=$(awk -v ns="$RUN_NS" 'BEGIN { printf "%.4f", ns / 1e9 }')
+      printf '  %-7s run %d/%d %9.3f s  exit %d\n' "$e" "$r" "$RUNS" "$secs" "$RUN_RC" >&2
+      if [ "$RUN_RC" != "$straight_rc" ]; then
+        SBEST[$e]=FAIL
+        FAILURES+=("straightline on $e: exit $RUN_RC, qemu-riscv32 exit $straight_rc: $(head -c 300 "$OUT/last.err")")
+        continue
+      fi
+      [ "${SBEST[$e]:-}" = FAIL ] && continue
+      if [ -z "${SBEST[$e]:-}" ] || awk -v a="$secs" -v b="${SBEST[$e]}" 'BEGIN { exit !(a < b) }'; then
+        SBEST[$e]="$secs"
+      fi
+    done
+  done
+  STRAIGHT_ROW="| straightline | $STRAIGHT_N | ${SBEST[qemu]} | ${SBEST[jit]} | ${SBEST[interp]} | $(awk -v q="${SBEST[qemu]}" -v j="${SBEST[jit]}" 'BEGIN { if (q + 0 > 0 && j + 0 > 0) printf "%.2f", q / j; else print "n/a" }') |"
+fi
+
 ELAPSED=$(awk -v ns="$(($(date +%s%N) - START_NS))" 'BEGIN { printf "%.0f", ns / 1e9 }')
 
 # ---------------------------------------------------------------- report
@@ -323,6 +364,12 @@ verdict() {
   echo "qemu/jit:   qemu-riscv32 time / kiln JIT time (higher is better; the JIT's speed-up over qemu)"
   echo "interp/jit: kiln interpreter time / kiln JIT time (the JIT's speed-up over kiln's own interpreter)"
   verdict
+  if [ -n "$STRAIGHT_ROW" ]; then
+    echo
+    echo "Straight-line code (each block runs once; wall seconds, best of $RUNS):"
+    echo "| program | instructions | qemu s | kiln-jit s | kiln-interp s | qemu/jit |"
+    echo "$STRAIGHT_ROW"
+  fi
 }
 
 {
@@ -332,6 +379,14 @@ verdict() {
   table md 2>/dev/null
   echo
   echo "jit/native: lower is better (target ≤ 2). qemu/jit: higher is better (target ≥ 3). $(verdict | sed 's/^targets: /Targets: /')."
+  if [ -n "$STRAIGHT_ROW" ]; then
+    echo
+    echo "Straight-line code (\`Benchmarks/straightline\`, each block runs once: the cost of compiling and installing code), wall seconds, best of $RUNS:"
+    echo
+    echo "| program | instructions | qemu s | kiln-jit s | kiln-interp s | qemu/jit |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    echo "$STRAIGHT_ROW"
+  fi
 } >"$MARKDOWN"
 echo
 echo "Markdown (also in ${MARKDOWN#"$ROOT"/}):"

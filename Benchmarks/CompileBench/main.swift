@@ -6,7 +6,9 @@
 //   port memory guest_insns blocks host_bytes best_ns
 // (best of ROUNDS). Driven by Scripts/bench-hosts.sh.
 //
-// Usage: compile-bench TEXT.bin GUEST_ADDRESS_HEX [ROUNDS]
+// Usage: compile-bench TEXT.bin GUEST_ADDRESS_HEX [ROUNDS [ARCHITECTURE [MEMORY]]]
+// (ARCHITECTURE x86_64 or aarch64, MEMORY paged or flat: only that port or
+// mode, e.g. for a profile).
 import KilnHosts
 import KilnPort
 import Runtime
@@ -34,6 +36,8 @@ guard args.count >= 3, let start = UInt32(args[2], radix: 16) else {
   fail("usage: compile-bench TEXT.bin GUEST_ADDRESS_HEX [ROUNDS]")
 }
 let rounds = args.count > 3 ? (Int(args[3]) ?? 20) : 20
+let onlyArchitecture = args.count > 4 ? args[4] : nil
+let onlyMemory = args.count > 5 ? args[5] : nil
 guard let file = fopen(args[1], "rb") else { fail("cannot open \(args[1])") }
 var bytes: [UInt8] = []
 var chunk = [UInt8](repeating: 0, count: 65536)
@@ -49,8 +53,10 @@ let words = stride(from: 0, to: bytes.count & ~3, by: 4).map { i in
 }
 
 for port in Hosts.blockPorts {
-  guard let blockPort = port as? any BlockPort.Type else { continue }
-  for mode in [MemoryMode.paged, .flat] {
+  guard let blockPort = port as? any BlockPort.Type,
+    onlyArchitecture == nil || onlyArchitecture == port.facts.architecture
+  else { continue }
+  for mode in [MemoryMode.paged, .flat] where onlyMemory == nil || onlyMemory == mode.rawValue {
     var best = UInt64.max
     var probe: CompileProbe?
     for _ in 0..<rounds {

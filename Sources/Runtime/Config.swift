@@ -42,8 +42,11 @@ public struct Config: Sendable {
   public var maxMemoryPages: Int = 16384
   /// Size of the executable code buffer in bytes: at least 64 KiB, and no
   /// more than the port's direct branches reach (`PortFacts.maxCodeSize`;
-  /// 1 GiB on x86-64). Default 1 MiB.
-  public var maxCodeSize: Int = 1 << 20
+  /// 1 GiB on x86-64, 128 MiB on AArch64). When it is full, all compiled
+  /// code is dropped and recompiled on demand. Default 128 MiB: address
+  /// space only, host memory is used as code is written (a straight-line
+  /// program of 20 M RV32 instructions fills it on x86-64).
+  public var maxCodeSize: Int = 128 << 20
   /// Bytes of the spill stack that bounds nested `callFunction` calls (one
   /// register set per level; at least one set). Default 64 KiB. Nesting is
   /// also bounded by the calling thread's host stack, whatever this allows

@@ -68,6 +68,13 @@ extension Kiln {
     @Option(name: .customLong("max-memory"), help: "Guest memory in MiB (1...256).")
     var maxMemory: Int = 64
 
+    @Option(
+      name: .customLong("code-size"),
+      help:
+        "JIT code buffer in MiB (1...1024, at most the port's branch reach: 1024 on x86-64, 128 on AArch64; default 128). A full buffer is flushed and code recompiled."
+    )
+    var codeSize: Int?
+
     @Flag(
       name: .customLong("perf-map"), help: "Write /tmp/perf-<pid>.map so perf can name JIT code.")
     var perfMap = false
@@ -84,6 +91,9 @@ extension Kiln {
       }
       if let timeout, !(timeout > 0 && timeout <= 1e9) {
         throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)")
+      }
+      if let codeSize, !(1...1024).contains(codeSize) {
+        throw ValidationError("--code-size must be between 1 and 1024 MiB, got \(codeSize)")
       }
       if hostOptions.isExplicit && engine == .interpreter {
         throw ValidationError(
@@ -114,6 +124,7 @@ extension Kiln {
       config.maxMemoryPages = maxMemory * 256
       config.instructionBudget = maxInstructions
       config.interruptible = timeout != nil
+      if let codeSize { config.maxCodeSize = codeSize << 20 }
 
       var syscallOptions = LinuxSyscalls.Options()
       if verbose >= 1 { syscallOptions.log = { report($0) } }

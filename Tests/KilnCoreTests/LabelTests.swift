@@ -50,13 +50,3 @@ struct Rel32: FixupKind {
   try labels.bind(l, at: 0)
   #expect(throws: CodeGenError.labelBoundTwice(l.id)) { try labels.bind(l, at: 4) }
 }
-
-@Test func executableMemoryIsNeverWritableAndExecutable() throws {
-  let memory = try ExecutableMemory(capacity: 8192)
-  #expect(!memory.isWritable)
-  memory.write([0xC3], at: 0)
-  #expect(memory.isWritable)
-  memory.commit(0..<1)
-  #expect(!memory.isWritable)
-  #expect(memory.base.load(as: UInt8.self) == 0xC3)
-}

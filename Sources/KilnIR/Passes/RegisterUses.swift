@@ -13,11 +13,17 @@
 /// indirect jump writes on the way out is not counted: that write happens
 /// once, as the block ends. One pass over the block.
 public struct RegisterUses: Sendable, Equatable {
+  /// Per register slot, indexed by ``GuestRegister/index``: the number of
+  /// uses times two, plus one if the first use is a read. One array, so
+  /// that the pass allocates once per block (it runs for every block the
+  /// JIT compiles).
+  private var slots: [UInt32]
+
   /// Uses per register slot, indexed by ``GuestRegister/index``.
-  public private(set) var counts: [Int]
+  public var counts: [Int] { slots.map { Int($0 >> 1) } }
   /// Per slot: whether the block's first use of the register is a read,
   /// so that a host register holding it must be loaded on entry.
-  public private(set) var readFirst: [Bool]
+  public var readFirst: [Bool] { slots.map { $0 & 1 != 0 } }
 
   /// A register must be used at least this often to be worth a host
   /// register: one load on entry and one store on exit.
@@ -26,8 +32,7 @@ public struct RegisterUses: Sendable, Equatable {
   /// Counts the uses in `block` of slots `0..<registerCount` (and of any
   /// higher slot it names).
   public init(_ block: Block, registerCount: Int) {
-    counts = [Int](repeating: 0, count: max(0, registerCount))
-    readFirst = [Bool](repeating: false, count: max(0, registerCount))
+    slots = [UInt32](repeating: 0, count: max(0, registerCount))
     for operation in block.operations {
       switch operation {
       case .move(let d, let v):
@@ -56,50 +61,65 @@ public struct RegisterUses: Sendable, Equatable {
 
   /// How often the block uses `g`.
   public func count(of g: GuestRegister) -> Int {
-    Int(g.index) < counts.count ? counts[Int(g.index)] : 0
+    Int(g.index) < slots.count ? Int(slots[Int(g.index)] >> 1) : 0
   }
 
   /// Whether the block reads `g` before it writes it.
   public func isReadFirst(_ g: GuestRegister) -> Bool {
-    Int(g.index) < readFirst.count && readFirst[Int(g.index)]
+    Int(g.index) < slots.count && slots[Int(g.index)] & 1 != 0
   }
 
   /// The registers worth a host register, most used first, ties broken by
   /// the lower slot: at most `limit` of those used at least `minimumUses`
   /// times, leaving out the ones `excluded` says (a port's pinned registers).
+  ///
+  /// A selection of the `limit` best (a handful) in one pass per pick:
+  /// no sort and no intermediate arrays.
   public func ranked(
     limit: Int, minimumUses: Int = worthwhile, excluding excluded: (GuestRegister) -> Bool
   ) -> [GuestRegister] {
-    let candidates = counts.indices.filter { slot in
-      counts[slot] >= minimumUses && !excluded(GuestRegister(UInt8(truncatingIfNeeded: slot)))
+    var chosen: [GuestRegister] = []
+    guard limit > 0 else { return chosen }
+    chosen.reserveCapacity(limit)
+    // Picks in order of (count descending, slot ascending): the next pick
+    // is the best slot strictly after the previous pick in that order.
+    var previous: (count: Int, slot: Int)? = nil
+    while chosen.count < limit {
+      var best: (count: Int, slot: Int)? = nil
+      for slot in slots.indices {
+        let count = Int(slots[slot] >> 1)
+        guard count >= minimumUses else { continue }
+        if let p = previous, !(count < p.count || (count == p.count && slot > p.slot)) {
+          continue
+        }
+        if let b = best, !(count > b.count) { continue }
+        if excluded(GuestRegister(UInt8(truncatingIfNeeded: slot))) { continue }
+        best = (count, slot)
+      }
+      guard let b = best else { break }
+      chosen.append(GuestRegister(UInt8(truncatingIfNeeded: b.slot)))
+      previous = b
     }
-    let ordered = candidates.sorted { x, y in
-      counts[x] != counts[y] ? counts[x] > counts[y] : x < y
-    }
-    return ordered.prefix(max(0, limit)).map { GuestRegister(UInt8(truncatingIfNeeded: $0)) }
+    return chosen
   }
 
   private mutating func read(_ v: Value) {
     guard case .register(let g) = v else { return }
     grow(to: g)
     let slot = Int(g.index)
-    if counts[slot] == 0 { readFirst[slot] = true }
-    counts[slot] += 1
+    slots[slot] = slots[slot] == 0 ? 3 : slots[slot] &+ 2
   }
 
   private mutating func write(_ g: GuestRegister) {
     grow(to: g)
-    counts[Int(g.index)] += 1
+    slots[Int(g.index)] &+= 2
   }
 
   /// Makes room for `g` (translators stay below `registerCount`; this only
   /// keeps a hand-built block from trapping).
   private mutating func grow(to g: GuestRegister) {
     let needed = Int(g.index) + 1
-    if needed > counts.count {
-      counts += [Int](repeating: 0, count: needed - counts.count)
-      readFirst += [Bool](repeating: false, count: needed - readFirst.count)
-    }
+    if needed > slots.count { slots += [UInt32](repeating: 0, count: needed - slots.count) }
   }
 }
 

@@ -36,16 +36,24 @@ public enum X86Fixup: FixupKind {
   }
 }
 
-/// The four little-endian bytes of a rel32 field at host address `site` that
-/// reaches host address `target` (displacement from `site + 4`). Used to
-/// emit jumps to absolute addresses and to re-chain installed blocks.
-/// Throws `.branchOutOfRange` if `target` is farther than ±2 GiB.
-public func rel32Bytes(site: UInt, target: UInt) throws(CodeGenError) -> [UInt8] {
+/// The rel32 field at host address `site` that reaches host address
+/// `target` (displacement from `site + 4`). Used to emit jumps to absolute
+/// addresses. Throws `.branchOutOfRange` if `target` is farther than ±2 GiB.
+public func rel32Field(site: UInt, target: UInt) throws(CodeGenError) -> UInt32 {
   let distance = Int64(bitPattern: UInt64(target) &- UInt64(site) &- 4)
   guard fitsSigned(distance, bits: 32) else {
     throw .branchOutOfRange(
       kind: X86Fixup.rel32.description, distance: Int(truncatingIfNeeded: distance))
   }
-  let field = UInt32(truncatingIfNeeded: distance)
-  return [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: field >> UInt32($0)) }
+  return UInt32(truncatingIfNeeded: distance)
+}
+
+/// The four little-endian bytes of ``rel32Field(site:target:)``: what
+/// re-chaining an installed block writes.
+public func rel32Bytes(site: UInt, target: UInt) throws(CodeGenError) -> [UInt8] {
+  let field = try rel32Field(site: site, target: target)
+  return [
+    UInt8(truncatingIfNeeded: field), UInt8(truncatingIfNeeded: field >> 8),
+    UInt8(truncatingIfNeeded: field >> 16), UInt8(truncatingIfNeeded: field >> 24),
+  ]
 }

@@ -40,9 +40,9 @@ extension X86Assembler {
   @discardableResult
   public mutating func jmp(absolute target: UInt) throws(CodeGenError) -> Int {
     let site = offset + 1
-    let field = try rel32Bytes(site: buffer.baseAddress &+ UInt(site), target: target)
+    let field = try rel32Field(site: buffer.baseAddress &+ UInt(site), target: target)
     emit8(0xE9)
-    for byte in field { emit8(byte) }
+    emit32(field)
     return site
   }
 
@@ -52,10 +52,10 @@ extension X86Assembler {
   @discardableResult
   public mutating func jcc(_ cc: ConditionCode, absolute target: UInt) throws(CodeGenError) -> Int {
     let site = offset + 2
-    let field = try rel32Bytes(site: buffer.baseAddress &+ UInt(site), target: target)
+    let field = try rel32Field(site: buffer.baseAddress &+ UInt(site), target: target)
     emit8(0x0F)
     emit8(0x80 | cc.rawValue)
-    for byte in field { emit8(byte) }
+    emit32(field)
     return site
   }
 
