@@ -42,7 +42,7 @@ public struct Translator: Sendable {
   public func translate(at pc: UInt32, fetch: (UInt32) -> UInt32?) -> Block {
     var operations: [Operation] = []
     // At most one operation per instruction: one allocation, no regrowth.
-    operations.reserveCapacity(min(maxInstructions, 64))
+    operations.reserveCapacity(min(maxBlockInstructions, 64))
     var address = pc
     var count = 0
 
