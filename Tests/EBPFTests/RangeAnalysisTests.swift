@@ -254,9 +254,42 @@ import Testing
       exit
       """)
     // The slot holds r1 until a store through an unknown pointer (it may
-    // hit the stack).
+    // hit the stack): then only "the context plus something" is left.
     #expect(
-      f == [1: .proven, 2: .proven, 3: .proven, 4: .checked, 5: .proven, 6: .checked])
+      f == [1: .proven, 2: .proven, 3: .proven, 4: .checked, 5: .proven, 6: .context])
+  }
+
+  @Test func localCallsKeepTheFrameWhenNothingWritesOutsideItsOwn() throws {
+    let own = try facts(
+      """
+      jlt %r2, 8, done
+      stxdw [%r10-8], %r1
+      call local f
+      ldxdw %r7, [%r10-8]
+      ldxb %r0, [%r7+0]
+      done:
+      exit
+      f:
+      stdw [%r10-8], 0
+      exit
+      """)
+    // The callee only writes its own frame, below the caller's.
+    #expect(own == [1: .proven, 3: .proven, 4: .proven, 6: .proven])
+    let caller = try facts(
+      """
+      jlt %r2, 8, done
+      stxdw [%r10-8], %r1
+      call local f
+      ldxdw %r7, [%r10-8]
+      ldxb %r0, [%r7+0]
+      done:
+      exit
+      f:
+      stdw [%r10+504], 0
+      exit
+      """)
+    // r10 + 504 in the callee is the caller's r10 - 8.
+    #expect(caller == [1: .proven, 3: .proven, 4: .checked, 6: .checked])
   }
 
   @Test func infiniteLoopConverges() throws {

@@ -132,6 +132,23 @@ import Testing
     #expect(try run(engine, Self.wordSum, length: 7).result.get() == 0)
   }
 
+  @Test(arguments: Engine.allCases) func calleeOverwritesTheCallersSlot(_ engine: Engine) throws {
+    // The callee's r10 + 504 is the caller's r10 - 8: the pointer saved
+    // there becomes 0.
+    let source = """
+      stxdw [%r10-8], %r1
+      call local f
+      ldxdw %r7, [%r10-8]
+      ldxb %r0, [%r7+0]
+      exit
+      f:
+      stdw [%r10+504], 0
+      exit
+      """
+    let r = try run(engine, source, length: 8)
+    #expect(r.result.failure == .outOfBounds(index: 3, address: 0, size: 1, isWrite: false))
+  }
+
   @Test(arguments: Engine.allCases) func frameCopies(_ engine: Engine) throws {
     let source = """
       mov %r3, %r10

@@ -74,6 +74,12 @@ extension FunctionIR.RangeAnalysis {
     var changes: [Int]
     var facts: [FunctionIR.AccessFact]
     var changed = false
+    /// Whether a local call leaves the caller's frame slots alone: no
+    /// helper calls (a helper may write through a pointer into the frame)
+    /// and every store and atomic of the function goes to its own frame
+    /// (`r10` plus a constant inside `[-frameSize, -size]`), so a callee
+    /// only ever writes its own frame, below the caller's.
+    let callsKeepFrame: Bool
     /// Joins at a label before it is widened.
     static let joinsBeforeWidening = 3
 
@@ -83,6 +89,19 @@ extension FunctionIR.RangeAnalysis {
       labelIn = [State?](repeating: nil, count: function.labelCount)
       changes = [Int](repeating: 0, count: function.labelCount)
       facts = [FunctionIR.AccessFact](repeating: .checked, count: siteCount)
+      var keep = true
+      for op in function.ops {
+        switch op {
+        case .callHelper, .callHelperIndirect: keep = false
+        case .store(let base, let offset, let size, _, _),
+          .atomic(_, _, let size, let base, let offset, _, _):
+          if base != .r10 || Int64(offset) < -frameSize || Int64(offset) > -Int64(size) {
+            keep = false
+          }
+        default: break
+        }
+      }
+      callsKeepFrame = keep
     }
 
     /// One pass in order; whether any label's state changed.
@@ -106,6 +125,7 @@ extension FunctionIR.RangeAnalysis {
           current = nil
         default:
           guard var c = current else { continue }
+          current = nil  // `c` is the only reference: changed in place
           if let (site, fact) = transfer(op, &c) {
             facts[site] = seen[site] && facts[site].rawValue < fact.rawValue ? facts[site] : fact
             seen[site] = true
@@ -216,9 +236,12 @@ extension FunctionIR.RangeAnalysis {
         return (site, f)
       case .packetLoad:
         for r in 0...5 { s.assign(FunctionIR.Register(UInt8(r)), .unknown) }
-      case .callHelper, .callHelperIndirect, .callLocal:
+      case .callHelper, .callHelperIndirect:
         for r in 0...5 { s.assign(FunctionIR.Register(UInt8(r)), .unknown) }
         s.slots.removeAll()
+      case .callLocal:
+        for r in 0...5 { s.assign(FunctionIR.Register(UInt8(r)), .unknown) }
+        if !callsKeepFrame { s.slots.removeAll() }
       case .label, .jump, .branch, .return:
         break
       }
@@ -240,7 +263,13 @@ extension FunctionIR.RangeAnalysis {
       case .context where f == .proven:
         break
       default:
-        s.slots.removeAll()
+        // It may land in the frame: what the slots held is gone, but a
+        // base with an unknown offset is still true of any value (and
+        // still says which region to try first).
+        s.slots.removeAll { $0.value.base == .scalar }
+        for i in s.slots.indices {
+          s.slots[i].value = Value(base: s.slots[i].value.base, lo: .min, hi: nil)
+        }
       }
     }
 
