@@ -29,7 +29,8 @@ func timeCompile<Port: FunctionPort>(
   var bytes = 0
   for _ in 0..<rounds {
     let t0 = now()
-    let function = try Translator.translate(program)
+    var function = try Translator.translate(program)
+    if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize) }
     bytes = try Port.compile(function, environment: environment, baseAddress: 0).count
     best = min(best, Double(now() - t0))
   }

@@ -63,7 +63,8 @@
     let environment = FunctionEnvironment(
       writable: [true, true], boundsChecks: options.boundsChecks,
       maxCallDepth: options.maxCallDepth, frameSize: ExecutionOptions.stackFrameSize)
-    let function = try Translator.translate(program)
+    var function = try Translator.translate(program)
+    if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize) }
     let code: [UInt8]
     do {
       code = try Thumb2Port.compile(function, environment: environment, baseAddress: 0)

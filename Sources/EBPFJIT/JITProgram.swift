@@ -72,7 +72,8 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
       writable: [true, true] + memoryMap.regions.map(\.writable),
       boundsChecks: options.boundsChecks, maxCallDepth: options.maxCallDepth,
       frameSize: ExecutionOptions.stackFrameSize)
-    let function = try Translator.translate(program, budget: options.instructionBudget != nil)
+    var function = try Translator.translate(program, budget: options.instructionBudget != nil)
+    if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize) }
     // The code is position independent (labels only; helpers and data are
     // reached through the state block), so it is compiled once and copied.
     do {

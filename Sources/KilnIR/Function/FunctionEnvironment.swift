@@ -98,6 +98,24 @@ public struct FunctionEnvironment: Sendable {
 
   public var regionCount: Int { writable.count }
 
+  /// Whether an access with this ``FunctionIR/AccessFact`` needs a check.
+  public func needsCheck(_ fact: FunctionIR.AccessFact) -> Bool {
+    boundsChecks && fact != .proven
+  }
+
+  /// The regions a checked access tries, in order: all of them (a store:
+  /// the writable ones), the context first when the range analysis says the
+  /// address is the context's plus something. Any order accepts exactly the
+  /// same accesses; the first try is the one that usually succeeds.
+  public func regionOrder(write: Bool, fact: FunctionIR.AccessFact) -> [Int] {
+    var order: [Int] = []
+    order.reserveCapacity(regionCount)
+    let first = fact == .context && regionCount > Self.contextRegion ? Self.contextRegion : -1
+    if first >= 0 { order.append(first) }
+    for i in 0..<regionCount where i != first && (!write || writable[i]) { order.append(i) }
+    return order
+  }
+
   public init(writable: [Bool], boundsChecks: Bool, maxCallDepth: Int, frameSize: Int = 512) {
     self.writable = writable
     self.boundsChecks = boundsChecks

@@ -126,10 +126,24 @@ public enum FunctionIR {
     public var ops: [Op]
     /// Labels are numbered `0..<labelCount`.
     public var labelCount: Int
+    /// What ``RangeAnalysis`` proved, by access site (empty: nothing, every
+    /// access checked). Ports leave out the check of a `.proven` site.
+    public var accessFacts: [AccessFact] = []
 
     public init(ops: [Op], labelCount: Int) {
       self.ops = ops
       self.labelCount = labelCount
+    }
+
+    /// The fact recorded for `site` (`.checked` when none is).
+    @inline(__always)
+    public func accessFact(site: Int) -> AccessFact {
+      site >= 0 && site < accessFacts.count ? accessFacts[site] : .checked
+    }
+
+    /// Runs ``RangeAnalysis`` and records its facts.
+    public mutating func analyzeRanges(frameSize: Int) {
+      accessFacts = RangeAnalysis.facts(for: self, frameSize: frameSize)
     }
   }
 

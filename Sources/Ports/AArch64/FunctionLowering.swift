@@ -9,6 +9,8 @@ struct FunctionLowering {
   typealias Env = FunctionEnvironment
   var a: AArch64Assembler
   let environment: FunctionEnvironment
+  /// The range analysis' facts, by access site (`FunctionIR.Function.accessFacts`).
+  var accessFacts: [FunctionIR.AccessFact] = []
   let features: CPUFeatures
   /// IR label → assembler label.
   var labels: [Label] = []
@@ -48,6 +50,7 @@ struct FunctionLowering {
   // MARK: The function
 
   mutating func lower(_ function: FunctionIR.Function) throws(CodeGenError) -> [UInt8] {
+    accessFacts = function.accessFacts
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
     let body = a.newLabel()
     try prologue(body: body)

@@ -15,6 +15,8 @@ import KilnIR
 /// Accesses through the frame pointer with a constant offset inside the
 /// current frame (`[r10 - 512, r10 - size]`) need no check: r10 only
 /// moves by whole frames, always within the stack region.
+/// Nor do accesses the range analysis proved (`FunctionIR.AccessFact`);
+/// for one it knows is context-based, the context region is tried first.
 extension FunctionLowering {
   /// The address of a checked (or unchecked) access. With `inScratch`, the
   /// address is always `[x9]` (atomics need a bare base register).
@@ -24,7 +26,8 @@ extension FunctionLowering {
   ) throws(CodeGenError) -> Address {
     let frame = Int32(environment.frameSize)
     let inFrame = base == .r10 && offset >= -frame && offset <= -Int32(size)
-    if !environment.boundsChecks || inFrame {
+    let fact = accessFact(site)
+    if !environment.needsCheck(fact) || inFrame {
       if !inScratch, let direct = directAddress(base, offset, size: size) { return direct }
       computeAddress(base, offset)
       return .base(XRegSP(Self.scratch.address))
@@ -34,7 +37,7 @@ extension FunctionLowering {
     let t = XReg(s.address)
     let (delta, limit) = (XReg(s.a), XReg(s.b))
     let ok = a.newLabel()
-    for i in 0..<environment.regionCount where !write || environment.writable[i] {
+    for i in environment.regionOrder(write: write, fact: fact) {
       try loadField(delta, Env.regionBase(i))
       a.sub(delta, t, delta)
       try loadField(limit, Env.regionLimit(i, size: size))
@@ -84,6 +87,11 @@ extension FunctionLowering {
     case 8: .doubleword
     default: nil
     }
+  }
+
+  /// What the range analysis says about the access at `site`.
+  func accessFact(_ site: Int) -> FunctionIR.AccessFact {
+    site >= 0 && site < accessFacts.count ? accessFacts[site] : .checked
   }
 
   /// The `errorDetail` of a failed access: its `AccessDescriptor` (no pc:

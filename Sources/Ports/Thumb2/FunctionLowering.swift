@@ -13,6 +13,8 @@ struct FunctionLowering {
   typealias ABI = FunctionABI
   var a = Thumb2Assembler()
   let environment: FunctionEnvironment
+  /// The range analysis' facts, by access site (`FunctionIR.Function.accessFacts`).
+  var accessFacts: [FunctionIR.AccessFact] = []
   /// Host pair of each pinned eBPF register (nil: in its slot).
   var pinned: [Pair?] = Array(repeating: nil, count: 11)
   var labels: [Label] = []
@@ -56,6 +58,7 @@ struct FunctionLowering {
   // MARK: The function
 
   mutating func lower(_ function: FunctionIR.Function) throws(CodeGenError) -> [UInt8] {
+    accessFacts = function.accessFacts
     guard environment.regionCount <= 150 else {
       throw .immediateOutOfRange("\(environment.regionCount) memory regions (at most 150)")
     }

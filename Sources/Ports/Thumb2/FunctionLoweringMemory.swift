@@ -16,7 +16,9 @@ import KilnIR
 /// The failure stub stores the full 64-bit address (r12:r1). Accesses
 /// through r10 with a constant offset inside the current frame need no
 /// check (r10 only moves by whole frames within the stack region), nor do
-/// accesses in unchecked mode: both use the low word of the address only.
+/// accesses in unchecked mode, nor the ones the range analysis proved
+/// (`FunctionIR.AccessFact`): all use the low word of the address only. For
+/// an access it knows is context-based, the context region is tried first.
 /// 8-byte accesses are two word accesses (LDRD/STRD fault on addresses that
 /// are not word-aligned; LDR/STR do not on the M4).
 extension FunctionLowering {
@@ -28,7 +30,8 @@ extension FunctionLowering {
   ) throws(CodeGenError) -> (Reg, Int32) {
     let frame = Int32(environment.frameSize)
     let inFrame = base == .r10 && offset >= -frame && offset <= -Int32(size)
-    if !environment.boundsChecks || inFrame {
+    let fact = accessFact(site)
+    if !environment.needsCheck(fact) || inFrame {
       let b = readLow(base, into: .r12)
       let last = size == 8 ? offset + 4 : offset
       if !inScratch, Thumb2Assembler.canEncodeLoadStoreOffset(offset),
@@ -52,7 +55,7 @@ extension FunctionLowering {
     let ok = a.newLabel()
     a.cmp(.r1, imm: imm(0))
     a.b(.ne, fail)
-    for i in 0..<environment.regionCount where !write || environment.writable[i] {
+    for i in environment.regionOrder(write: write, fact: fact) {
       a.ldr(.r0, ABI.fp, ABI.regionBase(i))
       a.sub(.r0, .r12, .r0)
       a.ldr(.r2, ABI.fp, ABI.regionLimit(i, size: size))
@@ -64,6 +67,11 @@ extension FunctionLowering {
     cold.append(.init(label: fail, site: site, detail: detail, stub: outOfBounds))
     try a.bind(ok)
     return (.r12, 0)
+  }
+
+  /// What the range analysis says about the access at `site`.
+  func accessFact(_ site: Int) -> FunctionIR.AccessFact {
+    site >= 0 && site < accessFacts.count ? accessFacts[site] : .checked
   }
 
   /// The `errorDetail` of a failed access: its `AccessDescriptor`.

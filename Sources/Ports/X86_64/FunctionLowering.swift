@@ -8,6 +8,8 @@ struct FunctionLowering {
   typealias Env = FunctionEnvironment
   var a: X86Assembler
   let environment: FunctionEnvironment
+  /// The range analysis' facts, by access site (`FunctionIR.Function.accessFacts`).
+  var accessFacts: [FunctionIR.AccessFact] = []
   /// IR label → assembler label.
   var labels: [Label] = []
   /// Out-of-line failure paths, emitted after the body.
@@ -36,6 +38,7 @@ struct FunctionLowering {
   func field(_ offset: Int32) -> Memory { FunctionABI.field(offset) }
 
   mutating func lower(_ function: FunctionIR.Function) throws(CodeGenError) -> [UInt8] {
+    accessFacts = function.accessFacts
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
     let body = a.newLabel()
     prologue(body: body)

@@ -14,6 +14,8 @@ import KilnIR
 /// Accesses through the frame pointer with a constant offset inside the
 /// current frame (`[r10 - 512, r10 - size]`) need no check: r10 only
 /// moves by whole frames, always within the stack region.
+/// Nor do accesses the range analysis proved (`FunctionIR.AccessFact`);
+/// for one it knows is context-based, the context region is tried first.
 extension FunctionLowering {
   /// The memory operand of a checked (or unchecked) access. With
   /// `inScratch`, the address is always in r11 (atomics need that).
@@ -26,14 +28,15 @@ extension FunctionLowering {
     let frame = Int32(environment.frameSize)
     let isFrame = base == FunctionABI.host(.r10)
     let inFrame = isFrame && offset >= -frame && offset <= -Int32(size)
-    if !environment.boundsChecks || inFrame {
+    let fact = accessFact(site)
+    if !environment.needsCheck(fact) || inFrame {
       if !inScratch { return Memory(base: base, displacement: offset) }
       a.lea(.qword, t, Memory(base: base, displacement: offset))
       return Memory(base: t)
     }
     a.lea(.qword, t, Memory(base: base, displacement: offset))
     let ok = a.newLabel()
-    for i in 0..<environment.regionCount where !write || environment.writable[i] {
+    for i in environment.regionOrder(write: write, fact: fact) {
       a.mov(.qword, r10, t)
       a.alu(.sub, .qword, r10, field(Env.regionBase(i)))
       a.alu(.cmp, .qword, r10, field(Env.regionLimit(i, size: size)))
@@ -45,6 +48,11 @@ extension FunctionLowering {
     cold.append(.init(label: fail, site: site, detail: detail, stub: outOfBounds))
     try a.bind(ok)
     return Memory(base: t)
+  }
+
+  /// What the range analysis says about the access at `site`.
+  func accessFact(_ site: Int) -> FunctionIR.AccessFact {
+    site >= 0 && site < accessFacts.count ? accessFacts[site] : .checked
   }
 
   /// The `errorDetail` of a failed access: its `AccessDescriptor` (no pc:

@@ -1,0 +1,180 @@
+/// The abstract values of ``FunctionIR/RangeAnalysis``.
+///
+/// Every 64-bit register value is read in its *signed view* (the `Int64`
+/// with the same bits): an interval `[lo, hi]` of that view, whose upper
+/// end may be symbolic in `L`, the context length of the run (r2 at entry,
+/// the length of region 1). Pointers are a base (the current frame's `r10`
+/// or the context's start, `r1` at entry) plus an offset described the same
+/// way. A value may also be tied to another register by an affine relation
+/// (`value = a + s * rJ`, modulo 2^64), which is how the analysis follows a
+/// pointer that advances with a loop counter.
+///
+/// Assumption (checked nowhere else, true on every Kiln host): the context
+/// is a real host buffer, so `L < 2^62` and `base + L` does not wrap.
+extension FunctionIR.RangeAnalysis {
+  /// Largest magnitude of a bound's constant part: keeps every sum and
+  /// product below in `Int64` without thinking about each one.
+  static let maxConstant: Int64 = 1 << 40
+
+  /// `q * floor(L / 2^k) + c`, with `0 <= q <= 2^k` (so the term is at most
+  /// `L`) and `|c| <= 2^40`; `q = 0` is the constant `c`.
+  public struct Bound: Hashable, Sendable {
+    public let q: Int64
+    public let k: Int64
+    public let c: Int64
+
+    /// A valid bound, or nil (which callers read as "no bound").
+    public static func make(q: Int64, k: Int64, c: Int64) -> Bound? {
+      guard c >= -maxConstant, c <= maxConstant, q >= 0, k >= 0, k <= 62 else { return nil }
+      if q == 0 { return Bound(q: 0, k: 0, c: c) }
+      guard q <= (Int64(1) << k) else { return nil }
+      return Bound(q: q, k: k, c: c)
+    }
+
+    init(q: Int64, k: Int64, c: Int64) {
+      self.q = q
+      self.k = k
+      self.c = c
+    }
+
+    public static func constant(_ c: Int64) -> Bound? { make(q: 0, k: 0, c: c) }
+    /// `L` itself.
+    public static let length = Bound(q: 1, k: 0, c: 0)
+
+    public var constantValue: Int64? { q == 0 ? c : nil }
+
+    /// The smallest this bound can be when `L >= lmin`.
+    func least(_ lmin: Int64) -> Int64 { q == 0 ? c : q * (lmin >> k) + c }
+
+    func adding(_ d: Int64) -> Bound? {
+      guard d >= -Self.limit, d <= Self.limit else { return nil }
+      return .make(q: q, k: k, c: c + d)
+    }
+
+    static let limit: Int64 = 1 << 41
+
+    func adding(_ b: Bound) -> Bound? {
+      if b.q == 0 { return adding(b.c) }
+      if q == 0 { return b.adding(c) }
+      guard k == b.k else { return nil }
+      return .make(q: q + b.q, k: k, c: c + b.c)
+    }
+
+    /// `m * self` for `0 <= m`.
+    func scaled(_ m: Int64) -> Bound? {
+      guard m >= 0, m <= Self.limit else { return nil }
+      let (qm, o1) = q.multipliedReportingOverflow(by: m)
+      let (cm, o2) = c.multipliedReportingOverflow(by: m)
+      guard !o1, !o2 else { return nil }
+      return .make(q: qm, k: k, c: cm)
+    }
+
+    /// An upper bound of `floor(v / 2^s)` for every `v <= self`, `v >= 0`;
+    /// with `exact`, the value itself for `v == self` (nil when it cannot be
+    /// written as a bound).
+    func shiftedRight(_ s: Int64, exact: Bool) -> Bound? {
+      guard s >= 0, s < 63 else { return nil }
+      if q == 0 { return .make(q: 0, k: 0, c: c >> s) }
+      if exact && c != 0 { return nil }
+      // floor((X + c) / 2^s) <= floor(X / 2^s) + ceil(c / 2^s).
+      let cs = -((-c) >> s)
+      let m = Int64(q.trailingZeroBitCount)
+      guard q == Int64(1) << m else { return nil }
+      // floor(2^m * floor(L / 2^k) / 2^s)
+      if m >= s { return .make(q: Int64(1) << (m - s), k: k, c: cs) }
+      return .make(q: 1, k: k + s - m, c: cs)
+    }
+
+    /// Whether `self <= other` for every `L >= lmin`.
+    func isAtMost(_ other: Bound, lmin: Int64) -> Bool {
+      if q == 0 { return c <= other.least(lmin) }
+      guard other.q != 0, other.k == k, other.q >= q else { return false }
+      return (other.q - q) * (lmin >> k) + other.c - c >= 0
+    }
+
+    /// Whether `self <= L` for every `L >= lmin`.
+    func isAtMostLength(lmin: Int64) -> Bool {
+      if q == 0 { return c <= lmin }
+      // L - q*floor(L/2^k) >= (2^k - q) * floor(L/2^k).
+      return c <= ((Int64(1) << k) - q) * (lmin >> k)
+    }
+
+    /// The larger of two bounds, or a bound above both (nil: none known).
+    static func join(_ a: Bound?, _ b: Bound?, lmin: Int64) -> Bound? {
+      guard let a, let b else { return nil }
+      if a.isAtMost(b, lmin: lmin) { return b }
+      if b.isAtMost(a, lmin: lmin) { return a }
+      if a.q == 0 { return .make(q: b.q, k: b.k, c: max(a.c, b.c)) }
+      if b.q == 0 { return .make(q: a.q, k: a.k, c: max(a.c, b.c)) }
+      return nil
+    }
+
+    /// The smaller (or either: both are upper bounds).
+    static func meet(_ a: Bound?, _ b: Bound?, lmin: Int64) -> Bound? {
+      guard let a else { return b }
+      guard let b else { return a }
+      if a.isAtMost(b, lmin: lmin) { return a }
+      if b.isAtMost(a, lmin: lmin) { return b }
+      return a.q > 0 ? a : b
+    }
+  }
+
+  /// `value = offset + stride * r[register]` (mod 2^64; for pointers the
+  /// value is the offset from the base).
+  public struct Relation: Hashable, Sendable {
+    public var register: UInt8
+    public var stride: Int64
+    public var offset: Int64
+  }
+
+  /// What a register (or a frame slot) holds.
+  public struct Value: Hashable, Sendable {
+    public enum Base: UInt8, Sendable {
+      /// A number.
+      case scalar
+      /// The current function's `r10` plus the offset.
+      case frame
+      /// The context's first byte plus the offset.
+      case context
+    }
+    public var base: Base
+    /// Lower bound of the (offset's) signed view; `Int64.min`: none.
+    public var lo: Int64
+    /// Upper bound; nil: none.
+    public var hi: Bound?
+    /// The exact value (of the offset), when known.
+    public var exact: Bound?
+    public var relation: Relation?
+
+    public static let unknown = Value(base: .scalar, lo: .min, hi: nil, exact: nil, relation: nil)
+
+    public static func constant(_ v: Int64) -> Value {
+      guard let b = Bound.constant(v) else {
+        return Value(base: .scalar, lo: v, hi: nil, exact: nil, relation: nil)
+      }
+      return Value(base: .scalar, lo: v, hi: b, exact: b, relation: nil)
+    }
+
+    /// `[lo, hi]` with constant ends.
+    public static func range(_ lo: Int64, _ hi: Int64, base: Base = .scalar) -> Value {
+      Value(base: base, lo: lo, hi: Bound.constant(hi), exact: nil, relation: nil)
+    }
+
+    /// A pointer `base + exact offset`.
+    public static func pointer(_ base: Base, _ offset: Int64) -> Value {
+      var v = constant(offset)
+      v.base = base
+      return v
+    }
+
+    public var constantValue: Int64? { exact?.constantValue }
+    var isNonNegative: Bool { lo >= 0 }
+    /// Constant upper bound, if any.
+    var hiConstant: Int64? { hi?.constantValue }
+    /// Whether the value is in `[0, 2^32)`.
+    var fits32: Bool {
+      guard lo >= 0, let h = hiConstant else { return false }
+      return h <= 0xFFFF_FFFF
+    }
+  }
+}
