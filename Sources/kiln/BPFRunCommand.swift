@@ -68,7 +68,7 @@ struct BPFRun: ParsableCommand {
     let input = try BPFInput.load(
       program, function: choice.function, section: choice.section, memory: .for(host))
     var memory: [UInt8]? = nil
-    if let memoryFile { memory = try readProgram(memoryFile) }
+    if let memoryFile { memory = try readProgram(memoryFile, limit: InputLimit.bpf) }
     if let memoryHex { memory = bytesFromHex(memoryHex) }
     if verbose { writeStderr(input.listing) }
     let result: UInt64
@@ -106,7 +106,7 @@ struct BPFAsm: ParsableCommand {
   var source: String
 
   func run() throws {
-    let text = String(decoding: try readProgram(source), as: UTF8.self)
+    let text = String(decoding: try readProgram(source, limit: InputLimit.bpf), as: UTF8.self)
     let program: Program
     do {
       program = try Program(assembly: text)
