@@ -60,7 +60,7 @@ enum KilnExit {
     case .illegalInstruction: 128 + 4  // SIGILL
     case .breakpoint: 128 + 5  // SIGTRAP
     case .misalignedJump: 128 + 7  // SIGBUS
-    case .executionOutsideMemory, .outOfMemory, .guardPage: 128 + 11  // SIGSEGV
+    case .executionOutsideMemory, .outOfMemory, .guardPage, .protectionFault: 128 + 11  // SIGSEGV
     default: 128 + 6  // SIGABRT
     }
   }
