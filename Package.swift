@@ -24,7 +24,9 @@ let package = Package(
     .executable(name: "kiln", targets: ["kiln"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // `swift package generate-documentation` (the DocC catalogs in Sources/*/*.docc).
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // Shared core: code buffer, labels and typed fixups, W^X executable memory, errors.

@@ -13,7 +13,8 @@
 # Needs: swiftc, clang, ld.lld (the Swift toolchain), llvm-objcopy,
 # llvm-readelf and llvm-size (Debian llvm), libgcc for ARMv7E-M
 # (Debian gcc-arm-none-eabi: 64-bit division helpers), and the
-# bpf_conformance data (../shared/bpf_conformance, or $KILN_CONFORMANCE_DIR).
+# bpf_conformance data ($KILN_CONFORMANCE_DIR, else where Scripts/conformance.sh
+# finds it).
 set -euo pipefail
 firmware="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$firmware")"
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     *) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-conformance_dir="${KILN_CONFORMANCE_DIR:-$root/../shared/bpf_conformance/tests}"
+conformance_dir="${KILN_CONFORMANCE_DIR:-$("$root/Scripts/conformance.sh")}"
 
 for tool in swiftc clang ld.lld llvm-objcopy llvm-readelf llvm-size arm-none-eabi-gcc; do
   command -v "$tool" >/dev/null || { echo "build.sh: $tool not found (Scripts/setup.sh)" >&2; exit 1; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs the Debian packages it needs
-# (Scripts/setup.sh), then `swift test`.
+# (Scripts/setup.sh), finds the bpf_conformance suite (Scripts/conformance.sh),
+# then `swift test`.
 #
 #   Scripts/test.sh              # setup + swift test
 #   Scripts/test.sh --coverage   # also prints the translator's line coverage
@@ -20,6 +21,12 @@ for a in "$@"; do
 done
 
 Scripts/setup.sh
+
+# The bpf_conformance suite (test data, not in the repository): from
+# $KILN_BPF_CONFORMANCE, ../shared/bpf_conformance/tests, or a checkout of the
+# pinned upstream commit; otherwise Scripts/conformance.sh says how to get it.
+KILN_BPF_CONFORMANCE="$(Scripts/conformance.sh)" || exit 1
+export KILN_BPF_CONFORMANCE
 
 if [ "$coverage" -eq 0 ]; then
   swift test ${args[@]+"${args[@]}"}

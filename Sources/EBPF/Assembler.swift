@@ -20,14 +20,17 @@ public enum Assembler {
   public static func assemble(_ source: String) throws(EBPFError) -> [RawInstruction] {
     var state = State()
     var number = 0
-    for text in source.split(separator: "\n", omittingEmptySubsequences: false) {
+    // Lines end in "\n" or "\r\n" (one Character in Swift, so it needs its own case).
+    for text in source.split(
+      omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    {
       number += 1
       var line = SourceLine(text, number: number)
       // Labels, possibly followed by an instruction on the same line.
       while let first = line.tokens.first, first.last == ":" {
         let name = String(first.dropLast())
         guard !name.isEmpty, state.labels[name] == nil else {
-          throw line.error("duplicate or empty label: " + name)
+          throw line.error("duplicate or empty label: " + SourceLine.quote(name))
         }
         state.labels[name] = state.slots.count
         line.tokens.removeFirst()
@@ -66,7 +69,9 @@ public enum Assembler {
           specs = alt
         }
       }
-      guard !specs.isEmpty else { throw line.error("unknown mnemonic: " + mnemonic) }
+      guard !specs.isEmpty else {
+        throw line.error("unknown mnemonic: " + SourceLine.quote(mnemonic))
+      }
 
       let spec = try choose(specs, operands, line)
       var raw = RawInstruction(opcode: spec.opcode)
@@ -217,14 +222,14 @@ public enum Assembler {
       }
       guard let open = token.firstIndex(of: "("), let close = token.firstIndex(of: ")"),
         open < close
-      else { throw line.error("invalid lddw operand: " + String(token)) }
+      else { throw line.error("invalid lddw operand: " + SourceLine.quote(token)) }
       let imm = try line.imm32(token[token.index(after: open)..<close])
       var next: Int32 = 0
       let rest = token[token.index(after: close)...]
       if kind.hasValueOffset, rest.first == "+" {
         next = try line.imm32(rest.dropFirst())
       } else if !rest.isEmpty {
-        throw line.error("invalid lddw operand: " + String(token))
+        throw line.error("invalid lddw operand: " + SourceLine.quote(token))
       }
       return (imm, next)
     }
@@ -255,14 +260,16 @@ public enum Assembler {
         var target = labels[f.label]
         if target == nil, f.label == "exit" { target = firstExit }
         guard let target else {
-          throw .syntax(line: f.line, message: "undefined label: " + f.label)
+          throw .syntax(line: f.line, message: "undefined label: " + SourceLine.quote(f.label))
         }
         let delta = target - f.slot - 1
         if f.inImm {
           slots[f.slot].imm = Int32(truncatingIfNeeded: delta)
         } else {
           guard delta >= Int(Int16.min) && delta <= Int(Int16.max) else {
-            throw .syntax(line: f.line, message: "jump to " + f.label + " out of 16-bit range")
+            throw .syntax(
+              line: f.line, message: "jump to " + SourceLine.quote(f.label) + " out of 16-bit range"
+            )
           }
           slots[f.slot].offset = Int16(delta)
         }

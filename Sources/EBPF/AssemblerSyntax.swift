@@ -34,11 +34,39 @@ struct SourceLine {
 
   func error(_ message: String) -> EBPFError { .syntax(line: number, message: message) }
 
+  /// A token as error messages show it: in single quotes, bytes outside
+  /// printable ASCII (control characters, `\r`, raw bytes, UTF-8) as `\xNN`,
+  /// and at most 40 bytes of it (then `…`), so one bad token is one short line.
+  static func quote(_ token: Substring) -> String {
+    let hex: [Character] = [
+      "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f",
+    ]
+    var out = "'"
+    var count = 0
+    for byte in token.utf8 {
+      if count == 40 {
+        out += "…"
+        break
+      }
+      if byte >= 0x20 && byte < 0x7f && byte != UInt8(ascii: "'") && byte != UInt8(ascii: "\\") {
+        out.append(Character(Unicode.Scalar(byte)))
+      } else {
+        out += "\\x"
+        out.append(hex[Int(byte >> 4)])
+        out.append(hex[Int(byte & 0xf)])
+      }
+      count += 1
+    }
+    return out + "'"
+  }
+
+  static func quote(_ token: String) -> String { quote(token[...]) }
+
   func register(_ token: Substring) throws(EBPFError) -> UInt8 {
     let u = Array(token.utf8)
     guard u.count >= 3, u[0] == UInt8(ascii: "%"), u[1] == UInt8(ascii: "r"),
       let n = Self.decimal(u[2...]), n <= 10
-    else { throw error("invalid register: " + String(token)) }
+    else { throw error("invalid register: " + Self.quote(token)) }
     return UInt8(n)
   }
 
@@ -90,24 +118,24 @@ struct SourceLine {
   /// A 32-bit immediate: −2³¹ … 2³²−1, stored as its low 32 bits.
   func imm32(_ token: Substring) throws(EBPFError) -> Int32 {
     guard let (neg, mag) = Self.integer(token) else {
-      throw error("invalid immediate: " + String(token))
+      throw error("invalid immediate: " + Self.quote(token))
     }
     if neg {
-      guard mag <= 0x8000_0000 else { throw error("immediate out of range: " + String(token)) }
+      guard mag <= 0x8000_0000 else { throw error("immediate out of range: " + Self.quote(token)) }
       return Int32(truncatingIfNeeded: 0 &- mag)
     }
-    guard mag <= 0xFFFF_FFFF else { throw error("immediate out of range: " + String(token)) }
+    guard mag <= 0xFFFF_FFFF else { throw error("immediate out of range: " + Self.quote(token)) }
     return Int32(truncatingIfNeeded: mag)
   }
 
   /// A 64-bit immediate: −2⁶³ … 2⁶⁴−1.
   func imm64(_ token: Substring) throws(EBPFError) -> UInt64 {
     guard let (neg, mag) = Self.integer(token) else {
-      throw error("invalid immediate: " + String(token))
+      throw error("invalid immediate: " + Self.quote(token))
     }
     if neg {
       guard mag <= 0x8000_0000_0000_0000 else {
-        throw error("immediate out of range: " + String(token))
+        throw error("immediate out of range: " + Self.quote(token))
       }
       return 0 &- mag
     }
@@ -117,7 +145,7 @@ struct SourceLine {
   /// A signed 16-bit offset.
   func offset16(_ token: Substring) throws(EBPFError) -> Int16 {
     guard let (neg, mag) = Self.integer(token), mag <= (neg ? 0x8000 : 0x7FFF) else {
-      throw error("invalid offset: " + String(token))
+      throw error("invalid offset: " + Self.quote(token))
     }
     return Int16(truncatingIfNeeded: neg ? 0 &- mag : mag)
   }
@@ -125,7 +153,7 @@ struct SourceLine {
   /// `[%rN]`, `[%rN+off]`, `[%rN-off]`.
   func memory(_ token: Substring) throws(EBPFError) -> (UInt8, Int16) {
     guard token.first == "[", token.last == "]" else {
-      throw error("expected a memory operand [%rN+off]: " + String(token))
+      throw error("expected a memory operand [%rN+off]: " + Self.quote(token))
     }
     let inner = token.dropFirst().dropLast()
     guard let sign = inner.firstIndex(where: { $0 == "+" || $0 == "-" }) else {

@@ -44,6 +44,9 @@ public enum ELFError: Error, Equatable, Sendable, CustomStringConvertible {
   /// 0x2 single, 0x4 double, 0x6 quad); Kiln runs only the soft-float
   /// ILP32 ABI (no F/D/Q registers).
   case floatABI(flags: UInt32)
+  /// `.riscv.attributes` (Tag_RISCV_arch) names extensions Kiln does not
+  /// run: A (atomics), F, D, Q (floating point) or C, upper-case.
+  case unsupportedExtensions([String])
 
   public var description: String {
     switch self {
@@ -83,6 +86,8 @@ public enum ELFError: Error, Equatable, Sendable, CustomStringConvertible {
       "ELF file uses compressed instructions (EF_RISCV_RVC in e_flags \(hex32(flags))), which Kiln does not support; build with -march=rv32im"
     case .floatABI(let flags):
       "ELF file uses the \(floatABIName(flags)) float ABI (e_flags \(hex32(flags))), which Kiln does not support; build with -march=rv32im -mabi=ilp32"
+    case .unsupportedExtensions(let names):
+      "ELF file needs the RISC-V \(names.joined(separator: ", ")) extension\(names.count == 1 ? "" : "s") (.riscv.attributes), which Kiln does not support; build with -march=rv32im"
     }
   }
 }

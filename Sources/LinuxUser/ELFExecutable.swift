@@ -83,6 +83,9 @@ public struct ELFExecutable: Sendable {
     let flags = r.u32(36) ?? 0
     guard flags & 0x1 == 0 else { throw .compressedInstructions(flags: flags) }
     guard flags & 0x6 == 0 else { throw .floatABI(flags: flags) }
+    // Extensions that e_flags cannot tell (A, F and D with the soft-float ABI).
+    let extensions = RISCVAttributes.unsupportedExtensions(bytes)
+    guard extensions.isEmpty else { throw .unsupportedExtensions(extensions) }
     let entry = r.u32(24) ?? 0
     let phoff = r.u32(28) ?? 0
     let phentsize = r.u16(42) ?? 0

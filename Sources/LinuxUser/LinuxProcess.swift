@@ -96,6 +96,7 @@ public final class LinuxProcess {
         throw .load("segment at \(hex32(segment.virtualAddress)): \(error)")
       }
     }
+    try Self.applySegmentPermissions(elf.segments, to: vm)
 
     let auxiliary: [(type: InitialStack.AuxType, value: UInt32)] = [
       (.phdr, elf.programHeaderAddress),
@@ -151,5 +152,33 @@ public final class LinuxProcess {
     }
     // run(from:) only ends by throwing; treat a plain return as exit(0).
     return syscalls.exitStatus ?? 0
+  }
+}
+
+extension LinuxProcess {
+  /// The segments' flags, page by page, as Linux maps them: a page is
+  /// writable if a writable segment covers part of it and executable if an
+  /// executable one does; pages of the other segments become read-only or
+  /// not executable (`VirtualMachine.protect`). Pages outside the segments
+  /// (brk, mmap2, the stack) stay readable, writable and executable.
+  static func applySegmentPermissions(_ segments: [ELFExecutable.Segment], to vm: VirtualMachine)
+    throws(LinuxError)
+  {
+    var pages: [UInt32: (writable: Bool, executable: Bool)] = [:]
+    for segment in segments where segment.memorySize > 0 {
+      let first = segment.virtualAddress >> 12
+      let last = UInt32((segment.end - 1) >> 12)
+      for page in first...last {
+        let old = pages[page] ?? (false, false)
+        pages[page] = (old.writable || segment.isWritable, old.executable || segment.isExecutable)
+      }
+    }
+    for (page, p) in pages.sorted(by: { $0.key < $1.key }) where !p.writable || !p.executable {
+      do {
+        try vm.protect(pages: page..<page + 1, writable: p.writable, executable: p.executable)
+      } catch {
+        throw .load("segment page at \(hex32(page << 12)): \(error)")
+      }
+    }
   }
 }

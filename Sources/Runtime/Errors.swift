@@ -34,11 +34,14 @@ public enum MemoryError: Error, Equatable, Sendable, CustomStringConvertible {
   case outOfMemory(address: UInt32)
   /// `address + count` goes past the end of the 32-bit address space.
   case addressOverflow(address: UInt32, count: Int)
+  /// A guest store to a read-only page (`VirtualMachine.protect`).
+  case writeProtected(address: UInt32)
 
   public var description: String {
     switch self {
     case .outOfMemory(let a): "guest memory exhausted mapping address \(hex(a))"
     case .addressOverflow(let a, let n): "\(n) bytes at \(hex(a)) go past the 4 GiB address space"
+    case .writeProtected(let a): "write to read-only guest memory at \(hex(a))"
     }
   }
 }
@@ -55,6 +58,10 @@ public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
   /// An access to a guard page (`VirtualMachine.guardPages`), such as the
   /// gap below a Linux guest's stack: what a SIGSEGV is on Linux.
   case guardPage(pc: UInt32, address: UInt32)
+  /// A store to a read-only page (`write`), or execution of a page that is
+  /// not executable, as `VirtualMachine.protect` set them: what a SIGSEGV
+  /// is on Linux.
+  case protectionFault(pc: UInt32, address: UInt32, write: Bool)
   /// Nested `callFunction` (through a syscall handler) at `depth` levels
   /// found the spill stack (`Config.maxStackDepth`) full, or too little of
   /// the calling thread's host stack left for another level.
@@ -89,6 +96,10 @@ public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {
       "nested calls exceed the spill stack or the host stack (\(d) levels)"
     case .guardPage(let pc, let a):
       "access to guard page at address \(hex(a)) at pc \(hex(pc)) (stack overflow?)"
+    case .protectionFault(let pc, let a, let write):
+      write
+        ? "write to read-only memory at address \(hex(a)) at pc \(hex(pc))"
+        : "execution of non-executable memory at pc \(hex(pc))"
     case .breakpoint(let pc): "breakpoint at pc \(hex(pc))"
     case .codeBufferTooSmall(let pc, let n):
       "block at pc \(hex(pc)) needs \(n) bytes, more than the code buffer holds"

@@ -15,6 +15,7 @@ final class FlatMemory: GuestMemory {
   let base: UnsafeMutableRawPointer
   /// 2^20 + 1 bytes: the extra byte lets generated code read two flags at
   /// the last page.
+  private(set) var permissions = PagePermissions()
   let codePageMap: UnsafeMutablePointer<UInt8>
   /// Guest pages currently flagged in `codePageMap`.
   private var codePages: [UInt32] = []
@@ -63,6 +64,11 @@ final class FlatMemory: GuestMemory {
   }
 
   func store(_ address: UInt32, size: Int, value: UInt32) throws(MemoryError) -> Bool {
+    if !permissions.isEmpty {
+      for k in 0..<size where permissions.isReadOnly((address &+ UInt32(k)) >> Self.pageShift) {
+        throw .writeProtected(address: address &+ UInt32(k))
+      }
+    }
     var touchedCode = false
     for k in 0..<size {
       let a = address &+ UInt32(k)
@@ -119,6 +125,32 @@ final class FlatMemory: GuestMemory {
   func clear() {
     reservation.unmapAll()
     unmarkAllCode()
+    for page in permissions.readOnlyPages { codePageMap[Int(page)] = 0 }
+    permissions.reset()
+  }
+
+  // MARK: permissions
+
+  /// A read-only page is flagged in `codePageMap` (as 2) like a code page,
+  /// so generated stores to it take the slow path, where `store` refuses
+  /// them; `unmarkAllCode` leaves it flagged.
+  func protect(page: UInt32, writable: Bool, executable: Bool) throws(MemoryError) {
+    try reservation.map(page: page)
+    permissions.set(page: page, writable: writable, executable: executable)
+    if !writable {
+      codePageMap[Int(page)] = 2
+    } else if codePageMap[Int(page)] == 2 {
+      codePageMap[Int(page)] = 0
+    }
+  }
+
+  @inline(__always)
+  func mappedHostForStore(_ address: UInt32, size: Int) -> UnsafeMutableRawPointer? {
+    guard Int(address & 0xFFF) + size <= Self.pageSize,
+      reservation.isMapped(page: address >> Self.pageShift),
+      codePageMap[Int(address >> Self.pageShift)] == 0
+    else { return nil }
+    return host(address)
   }
 
   // MARK: code pages (self-modifying code)
@@ -130,7 +162,7 @@ final class FlatMemory: GuestMemory {
   }
 
   func unmarkAllCode() {
-    for page in codePages { codePageMap[Int(page)] = 0 }
+    for page in codePages where !permissions.isReadOnly(page) { codePageMap[Int(page)] = 0 }
     codePages.removeAll(keepingCapacity: true)
   }
 }

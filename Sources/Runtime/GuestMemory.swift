@@ -11,6 +11,18 @@ protocol GuestMemory: AnyObject {
   var guardPages: Range<UInt32> { get set }
   /// Pages mapped so far.
   var used: Int { get }
+  /// Read-only and non-executable pages (`protect`).
+  var permissions: PagePermissions { get }
+
+  /// Maps `page` and makes it read-only unless `writable`, and not
+  /// executable unless `executable`. Only guest accesses are refused: the
+  /// memory API (`read`, `write`) still reaches the page.
+  func protect(page: UInt32, writable: Bool, executable: Bool) throws(MemoryError)
+
+  /// Like `mappedHost`, but nil for pages that stores may not write
+  /// directly (read-only pages, and pages holding compiled code): the
+  /// interpreter's store fast path.
+  func mappedHostForStore(_ address: UInt32, size: Int) -> UnsafeMutableRawPointer?
 
   /// Reads `size` bytes (1, 2 or 4) at `address`, little-endian; any
   /// alignment, mapping pages on first touch.

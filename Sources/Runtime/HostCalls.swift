@@ -120,7 +120,7 @@ enum HostCalls {
       case .misalignedJump: .misalignedJump(pc: p, target: d)
       case nil: .internalError("unknown fault kind \(kind)")
       }
-    return HostCalls.fail(vm, error)
+    return HostCalls.fail(vm, vm.executionFault(error))
   }
 
   /// Flat memory: the signal handler could not map the page of a guest

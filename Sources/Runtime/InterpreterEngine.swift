@@ -26,7 +26,7 @@ struct InterpreterBus<M: GuestMemory>: RV32Memory {
   mutating func store(_ address: UInt32, size: Int, value: UInt32, pc: UInt32)
     throws(RV32MemoryFault)
   {
-    if let p = memory.mappedHost(address, size: size) {
+    if let p = memory.mappedHostForStore(address, size: size) {
       storeLittleEndian(p, size: size, value)
       return
     }
@@ -36,11 +36,18 @@ struct InterpreterBus<M: GuestMemory>: RV32Memory {
   @inline(never)
   func storeSlow(_ address: UInt32, size: Int, value: UInt32, pc: UInt32) throws(RV32MemoryFault) {
     do { _ = try memory.store(address, size: size, value: value) } catch {
-      throw RV32MemoryFault(pc: pc, address: address)
+      // The protected byte, which may be past a page boundary (`memoryFault`).
+      guard case .writeProtected(let byte) = error else {
+        throw RV32MemoryFault(pc: pc, address: address)
+      }
+      throw RV32MemoryFault(pc: pc, address: byte)
     }
   }
 
-  mutating func fetch(_ pc: UInt32) -> UInt32? { memory.fetch(pc) }
+  /// Nil (execution outside memory) for a page that is not executable.
+  mutating func fetch(_ pc: UInt32) -> UInt32? {
+    memory.permissions.isExecutable(pc >> 12) ? memory.fetch(pc) : nil
+  }
 }
 
 extension VirtualMachine {
@@ -84,7 +91,7 @@ extension VirtualMachine {
       case .fenceI:
         break
       case .fault(let fault):
-        throw RuntimeError(fault)
+        throw executionFault(RuntimeError(fault))
       }
     }
   }

@@ -143,7 +143,10 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
 
   private func compile(at pc: UInt32) throws(RuntimeError) -> UInt {
     let started = monotonicNanoseconds()
-    let block = translator.translate(at: pc) { [memory] address in memory.fetch(address) }
+    // A page that is not executable ends the block (or faults at its start).
+    let block = translator.translate(at: pc) { [memory] address in
+      memory.permissions.isExecutable(address >> 12) ? memory.fetch(address) : nil
+    }
     var compiled = try emit(block)
     counters.codeGenerationNanoseconds += monotonicNanoseconds() &- started
     if compiled.bytes.count > code.capacity - cursor {

@@ -11,6 +11,7 @@ import RV32
 final class PagedMemory: GuestMemory {
   /// Guest pages that are never mapped (`VirtualMachine.guardPages`).
   var guardPages: Range<UInt32> = 0..<0
+  private(set) var permissions = PagePermissions()
   static let pageSize = 4096
   static let pageShift: UInt32 = 12
 
@@ -91,6 +92,34 @@ final class PagedMemory: GuestMemory {
     }
     used = 0
     codePages.removeAll(keepingCapacity: true)
+    permissions.reset()
+  }
+
+  // MARK: permissions
+
+  /// A read-only page's write tag never matches, like a code page's, so
+  /// generated stores to it take the slow path, where `store` refuses them.
+  func protect(page: UInt32, writable: Bool, executable: Bool) throws(MemoryError) {
+    let i = try mapPage(page)
+    permissions.set(page: page, writable: writable, executable: executable)
+    if writable {
+      if !codePages.contains(i) {
+        writeTags[i] = page
+        writeDirectTable[Int(page)] = hostBias[i]
+      }
+    } else {
+      writeTags[i] = GuestState.noPage
+      writeDirectTable[Int(page)] = 0
+    }
+  }
+
+  @inline(__always)
+  func mappedHostForStore(_ address: UInt32, size: Int) -> UnsafeMutableRawPointer? {
+    let offset = Int(address & 0xFFF)
+    guard offset + size <= Self.pageSize, let i = index(ofPage: address >> Self.pageShift),
+      writeTags[i] != GuestState.noPage
+    else { return nil }
+    return pageBase(i) + offset
   }
 
   // MARK: code pages (self-modifying code)
@@ -110,7 +139,7 @@ final class PagedMemory: GuestMemory {
 
   /// Forgets all code pages (after the code cache is flushed).
   func unmarkAllCode() {
-    for i in codePages where i < used {
+    for i in codePages where i < used && !permissions.isReadOnly(readTags[i]) {
       writeTags[i] = readTags[i]
       writeDirectTable[Int(readTags[i])] = hostBias[i]
     }
@@ -148,6 +177,11 @@ final class PagedMemory: GuestMemory {
   /// Writes the low `size` bytes of `value` at `address`. Returns true if a
   /// page holding compiled code was written.
   func store(_ address: UInt32, size: Int, value: UInt32) throws(MemoryError) -> Bool {
+    if !permissions.isEmpty {
+      for k in 0..<size where permissions.isReadOnly((address &+ UInt32(k)) >> Self.pageShift) {
+        throw .writeProtected(address: address &+ UInt32(k))
+      }
+    }
     var touchedCode = false
     for k in 0..<size {
       let a = address &+ UInt32(k)

@@ -161,9 +161,42 @@ public final class VirtualMachine {
     set { memory.guardPages = newValue }
   }
 
+  /// Makes guest pages `pages` read-only unless `writable` and not
+  /// executable unless `executable`, mapping them (counted against
+  /// `maxMemoryPages`), as a Linux loader does from ELF segment flags. A guest
+  /// store to a read-only page, or execution of a page that is not
+  /// executable, ends the run with `RuntimeError.protectionFault` on every
+  /// engine and memory mode (SIGSEGV on Linux). The memory API
+  /// (`readMemory`, `writeMemory`) still reaches the pages; `clearMemory`
+  /// makes every page writable and executable again.
+  public func protect(pages: Range<UInt32>, writable: Bool, executable: Bool) throws(MemoryError) {
+    for page in pages {
+      try memory.protect(page: page, writable: writable, executable: executable)
+    }
+    // Code compiled (or decoded) from these pages before may no longer run.
+    jit?.flush()
+    instructionCache.invalidateAll()
+  }
+
+  /// `executionOutsideMemory` at a pc whose page is mapped but not
+  /// executable is a protection fault; other errors pass unchanged.
+  func executionFault(_ error: RuntimeError) -> RuntimeError {
+    guard case .executionOutsideMemory(let pc) = error,
+      !memory.permissions.isExecutable(pc >> 12)
+    else { return error }
+    return .protectionFault(pc: pc, address: pc, write: false)
+  }
+
   /// The error of a guest access at `address` that memory refused.
   func memoryFault(pc: UInt32, address: UInt32, size: Int) -> RuntimeError {
     let last = address &+ UInt32(max(1, size) - 1)
+    // Loads from read-only pages never fail (they are mapped): a store did.
+    if memory.permissions.isReadOnly(address >> 12) {
+      return .protectionFault(pc: pc, address: address, write: true)
+    }
+    if memory.permissions.isReadOnly(last >> 12) {  // the first byte in the next page
+      return .protectionFault(pc: pc, address: last & ~0xFFF, write: true)
+    }
     for a in [address, last] where memory.guardPages.contains(a >> 12) {
       return .guardPage(pc: pc, address: a)
     }

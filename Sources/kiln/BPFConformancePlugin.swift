@@ -126,16 +126,20 @@ struct BPFConformancePlugin: ParsableCommand {
 
   func run() throws {
     let s = try Self.settings(arguments)
-    let input = readStandardInput()
-    do {
-      let r0 = try Self.execute(s, input: input)
-      print("0x" + String(r0, radix: 16))
+    let r0: UInt64
+    do throws(PluginFailure) {
+      guard let input = readStandardInput(limit: InputLimit.pluginInput) else {
+        throw PluginFailure(
+          "stdin is larger than the limit of \(InputLimit.text(InputLimit.pluginInput))")
+      }
+      r0 = try Self.execute(s, input: input)
     } catch {
       // The runner reads stdout (older versions) or stderr: write both.
-      print(error.description)
       report(error.description)
+      try writeStdout(error.description + "\n")
       throw ExitCode(1)
     }
+    try writeStdout("0x" + String(r0, radix: 16) + "\n")
   }
 
   /// Decodes the stdin text and runs it; throws a message.
@@ -180,14 +184,15 @@ struct PluginFailure: Error, CustomStringConvertible {
   init(_ d: String) { description = d }
 }
 
-/// All of stdin.
-func readStandardInput() -> [UInt8] {
+/// All of stdin, or nil when it holds more than `limit` bytes.
+func readStandardInput(limit: Int) -> [UInt8]? {
   var bytes: [UInt8] = []
   var chunk = [UInt8](repeating: 0, count: 1 << 16)
   while true {
     let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
     if n < 0 && errno == EINTR { continue }
     if n <= 0 { break }
+    guard bytes.count + n <= limit else { return nil }
     bytes += chunk[..<n]
   }
   return bytes

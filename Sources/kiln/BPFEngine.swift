@@ -49,7 +49,8 @@ enum BPFRunFailure: Error, CustomStringConvertible {
 func runBPF(
   engine: BPFEngine, host: HostTarget?, program: Program, helpers: HelperTable,
   options: ExecutionOptions, memoryMap: MemoryMap, memory: inout [UInt8]?,
-  dumpHostCode: Bool = false, onFinish: ((any CompiledProgram) -> Void)? = nil
+  dumpHostCode: Bool = false, onFinish: ((any CompiledProgram) -> Void)? = nil,
+  runs: Int = 1, elapsedNanoseconds: ((UInt64) -> Void)? = nil
 ) throws(BPFRunFailure) -> UInt64 {
   var compiled: (any CompiledProgram)? = nil
   defer { if let compiled { onFinish?(compiled) } }
@@ -81,13 +82,29 @@ func runBPF(
   } catch {
     throw .rejected(error)
   }
+  // `runs` runs of the checked (and compiled) program; each sees the memory
+  // as the run before left it, as the kernel's BPF_PROG_TEST_RUN repeats.
   do {
-    guard var context = memory else { return try vm.run() }
-    defer { memory = context }
-    return try vm.run(memory: &context)
+    var r0: UInt64 = 0
+    let start = monotonicNanoseconds()
+    if var context = memory {
+      defer { memory = context }
+      for _ in 0..<max(1, runs) { r0 = try vm.run(memory: &context) }
+    } else {
+      for _ in 0..<max(1, runs) { r0 = try vm.run() }
+    }
+    elapsedNanoseconds?(monotonicNanoseconds() &- start)
+    return r0
   } catch {
     throw .runtime(error)
   }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+func monotonicNanoseconds() -> UInt64 {
+  var ts = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &ts)
+  return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
 /// The helpers of programs run by `kiln bpf run` (listed in `kiln bpf --help`).
@@ -98,11 +115,7 @@ enum BPFHelpers {
       writeStderr("trace: \(value)\n")
       return 0
     }
-    t.register(7) { _, _, _, _, _ in
-      var ts = timespec()
-      clock_gettime(CLOCK_MONOTONIC, &ts)
-      return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
+    t.register(7) { _, _, _, _, _ in monotonicNanoseconds() }
     return t
   }()
 

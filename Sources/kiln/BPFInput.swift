@@ -35,7 +35,7 @@ struct BPFInput {
   static func load(
     _ path: String, function: String?, section: String?, memory: SectionMemory = .heap
   ) throws -> BPFInput {
-    let bytes = try readProgram(path)
+    let bytes = try readProgram(path, limit: InputLimit.bpf)
     let kind = kind(of: path, bytes)
     if kind != .elf, function != nil || section != nil {
       throw ValidationError(

@@ -38,6 +38,16 @@ struct BPFRun: ParsableCommand {
       valueName: "N"))
   var maxInstructions: UInt64?
 
+  @Option(
+    name: .customLong("repeat"),
+    help: """
+      Run the program N times (1...1000000000; it is checked and compiled \
+      once) and print, after r0, the mean time per run as \
+      "duration (average): T ns, N runs". Each run sees the memory as the \
+      run before left it, as in bpftool's `prog run … repeat N`.
+      """)
+  var repeatCount: Int?
+
   @OptionGroup var choice: BPFProgramChoice
 
   @OptionGroup var hostOptions: HostOptions
@@ -57,6 +67,9 @@ struct BPFRun: ParsableCommand {
     if let memoryHex, bytesFromHex(memoryHex) == nil {
       throw ValidationError("--mem-hex needs pairs of hex digits, e.g. \"01 02 ff\"")
     }
+    if let repeatCount, !(1...1_000_000_000).contains(repeatCount) {
+      throw ValidationError("--repeat must be between 1 and 1000000000, got \(repeatCount)")
+    }
     if hostOptions.isExplicit && selectedEngine == .interpreter {
       throw ValidationError("--host and --emulate choose the JIT's port; not with the interpreter")
     }
@@ -69,23 +82,27 @@ struct BPFRun: ParsableCommand {
     let input = try BPFInput.load(
       program, function: choice.function, section: choice.section, memory: .for(host))
     var memory: [UInt8]? = nil
-    if let memoryFile { memory = try readProgram(memoryFile) }
+    if let memoryFile { memory = try readProgram(memoryFile, limit: InputLimit.bpf) }
     if let memoryHex { memory = bytesFromHex(memoryHex) }
     if verbose { writeStderr(input.listing) }
     let result: UInt64
+    var elapsed: UInt64 = 0
     do {
       result = try runBPF(
         engine: selectedEngine, host: host, program: input.program,
         helpers: BPFHelpers.table,
         options: ExecutionOptions(boundsChecks: !unchecked, instructionBudget: maxInstructions),
         memoryMap: input.memoryMap,
-        memory: &memory, dumpHostCode: verbose)
+        memory: &memory, dumpHostCode: verbose, runs: repeatCount ?? 1,
+        elapsedNanoseconds: { elapsed = $0 })
     } catch {
       report(error.exitStatus == KilnExit.loadFailure ? "\(program): \(error)" : error.description)
       throw ExitCode(error.exitStatus)
     }
     withExtendedLifetime(input.object) {}
-    try writeStdout("\(result)\n")
+    guard let repeatCount else { return try writeStdout("\(result)\n") }
+    let mean = elapsed / UInt64(repeatCount)
+    try writeStdout("\(result)\nduration (average): \(mean) ns, \(repeatCount) runs\n")
   }
 }
 
@@ -107,7 +124,7 @@ struct BPFAsm: ParsableCommand {
   var source: String
 
   func run() throws {
-    let text = String(decoding: try readProgram(source), as: UTF8.self)
+    let text = String(decoding: try readProgram(source, limit: InputLimit.bpf), as: UTF8.self)
     let program: Program
     do {
       program = try Program(assembly: text)

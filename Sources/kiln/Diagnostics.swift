@@ -63,18 +63,35 @@ enum KilnExit {
     case .illegalInstruction: 128 + 4  // SIGILL
     case .breakpoint: 128 + 5  // SIGTRAP
     case .misalignedJump: 128 + 7  // SIGBUS
-    case .executionOutsideMemory, .outOfMemory, .guardPage: 128 + 11  // SIGSEGV
+    case .executionOutsideMemory, .outOfMemory, .guardPage, .protectionFault: 128 + 11  // SIGSEGV
     case .interrupted: timedOut  // only --timeout interrupts a kiln run
     default: 128 + 6  // SIGABRT
     }
   }
 }
 
-/// Reads a whole file, or gives a readable reason.
-/// The bytes of the program file at `path`; on failure, reports one line and
-/// exits with `KilnExit.loadFailure`.
-func readProgram(_ path: String) throws -> [UInt8] {
-  switch readFile(path) {
+/// The most bytes kiln reads from one input, checked before reading (the
+/// file's size) and while reading (pipes), so that memory stays bounded
+/// (README, "Robustness").
+enum InputLimit {
+  /// A static RV32 ELF executable (`kiln run`, `kiln disasm`): 256 MiB, the
+  /// most guest memory there is (`--max-memory`).
+  static let executable = 256 << 20
+  /// An eBPF program file (ELF object, assembly or raw instructions) or a
+  /// `--mem` file of `kiln bpf`: 16 MiB (raw: 2 Mi slots, 32 times the
+  /// checker's limit).
+  static let bpf = 16 << 20
+  /// The hex text on the conformance plugin's stdin: 64 MiB.
+  static let pluginInput = 64 << 20
+
+  /// "256 MiB", "16 MiB".
+  static func text(_ bytes: Int) -> String { "\(bytes >> 20) MiB" }
+}
+
+/// The bytes of the program file at `path`, at most `limit` of them; on
+/// failure, reports one line and exits with `KilnExit.loadFailure`.
+func readProgram(_ path: String, limit: Int) throws -> [UInt8] {
+  switch readFile(path, limit: limit) {
   case .failure(let e):
     report(e.description)
     throw ExitCode(KilnExit.loadFailure)
@@ -82,15 +99,32 @@ func readProgram(_ path: String) throws -> [UInt8] {
   }
 }
 
-func readFile(_ path: String) -> Result<[UInt8], FileError> {
+/// Reads a whole file of at most `limit` bytes, or gives a readable reason.
+/// A regular file's size is checked before anything is read; other files
+/// (pipes, devices) are read up to `limit` + 1 bytes.
+func readFile(_ path: String, limit: Int) -> Result<[UInt8], FileError> {
   let fd = open(path, O_RDONLY | O_CLOEXEC)
   guard fd >= 0 else { return .failure(FileError(path: path, reason: errnoText())) }
   defer { close(fd) }
   var st = stat()
-  if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-    return .failure(FileError(path: path, reason: "is a directory"))
-  }
+  let tooLarge = FileError(
+    path: path, reason: "file is larger than the limit of \(InputLimit.text(limit))")
   var bytes: [UInt8] = []
+  if fstat(fd, &st) == 0 {
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+      return .failure(FileError(path: path, reason: "is a directory"))
+    }
+    if (st.st_mode & S_IFMT) == S_IFREG {
+      guard st.st_size <= limit else {
+        return .failure(
+          FileError(
+            path: path,
+            reason: "file is \(st.st_size) bytes, more than the limit of \(InputLimit.text(limit))")
+        )
+      }
+      bytes.reserveCapacity(Int(st.st_size))
+    }
+  }
   var chunk = [UInt8](repeating: 0, count: 1 << 16)
   while true {
     let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -99,10 +133,8 @@ func readFile(_ path: String) -> Result<[UInt8], FileError> {
       return .failure(FileError(path: path, reason: errnoText()))
     }
     if n == 0 { break }
+    guard bytes.count + n <= limit else { return .failure(tooLarge) }
     bytes += chunk[..<n]
-    if bytes.count > 1 << 30 {
-      return .failure(FileError(path: path, reason: "file is larger than 1 GiB"))
-    }
   }
   return .success(bytes)
 }
@@ -140,4 +172,25 @@ func writeFile(_ path: String, _ bytes: [UInt8]) -> FileError? {
     done += n
   }
   return nil
+}
+
+/// `text` made safe for one diagnostic line: control characters, DEL and
+/// invalid UTF-8 as `\xNN`, and at most `limit` characters (then `…`).
+func printable(_ text: String, limit: Int = 200) -> String {
+  var out = ""
+  var count = 0
+  for scalar in text.unicodeScalars {
+    if count >= limit {
+      out += "…"
+      break
+    }
+    if scalar.value < 0x20 || scalar.value == 0x7f || scalar == "\u{FFFD}" {
+      let hex = String(scalar.value, radix: 16)
+      out += scalar == "\u{FFFD}" ? "\\ufffd" : "\\x" + (hex.count < 2 ? "0" : "") + hex
+    } else {
+      out.unicodeScalars.append(scalar)
+    }
+    count += 1
+  }
+  return out
 }

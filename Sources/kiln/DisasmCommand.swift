@@ -12,7 +12,7 @@ extension Kiln {
     var program: String
 
     func run() throws {
-      let bytes = try readProgram(program)
+      let bytes = try readProgram(program, limit: InputLimit.executable)
       let elf: ELFExecutable
       do {
         // Listing needs no guest memory: allow any size.

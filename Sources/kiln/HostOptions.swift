@@ -19,15 +19,16 @@ struct HostOptions: ParsableArguments {
   }
 
   /// The selected host. If it cannot be had (an unknown or unbuilt host),
-  /// one `kiln:` line and status 64, like the other usage errors but
-  /// without the usage text: the message lists the hosts this build has.
+  /// one `kiln:` line and status 64, like the other usage errors: the
+  /// message lists the hosts this build has and points to --help.
   /// An emulated host counts executed host instructions if `countInstructions`.
   func target(countInstructions: Bool = false) throws(ExitCode) -> HostTarget {
     do {
       return try Hosts.target(
         architecture: host, emulate: emulate, countInstructions: countInstructions)
     } catch {
-      report(error.description)
+      let help = Kiln.commandPath(Array(CommandLine.arguments.dropFirst())) + " --help"
+      report("\(error.description) (see '\(help)')")
       throw ExitCode(KilnExit.usage)
     }
   }

@@ -12,8 +12,9 @@ struct Kiln: ParsableCommand {
       command-line usage errors; 74 when kiln's own output cannot be written \
       (full or closed stdout); 128 + signal number when the guest faults, as a \
       shell reports a process killed by that signal (132 illegal instruction, \
-      133 breakpoint, 135 misaligned jump, 139 execution outside memory or out of \
-      guest memory, 134 other runtime errors). `kiln bpf` runs eBPF programs; its \
+      133 breakpoint, 135 misaligned jump, 139 execution outside memory, out of \
+      guest memory, the stack guard gap or a segment's permissions, 134 other \
+      runtime errors). `kiln bpf` runs eBPF programs; its \
       exit statuses are in `kiln bpf --help`.
       """,
     version: "kiln \(kilnVersion)",

@@ -114,7 +114,7 @@ extension Kiln {
     }
 
     func run() throws {
-      let bytes = try readProgram(program)
+      let bytes = try readProgram(program, limit: InputLimit.executable)
 
       let host: HostTarget? =
         selectedEngine == .jit ? try hostOptions.target(countInstructions: stats) : nil

@@ -10,13 +10,15 @@ struct ConformanceFile: Sendable {
   var result: UInt64? = nil
   var error: String? = nil
 
-  /// `../shared/bpf_conformance/tests` next to the package root.
-  static let directory: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent()  // EBPFTests
-    .deletingLastPathComponent()  // Tests
-    .deletingLastPathComponent()  // package root
-    .deletingLastPathComponent()
-    .appendingPathComponent("shared/bpf_conformance/tests")
+  /// The suite's directory (`ConformanceSuite.locate`); a path that does
+  /// not exist when the suite is missing.
+  static let directory: URL =
+    ConformanceSuite.locate(
+      repositoryRoot: URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // EBPFTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent())  // package root
+    ?? URL(fileURLWithPath: "/nonexistent/bpf_conformance/tests")
 
   /// All test file names, sorted (empty if the suite is missing).
   static let names: [String] = {

@@ -32,7 +32,7 @@ import Testing
   @Test(
     .requires(buildTools.isEmpty, "firmware toolchain missing: \(buildTools) (Scripts/setup.sh)"),
     .requires(hasQEMU, "qemu-system-arm missing (Scripts/setup.sh: Debian qemu-system-arm)"),
-    .requires(!conformanceNames.isEmpty, "no bpf_conformance data at ../shared/bpf_conformance"),
+    .requires(!conformanceNames.isEmpty, ConformanceSuite.missingReason),
     .timeLimit(.minutes(10)),
     arguments: ["interpreter", "thumb2"])
   func bootsAndPassesEveryCheck(engine: String) throws {

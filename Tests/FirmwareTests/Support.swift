@@ -15,9 +15,11 @@ enum Tools {
     .deletingLastPathComponent()  // Tests
     .deletingLastPathComponent()
 
-  /// `../shared/bpf_conformance/tests` next to the package root.
-  static let conformanceDirectory = repositoryRoot.deletingLastPathComponent()
-    .appendingPathComponent("shared/bpf_conformance/tests")
+  /// The bpf_conformance suite (`ConformanceSuite.locate`); a path that does
+  /// not exist when it is missing.
+  static let conformanceDirectory =
+    ConformanceSuite.locate(repositoryRoot: repositoryRoot)
+    ?? URL(fileURLWithPath: "/nonexistent/bpf_conformance/tests")
 
   static func which(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

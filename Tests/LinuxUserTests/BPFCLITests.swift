@@ -9,7 +9,7 @@ import Testing
   "kiln bpf conformance-plugin",
   .requires(
     !BPFConformanceData.files(in: BPFConformanceData.suite).isEmpty,
-    "bpf_conformance tests not found at ../shared/bpf_conformance/tests"))
+    ConformanceSuite.missingReason))
 struct BPFPluginTests {
   /// The whole suite (a subprocess each: about a second in all).
   static let sample = BPFConformanceData.files(in: BPFConformanceData.suite).map(
@@ -51,7 +51,7 @@ struct BPFPluginTests {
 
   @Test func sampleIsLargeEnough() throws {
     #expect(
-      Self.sample.count >= 30, "bpf_conformance tests not found at ../shared/bpf_conformance/tests")
+      Self.sample.count >= 30, "\(ConformanceSuite.missingReason)")
     let files = try Self.sample.map {
       try BPFConformanceData(BPFConformanceData.suite.appendingPathComponent($0))
     }

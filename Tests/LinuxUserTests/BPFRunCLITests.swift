@@ -268,7 +268,7 @@ struct BPFRunCLITests {
     let prog = try Self.file("usage.s", Self.answer)
     let r = try Self.kiln(["run"] + args.map { $0 == "P" ? prog : $0 })
     #expect(r.status == 64, "\(r)")
-    #expect(!r.stderr.isEmpty)
+    CLITests.expectOneDiagnostic(r, containing: "(see 'kiln bpf run --help')")
   }
 
   // MARK: asm and disasm

@@ -109,7 +109,25 @@ struct CLITests {
     let path = try Self.file("ok", ELFBuilder.program(RV.exit(0)).bytes())
     let r = try Self.kiln(["run"] + extra + (extra.isEmpty ? [] : [path]))
     #expect(r.status == 64, "\(r)")
-    #expect(!r.stderr.isEmpty)
+    // One line, no `Error:` and usage text: the line points to --help.
+    Self.expectOneDiagnostic(r, containing: "(see 'kiln run --help')")
+  }
+
+  /// Usage errors of every command are one `kiln:` line naming its --help;
+  /// control characters and long arguments are escaped and truncated.
+  @Test(arguments: [
+    (["frob"], "kiln --help"), (["bpf", "asm"], "kiln bpf asm --help"),
+    (["bpf", "disasm", "--x"], "kiln bpf disasm --help"), (["disasm"], "kiln disasm --help"),
+    (
+      ["bpf", "run", "--\u{1b}[31m" + String(repeating: "z", count: 100_000)], "kiln bpf run --help"
+    ),
+  ])
+  func usageErrorsAreOneLine(_ args: [String], help: String) throws {
+    let r = try Self.kiln(args)
+    #expect(r.status == 64, "\(r)")
+    Self.expectOneDiagnostic(r, containing: "(see '\(help)')")
+    #expect(!r.stderr.contains(0x1b), "\(r)")
+    #expect(r.stderr.count < 400, "\(r.stderr.count) bytes")
   }
 
   @Test func maxMemoryLimitsTheProgram() throws {

@@ -7,7 +7,9 @@ import Testing
 @Suite("kiln output errors")
 struct OutputErrorCLITests {
   /// Runs kiln with stdout on /dev/full; stderr is collected from a pipe.
-  static func kilnToDevFull(_ args: [String]) throws -> (status: Int32, stderr: String) {
+  static func kilnToDevFull(_ args: [String], stdin: String? = nil) throws -> (
+    status: Int32, stderr: String
+  ) {
     let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
     defer { try? full.close() }
     let process = Process()
@@ -17,6 +19,11 @@ struct OutputErrorCLITests {
     process.standardOutput = full
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
+    if let stdin {
+      let file = Tools.scratch.appendingPathComponent("stdin-\(UUID().uuidString)")
+      try Data(stdin.utf8).write(to: file)
+      process.standardInput = try FileHandle(forReadingFrom: file)
+    }
     try process.run()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
@@ -47,5 +54,15 @@ struct OutputErrorCLITests {
       #expect(
         r.stderr.hasPrefix("kiln: cannot write to standard output: "), "stderr: \(r.stderr)")
     }
+  }
+
+  /// The conformance plugin's r0 goes through the same checked writer.
+  @Test(.requires(FileManager.default.fileExists(atPath: "/dev/full"), "/dev/full not present"))
+  func conformancePluginToFullStdout() throws {
+    // mov %r0, 42; exit (as `kiln bpf asm` would print them, byte by byte).
+    let program = "b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00\n"
+    let r = try Self.kilnToDevFull(["bpf", "conformance-plugin"], stdin: program)
+    #expect(r.status == 74, "status \(r.status), \(r.stderr)")
+    #expect(r.stderr == "kiln: cannot write to standard output: No space left on device\n")
   }
 }

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Files clang builds for RISC-V features Kiln cannot run (compressed
-/// instructions, hardware float ABIs) are refused at load time by `kiln run`
+/// instructions, hardware float ABIs in e_flags; the A, F and D extensions
+/// in `.riscv.attributes`) are refused at load time by `kiln run`
 /// with one line and status 1, instead of failing later in the guest.
 @Suite("kiln refuses unsupported ELF features")
 struct UnsupportedELFCLITests {
@@ -23,6 +24,16 @@ struct UnsupportedELFCLITests {
     Variant(
       name: "rv32imfd ilp32d", flags: ["-march=rv32imfd", "-mabi=ilp32d"],
       message: "double-precision (ilp32d) float ABI"),
+    // Soft-float ABI, so e_flags are 0: only .riscv.attributes tells.
+    Variant(
+      name: "rv32ima ilp32 (attributes)", flags: ["-march=rv32ima", "-mabi=ilp32"],
+      message: "needs the RISC-V A extension (.riscv.attributes)"),
+    Variant(
+      name: "rv32imf ilp32 (attributes)", flags: ["-march=rv32imf", "-mabi=ilp32"],
+      message: "needs the RISC-V F extension (.riscv.attributes)"),
+    Variant(
+      name: "rv32imafd ilp32 (attributes)", flags: ["-march=rv32imafd", "-mabi=ilp32"],
+      message: "needs the RISC-V A, F, D extensions (.riscv.attributes)"),
   ]
 
   /// Compiles a bare `_start` that exits with 6, with `flags` (the float ABI

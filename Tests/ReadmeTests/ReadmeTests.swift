@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// Every ```swift block of README.md is compiled: `Samples.swift` holds each
+/// Every ```swift block of README.md and of the DocC articles
+/// (`Sources/*/*.docc/*.md`) is compiled: `Samples.swift` holds each
 /// one as the body of a function (its imports hoisted to the file), so
 /// building the tests type-checks the README against the library. This test
 /// keeps the two in step: when the README's samples change it rewrites
@@ -30,25 +31,53 @@ import Testing
     return blocks
   }
 
-  /// The contents `Samples.swift` must have for `markdown`.
-  static func samplesSource(_ markdown: String) -> String {
-    let blocks = swiftBlocks(markdown)
-    var imports = Set<String>()
-    var functions = ""
-    for (i, block) in blocks.enumerated() {
-      functions += "\nfunc readmeSample\(i + 1)() throws {\n"
-      for line in block {
-        if line.hasPrefix("import ") {
-          imports.insert(String(line.split(separator: " ")[1]))
-        } else {
-          functions += line.isEmpty ? "\n" : "  \(line)\n"
+  /// The DocC articles (`Sources/*/*.docc/*.md`), by path relative to the
+  /// root, sorted: their samples are compiled the same way.
+  static func articles() -> [String] {
+    let sources = root.appendingPathComponent("Sources")
+    var paths: [String] = []
+    let fm = FileManager.default
+    for target in (try? fm.contentsOfDirectory(atPath: sources.path)) ?? [] {
+      let dir = sources.appendingPathComponent(target)
+      for catalog in (try? fm.contentsOfDirectory(atPath: dir.path)) ?? []
+      where catalog.hasSuffix(".docc") {
+        let files = (try? fm.contentsOfDirectory(atPath: dir.appendingPathComponent(catalog).path))
+        for file in files ?? [] where file.hasSuffix(".md") {
+          paths.append("Sources/\(target)/\(catalog)/\(file)")
         }
       }
-      functions += "}\n"
+    }
+    return paths.sorted()
+  }
+
+  /// The contents `Samples.swift` must have for the README's `markdown` and
+  /// the DocC `articles` (path, text): `readmeSampleN` for the README's
+  /// blocks, `doccSample_<Article>_N` for an article's.
+  static func samplesSource(_ markdown: String, articles: [(String, String)] = []) -> String {
+    var imports = Set<String>()
+    var functions = ""
+    func add(_ blocks: [[Substring]], name: (Int) -> String) {
+      for (i, block) in blocks.enumerated() {
+        functions += "\nfunc \(name(i + 1))() throws {\n"
+        for line in block {
+          if line.hasPrefix("import ") {
+            imports.insert(String(line.split(separator: " ")[1]))
+          } else {
+            functions += line.isEmpty ? "\n" : "  \(line)\n"
+          }
+        }
+        functions += "}\n"
+      }
+    }
+    add(swiftBlocks(markdown)) { "readmeSample\($0)" }
+    for (path, text) in articles {
+      let article = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+      add(swiftBlocks(text)) { "doccSample_\(article)_\($0)" }
     }
     return """
-      // Generated from README.md by ReadmeTests (do not edit): each ```swift
-      // block of the README as the body of a function, imports hoisted.
+      // Generated from README.md and the DocC articles (Sources/*/*.docc) by
+      // ReadmeTests (do not edit): each ```swift block as the body of a
+      // function, imports hoisted.
       // swift-format-ignore-file
 
       """ + imports.sorted().map { "import \($0)\n" }.joined() + functions
@@ -58,12 +87,18 @@ import Testing
     let readme = try String(
       contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
     #expect(Self.swiftBlocks(readme).count >= 2)
-    let expected = Self.samplesSource(readme)
+    let articles = try Self.articles().map {
+      ($0, try String(contentsOf: Self.root.appendingPathComponent($0), encoding: .utf8))
+    }
+    #expect(articles.map(\.0).contains("Sources/Runtime/Runtime.docc/EmbeddingTheRV32VM.md"))
+    #expect(articles.map(\.0).contains("Sources/EBPFJIT/EBPFJIT.docc/EmbeddingTheEBPFJIT.md"))
+    #expect(articles.reduce(0) { $0 + Self.swiftBlocks($1.1).count } >= 4)
+    let expected = Self.samplesSource(readme, articles: articles)
     let actual = try? String(contentsOf: Self.samplesFile, encoding: .utf8)
     if actual != expected {
       try expected.write(to: Self.samplesFile, atomically: true, encoding: .utf8)
       Issue.record(
-        "README.md's Swift samples changed: Tests/ReadmeTests/Samples.swift rewritten; rebuild to compile them"
+        "The Swift samples of README.md or a DocC article changed: Tests/ReadmeTests/Samples.swift rewritten; rebuild to compile them"
       )
     }
   }
@@ -71,5 +106,12 @@ import Testing
   /// The RV32 sample runs (it needs nothing outside the README).
   @Test func rv32SampleRuns() throws {
     try readmeSample1()
+  }
+
+  /// The articles' first samples run too (they need nothing outside the
+  /// article): the RV32 VM's guest and syscall, the eBPF program on both engines.
+  @Test func articleSamplesRun() throws {
+    try doccSample_EmbeddingTheRV32VM_1()
+    try doccSample_EmbeddingTheEBPFJIT_1()
   }
 }

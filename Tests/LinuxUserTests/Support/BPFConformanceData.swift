@@ -11,10 +11,12 @@ struct BPFConformanceData: Sendable {
   var result: UInt64? = nil
   var error: String? = nil
 
-  /// `<repository root>/../shared/bpf_conformance/tests` (the suite is data
-  /// beside the repository, not part of it).
-  static let suite = Tools.repositoryRoot.deletingLastPathComponent()
-    .appendingPathComponent("shared/bpf_conformance/tests")
+  /// The suite's directory (`ConformanceSuite.locate`: the suite is data
+  /// beside the repository, not part of it); a path that does not exist when
+  /// it is missing.
+  static let suite =
+    ConformanceSuite.locate(repositoryRoot: Tools.repositoryRoot)
+    ?? URL(fileURLWithPath: "/nonexistent/bpf_conformance/tests")
   /// Programs that must fail (the suite has no `-- error` files).
   static let errors = Tools.repositoryRoot.appendingPathComponent(
     "Tests/Fixtures/bpf/conformance-errors")

@@ -1,0 +1,66 @@
+/// Guest pages that are read-only or not executable (the flags of a Linux
+/// program's ELF segments; `VirtualMachine.protect`). Every other page is
+/// readable, writable and executable. Two bitmaps of 2^20 bits, allocated
+/// on first use, so a VM that never protects a page pays nothing.
+///
+/// Generated code is not slowed down: read-only pages reuse the marks that
+/// already send stores to pages holding compiled code to the slow path
+/// (paged: `writeTags`; flat: `codePages`), which then refuses the write;
+/// executability is checked when a block is translated or an instruction
+/// fetched by the interpreter.
+struct PagePermissions {
+  private var readOnly: [UInt64] = []
+  private var noExecute: [UInt64] = []
+
+  /// True if no page has been protected.
+  var isEmpty: Bool { readOnly.isEmpty && noExecute.isEmpty }
+
+  @inline(__always) func isReadOnly(_ page: UInt32) -> Bool {
+    !readOnly.isEmpty && Self.test(readOnly, page)
+  }
+
+  @inline(__always) func isExecutable(_ page: UInt32) -> Bool {
+    noExecute.isEmpty || !Self.test(noExecute, page)
+  }
+
+  mutating func set(page: UInt32, writable: Bool, executable: Bool) {
+    Self.assign(&readOnly, page, !writable)
+    Self.assign(&noExecute, page, !executable)
+  }
+
+  /// The read-only pages, in ascending order.
+  var readOnlyPages: [UInt32] {
+    var pages: [UInt32] = []
+    for (w, word) in readOnly.enumerated() where word != 0 {
+      for bit in 0..<64 where word & (1 << UInt64(bit)) != 0 {
+        pages.append(UInt32(w * 64 + bit))
+      }
+    }
+    return pages
+  }
+
+  mutating func reset() {
+    readOnly = []
+    noExecute = []
+  }
+
+  private static let words = (1 << 20) / 64
+
+  @inline(__always) private static func test(_ bits: [UInt64], _ page: UInt32) -> Bool {
+    let p = Int(page & 0xF_FFFF)
+    return bits[p >> 6] & (1 << UInt64(p & 63)) != 0
+  }
+
+  private static func assign(_ bits: inout [UInt64], _ page: UInt32, _ on: Bool) {
+    if bits.isEmpty {
+      guard on else { return }
+      bits = [UInt64](repeating: 0, count: words)
+    }
+    let p = Int(page & 0xF_FFFF)
+    if on {
+      bits[p >> 6] |= 1 << UInt64(p & 63)
+    } else {
+      bits[p >> 6] &= ~(1 << UInt64(p & 63))
+    }
+  }
+}

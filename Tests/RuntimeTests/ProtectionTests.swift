@@ -1,0 +1,51 @@
+import Runtime
+import Testing
+
+/// `VirtualMachine.protect`: a guest store to a read-only page, or running
+/// code from a page that is not executable, ends the run with
+/// `protectionFault` on every engine and memory mode (the segment flags of
+/// `kiln run`, issue 12 section 3); loads still work, and so does the
+/// memory API.
+@Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
+struct ProtectionTests {
+  @Test(arguments: Harness.setups)
+  func readOnlyPagesRefuseGuestStores(_ setup: Setup) throws {
+    let vm = try Harness.vm(setup, "lw a2, 0(a0)\nsw a1, 0(a0)\nmv a0, a2\nret")
+    try vm.writeMemory(at: 0x20000, [5, 0, 0, 0])
+    try vm.protect(pages: 0x20..<0x21, writable: false, executable: true)
+    // Before and after the page: ordinary memory.
+    #expect(try vm.callFunction(at: Harness.base, arguments: [0x21000, 7]) == 0)
+    #expect(try vm.callFunction(at: Harness.base, arguments: [0x1FFFC, 8]) == 0)
+    for address: UInt32 in [0x20000, 0x20FFC, 0x1FFFE] {  // the last one straddles into it
+      #expect(
+        throws: RuntimeError.protectionFault(
+          pc: Harness.base + 4, address: max(address, 0x20000), write: true)
+      ) {
+        _ = try vm.callFunction(at: Harness.base, arguments: [address, 9])
+      }
+    }
+    #expect(try vm.readMemory(at: 0x20000, count: 4) == [5, 0, 0, 0])  // nothing written
+    try vm.writeMemory(at: 0x20000, [6])  // the API still may
+    #expect(try vm.readMemory(at: 0x20000, count: 1) == [6])
+  }
+
+  @Test(arguments: Harness.setups)
+  func nonExecutablePagesDoNotRun(_ setup: Setup) throws {
+    let vm = try Harness.vm(setup, "addi a0, a0, 1\nret")
+    #expect(try vm.callFunction(at: Harness.base, arguments: [1]) == 2)  // compiled (or cached)
+    try vm.protect(pages: 0x1..<0x2, writable: true, executable: false)
+    #expect(
+      throws: RuntimeError.protectionFault(pc: Harness.base, address: Harness.base, write: false)
+    ) {
+      _ = try vm.callFunction(at: Harness.base, arguments: [1])
+    }
+    try vm.protect(pages: 0x1..<0x2, writable: true, executable: true)
+    #expect(try vm.callFunction(at: Harness.base, arguments: [2]) == 3)
+    // clearMemory forgets all permissions.
+    try vm.protect(pages: 0x1..<0x2, writable: false, executable: false)
+    vm.clearMemory()
+    try vm.loadProgram(
+      try Toolchain.assemble("addi a0, a0, 1\nret", at: Harness.base), at: Harness.base)
+    #expect(try vm.callFunction(at: Harness.base, arguments: [3]) == 4)
+  }
+}
