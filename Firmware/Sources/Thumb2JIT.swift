@@ -31,6 +31,12 @@
     let stack: UnsafeMutableRawPointer
     let state: UnsafeMutableRawPointer
     var running = false
+    /// Whether `state` holds the fields no run changes (helper call, frame
+    /// top, the stack region, host context), written by the first run.
+    var statePrepared = false
+    /// State offsets of the context region's base and limit[1, 2, 4, 8].
+    let contextBase: Int
+    let contextLimits: (Int, Int, Int, Int)
 
     static let maxHelperSlots = 64
     static let regionCount = 2
@@ -57,6 +63,13 @@
       for id in 0..<count {
         (helperSlots + id).initialize(to: HelperSlot(function: helpers.function(for: UInt64(id))))
       }
+      contextBase = Int(Env.regionBase(Env.contextRegion))
+      contextLimits = (
+        Int(Env.regionLimit(Env.contextRegion, size: 1)),
+        Int(Env.regionLimit(Env.contextRegion, size: 2)),
+        Int(Env.regionLimit(Env.contextRegion, size: 4)),
+        Int(Env.regionLimit(Env.contextRegion, size: 8))
+      )
       stack = .allocate(byteCount: Self.stackSize(options), alignment: 16)
       state = .allocate(byteCount: Env.stateSize(regionCount: Self.regionCount), alignment: 16)
     }
@@ -157,32 +170,38 @@
         compiled.running = false
       }
     }
-    // Every run starts from a zeroed stack and state, as the interpreter's
-    // (memset: 64 bytes per loop iteration, Runtime/libc.c).
+    // Every run starts from a zeroed stack, as the interpreter's (memset:
+    // 64 bytes per loop iteration, Runtime/libc.c).
     stack.initializeMemory(as: UInt8.self, repeating: 0, count: stackSize)
-    state.initializeMemory(as: UInt8.self, repeating: 0, count: stateSize)
-    func set(_ offset: Int32, _ value: UInt64) {
-      state.storeBytes(of: value, toByteOffset: Int(offset), as: UInt64.self)
+    func set(_ offset: Int, _ value: UInt64) {
+      state.storeBytes(of: value, toByteOffset: offset, as: UInt64.self)
     }
-    let stackBase = UInt64(UInt(bitPattern: stack))
-    set(Env.callDepth, 1)
-    set(
-      Env.helperCall,
-      UInt64(UInt(bitPattern: unsafeBitCast(thumb2HelperTrampoline, to: UnsafeRawPointer.self))))
-    set(Env.argument1, base)
-    set(Env.argument2, length)
-    set(Env.frameTop, stackBase + UInt64(stackSize))
-    // No arrays here: they would allocate on every run.
-    func setRegion(_ i: Int, _ base: UInt64, _ length: UInt64) {
-      set(Env.regionBase(i), base)
-      for k in 0..<4 {
-        let s = UInt64(1) << k
-        set(Env.regionLimit(i, size: Int(s)), length >= s ? length - s + 1 : 0)
+    if reentered || !compiled.statePrepared {
+      state.initializeMemory(as: UInt8.self, repeating: 0, count: stateSize)
+      let stackBase = UInt64(UInt(bitPattern: stack))
+      let trampoline = unsafeBitCast(thumb2HelperTrampoline, to: UnsafeRawPointer.self)
+      set(Int(Env.helperCall), UInt64(UInt(bitPattern: trampoline)))
+      set(Int(Env.frameTop), stackBase + UInt64(stackSize))
+      set(Int(Env.regionBase(Env.stackRegion)), stackBase)
+      for s in [1, 2, 4, 8] {
+        set(Int(Env.regionLimit(Env.stackRegion, size: s)), UInt64(stackSize - s + 1))
       }
+      let program = Unmanaged.passUnretained(compiled).toOpaque()
+      set(Int(Env.hostContext), UInt64(UInt(bitPattern: program)))
+      if !reentered { compiled.statePrepared = true }
+    } else {
+      // What code and trampoline write: status, errorSite, errorAddress,
+      // errorDetail, savedStack, callDepth, helperID (the first words).
+      state.initializeMemory(as: UInt8.self, repeating: 0, count: Int(Env.helperID) + 8)
     }
-    setRegion(Env.stackRegion, stackBase, UInt64(stackSize))
-    setRegion(Env.contextRegion, base, length)
-    set(Env.hostContext, UInt64(UInt(bitPattern: Unmanaged.passUnretained(compiled).toOpaque())))
+    set(Int(Env.callDepth), 1)
+    set(Int(Env.argument1), base)
+    set(Int(Env.argument2), length)
+    set(compiled.contextBase, base)
+    set(compiled.contextLimits.0, length)
+    set(compiled.contextLimits.1, length >= 2 ? length - 1 : 0)
+    set(compiled.contextLimits.2, length >= 4 ? length - 3 : 0)
+    set(compiled.contextLimits.3, length >= 8 ? length - 7 : 0)
     // The entry is Thumb code: call it with bit 0 set.
     let entry = unsafeBitCast(compiled.address | 1, to: Thumb2Entry.self)
     let r0 = entry(state)

@@ -98,6 +98,34 @@ struct UpperZeroTests {
     #expect(known(facts, 7) == [1])
   }
 
+  /// Against a register: `if r4 < r2` (r2 fits) bounds r4 on the taken
+  /// edge; `if r5 > r3` (r5 fits) bounds r3 there; the other edges learn
+  /// nothing (r4 ≥ r2, r3 ≥ r5). `==` bounds the other side on the taken
+  /// edge when one side fits.
+  @Test func registerComparisonsBound() {
+    let ops: [Op] = [
+      .alu(.move, .w32, r(2), .immediate(9)),  // 0
+      .alu(.move, .w32, r(5), .immediate(9)),  // 1
+      .branch(.lessThanUnsigned, .w64, r(4), reg(2), label(0)),  // 2
+      .branch(.greaterThanUnsigned, .w64, r(5), reg(3), label(1)),  // 3
+      .branch(.equal, .w64, r(6), reg(2), label(2)),  // 4
+      .return,  // 5
+      .label(label(0)),  // 6
+      .return,  // 7
+      .label(label(1)),  // 8
+      .return,  // 9
+      .label(label(2)),  // 10
+      .return,  // 11
+    ]
+    let facts = UpperZero(FunctionIR.Function(ops: ops, labelCount: 3), entry: 0)
+    #expect(known(facts, 3) == [2, 5])
+    #expect(known(facts, 4) == [2, 5])
+    #expect(known(facts, 5) == [2, 5])
+    #expect(known(facts, 7) == [2, 4, 5])
+    #expect(known(facts, 9) == [2, 3, 5])
+    #expect(known(facts, 11) == [2, 5, 6])
+  }
+
   /// Helper calls clobber r0–r5; local calls too, but restore r6–r9; a
   /// local function starts knowing nothing.
   @Test func callsClobber() {
@@ -157,13 +185,14 @@ struct UpperZeroTests {
       .return,  // 27
     ]
     let facts = UpperZero(FunctionIR.Function(ops: ops, labelCount: 2), entry: 0x3FF)
-    #expect(known(facts, 7) == [0, 1, 2, 3, 5, 6, 7, 8, 9])
-    #expect(known(facts, 8) == [0, 1, 2, 3, 5, 6, 7, 8, 9])  // r0 = r1 fits
-    #expect(known(facts, 9) == [1, 2, 3, 5, 6, 7, 8, 9])  // r0 += r4: unknown
-    #expect(known(facts, 12) == [0, 1, 2, 3, 5, 6, 7, 8, 9])  // both factors fit
-    #expect(known(facts, 13) == [1, 2, 3, 5, 6, 7, 8, 9])  // a 64-bit product
-    #expect(known(facts, 14) == [0, 1, 2, 3, 5, 6, 7, 8, 9])  // >> 39
-    #expect(known(facts, 19) == [0, 1, 2, 3, 5, 6, 7, 8, 9])
+    #expect(known(facts, 7) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    #expect(known(facts, 8) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])  // r0 = r1 fits
+    #expect(known(facts, 9) == [1, 2, 3, 4, 5, 6, 7, 8, 9])  // r0 += r4 may carry
+    #expect(known(facts, 12) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])  // both factors fit
+    #expect(known(facts, 13) == [1, 2, 3, 4, 5, 6, 7, 8, 9])  // a 64-bit product
+    #expect(known(facts, 14) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])  // >> 39
+    #expect(known(facts, 19) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    #expect(known(facts, 24) == [0, 1, 2, 3, 5, 6, 7, 8, 9])  // r4 += 1 may carry
     #expect(known(facts, 25) == [0, 1, 2, 3, 5, 6, 7, 8, 9])
     // At the exit: from the first branch (r4 = 0 then too) and from the loop.
     #expect(known(facts, 27) == [0, 1, 2, 3, 5, 6, 7, 8, 9])

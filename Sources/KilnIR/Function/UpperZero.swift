@@ -7,8 +7,9 @@
 /// A register is known to fit 32 bits after a 32-bit operation, a
 /// zero-extending load of 1, 2 or 4 bytes, a constant below 2^32, a 64-bit
 /// `and` with such a value, a logical right shift by 32 or more, and where
-/// a 64-bit unsigned comparison against a non-negative immediate bounds it
-/// (`if r < 100` on the taken edge, `if r > 100` on the fall-through). It
+/// a 64-bit unsigned comparison bounds it by a non-negative immediate or a
+/// register that fits (`if r < 100` or `if r < r2` on the taken edge, `if r
+/// > 100` on the fall-through). It
 /// stays so through operations that cannot set the upper half (`or`/`xor`
 /// of two such values, right shifts, unsigned division and remainders).
 ///
@@ -137,17 +138,23 @@ public struct UpperZero: Sendable, Equatable {
   }
 
   /// The facts on the taken edge and on the fall-through of a branch: a
-  /// 64-bit unsigned comparison with a non-negative immediate bounds the
-  /// register below 2^31 on one side.
+  /// 64-bit unsigned comparison bounds the smaller side by the larger, so
+  /// where `a ≤ b` holds and `b` fits 32 bits (a register that does, or a
+  /// non-negative immediate), `a` fits too.
   static func refine(
     _ c: Condition, _ width: FunctionIR.Width, _ lhs: FunctionIR.Register,
     _ rhs: FunctionIR.Operand, _ facts: UInt16
   ) -> (taken: UInt16, notTaken: UInt16) {
-    guard width == .w64, case .immediate(let k) = rhs, k >= 0 else { return (facts, facts) }
-    let bounded = facts | bit(lhs)
+    guard width == .w64 else { return (facts, facts) }
+    // Where lhs ≤ rhs, and where rhs ≤ lhs.
+    let lhsBelow = fits(rhs, facts) ? facts | bit(lhs) : facts
+    var rhsBelow = facts
+    if case .register(let r) = rhs, facts & bit(lhs) != 0 { rhsBelow |= bit(r) }
     switch c {
-    case .lessThanUnsigned, .lessOrEqualUnsigned, .equal: return (bounded, facts)
-    case .greaterThanUnsigned, .greaterOrEqualUnsigned, .notEqual: return (facts, bounded)
+    case .lessThanUnsigned, .lessOrEqualUnsigned: return (lhsBelow, rhsBelow)
+    case .greaterThanUnsigned, .greaterOrEqualUnsigned: return (rhsBelow, lhsBelow)
+    case .equal: return (lhsBelow | rhsBelow, facts)
+    case .notEqual: return (facts, lhsBelow | rhsBelow)
     default: return (facts, facts)
     }
   }

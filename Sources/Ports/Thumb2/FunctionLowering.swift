@@ -34,6 +34,10 @@ struct FunctionLowering {
   /// 0), and the operation being lowered.
   var upper = UpperZero(FunctionIR.Function(ops: [], labelCount: 0), entry: 0)
   var index = 0
+  /// Registers holding r10 plus or minus something since the last label
+  /// (bit i: ri): their accesses try the stack region first. Only an
+  /// ordering hint for the bounds check, never a proof.
+  var stackDerived: UInt16 = 0
 
   init(environment: FunctionEnvironment) {
     self.environment = environment
@@ -80,6 +84,7 @@ struct FunctionLowering {
     for (i, op) in function.ops.enumerated() {
       index = i
       try lower(op)
+      trackStackDerived(op)
     }
     // The checker guarantees the last instruction is `exit` or a jump.
     a.udf(0)
@@ -195,6 +200,28 @@ struct FunctionLowering {
       try callHelper(id: .register(r), site: site)
     case .callLocal(let l, let site): try lowerLocalCall(labels[l.id], site: site)
     case .return: a.bx(.lr)
+    }
+  }
+
+  /// Updates ``stackDerived`` after `op`: `r = r10` makes r a stack
+  /// pointer, adding or subtracting a non-stack value keeps it one, any
+  /// other write, a call or a label forgets it.
+  mutating func trackStackDerived(_ op: FunctionIR.Op) {
+    func bit(_ r: FunctionIR.Register) -> UInt16 { 1 << r.index }
+    switch op {
+    case .alu(.move, .w64, let d, .register(let s)):
+      stackDerived =
+        s == .r10 || stackDerived & bit(s) != 0 ? stackDerived | bit(d) : stackDerived & ~bit(d)
+    case .alu(.add, .w64, _, .immediate), .alu(.sub, .w64, _, .immediate): break
+    case .alu(.add, .w64, let d, .register(let s)), .alu(.sub, .w64, let d, .register(let s)):
+      if s == .r10 || stackDerived & bit(s) != 0 { stackDerived &= ~bit(d) }
+    case .alu(_, _, let d, _), .negate(_, let d), .signExtend(_, let d, _, _),
+      .zeroExtend(let d, _),
+      .byteSwap(let d, _), .constant(let d, _), .load(let d, _, _, _, _, _):
+      stackDerived &= ~bit(d)
+    case .atomic(_, _, _, _, _, let source, _): stackDerived &= ~(bit(source) | bit(.r0))
+    case .store, .branch: break
+    default: stackDerived = 0
     }
   }
 

@@ -16,7 +16,9 @@ extension FunctionLowering {
     (UInt32(bitPattern: i), width == .w64 && i < 0 ? 0xFFFF_FFFF : 0)
   }
 
-  /// `src` in host registers: a register's pair, or an immediate in `scratch`.
+  /// `src` in host registers: a register's pair, or an immediate in
+  /// `scratch` (at w32 only its low word: 32-bit operations never read
+  /// the high one).
   mutating func operand(_ src: FunctionIR.Operand, _ width: FunctionIR.Width, into scratch: Pair)
     -> Pair
   {
@@ -25,7 +27,7 @@ extension FunctionLowering {
     case .immediate(let i):
       let (lo, hi) = Self.split(i, width)
       a.mov32(scratch.lo, lo)
-      a.mov32(scratch.hi, hi)
+      if width == .w64 { a.mov32(scratch.hi, hi) }
       return scratch
     }
   }
@@ -186,6 +188,22 @@ extension FunctionLowering {
       case (.or, 0xFFFF_FFFF): a.mov(d.hi, imm: imm(0xFFFF_FFFF))
       case (.xor, 0xFFFF_FFFF): a.mvn(d.hi, d.hi)
       default: break
+      }
+      return true
+    case .multiply where !wide:
+      // By 2^k, 2^k + 1, 2^k - 1: one shift, add or reverse subtract.
+      func log2(_ v: UInt32) -> UInt8? {
+        v != 0 && v & (v &- 1) == 0 ? UInt8(v.trailingZeroBitCount) : nil
+      }
+      if lo == 1 { return true }
+      if let k = log2(lo) {
+        a.lsl(d.lo, d.lo, imm: k)
+      } else if lo > 2, let k = log2(lo &- 1) {
+        a.add(d.lo, d.lo, d.lo, .lsl(k))
+      } else if lo > 2, let k = log2(lo &+ 1) {
+        a.rsb(d.lo, d.lo, d.lo, .lsl(k))
+      } else {
+        return false
       }
       return true
     case .shiftLeft, .shiftRightLogical, .shiftRightArithmetic:

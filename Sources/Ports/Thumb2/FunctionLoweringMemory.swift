@@ -13,7 +13,8 @@ import KilnIR
 ///     ldr r0, [fp, #region.base] ; sub r0, r12, r0
 ///     ldr r2, [fp, #region.limit[size]] ; cmp r0, r2 ; blo ok
 ///     …one such test per region (stores skip read-only regions; the
-///     stack first for r10, else the context)…
+///     stack first for r10 and registers just computed from it, else the
+///     context)…
 ///     b   fail                            cold: r0 = site, r2 = AccessDescriptor → outOfBounds
 ///  ok:
 ///     ldr dst.lo, [r12] …                 (the value's pair is read after the check)
@@ -95,9 +96,11 @@ extension FunctionLowering {
         a.b(.ne, fail)
       }
     }
-    // Accesses through r10 try the stack first, others the context.
+    // Accesses through r10 (or a register computed from it) try the stack
+    // first, others the context.
     var order = Array(0..<environment.regionCount)
-    if base != .r10, environment.regionCount > Env.contextRegion {
+    let stack = base == .r10 || stackDerived & (1 << base.index) != 0
+    if !stack, environment.regionCount > Env.contextRegion {
       order.swapAt(Env.stackRegion, Env.contextRegion)
     }
     for i in order where !write || environment.writable[i] {
