@@ -148,6 +148,8 @@ func main() throws {
     }
     print(line)
   }
+  try printProfiles(args[1], engine: "interpreter")
+  if args.count == 3 { try printProfiles(args[2], engine: "thumb2-jit") }
 }
 
 do {

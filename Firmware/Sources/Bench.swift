@@ -32,7 +32,8 @@ func benchPrepare() -> Int32 {
 func benchLoad(_ which: UInt32) -> Int32 {
   guard Int(which) < benchPrograms.count else { return 2 }
   do throws(EBPFError) {
-    benchLoaded[Int(which)] = try load(benchPrograms[Int(which)], helpers: firmwareHelpers())
+    benchLoaded[Int(which)] = try load(
+      benchPrograms[Int(which)], helpers: firmwareHelpers(), direct: firmwareDirectHelpers())
     return 0
   } catch {
     return 1

@@ -3,16 +3,28 @@ import EBPF
 /// The eBPF helper id of the DHT22 pulse reader (BPF/programs.h).
 let readPulseHelper: UInt32 = 1
 
-/// The helpers of the firmware's own programs: `read_pulse(index)` returns
-/// the length of high pulse `index` of the selected frame in microseconds
-/// (the simulated sensor of Runtime/board.c), ~0 past the end.
+/// `read_pulse(index)`: the length of high pulse `index` of the selected
+/// frame in microseconds (the simulated sensor of Runtime/board.c), ~0 past
+/// the end. A C function: the interpreter reaches it through the helper
+/// table, the Thumb-2 JIT calls it directly (``firmwareDirectHelpers()``).
+let readPulse: @convention(c) (UInt64, UInt64, UInt64, UInt64, UInt64) -> UInt64 = {
+  index, _, _, _, _ in
+  guard index < 40 else { return UInt64.max }
+  return UInt64(dht_read_pulse(UInt(index)))
+}
+
+/// The helpers of the firmware's own programs.
 func firmwareHelpers() -> HelperTable {
   var helpers = HelperTable()
-  helpers.register(readPulseHelper) { index, _, _, _, _ in
-    guard index < 40 else { return UInt64.max }
-    return UInt64(dht_read_pulse(UInt(index)))
-  }
+  helpers.register(readPulseHelper) { a1, a2, a3, a4, a5 in readPulse(a1, a2, a3, a4, a5) }
   return helpers
+}
+
+/// The same helpers as C entry points, by id, for a JIT's direct calls
+/// (`FunctionEnvironment.directHelpers`): the address as `blx` takes it,
+/// Thumb bit set.
+func firmwareDirectHelpers() -> [UInt32: UInt64] {
+  [readPulseHelper: UInt64(UInt(bitPattern: unsafeBitCast(readPulse, to: UnsafeRawPointer.self)))]
 }
 
 /// A program of the generated data as a decoded ``Program``.
@@ -35,7 +47,9 @@ func runFletcher16(_ tally: inout Tally) {
   let expected = UInt64(kiln_fletcher16_expected)
   let native = UInt64(kiln_native_fletcher16())
   do throws(EBPFError) {
-    let loaded = try load(program(kiln_fletcher16_program()), helpers: firmwareHelpers())
+    let loaded = try load(
+      program(kiln_fletcher16_program()), helpers: firmwareHelpers(),
+      direct: firmwareDirectHelpers())
     let r0 = try run(loaded, context: fletcherContext())
     tally.record(
       r0 == expected && native == expected,
@@ -65,7 +79,8 @@ func reading(_ value: Int64) -> String {
 func runDHT22(_ tally: inout Tally) {
   let loaded: LoadedProgram
   do throws(EBPFError) {
-    loaded = try load(program(kiln_dht22_program()), helpers: firmwareHelpers())
+    loaded = try load(
+      program(kiln_dht22_program()), helpers: firmwareHelpers(), direct: firmwareDirectHelpers())
   } catch {
     tally.record(false, "dht22: \(error.description)")
     return

@@ -19,6 +19,27 @@
     /// Offset and size of the code in the buffer.
     let offset: Int
     let size: Int
+    /// The helpers of ids below `helperSlotCount`, indexed by id (nil: none
+    /// registered), so that a call finds its helper without hashing; other
+    /// ids go through `helpers`.
+    let helperSlots: UnsafeMutablePointer<HelperSlot>
+    let helperSlotCount: Int
+    /// The eBPF stack and the state block of a run, allocated once per
+    /// program (a run re-zeroes the stack and rewrites the state); a run
+    /// that starts while another one is active (a helper running the same
+    /// program) allocates its own.
+    let stack: UnsafeMutableRawPointer
+    let state: UnsafeMutableRawPointer
+    var running = false
+    /// Whether `state` holds the fields no run changes (helper call, frame
+    /// top, the stack region, host context), written by the first run.
+    var statePrepared = false
+    /// State offsets of the context region's base and limit[1, 2, 4, 8].
+    let contextBase: Int
+    let contextLimits: (Int, Int, Int, Int)
+
+    static let maxHelperSlots = 64
+    static let regionCount = 2
 
     init(code: [UInt8], helpers: HelperTable, options: ExecutionOptions) throws(EBPFError) {
       let start = (CodeBuffer.top + 7) & ~7
@@ -36,14 +57,52 @@
       CodeBuffer.top = start + code.count
       self.helpers = helpers
       self.options = options
+      let count = min((helpers.ids.last.map { Int($0) } ?? -1) + 1, Self.maxHelperSlots)
+      helperSlotCount = count
+      helperSlots = .allocate(capacity: max(count, 1))
+      for id in 0..<count {
+        (helperSlots + id).initialize(to: HelperSlot(function: helpers.function(for: UInt64(id))))
+      }
+      contextBase = Int(Env.regionBase(Env.contextRegion))
+      contextLimits = (
+        Int(Env.regionLimit(Env.contextRegion, size: 1)),
+        Int(Env.regionLimit(Env.contextRegion, size: 2)),
+        Int(Env.regionLimit(Env.contextRegion, size: 4)),
+        Int(Env.regionLimit(Env.contextRegion, size: 8))
+      )
+      stack = .allocate(byteCount: Self.stackSize(options), alignment: 16)
+      state = .allocate(byteCount: Env.stateSize(regionCount: Self.regionCount), alignment: 16)
     }
 
     deinit {
       if CodeBuffer.top == offset + size { CodeBuffer.top = offset }
+      helperSlots.deinitialize(count: helperSlotCount)
+      helperSlots.deallocate()
+      stack.deallocate()
+      state.deallocate()
     }
 
     /// The entry address, Thumb bit clear.
     var address: UInt { UInt(bitPattern: kiln_code_memory()) + UInt(offset) }
+
+    static func stackSize(_ options: ExecutionOptions) -> Int {
+      ExecutionOptions.stackFrameSize * options.maxCallDepth
+    }
+
+    /// The helper of `id` (nil: none registered).
+    @inline(__always)
+    func helper(_ id: UInt64) -> HelperFunction? {
+      id < UInt64(helperSlotCount) ? helperSlots[Int(id)].function : helpers.function(for: id)
+    }
+  }
+
+  /// One helper of ``Thumb2Program/helperSlots``. The struct keeps the
+  /// closure in its own (substituted) representation: stored directly in
+  /// generic memory (`UnsafeMutablePointer<HelperFunction?>`, a dictionary)
+  /// it is kept maximally abstracted, and every call would allocate a
+  /// reabstraction thunk.
+  struct HelperSlot {
+    let function: HelperFunction?
   }
 
   /// The first free byte of the code buffer.
@@ -53,16 +112,18 @@
 
   /// Checks `program` (as the hosted JIT does), translates it to FunctionIR
   /// and compiles it for the Cortex-M4.
-  func compileForThumb2(_ program: Program, helpers: HelperTable) throws(EBPFError)
-    -> Thumb2Program
-  {
+  func compileForThumb2(
+    _ program: Program, helpers: HelperTable, direct: [UInt32: UInt64] = [:]
+  ) throws(EBPFError) -> Thumb2Program {
     let options = ExecutionOptions()
     try options.validate()
     try Checker(helpers: helpers, maxProgramInstructions: Checker.defaultMaxProgramInstructions)
       .check(program)
-    let environment = FunctionEnvironment(
+    var environment = FunctionEnvironment(
       writable: [true, true], boundsChecks: options.boundsChecks,
       maxCallDepth: options.maxCallDepth, frameSize: ExecutionOptions.stackFrameSize)
+    // Helpers with a C entry point are called directly (no trampoline).
+    environment.directHelpers = direct
     var function = try Translator.translate(program)
     if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize) }
     let code: [UInt8]
@@ -91,39 +152,58 @@
       base = UInt64(UInt(bitPattern: start))
       length = UInt64(context.count)
     }
-    let stackSize = ExecutionOptions.stackFrameSize * compiled.options.maxCallDepth
-    let regionCount = 2
+    let stackSize = Thumb2Program.stackSize(compiled.options)
+    let regionCount = Thumb2Program.regionCount
     let stateSize = Env.stateSize(regionCount: regionCount)
-    let stack = UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16)
-    let state = UnsafeMutableRawPointer.allocate(byteCount: stateSize, alignment: 16)
+    // The program's own buffers, unless a run of it is active already.
+    let reentered = compiled.running
+    let stack =
+      reentered
+      ? UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16) : compiled.stack
+    let state =
+      reentered
+      ? UnsafeMutableRawPointer.allocate(byteCount: stateSize, alignment: 16) : compiled.state
+    compiled.running = true
     defer {
-      stack.deallocate()
-      state.deallocate()
-    }
-    stack.initializeMemory(as: UInt8.self, repeating: 0, count: stackSize)
-    state.initializeMemory(as: UInt8.self, repeating: 0, count: stateSize)
-    func set(_ offset: Int32, _ value: UInt64) {
-      state.storeBytes(of: value, toByteOffset: Int(offset), as: UInt64.self)
-    }
-    let stackBase = UInt64(UInt(bitPattern: stack))
-    set(Env.callDepth, 1)
-    set(
-      Env.helperCall,
-      UInt64(UInt(bitPattern: unsafeBitCast(thumb2HelperTrampoline, to: UnsafeRawPointer.self))))
-    set(Env.argument1, base)
-    set(Env.argument2, length)
-    set(Env.frameTop, stackBase + UInt64(stackSize))
-    let regions: [(base: UInt64, length: UInt64)] = [
-      (stackBase, UInt64(stackSize)), (base, length),
-    ]
-    for i in 0..<regionCount {
-      let r = regions[i]
-      set(Env.regionBase(i), r.base)
-      for s: UInt64 in [1, 2, 4, 8] {
-        set(Env.regionLimit(i, size: Int(s)), r.length >= s ? r.length - s + 1 : 0)
+      if reentered {
+        stack.deallocate()
+        state.deallocate()
+      } else {
+        compiled.running = false
       }
     }
-    set(Env.hostContext, UInt64(UInt(bitPattern: Unmanaged.passUnretained(compiled).toOpaque())))
+    // Every run starts from a zeroed stack, as the interpreter's (memset:
+    // 64 bytes per loop iteration, Runtime/libc.c).
+    stack.initializeMemory(as: UInt8.self, repeating: 0, count: stackSize)
+    func set(_ offset: Int, _ value: UInt64) {
+      state.storeBytes(of: value, toByteOffset: offset, as: UInt64.self)
+    }
+    if reentered || !compiled.statePrepared {
+      state.initializeMemory(as: UInt8.self, repeating: 0, count: stateSize)
+      let stackBase = UInt64(UInt(bitPattern: stack))
+      let trampoline = unsafeBitCast(thumb2HelperTrampoline, to: UnsafeRawPointer.self)
+      set(Int(Env.helperCall), UInt64(UInt(bitPattern: trampoline)))
+      set(Int(Env.frameTop), stackBase + UInt64(stackSize))
+      set(Int(Env.regionBase(Env.stackRegion)), stackBase)
+      for s in [1, 2, 4, 8] {
+        set(Int(Env.regionLimit(Env.stackRegion, size: s)), UInt64(stackSize - s + 1))
+      }
+      let program = Unmanaged.passUnretained(compiled).toOpaque()
+      set(Int(Env.hostContext), UInt64(UInt(bitPattern: program)))
+      if !reentered { compiled.statePrepared = true }
+    } else {
+      // What code and trampoline write: status, errorSite, errorAddress,
+      // errorDetail, savedStack, callDepth, helperID (the first words).
+      state.initializeMemory(as: UInt8.self, repeating: 0, count: Int(Env.helperID) + 8)
+    }
+    set(Int(Env.callDepth), 1)
+    set(Int(Env.argument1), base)
+    set(Int(Env.argument2), length)
+    set(compiled.contextBase, base)
+    set(compiled.contextLimits.0, length)
+    set(compiled.contextLimits.1, length >= 2 ? length - 1 : 0)
+    set(compiled.contextLimits.2, length >= 4 ? length - 3 : 0)
+    set(compiled.contextLimits.3, length >= 8 ? length - 7 : 0)
     // The entry is Thumb code: call it with bit 0 set.
     let entry = unsafeBitCast(compiled.address | 1, to: Thumb2Entry.self)
     let r0 = entry(state)
@@ -175,14 +255,16 @@
       guard let raw = UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: word)) else {
         return 0
       }
-      let program = Unmanaged<Thumb2Program>.fromOpaque(raw).takeUnretainedValue()
-      guard let helper = program.helpers.function(for: id) else {
-        state.storeBytes(
-          of: FunctionIR.Status.unknownHelper.rawValue, toByteOffset: Int(Env.status),
-          as: UInt64.self)
-        state.storeBytes(of: id, toByteOffset: Int(Env.errorAddress), as: UInt64.self)
-        return 0
+      // The program outlives the run: borrow it without retain/release.
+      return Unmanaged<Thumb2Program>.fromOpaque(raw)._withUnsafeGuaranteedRef { program in
+        guard let helper = program.helper(id) else {
+          state.storeBytes(
+            of: FunctionIR.Status.unknownHelper.rawValue, toByteOffset: Int(Env.status),
+            as: UInt64.self)
+          state.storeBytes(of: id, toByteOffset: Int(Env.errorAddress), as: UInt64.self)
+          return 0
+        }
+        return helper(a1, a2, a3, a4, a5)
       }
-      return helper(a1, a2, a3, a4, a5)
     }
 #endif

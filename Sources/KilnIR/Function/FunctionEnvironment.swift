@@ -95,6 +95,13 @@ public struct FunctionEnvironment: Sendable {
   /// Frames available, the entry function's included.
   public var maxCallDepth: Int
   public var frameSize: Int
+  /// Helpers the code may call directly, by id: the address (as a call
+  /// takes it: with the Thumb bit on Thumb-2) of a C function `(r1, r2, r3,
+  /// r4, r5: u64) -> u64` that is the helper itself, so that a call needs
+  /// no `helperCall` trampoline and no lookup by id. Ports that do not use
+  /// it call every helper through `helperCall`. Empty unless the runtime
+  /// has such entry points (the firmware's C helpers).
+  public var directHelpers: [UInt32: UInt64] = [:]
 
   public var regionCount: Int { writable.count }
 

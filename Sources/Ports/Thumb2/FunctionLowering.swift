@@ -34,6 +34,14 @@ struct FunctionLowering {
   let unsignedDivision: Label
   let signedDivision: Label
   var usesDivision = false
+  /// Which registers fit 32 bits before each operation (their high word is
+  /// 0), and the operation being lowered.
+  var upper = UpperZero(FunctionIR.Function(ops: [], labelCount: 0), entry: 0)
+  var index = 0
+  /// Registers holding r10 plus or minus something since the last label
+  /// (bit i: ri): their accesses try the stack region first. Only an
+  /// ordering hint for the bounds check, never a proof.
+  var stackDerived: UInt16 = 0
 
   init(environment: FunctionEnvironment) {
     self.environment = environment
@@ -47,12 +55,21 @@ struct FunctionLowering {
     signedDivision = a.newLabel()
   }
 
-  /// A failure path moved out of line: `r0 = site ; r2 = detail ; b stub`.
+  /// A failure path moved out of line: `prefix ; r0 = site ; r2 = detail ;
+  /// b stub`, the prefix putting the failed address in r12:r1 where the
+  /// check did not leave it there.
   struct ColdPath {
     var label: Label
     var site: Int
     var detail: UInt32
     var stub: Label
+    var prefix: [Setup] = []
+  }
+
+  /// One move of a cold path's prefix.
+  enum Setup {
+    case move(Reg, Reg)
+    case constant(Reg, UInt32)
   }
 
   // MARK: The function
@@ -63,11 +80,18 @@ struct FunctionLowering {
       throw .immediateOutOfRange("\(environment.regionCount) memory regions (at most 150)")
     }
     for (i, r) in ABI.pinned(function).enumerated() { pinned[Int(r)] = ABI.pinnedPairs[i] }
+    // On a 32-bit host every register starts within 32 bits: 0, or the
+    // context's address and length (below 4 GiB, as every region).
+    upper = UpperZero(function, entry: 0x3FF)
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
     let body = a.newLabel()
     try prologue(body: body)
     try a.bind(body)
-    for op in function.ops { try lower(op) }
+    for (i, op) in function.ops.enumerated() {
+      index = i
+      try lower(op)
+      trackStackDerived(op)
+    }
     // The checker guarantees the last instruction is `exit` or a jump.
     a.udf(0)
     try emitColdPaths()
@@ -122,7 +146,7 @@ struct FunctionLowering {
         negate64(d)
       } else {
         a.rsb(d.lo, d.lo, imm: imm(0))
-        a.mov(d.hi, imm: imm(0))
+        return writeLow(dst, d)
       }
       write(dst, d)
     case .signExtend(let width, let dst, let src, let bits):
@@ -133,24 +157,25 @@ struct FunctionLowering {
       case 16: a.sxth(d.lo, s.lo)
       default: if d.lo != s.lo { a.mov(d.lo, s.lo) }
       }
-      if width == .w64 { a.asr(d.hi, d.lo, imm: 31) } else { a.mov(d.hi, imm: imm(0)) }
+      guard width == .w64 else { return writeLow(dst, d) }
+      a.asr(d.hi, d.lo, imm: 31)
       write(dst, d)
     case .zeroExtend(let dst, let bits):
-      guard bits < 64 else { return }
+      // A register within 32 bits is its own 32-bit zero extension.
+      guard bits < 64, bits == 16 || !fits(dst) else { return }
       let d = read(dst, into: ABI.a)
       if bits == 16 { a.uxth(d.lo, d.lo) }
-      a.mov(d.hi, imm: imm(0))
-      write(dst, d)
+      writeLow(dst, d)
     case .byteSwap(let dst, let bits):
       let d = read(dst, into: ABI.a)
       switch bits {
       case 16:
         a.rev16(d.lo, d.lo)
         a.uxth(d.lo, d.lo)
-        a.mov(d.hi, imm: imm(0))
+        return writeLow(dst, d)
       case 32:
         a.rev(d.lo, d.lo)
-        a.mov(d.hi, imm: imm(0))
+        return writeLow(dst, d)
       default:
         a.rev(.r12, d.lo)
         a.rev(d.lo, d.hi)
@@ -160,6 +185,7 @@ struct FunctionLowering {
     case .constant(let dst, let value):
       let d = target(dst, ABI.a)
       a.mov32(d.lo, UInt32(truncatingIfNeeded: value))
+      guard value >> 32 != 0 else { return writeLow(dst, d) }
       a.mov32(d.hi, UInt32(truncatingIfNeeded: value >> 32))
       write(dst, d)
     case .load(let dst, let base, let offset, let size, let signExtend, let site):
@@ -181,6 +207,28 @@ struct FunctionLowering {
     case .callLocal(let l, let site): try lowerLocalCall(labels[l.id], site: site)
     case .return: a.bx(.lr)
     case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
+    }
+  }
+
+  /// Updates ``stackDerived`` after `op`: `r = r10` makes r a stack
+  /// pointer, adding or subtracting a non-stack value keeps it one, any
+  /// other write, a call or a label forgets it.
+  mutating func trackStackDerived(_ op: FunctionIR.Op) {
+    func bit(_ r: FunctionIR.Register) -> UInt16 { 1 << r.index }
+    switch op {
+    case .alu(.move, .w64, let d, .register(let s)):
+      stackDerived =
+        s == .r10 || stackDerived & bit(s) != 0 ? stackDerived | bit(d) : stackDerived & ~bit(d)
+    case .alu(.add, .w64, _, .immediate), .alu(.sub, .w64, _, .immediate): break
+    case .alu(.add, .w64, let d, .register(let s)), .alu(.sub, .w64, let d, .register(let s)):
+      if s == .r10 || stackDerived & bit(s) != 0 { stackDerived &= ~bit(d) }
+    case .alu(_, _, let d, _), .negate(_, let d), .signExtend(_, let d, _, _),
+      .zeroExtend(let d, _),
+      .byteSwap(let d, _), .constant(let d, _), .load(let d, _, _, _, _, _):
+      stackDerived &= ~bit(d)
+    case .atomic(_, _, _, _, _, let source, _): stackDerived &= ~(bit(source) | bit(.r0))
+    case .store, .branch: break
+    default: stackDerived = 0
     }
   }
 
@@ -220,6 +268,35 @@ struct FunctionLowering {
       move(into: p, value)
     } else {
       a.strd(value.lo, value.hi, ABI.fp, ABI.slot(r))
+    }
+  }
+
+  /// Whether `r`'s high word is 0 before the current operation (r10's
+  /// always is: the frame is below 4 GiB).
+  func fits(_ r: FunctionIR.Register) -> Bool {
+    r == .r10 || upper.isZeroUpper(r, before: index)
+  }
+
+  /// Whether an operand's 64-bit value fits 32 bits (immediates sign-extend).
+  func fits(_ o: FunctionIR.Operand) -> Bool {
+    switch o {
+    case .register(let r): fits(r)
+    case .immediate(let i): i >= 0
+    }
+  }
+
+  /// Makes `value.lo`, zero-extended, the value of `r`; `value.hi` is not
+  /// read and may be set to 0. If `r` already fits 32 bits, its high word
+  /// (register or slot) is 0 and stays so: only the low word is written.
+  mutating func writeLow(_ r: FunctionIR.Register, _ value: Pair) {
+    guard fits(r) else {
+      a.mov(value.hi, imm: imm(0))
+      return write(r, value)
+    }
+    if let p = pinned[Int(r.index)] {
+      if p.lo != value.lo { a.mov(p.lo, value.lo) }
+    } else {
+      a.str(value.lo, ABI.fp, ABI.slot(r))
     }
   }
 
@@ -300,6 +377,12 @@ struct FunctionLowering {
   mutating func emitColdPaths() throws(CodeGenError) {
     for c in cold {
       try a.bind(c.label)
+      for setup in c.prefix {
+        switch setup {
+        case .move(let d, let m): if d != m { a.mov(d, m) }
+        case .constant(let d, let v): a.mov32(d, v)
+        }
+      }
       a.mov32(.r0, UInt32(truncatingIfNeeded: c.site))
       a.mov32(.r2, c.detail)
       a.b(c.stub)

@@ -16,7 +16,9 @@ extension FunctionLowering {
     (UInt32(bitPattern: i), width == .w64 && i < 0 ? 0xFFFF_FFFF : 0)
   }
 
-  /// `src` in host registers: a register's pair, or an immediate in `scratch`.
+  /// `src` in host registers: a register's pair, or an immediate in
+  /// `scratch` (at w32 only its low word: 32-bit operations never read
+  /// the high one).
   mutating func operand(_ src: FunctionIR.Operand, _ width: FunctionIR.Width, into scratch: Pair)
     -> Pair
   {
@@ -25,7 +27,7 @@ extension FunctionLowering {
     case .immediate(let i):
       let (lo, hi) = Self.split(i, width)
       a.mov32(scratch.lo, lo)
-      a.mov32(scratch.hi, hi)
+      if width == .w64 { a.mov32(scratch.hi, hi) }
       return scratch
     }
   }
@@ -35,25 +37,43 @@ extension FunctionLowering {
     _ src: FunctionIR.Operand
   ) throws(CodeGenError) {
     if op == .move {
-      let s = operand(src, width, into: target(dst, ABI.a))
-      if width == .w32 {
+      // A 64-bit move of a value within 32 bits into a register within 32
+      // bits moves the low word only.
+      if width == .w32 || (fits(src) && fits(dst)) {
         let d = target(dst, ABI.a)
-        if d.lo != s.lo { a.mov(d.lo, s.lo) }
-        a.mov(d.hi, imm: imm(0))
-        write(dst, d)
-      } else {
-        write(dst, s)
+        switch src {
+        case .register(let r):
+          let s = readLow(r, into: d.lo)
+          if d.lo != s { a.mov(d.lo, s) }
+        case .immediate(let i): a.mov32(d.lo, UInt32(bitPattern: i))
+        }
+        return writeLow(dst, d)
       }
+      let s = operand(src, width, into: target(dst, ABI.a))
+      write(dst, s)
       return
     }
     switch op {
     case .divide, .divideUnsigned, .remainder, .remainderUnsigned:
-      if width == .w64 { return try lowerDivision64(op, dst, src) }
+      guard width == .w64 else { break }
+      // Non-negative values within 32 bits: the unsigned 32-bit forms give
+      // the same quotient and remainder (x / 0 = 0, x % 0 = x).
+      if fits(dst), fits(src) {
+        switch op {
+        case .divide(.ebpf), .divideUnsigned(.ebpf):
+          return try lowerALU(.divideUnsigned(.ebpf), .w32, dst, src)
+        case .remainder, .remainderUnsigned:
+          return try lowerALU(.remainderUnsigned, .w32, dst, src)
+        default: break
+        }
+      }
+      return try lowerDivision64(op, dst, src)
     default: break
     }
+    if width == .w64, fits(dst), fits(src), try lowerALU64Within32(op, dst, src) { return }
     let d = read(dst, into: ABI.a)
     if case .immediate(let i) = src, immediateForm(op, width, d, i) {
-      if width == .w32 { a.mov(d.hi, imm: imm(0)) }
+      if width == .w32 { return writeLow(dst, d) }
       write(dst, d)
       return
     }
@@ -62,9 +82,60 @@ extension FunctionLowering {
       lowerALU64(op, d, s)
     } else {
       try lowerALU32(op, d, s)
-      a.mov(d.hi, imm: imm(0))
+      // This one uses d.hi as a temporary.
+      if op == .multiplyHighSignedUnsigned { a.mov(d.hi, imm: imm(0)) }
+      return writeLow(dst, d)
     }
     write(dst, d)
+  }
+
+  /// 64-bit operations whose operands both fit 32 bits (high words 0),
+  /// where that saves instructions: bitwise operations and right shifts
+  /// on the low words only, the product as one `umull`. False: not one of
+  /// them (nothing emitted).
+  mutating func lowerALU64Within32(
+    _ op: BinaryOperation, _ dst: FunctionIR.Register, _ src: FunctionIR.Operand
+  ) throws(CodeGenError) -> Bool {
+    switch op {
+    case .and, .or, .xor:
+      let d = read(dst, into: ABI.a)
+      if case .immediate(let i) = src, immediateForm(op, .w32, d, i) {
+        writeLow(dst, d)
+        return true
+      }
+      let s = operand(src, .w32, into: ABI.b)
+      try lowerALU32(op, d, s)
+      writeLow(dst, d)
+    case .shiftRightLogical, .shiftRightArithmetic:
+      // A non-negative value: both shifts are the logical one.
+      guard case .immediate(let i) = src else { return false }
+      let n = UInt8(truncatingIfNeeded: i) & 63
+      guard n != 0 else { return true }
+      let d = read(dst, into: ABI.a)
+      if n < 32 { a.lsr(d.lo, d.lo, imm: n) } else { a.mov(d.lo, imm: imm(0)) }
+      writeLow(dst, d)
+    case .shiftLeft:
+      guard case .immediate(let i) = src else { return false }
+      let n = UInt8(truncatingIfNeeded: i) & 63
+      guard n != 0, n < 32 else { return false }
+      let d = read(dst, into: ABI.a)
+      a.lsr(d.hi, d.lo, imm: 32 - n)
+      a.lsl(d.lo, d.lo, imm: n)
+      write(dst, d)
+    case .multiply:
+      let d = read(dst, into: ABI.a)
+      let s: Reg
+      switch src {
+      case .register(let r): s = readLow(r, into: .r2)
+      case .immediate(let i):
+        a.mov32(.r2, UInt32(bitPattern: i))
+        s = .r2
+      }
+      a.umull(d.lo, d.hi, d.lo, s)
+      write(dst, d)
+    default: return false
+    }
+    return true
   }
 
   /// `d op= i` without materialising the immediate, if a form exists; the
@@ -117,6 +188,22 @@ extension FunctionLowering {
       case (.or, 0xFFFF_FFFF): a.mov(d.hi, imm: imm(0xFFFF_FFFF))
       case (.xor, 0xFFFF_FFFF): a.mvn(d.hi, d.hi)
       default: break
+      }
+      return true
+    case .multiply where !wide:
+      // By 2^k, 2^k + 1, 2^k - 1: one shift, add or reverse subtract.
+      func log2(_ v: UInt32) -> UInt8? {
+        v != 0 && v & (v &- 1) == 0 ? UInt8(v.trailingZeroBitCount) : nil
+      }
+      if lo == 1 { return true }
+      if let k = log2(lo) {
+        a.lsl(d.lo, d.lo, imm: k)
+      } else if lo > 2, let k = log2(lo &- 1) {
+        a.add(d.lo, d.lo, d.lo, .lsl(k))
+      } else if lo > 2, let k = log2(lo &+ 1) {
+        a.rsb(d.lo, d.lo, d.lo, .lsl(k))
+      } else {
+        return false
       }
       return true
     case .shiftLeft, .shiftRightLogical, .shiftRightArithmetic:

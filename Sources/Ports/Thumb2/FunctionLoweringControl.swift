@@ -15,9 +15,26 @@ extension FunctionLowering {
     _ c: KilnIR.Condition, _ width: FunctionIR.Width, _ lhs: FunctionIR.Register,
     _ rhs: FunctionIR.Operand, _ target: Label
   ) {
+    // Both sides within 32 bits (so non-negative): the 64-bit comparison
+    // is the unsigned one of the low words.
+    if width == .w64, fits(lhs), fits(rhs) {
+      a.b(compare32(Self.unsigned(c), readLow(lhs, into: .r0), rhs), target)
+      return
+    }
     let l = read(lhs, into: ABI.a)
     let host = width == .w64 ? compare64(c, l, rhs) : compare32(c, l.lo, rhs)
     a.b(host, target)
+  }
+
+  /// The unsigned form of a signed comparison (others unchanged).
+  static func unsigned(_ c: KilnIR.Condition) -> KilnIR.Condition {
+    switch c {
+    case .lessThan: .lessThanUnsigned
+    case .lessOrEqual: .lessOrEqualUnsigned
+    case .greaterThan: .greaterThanUnsigned
+    case .greaterOrEqual: .greaterOrEqualUnsigned
+    default: c
+    }
   }
 
   /// Sets the flags for a 32-bit `c` and returns the host condition.
@@ -134,6 +151,9 @@ extension FunctionLowering {
   /// The id goes to `helperID` first. The trampoline records an unknown id
   /// (only possible with `callx`) in the status, checked after indirect calls.
   mutating func callHelper(id: FunctionIR.Operand, site: Int) throws(CodeGenError) {
+    if case .immediate(let i) = id, let address = environment.directHelpers[UInt32(bitPattern: i)] {
+      return try callDirectHelper(address)
+    }
     let state = Reg.r12
     a.ldr(state, ABI.fp, ABI.statePointer)
     switch id {
@@ -168,6 +188,28 @@ extension FunctionLowering {
       a.cmp(.r12, imm: imm(0))
       a.b(.ne, errorExit)
     }
+  }
+
+  /// A helper with its own C entry point (``FunctionEnvironment/directHelpers``):
+  /// the same arguments and frame as through the trampoline, without the id
+  /// and the state pointer.
+  mutating func callDirectHelper(_ address: UInt64) throws(CodeGenError) {
+    guard let target = UInt32(exactly: address) else {
+      throw .immediateOutOfRange("helper address \(address) (a 32-bit host)")
+    }
+    a.sub(.sp, .sp, imm: imm(40))
+    for (k, i) in [3, 4, 5].enumerated() {
+      let v = read(FunctionIR.Register(UInt8(i)), into: ABI.a)
+      a.strd(v.lo, v.hi, .sp, Int32(8 * k))
+    }
+    a.str(.lr, .sp, 32)
+    move(into: ABI.b, read(FunctionIR.Register(2), into: ABI.b))
+    move(into: ABI.a, read(FunctionIR.Register(1), into: ABI.a))
+    a.mov32(.r12, target)
+    a.blx(.r12)
+    a.ldr(.lr, .sp, 32)
+    a.add(.sp, .sp, imm: imm(40))
+    write(.r0, ABI.a)
   }
 
   /// Local call: check and count the depth, save r6–r9, r10 and lr, give

@@ -6,9 +6,15 @@ import KilnIR
 ///
 ///     r12 = base.lo + offset  (adds)      r1 = base.hi + carry (adc)
 ///     cmp r1, #0 ; bne fail               (a high word ≠ 0 is outside every region)
+///
+/// (a base known to fit 32 bits (`UpperZero`) needs only `adds`/`subs` and a
+/// branch on the carry, or nothing at offset 0: the address is the base's
+/// low word; a pinned base at offset 0 needs only `cmp hi, #0 ; bne fail`),
 ///     ldr r0, [fp, #region.base] ; sub r0, r12, r0
 ///     ldr r2, [fp, #region.limit[size]] ; cmp r0, r2 ; blo ok
-///     …one such test per region (stores skip read-only regions)…
+///     …one such test per region (stores skip read-only regions; the
+///     stack first for r10 and registers just computed from it, else the
+///     context)…
 ///     b   fail                            cold: r0 = site, r2 = AccessDescriptor → outOfBounds
 ///  ok:
 ///     ldr dst.lo, [r12] …                 (the value's pair is read after the check)
@@ -42,31 +48,81 @@ extension FunctionLowering {
       try add(.r12, b, offset)
       return (.r12, 0)
     }
-    let bp = read(base, into: ABI.a)
-    let (lo, hi) = Self.split(offset, .w64)
-    if let m = ModifiedImmediate(exactly: lo) {
-      a.adds(.r12, bp.lo, imm: m)
-    } else {
-      a.mov32(.r12, lo)
-      a.adds(.r12, bp.lo, .r12)
-    }
-    a.adc(.r1, bp.hi, imm: imm(hi))
     let fail = a.newLabel()
     let ok = a.newLabel()
-    a.cmp(.r1, imm: imm(0))
-    a.b(.ne, fail)
-    for i in environment.regionOrder(write: write, fact: fact) {
+    // How the region failures find the address in r12:r1.
+    var prefix: [Setup] = []
+    var address = Reg.r12
+    if fits(base) {
+      // The base's high word is 0: base + offset leaves 32 bits only
+      // through the carry (offset ≥ 0) or the borrow (offset < 0).
+      let lo = readLow(base, into: .r1)
+      if offset == 0 {
+        address = lo
+        prefix = [.move(.r12, lo), .constant(.r1, 0)]
+      } else {
+        let high = a.newLabel()
+        let magnitude = UInt32(truncatingIfNeeded: offset < 0 ? -Int64(offset) : Int64(offset))
+        let m: ModifiedImmediate
+        if let encodable = ModifiedImmediate(exactly: magnitude) {
+          m = encodable
+          if offset > 0 { a.adds(.r12, lo, imm: m) } else { a.subs(.r12, lo, imm: m) }
+        } else {
+          a.mov32(.r12, magnitude)
+          if offset > 0 { a.adds(.r12, lo, .r12) } else { a.subs(.r12, lo, .r12) }
+        }
+        a.b(offset > 0 ? .hs : .lo, high)
+        cold.append(
+          .init(
+            label: high, site: site, detail: try errorDetail(size: size, isWrite: write),
+            stub: outOfBounds, prefix: [.constant(.r1, offset > 0 ? 1 : 0xFFFF_FFFF)]))
+        prefix = [.constant(.r1, 0)]
+      }
+    } else {
+      let bp = read(base, into: ABI.a)
+      if offset == 0, bp.lo != .r0 {
+        // A pinned base: the address is its low word if the high one is 0.
+        address = bp.lo
+        prefix = [.move(.r12, bp.lo), .move(.r1, bp.hi)]
+        a.cmp(bp.hi, imm: imm(0))
+        a.b(.ne, fail)
+      } else {
+        let (lo, hi) = Self.split(offset, .w64)
+        if let m = ModifiedImmediate(exactly: lo) {
+          a.adds(.r12, bp.lo, imm: m)
+        } else {
+          a.mov32(.r12, lo)
+          a.adds(.r12, bp.lo, .r12)
+        }
+        a.adc(.r1, bp.hi, imm: imm(hi))
+        a.cmp(.r1, imm: imm(0))
+        a.b(.ne, fail)
+      }
+    }
+    // Accesses through r10 (or a register computed from it) try the stack
+    // first, others (and those the range analysis knows are context-based)
+    // the context.
+    var order = Array(0..<environment.regionCount)
+    let stack = base == .r10 || stackDerived & (1 << base.index) != 0
+    if !stack, environment.regionCount > Env.contextRegion {
+      order.swapAt(Env.stackRegion, Env.contextRegion)
+    }
+    for i in order where !write || environment.writable[i] {
       a.ldr(.r0, ABI.fp, ABI.regionBase(i))
-      a.sub(.r0, .r12, .r0)
+      a.sub(.r0, address, .r0)
       a.ldr(.r2, ABI.fp, ABI.regionLimit(i, size: size))
       a.cmp(.r0, .r2)
       a.b(.lo, ok)
     }
     a.b(fail)
     let detail = try errorDetail(size: size, isWrite: write)
-    cold.append(.init(label: fail, site: site, detail: detail, stub: outOfBounds))
+    cold.append(.init(label: fail, site: site, detail: detail, stub: outOfBounds, prefix: prefix))
     try a.bind(ok)
-    return (.r12, 0)
+    if inScratch, address != .r12 {
+      a.mov(.r12, address)
+      return (.r12, 0)
+    }
+    return (address, 0)
   }
 
   /// What the range analysis says about the access at `site`.
@@ -104,7 +160,8 @@ extension FunctionLowering {
       }
     }
     if size < 8 {
-      if signExtend { a.asr(d.hi, d.lo, imm: 31) } else { a.mov(d.hi, imm: imm(0)) }
+      guard signExtend else { return writeLow(dst, d) }
+      a.asr(d.hi, d.lo, imm: 31)
     }
     write(dst, d)
   }
@@ -168,19 +225,17 @@ extension FunctionLowering {
     case 2:
       a.ldrh(d.lo, .r2, index: .r12)
       a.rev16(d.lo, d.lo)
-      a.mov(d.hi, imm: imm(0))
     case 4:
       a.ldr(d.lo, .r2, index: .r12)
       a.rev(d.lo, d.lo)
-      a.mov(d.hi, imm: imm(0))
     default:
       a.add(.r12, .r12, .r2)
       a.ldr(.r2, .r12, 0)
       a.ldr(.r3, .r12, 4)
       a.rev(d.lo, .r3)
       a.rev(d.hi, .r2)
+      return write(.r0, d)
     }
-    if size == 1 { a.mov(d.hi, imm: imm(0)) }
-    write(.r0, d)
+    writeLow(.r0, d)
   }
 }
