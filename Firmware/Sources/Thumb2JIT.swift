@@ -240,6 +240,9 @@
         index: site, offset: address, size: try decodedAccess().size, length: contextLength)
     case .callDepthExceeded: throw .callDepthExceeded(index: site, limit: limit)
     case .unknownHelper: throw .unknownHelper(index: site, id: address)
+    case .budgetExhausted:
+      // The firmware compiles without a budget (no `budget` ops): never set.
+      throw .engineUnavailable(reason: "internal error: budget status without a budget")
     }
   }
 
