@@ -50,33 +50,61 @@ public struct Region: Sendable, Equatable {
 
   /// Forms the region entered at `pc`: breadth first over the direct
   /// successors of its blocks (`Terminator` `.jump` and `.branch` targets),
-  /// within `limits`. `translate` gives the block at a guest address.
+  /// within `limits`, except calls (a direct jump that writes its return
+  /// address: the callee returns through an indirect jump, which leaves the
+  /// region anyway) and the heads of loops other than the entry's (targets
+  /// of backward edges): such a loop becomes the region of its own head,
+  /// so that its registers are chosen for it alone. `translate` gives the
+  /// block at a guest address.
   public static func form(
     at pc: UInt32, limits: Limits, translate: (UInt32) -> Block
   ) -> Region {
-    let entry = translate(pc)
+    var translated: [UInt32: Block] = [:]
+    func block(at address: UInt32) -> Block {
+      if let b = translated[address] { return b }
+      let b = translate(address)
+      translated[address] = b
+      return b
+    }
+    let first = breadthFirst(from: pc, limits: limits, excluding: [], block: block)
+    var heads: Set<UInt32> = []
+    for b in first {
+      for target in b.directSuccessors where target < b.endPC && target != pc {
+        heads.insert(target)
+      }
+    }
+    let blocks =
+      heads.isEmpty ? first : breadthFirst(from: pc, limits: limits, excluding: heads, block: block)
+    let rest = blocks.dropFirst().sorted { $0.startPC < $1.startPC }
+    return Region(blocks: [blocks[0]] + rest)
+  }
+
+  private static func breadthFirst(
+    from pc: UInt32, limits: Limits, excluding excluded: Set<UInt32>,
+    block: (UInt32) -> Block
+  ) -> [Block] {
+    let entry = block(pc)
     var blocks = [entry]
     var instructions = entry.guestInstructionCount
-    var queue = entry.directSuccessors
+    var queue = entry.regionSuccessors
     var seen: Set<UInt32> = [pc]
     var next = 0
     while next < queue.count, blocks.count < limits.blocks {
       let target = queue[next]
       next += 1
-      guard !seen.contains(target) else { continue }
+      guard !seen.contains(target), !excluded.contains(target) else { continue }
       seen.insert(target)
       let distance = target >= pc ? target &- pc : pc &- target
       guard distance <= limits.window else { continue }
-      let block = translate(target)
+      let b = block(target)
       // A block that would fault at once gains nothing from being inside.
-      if case .fault = block.terminator, block.guestInstructionCount <= 1 { continue }
-      guard instructions + block.guestInstructionCount <= limits.instructions else { continue }
-      instructions += block.guestInstructionCount
-      blocks.append(block)
-      queue += block.directSuccessors
+      if case .fault = b.terminator, b.guestInstructionCount <= 1 { continue }
+      guard instructions + b.guestInstructionCount <= limits.instructions else { continue }
+      instructions += b.guestInstructionCount
+      blocks.append(b)
+      queue += b.regionSuccessors
     }
-    let rest = blocks.dropFirst().sorted { $0.startPC < $1.startPC }
-    return Region(blocks: [entry] + rest)
+    return blocks
   }
 }
 
@@ -95,4 +123,16 @@ extension Block {
     }
     return out
   }
+
+  /// Whether the block ends in a call: a direct jump whose last operation
+  /// writes the return address (the address after the block) to a register.
+  public var endsInCall: Bool {
+    guard case .jump = terminator, case .move(_, .immediate(let v))? = operations.last else {
+      return false
+    }
+    return v == endPC
+  }
+
+  /// The successors region formation follows: none after a call.
+  var regionSuccessors: [UInt32] { endsInCall ? [] : directSuccessors }
 }

@@ -11,8 +11,14 @@ extension BlockLowering {
       try leave(to: target)
     case .branch(let condition, let lhs, let rhs, let taken, let notTaken):
       if condition.setsFlagsByTest { test(lhs, rhs) } else { compare(lhs, rhs) }
-      try leave(if: ConditionCode(condition), to: taken)
-      try leave(to: notTaken)
+      let cc = ConditionCode(condition)
+      if let index = internalBlock(taken), index == current + 1 {
+        // The taken side is the next block: branch on the inverse to the other side.
+        try leave(if: cc.inverted, to: notTaken)
+      } else {
+        try leave(if: cc, to: taken)
+        try leave(to: notTaken)
+      }
     default:
       // Every other terminator leaves the region: cached registers go home
       // first (plain stores, so flags and rax are untouched).
