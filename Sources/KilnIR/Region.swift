@@ -66,15 +66,26 @@ public struct Region: Sendable, Equatable {
       translated[address] = b
       return b
     }
-    let first = breadthFirst(from: pc, limits: limits, excluding: [], block: block)
+    // Leaving a loop out can let new blocks (and new loops) in: repeat
+    // until no block inside jumps backward to anything but the entry.
     var heads: Set<UInt32> = []
-    for b in first {
-      for target in b.directSuccessors where target < b.endPC && target != pc {
-        heads.insert(target)
+    var blocks: [Block] = []
+    for _ in 0..<8 {
+      blocks = breadthFirst(from: pc, limits: limits, excluding: heads, block: block)
+      let before = heads.count
+      for b in blocks {
+        for target in b.directSuccessors where target < b.endPC && target != pc {
+          heads.insert(target)
+        }
       }
+      if heads.count == before { break }
     }
-    let blocks =
-      heads.isEmpty ? first : breadthFirst(from: pc, limits: limits, excluding: heads, block: block)
+    let starts = Set(blocks.map(\.startPC))
+    let unsettled = blocks.contains { b in
+      b.directSuccessors.contains { $0 < b.endPC && $0 != pc && starts.contains($0) }
+    }
+    // Not settled within the rounds (never seen in practice): the entry block alone.
+    if unsettled { blocks = [blocks[0]] }
     let rest = blocks.dropFirst().sorted { $0.startPC < $1.startPC }
     return Region(blocks: [blocks[0]] + rest)
   }

@@ -73,7 +73,7 @@ extension BlockLowering {
         lower(move: link, .immediate(returnAddress))
         writeBack(link)
       }
-      try a.jmp(absolute: stubs.indirect)
+      try indirectJump()
       cold.append(.misalignedIndirect(label: misaligned, pc: pc))
     case .syscall(let pc, _):
       a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
@@ -94,6 +94,30 @@ extension BlockLowering {
     case .fault(let f):
       try fault(f)
     }
+  }
+
+  /// Jumps to the 4-aligned guest target in eax through the jump cache,
+  /// looked up here rather than in the shared `indirect` stub, so that each
+  /// guest indirect jump has its own host indirect jump (predicted per
+  /// site, as threaded code is); a miss goes to the stub, which looks again
+  /// and exits to the dispatcher:
+  ///
+  ///     ecx = (eax & (mask << 2)) << 2        entry offset: ((pc >> 2) & mask) * 16
+  ///     cmp [r15 + rcx + jumpCache], eax ; jne indirect stub
+  ///     jmp [r15 + rcx + jumpCache + 8]
+  mutating func indirectJump() throws(CodeGenError) {
+    let layout = abi.layout
+    guard let mask = Int32(exactly: UInt64(layout.jumpCacheMask) << 2) else {
+      try a.jmp(absolute: stubs.indirect)
+      return
+    }
+    a.mov(.dword, .rcx, .rax)
+    a.alu(.and, .dword, .rcx, imm: mask)
+    a.shift(.shl, .dword, .rcx, imm: 2)
+    a.alu(
+      .cmp, .dword, Memory(base: X86ABI.state, index: .rcx, displacement: layout.jumpCache), .rax)
+    try a.jcc(.ne, absolute: stubs.indirect)
+    a.jmp(Memory(base: X86ABI.state, index: .rcx, displacement: layout.jumpCache + 8))
   }
 
   /// Sets the flags for `lhs - rhs`.
