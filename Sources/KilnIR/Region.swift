@@ -80,7 +80,7 @@ public struct Region: Sendable, Equatable {
       }
       if heads.count == before { break }
     }
-    let starts = Set(blocks.map(\.startPC))
+    let starts = Set(blocks.map { $0.startPC })
     let unsettled = blocks.contains { b in
       b.directSuccessors.contains { $0 < b.endPC && $0 != pc && starts.contains($0) }
     }
