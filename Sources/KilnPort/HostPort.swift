@@ -49,6 +49,29 @@ public protocol BlockBackend {
   /// The bytes that, written at host address `site`, make the patchable jump
   /// there go to `target`.
   func patchJump(site: UInt, target: UInt) throws(CodeGenError) -> [UInt8]
+
+  /// Whether ``compile(_:baseAddress:stubs:lookup:)-(Region,_,_,_)`` takes
+  /// regions of several blocks. If false (the default) the engine passes it
+  /// single-block regions only.
+  static var compilesRegions: Bool { get }
+
+  /// Host code for `region`, entered at offset 0 (the start of its entry
+  /// block); jumps between its blocks stay inside, the rest as in
+  /// ``compile(_:baseAddress:stubs:lookup:)-(Block,_,_,_)``.
+  func compile(
+    _ region: Region, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
+  ) throws(CodeGenError) -> CompiledCode
+}
+
+extension BlockBackend {
+  public static var compilesRegions: Bool { false }
+
+  /// Block by block: only single-block regions (``compilesRegions`` false).
+  public func compile(
+    _ region: Region, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
+  ) throws(CodeGenError) -> CompiledCode {
+    try compile(region.entry, baseAddress: baseAddress, stubs: stubs, lookup: lookup)
+  }
 }
 
 /// Host code of one block.

@@ -63,9 +63,11 @@ public struct Translator: Sendable {
       guard let instruction = decode(word) else {
         return finish(.fault(.illegalInstruction(pc: address, word: word)), end: next)
       }
-      if let terminator = Self.translate(instruction, at: address, into: &operations) {
+      if var terminator = Self.translate(instruction, at: address, into: &operations) {
+        Self.foldConstant(into: &terminator, operations)
         return finish(terminator, end: next)
       }
+      Self.foldConstant(&operations)
       address = next
     }
     return finish(.jump(.pc(address)), end: address)
@@ -127,6 +129,49 @@ public struct Translator: Sendable {
       return .breakpoint(pc: pc, next: next)
     }
     return nil
+  }
+
+  // MARK: constants (lui+addi, auipc+addi, li+branch)
+
+  /// If the operation before last sets a register to a constant `c`, the
+  /// last one reads `c` as an immediate; an arithmetic result of two
+  /// constants becomes a constant, and the constant's own move is dropped
+  /// when the last operation overwrites its register without reading it
+  /// (not for loads: a faulting load must leave the earlier write visible).
+  /// Chains `lui`+`addi` into one move, and feeds `auipc` results straight
+  /// into address arithmetic.
+  static func foldConstant(_ operations: inout [Operation]) {
+    let n = operations.count
+    guard n >= 2, case .move(let r, .immediate(let c)) = operations[n - 2] else { return }
+    func fold(_ v: Value) -> Value { v == .register(r) ? .immediate(c) : v }
+    switch operations[n - 1] {
+    case .move(let d, let v):
+      operations[n - 1] = .move(d, fold(v))
+      if d == r { operations.remove(at: n - 2) }
+    case .binary(let op, let d, let lhs, let rhs):
+      let l = fold(lhs)
+      let rr = fold(rhs)
+      if case .immediate(let x) = l, case .immediate(let y) = rr {
+        operations[n - 1] = .move(d, .immediate(op.evaluate(x, y)))
+      } else {
+        operations[n - 1] = .binary(op, d, l, rr)
+      }
+      if d == r { operations.remove(at: n - 2) }
+    case .load(let d, let base, let offset, let size, let signed, let pc):
+      operations[n - 1] = .load(
+        d, base: fold(base), offset: offset, size: size, signed: signed, pc: pc)
+    case .store(let v, let base, let offset, let size, let pc):
+      operations[n - 1] = .store(fold(v), base: fold(base), offset: offset, size: size, pc: pc)
+    }
+  }
+
+  /// A branch right after a constant move compares with the constant.
+  static func foldConstant(into terminator: inout Terminator, _ operations: [Operation]) {
+    guard case .move(let r, .immediate(let c))? = operations.last,
+      case .branch(let condition, let lhs, let rhs, let taken, let notTaken) = terminator
+    else { return }
+    func fold(_ v: Value) -> Value { v == .register(r) ? .immediate(c) : v }
+    terminator = .branch(condition, fold(lhs), fold(rhs), taken: taken, notTaken: notTaken)
   }
 
   /// The operand that reads `register`.

@@ -21,7 +21,9 @@ protocol CompiledEngine: AnyObject {
 /// Lazy block compiler, code cache and dispatcher of the JIT engine, for
 /// the host port `Port`, running generated code through `executor`.
 ///
-/// Blocks are compiled on first execution into `code`. Direct jumps to
+/// Blocks are compiled on first execution into `code`, as the entry of a
+/// `Region` (the blocks reachable from it by direct jumps and branches,
+/// within `Region.Limits`) when the port lowers regions. Direct jumps to
 /// blocks not yet compiled leave through a patchable exit; the dispatcher
 /// compiles the target and patches the jump to go straight there. Indirect
 /// jumps look up a direct-mapped jump cache in generated code and only come
@@ -144,17 +146,19 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
   private func compile(at pc: UInt32) throws(RuntimeError) -> UInt {
     let started = monotonicNanoseconds()
     // A page that is not executable ends the block (or faults at its start).
-    let block = translator.translate(at: pc) { [memory] address in
-      memory.permissions.isExecutable(address >> 12) ? memory.fetch(address) : nil
+    let region = Region.form(at: pc, limits: regionLimits) { [translator, memory] address in
+      translator.translate(at: address) { a in
+        memory.permissions.isExecutable(a >> 12) ? memory.fetch(a) : nil
+      }
     }
-    var compiled = try emit(block)
+    var compiled = try emit(region)
     counters.codeGenerationNanoseconds += monotonicNanoseconds() &- started
     if compiled.bytes.count > code.capacity - cursor {
       flush()
       guard compiled.bytes.count <= code.capacity - cursor else {
         throw .codeBufferTooSmall(pc: pc, needed: compiled.bytes.count)
       }
-      compiled = try emit(block)
+      compiled = try emit(region)
     }
     let bytes = compiled.bytes
     let host = code.address + UInt(cursor)
@@ -164,32 +168,42 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
     for site in compiled.faultSites {
       faultSites[host + UInt(site.access)] = host + UInt(site.slowPath)
     }
-    if block.endPC != block.startPC {
+    for block in region.blocks where block.endPC != block.startPC {
       for page in (block.startPC >> 12)...((block.endPC &- 1) >> 12) {
         memory.markCode(page: page)
       }
     }
-    counters.blocksCompiled += 1
-    counters.guestInstructionsTranslated += block.guestInstructionCount
+    counters.blocksCompiled += region.blocks.count
+    counters.guestInstructionsTranslated += region.guestInstructionCount
     counters.hostBytesEmitted += bytes.count
     counters.compileNanoseconds += monotonicNanoseconds() &- started
     if let onBlockCompiled {
       var words: [UInt32] = []
-      var a = block.startPC
-      while a != block.endPC, let w = memory.fetch(a) {
-        words.append(w)
-        a &+= 4
+      var pcs: [UInt32] = []
+      for block in region.blocks {
+        var a = block.startPC
+        while a != block.endPC, let w = memory.fetch(a) {
+          words.append(w)
+          pcs.append(a)
+          a &+= 4
+        }
       }
       onBlockCompiled(
-        CompiledBlockInfo(startPC: pc, guestWords: words, hostAddress: host, hostCode: bytes))
+        CompiledBlockInfo(
+          startPC: pc, guestWords: words, hostAddress: host, hostCode: bytes, guestPCs: pcs))
     }
     return host
   }
 
-  private func emit(_ block: Block) throws(RuntimeError) -> CompiledCode {
+  /// How far regions go: single blocks for ports that do not lower regions.
+  private var regionLimits: Region.Limits {
+    Port.Blocks.compilesRegions ? Region.Limits() : .single
+  }
+
+  private func emit(_ region: Region) throws(RuntimeError) -> CompiledCode {
     let base = code.address + UInt(cursor)
     do {
-      return try backend.compile(block, baseAddress: base, stubs: stubs) { [blocks] pc in
+      return try backend.compile(region, baseAddress: base, stubs: stubs) { [blocks] pc in
         blocks[pc]
       }
     } catch { throw .internalError(error.description) }

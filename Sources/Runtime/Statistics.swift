@@ -20,10 +20,14 @@ public struct Statistics: Sendable, Equatable {
   public init() {}
 }
 
-/// What `onBlockCompiled` reports for `-v` dumps and perf maps.
+/// What `onBlockCompiled` reports for `-v` dumps and perf maps: one
+/// compiled region (one block on ports without regions), entered at `startPC`.
 public struct CompiledBlockInfo: Sendable {
   public var startPC: UInt32
+  /// The guest instructions of all the region's blocks, block by block.
   public var guestWords: [UInt32]
   public var hostAddress: UInt
   public var hostCode: [UInt8]
+  /// The guest address of each of `guestWords`.
+  public var guestPCs: [UInt32]
 }

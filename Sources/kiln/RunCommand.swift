@@ -230,7 +230,7 @@ final class BlockObserver {
     var text =
       "kiln: block 0x\(hex8(block.startPC)): \(block.guestWords.count) guest instructions -> \(block.hostCode.count) host bytes at 0x\(hexAddress(block.hostAddress))\n"
     for (i, word) in block.guestWords.enumerated() {
-      let pc = block.startPC &+ UInt32(i * 4)
+      let pc = i < block.guestPCs.count ? block.guestPCs[i] : block.startPC &+ UInt32(i * 4)
       text += "  \(hex8(pc)): \(hex8(word))  \(disassemble(word, pc: pc))\n"
     }
     text += "  --\n"

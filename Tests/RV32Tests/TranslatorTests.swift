@@ -37,13 +37,43 @@ func r(_ register: Register) -> Value { .register(GuestRegister(register.index))
           operations: [
             .move(g(.a0), .immediate(0)),
             .move(g(.a1), .immediate(10)),
-            .binary(.add, g(.a0), r(.a0), r(.a1)),
+            // a1 was just set to 10: the add reads the constant.
+            .binary(.add, g(.a0), r(.a0), .immediate(10)),
             .binary(.add, g(.a1), r(.a1), .immediate(0xFFFF_FFFF)),
           ],
           terminator: .branch(
             .notEqual, r(.a1), .immediate(0), taken: .pc(codeBase + 8),
             notTaken: .pc(codeBase + 0x14)),
           guestInstructionCount: 5, endPC: codeBase + 0x14))
+  }
+
+  @Test func constantsFoldIntoTheNextInstruction() {
+    let words: [UInt32] = [
+      0x1234_5537,  // lui a0, 0x12345
+      0x6785_0513,  // addi a0, a0, 0x678
+      0x0000_0297,  // auipc t0, 0
+      0x0102_A583,  // lw a1, 16(t0)
+      0x00A0_0613,  // addi a2, zero, 10
+      0x00C5_C463,  // blt a1, a2, 8
+    ]
+    let block = translator.translate(at: codeBase, fetch: fetcher(words))
+    #expect(
+      block
+        == Block(
+          startPC: codeBase,
+          operations: [
+            .move(g(.a0), .immediate(0x1234_5678)),
+            // t0 stays written (the load may fault); the load's base is the constant.
+            .move(g(.t0), .immediate(codeBase + 8)),
+            .load(
+              g(.a1), base: .immediate(codeBase + 8), offset: 16, size: .word, signed: true,
+              pc: codeBase + 0xC),
+            .move(g(.a2), .immediate(10)),
+          ],
+          terminator: .branch(
+            .lessThan, r(.a1), .immediate(10), taken: .pc(codeBase + 0x1C),
+            notTaken: .pc(codeBase + 0x18)),
+          guestInstructionCount: 6, endPC: codeBase + 0x18))
   }
 
   @Test func upperImmediatesAndX0() {
@@ -65,8 +95,8 @@ func r(_ register: Register) -> Value { .register(GuestRegister(register.index))
         == Block(
           startPC: codeBase,
           operations: [
-            .move(g(.a0), .immediate(0x8000_0000)),
-            .move(g(.a0), .immediate(codeBase + 4 &- 0x1000)),
+            // lui a0 and auipc a0 are overwritten by the next instruction
+            // without being read: their moves are dropped.
             .binary(.add, g(.a0), r(.a1), r(.a2)),
             .load(
               g(.a4), base: .immediate(0), offset: 0, size: .half, signed: false,

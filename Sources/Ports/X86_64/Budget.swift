@@ -2,9 +2,10 @@ import KilnCore
 import KilnIR
 
 extension BlockLowering {
-  /// The instruction budget check at a block's entry (`BudgetLayout`),
-  /// before anything of the block runs (register cache loads included), so
-  /// that leaving here finds the guest state as the block found it:
+  /// The instruction budget check at the entry of each block of a region
+  /// (`BudgetLayout`), before anything of the block runs; leaving here
+  /// writes back the cache registers the region may have written so far
+  /// (`dirty`), so the guest state is as the block found it:
   ///
   ///     mov rax, [r15 + used]
   ///     add rax, cost                ; Block.budgetCost
@@ -18,12 +19,15 @@ extension BlockLowering {
     a.alu(.cmp, .qword, .rax, abi.field(budget.limit))
     a.jcc(.a, exit)
     a.mov(.qword, abi.field(budget.used), .rax)
-    cold.append(.budgetExit(label: exit, pc: block.startPC))
+    cold.append(.budgetExit(label: exit, pc: block.startPC, writeBack: dirty))
   }
 
   /// The cold side of `emitBudgetCheck`: leave with `ExitReason.budget`.
-  mutating func emitBudgetExit(_ label: Label, pc: UInt32) throws(CodeGenError) {
+  mutating func emitBudgetExit(
+    _ label: Label, pc: UInt32, writeBack: [GuestRegister]
+  ) throws(CodeGenError) {
     try a.bind(label)
+    for g in writeBack { self.writeBack(g) }
     a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
     try exit(.budget)
   }

@@ -21,13 +21,19 @@ enum ColdPath {
   case fault(label: Label, GuestFault)
   /// Exit asking the dispatcher to chain the rel32 at `siteAddress` to `pc`.
   case chainExit(label: Label, siteAddress: UInt, pc: UInt32)
-  /// The block's budget check failed (`emitBudgetCheck`).
-  case budgetExit(label: Label, pc: UInt32)
+  /// A block's budget check failed (`emitBudgetCheck`): write back
+  /// `writeBack`, then leave at the block's start.
+  case budgetExit(label: Label, pc: UInt32, writeBack: [GuestRegister])
+  /// A conditional branch out of the region: write back `writeBack`, then
+  /// jump to `target` (chained, compiled or a fault).
+  case exit(label: Label, writeBack: [GuestRegister], target: Target)
 }
 
-/// Instruction selection for one block: IR operations and terminator to
-/// x86-64 code. Slow paths (page-walk misses, chain exits, faults) are
-/// emitted out of line after the block's hot code.
+/// Instruction selection for one region (one or more blocks, `Region`): IR
+/// operations and terminators to x86-64 code. Jumps and branches between the
+/// region's blocks are local jumps that keep the cache registers; slow paths
+/// (page-walk misses, chain exits, faults) are emitted out of line after the
+/// region's hot code.
 struct BlockLowering {
   let abi: X86ABI
   let stubs: HostStubs
@@ -41,8 +47,16 @@ struct BlockLowering {
   /// Cached registers written so far, in order: stored back before the
   /// block is left (an exit in the middle stores only those written before it).
   var dirty: [GuestRegister] = []
+  /// The cached guest registers, in cache-register order.
+  var cacheOrder: [GuestRegister] = []
   /// Flat memory: the access instructions and their slow paths.
   var faultSites: [FaultSite] = []
+  /// The region being lowered, its analysis and one label per block.
+  var region = Region(blocks: [])
+  var analysis: RegionAnalysis?
+  var blockLabels: [Label] = []
+  /// Index of the block being lowered.
+  var current = 0
 
   init(abi: X86ABI, stubs: HostStubs, baseAddress: UInt, lookup: @escaping (UInt32) -> UInt?) {
     self.abi = abi
@@ -52,16 +66,37 @@ struct BlockLowering {
     cached = [GPR?](repeating: nil, count: abi.layout.registerCount)
   }
 
-  mutating func lower(_ block: Block) throws(CodeGenError) -> CompiledCode {
-    if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
-    allocateCache(block)
-    for operation in block.operations {
-      try lower(operation)
-      noteWrite(operation)
+  mutating func lower(_ region: Region) throws(CodeGenError) -> CompiledCode {
+    let analysis = RegionAnalysis(region, registerCount: abi.layout.registerCount)
+    self.region = region
+    self.analysis = analysis
+    blockLabels = region.blocks.map { _ in a.newLabel() }
+    allocateCache(analysis)
+    for (i, block) in region.blocks.enumerated() {
+      try emitBlockEntry(i, analysis: analysis)
+      if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
+      for operation in block.operations {
+        try lower(operation)
+        noteWrite(operation)
+      }
+      try lower(block.terminator)
     }
-    try lower(block.terminator)
-    for path in cold { try emit(path) }
+    var next = 0
+    while next < cold.count {  // cold paths may add cold paths (chain exits)
+      try emit(cold[next])
+      next += 1
+    }
     return CompiledCode(bytes: try a.finish(), faultSites: faultSites)
+  }
+
+  /// The start of guest block `index` of the region: the target of the
+  /// local jumps to it. Every guest block's entry is emitted here, and only
+  /// here (a per-block hook belongs here). The cache registers possibly
+  /// written on the way in are dirty.
+  mutating func emitBlockEntry(_ index: Int, analysis: RegionAnalysis) throws(CodeGenError) {
+    current = index
+    try a.bind(blockLabels[index])
+    dirty = cacheOrder.filter { analysis.mayWriteIn[index].contains($0) }
   }
 
   // MARK: operands
@@ -139,14 +174,18 @@ extension BlockLowering {
     case .fault(let label, let f):
       try a.bind(label)
       try fault(f)
+    case .exit(let label, let writeBack, let target):
+      try a.bind(label)
+      for g in writeBack { self.writeBack(g) }
+      try jump(to: target)
     case .chainExit(let label, let siteAddress, let pc):
       try a.bind(label)
       a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
       a.mov(.rax, imm64: UInt64(siteAddress))
       a.mov(.qword, abi.field(abi.layout.exitPatchSite), .rax)
       try exit(.chain)
-    case .budgetExit(let label, let pc):
-      try emitBudgetExit(label, pc: pc)
+    case .budgetExit(let label, let pc, let writeBack):
+      try emitBudgetExit(label, pc: pc, writeBack: writeBack)
     }
   }
 }

@@ -12,15 +12,27 @@ extension BlockLowering {
     case .shift(let shift): lowerShift(shift, dst, lhs, rhs)
     case .set(let cc): lowerSet(cc, dst, lhs, rhs)
     case .multiply:
-      load(.rax, lhs)
-      switch location(rhs) {
-      case .register(let r): a.imul(.dword, .rax, r)
-      case .memory(let m): a.imul(.dword, .rax, m)
+      // Multiply in the destination when it is a host register the right
+      // operand does not live in (commuting when only the left one does).
+      var work = GPR.rax
+      var (l, r) = (lhs, rhs)
+      if case .register(let d) = location(dst) {
+        if location(r) != .register(d) {
+          work = d
+        } else if location(l) != .register(d) {
+          (l, r) = (rhs, lhs)
+          work = d
+        }
+      }
+      load(work, l)
+      switch location(r) {
+      case .register(let x): a.imul(.dword, work, x)
+      case .memory(let m): a.imul(.dword, work, m)
       case .immediate(let i):
         a.mov(.rcx, imm32: i)
-        a.imul(.dword, .rax, .rcx)
+        a.imul(.dword, work, .rcx)
       }
-      store(dst, from: .rax)
+      store(dst, from: work)
     case .multiplyHigh(let signedL, let signedR):
       lowerMultiplyHigh(dst, lhs, rhs, signedL: signedL, signedR: signedR)
     case .division(let signed, let quotient):
@@ -98,8 +110,10 @@ extension BlockLowering {
 
   /// Shifts; x86 masks 32-bit shift counts to five bits, as RISC-V does.
   mutating func lowerShift(_ op: ShiftOp, _ dst: GuestRegister, _ lhs: Value, _ rhs: Value) {
+    // Shift in the destination when it is a host register (the count is
+    // loaded into ecx before the destination is written).
     var work = GPR.rax
-    if case .register(let r) = location(dst), location(lhs) == .register(r) { work = r }
+    if case .register(let r) = location(dst) { work = r }
     if case .immediate(let count) = rhs {
       load(work, lhs)
       a.shift(op, .dword, work, imm: UInt8(count & 31))
@@ -113,9 +127,10 @@ extension BlockLowering {
 
   /// dst = (lhs cc rhs) ? 1 : 0
   mutating func lowerSet(_ cc: ConditionCode, _ dst: GuestRegister, _ lhs: Value, _ rhs: Value) {
-    load(.rcx, lhs)
+    var l = GPR.rcx
+    if case .register(let r) = location(lhs) { l = r } else { load(.rcx, lhs) }
     a.alu(.xor, .dword, .rax, .rax)
-    alu(.cmp, .rcx, rhs)
+    alu(.cmp, l, rhs)
     a.setcc(cc, .rax)
     store(dst, from: .rax)
   }

@@ -1,20 +1,68 @@
 import KilnCore
 import KilnIR
 
-/// Block terminators: direct jumps (chained on first use), branches,
-/// indirect jumps through the jump cache, ECALL, EBREAK, FENCE.I, faults.
+/// Block terminators: jumps and branches inside the region (local jumps),
+/// direct jumps out of it (chained on first use), indirect jumps through the
+/// jump cache, ECALL, EBREAK, FENCE.I, faults.
 extension BlockLowering {
   mutating func lower(_ terminator: Terminator) throws(CodeGenError) {
-    // Every terminator leaves the block: cached registers go home first
-    // (plain stores, so flags and rax are untouched).
-    writeBackCache()
     switch terminator {
     case .jump(let target):
-      try jump(to: target)
+      try leave(to: target)
     case .branch(let condition, let lhs, let rhs, let taken, let notTaken):
       if condition.setsFlagsByTest { test(lhs, rhs) } else { compare(lhs, rhs) }
-      try jump(if: ConditionCode(condition), to: taken)
-      try jump(to: notTaken)
+      let cc = ConditionCode(condition)
+      if let index = internalBlock(taken), index == current + 1 {
+        // The taken side is the next block: branch on the inverse to the other side.
+        try leave(if: cc.inverted, to: notTaken)
+      } else {
+        try leave(if: cc, to: taken)
+        try leave(to: notTaken)
+      }
+    default:
+      // Every other terminator leaves the region: cached registers go home
+      // first (plain stores, so flags and rax are untouched).
+      writeBackCache()
+      try lowerExit(terminator)
+    }
+  }
+
+  /// The block in this region that starts at `target`, if any.
+  func internalBlock(_ target: Target) -> Int? {
+    guard case .pc(let pc) = target else { return nil }
+    return region.index(of: pc)
+  }
+
+  /// An unconditional jump: local inside the region (nothing when `target`
+  /// is the next block), else write back and leave.
+  mutating func leave(to target: Target) throws(CodeGenError) {
+    if let index = internalBlock(target) {
+      if index != current + 1 { a.jmp(blockLabels[index]) }
+      return
+    }
+    writeBackCache()
+    try jump(to: target)
+  }
+
+  /// A conditional jump when `cc` holds: local inside the region, else out
+  /// of the region through a cold path that writes back first.
+  mutating func leave(if cc: ConditionCode, to target: Target) throws(CodeGenError) {
+    if let index = internalBlock(target) {
+      a.jcc(cc, blockLabels[index])
+    } else if dirty.isEmpty {
+      try jump(if: cc, to: target)
+    } else {
+      let stub = a.newLabel()
+      a.jcc(cc, stub)
+      cold.append(.exit(label: stub, writeBack: dirty, target: target))
+    }
+  }
+
+  /// Terminators that always leave the region.
+  mutating func lowerExit(_ terminator: Terminator) throws(CodeGenError) {
+    switch terminator {
+    case .jump, .branch:
+      preconditionFailure("jumps and branches are lowered by lower(_:) (leave(to:))")
     case .jumpIndirect(let base, let offset, let link, let returnAddress, let pc):
       let misaligned = a.newLabel()
       effectiveAddress(base, offset)
@@ -25,7 +73,7 @@ extension BlockLowering {
         lower(move: link, .immediate(returnAddress))
         writeBack(link)
       }
-      try a.jmp(absolute: stubs.indirect)
+      try indirectJump()
       cold.append(.misalignedIndirect(label: misaligned, pc: pc))
     case .syscall(let pc, _):
       a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
@@ -46,6 +94,30 @@ extension BlockLowering {
     case .fault(let f):
       try fault(f)
     }
+  }
+
+  /// Jumps to the 4-aligned guest target in eax through the jump cache,
+  /// looked up here rather than in the shared `indirect` stub, so that each
+  /// guest indirect jump has its own host indirect jump (predicted per
+  /// site, as threaded code is); a miss goes to the stub, which looks again
+  /// and exits to the dispatcher:
+  ///
+  ///     ecx = (eax & (mask << 2)) << 2        entry offset: ((pc >> 2) & mask) * 16
+  ///     cmp [r15 + rcx + jumpCache], eax ; jne indirect stub
+  ///     jmp [r15 + rcx + jumpCache + 8]
+  mutating func indirectJump() throws(CodeGenError) {
+    let layout = abi.layout
+    guard let mask = Int32(exactly: UInt64(layout.jumpCacheMask) << 2) else {
+      try a.jmp(absolute: stubs.indirect)
+      return
+    }
+    a.mov(.dword, .rcx, .rax)
+    a.alu(.and, .dword, .rcx, imm: mask)
+    a.shift(.shl, .dword, .rcx, imm: 2)
+    a.alu(
+      .cmp, .dword, Memory(base: X86ABI.state, index: .rcx, displacement: layout.jumpCache), .rax)
+    try a.jcc(.ne, absolute: stubs.indirect)
+    a.jmp(Memory(base: X86ABI.state, index: .rcx, displacement: layout.jumpCache + 8))
   }
 
   /// Sets the flags for `lhs - rhs`.

@@ -31,12 +31,20 @@ public struct X86_64Blocks: BlockBackend {
       memoryFault: baseAddress + UInt(s.memoryFault))
   }
 
+  public static var compilesRegions: Bool { true }
+
   public func compile(
     _ block: Block, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
   ) throws(CodeGenError) -> CompiledCode {
+    try compile(Region(block), baseAddress: baseAddress, stubs: stubs, lookup: lookup)
+  }
+
+  public func compile(
+    _ region: Region, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
+  ) throws(CodeGenError) -> CompiledCode {
     try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> CompiledCode in
       var lowering = BlockLowering(abi: abi, stubs: stubs, baseAddress: baseAddress, lookup: lookup)
-      return try lowering.lower(block)
+      return try lowering.lower(region)
     }
   }
 

@@ -1,0 +1,190 @@
+/// The analyses a port needs to keep guest registers in host registers for
+/// the length of a ``Region`` (one pass over the blocks plus a small
+/// fixed point over the region's edges; regions have a few dozen blocks):
+///
+/// * the internal edges and which blocks lie on a cycle (a loop inside the
+///   region), so uses in a loop count more when choosing registers;
+/// * per register, the uses over the region (``RegisterUses`` per block,
+///   weighted by ``loopWeight`` inside loops): ``ranked(limit:excluding:)``;
+/// * which registers must be loaded on entry (``needsEntryLoad(_:)``): all
+///   but those the entry block writes before reading them (and that no
+///   back edge brings back to the entry block already written);
+/// * per block, the registers that may have been written on some path from
+///   the entry to its start (``mayWriteIn``, a forward "may" data flow):
+///   at an exit, exactly those (plus the ones written earlier in the block)
+///   need writing back; the others still equal their register-file slot.
+///
+/// Writing back a register that was loaded on entry but not written on the
+/// path actually taken stores the value it was loaded with, so the "may"
+/// set is always safe; a register not loaded on entry is written in the
+/// entry block before any exit, so it is never written back unset.
+public struct RegionAnalysis: Sendable {
+  /// Uses inside a loop of the region count this many times: enough that
+  /// a register the loop uses at all outranks any register used only in
+  /// straight-line code around it (a block of 1,000 instructions reaches
+  /// 3,000 uses at most; a loop runs many times).
+  public static let loopWeight = 4096
+
+  /// Internal successors (block indices) of each block.
+  public let successors: [[Int]]
+  /// Whether each block lies on a cycle of internal edges.
+  public let inCycle: [Bool]
+  /// Weighted uses per register slot.
+  public let counts: [Int]
+  /// Per block, registers possibly written between region entry and the block's start.
+  public let mayWriteIn: [RegisterSet]
+  private let entryUses: RegisterUses
+
+  public init(_ region: Region, registerCount: Int) {
+    let blocks = region.blocks
+    var successors: [[Int]] = []
+    successors.reserveCapacity(blocks.count)
+    for block in blocks {
+      successors.append(block.directSuccessors.compactMap { region.index(of: $0) })
+    }
+    self.successors = successors
+
+    var inCycle = [Bool](repeating: false, count: blocks.count)
+    for start in blocks.indices {
+      // Is `start` reachable from its own successors?
+      var visited = [Bool](repeating: false, count: blocks.count)
+      var stack = successors[start]
+      while let b = stack.popLast() {
+        if b == start {
+          inCycle[start] = true
+          break
+        }
+        if visited[b] { continue }
+        visited[b] = true
+        stack += successors[b]
+      }
+    }
+    self.inCycle = inCycle
+
+    var counts = [Int](repeating: 0, count: max(0, registerCount))
+    var writes: [RegisterSet] = []
+    var entryUses: RegisterUses?
+    for (i, block) in blocks.enumerated() {
+      let uses = block.registerUses(registerCount: registerCount)
+      if i == 0 { entryUses = uses }
+      if uses.counts.count > counts.count {
+        counts += [Int](repeating: 0, count: uses.counts.count - counts.count)
+      }
+      let weight = inCycle[i] ? Self.loopWeight : 1
+      for (slot, n) in uses.counts.enumerated() { counts[slot] += n * weight }
+      writes.append(block.writtenRegisters)
+    }
+    self.counts = counts
+    self.entryUses = entryUses ?? RegisterUses(Block.empty, registerCount: registerCount)
+
+    // Forward "may be written" flow: in(b) = ∪ out(p) over internal predecessors.
+    var mayIn = [RegisterSet](repeating: RegisterSet(), count: blocks.count)
+    var changed = true
+    while changed {
+      changed = false
+      for b in blocks.indices {
+        let out = mayIn[b].union(writes[b])
+        for s in successors[b] where s != 0 {
+          let merged = mayIn[s].union(out)
+          if merged != mayIn[s] {
+            mayIn[s] = merged
+            changed = true
+          }
+        }
+        // The entry block is re-entered by back edges: its later passes
+        // start with whatever was written before.
+        if successors[b].contains(0) {
+          let merged = mayIn[0].union(out)
+          if merged != mayIn[0] {
+            mayIn[0] = merged
+            changed = true
+          }
+        }
+      }
+    }
+    mayWriteIn = mayIn
+  }
+
+  /// Whether a host register holding `g` must be loaded on region entry:
+  /// yes unless the entry block's first use of `g` is a write and no back
+  /// edge re-enters the entry block with `g` possibly written (its exits
+  /// then write `g` back before the entry block has set it).
+  public func needsEntryLoad(_ g: GuestRegister) -> Bool {
+    entryUses.count(of: g) == 0 || entryUses.isReadFirst(g) || mayWriteIn[0].contains(g)
+  }
+
+  /// The registers worth a host register, most (weighted) used first, ties
+  /// broken by the lower slot: at most `limit` of those used at least
+  /// `minimumUses` times, leaving out the ones `excluded` says.
+  public func ranked(
+    limit: Int, minimumUses: Int = RegisterUses.worthwhile,
+    excluding excluded: (GuestRegister) -> Bool
+  ) -> [GuestRegister] {
+    let candidates = counts.indices.filter { slot in
+      counts[slot] >= minimumUses && !excluded(GuestRegister(UInt8(truncatingIfNeeded: slot)))
+    }
+    let ordered = candidates.sorted { x, y in
+      counts[x] != counts[y] ? counts[x] > counts[y] : x < y
+    }
+    return ordered.prefix(max(0, limit)).map { GuestRegister(UInt8(truncatingIfNeeded: $0)) }
+  }
+}
+
+/// A set of guest register slots (all 256 a ``GuestRegister`` can name).
+public struct RegisterSet: Sendable, Equatable {
+  private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+  public init() {}
+
+  public func contains(_ g: GuestRegister) -> Bool {
+    let bit = UInt64(1) << UInt64(g.index & 63)
+    switch g.index >> 6 {
+    case 0: return words.0 & bit != 0
+    case 1: return words.1 & bit != 0
+    case 2: return words.2 & bit != 0
+    default: return words.3 & bit != 0
+    }
+  }
+
+  public mutating func insert(_ g: GuestRegister) {
+    let bit = UInt64(1) << UInt64(g.index & 63)
+    switch g.index >> 6 {
+    case 0: words.0 |= bit
+    case 1: words.1 |= bit
+    case 2: words.2 |= bit
+    default: words.3 |= bit
+    }
+  }
+
+  public func union(_ other: RegisterSet) -> RegisterSet {
+    var r = RegisterSet()
+    r.words = (
+      words.0 | other.words.0, words.1 | other.words.1, words.2 | other.words.2,
+      words.3 | other.words.3
+    )
+    return r
+  }
+
+  public static func == (l: RegisterSet, r: RegisterSet) -> Bool {
+    l.words.0 == r.words.0 && l.words.1 == r.words.1 && l.words.2 == r.words.2
+      && l.words.3 == r.words.3
+  }
+}
+
+extension Block {
+  /// The destinations of the block's operations.
+  public var writtenRegisters: RegisterSet {
+    var set = RegisterSet()
+    for operation in operations {
+      switch operation {
+      case .move(let d, _), .binary(_, let d, _, _), .load(let d, _, _, _, _, _): set.insert(d)
+      case .store: break
+      }
+    }
+    return set
+  }
+
+  static let empty = Block(
+    startPC: 0, operations: [], terminator: .synchronize(next: 0), guestInstructionCount: 0,
+    endPC: 0)
+}
