@@ -11,6 +11,11 @@ public struct BPFOutcome: Equatable, Sendable, CustomStringConvertible {
   public var result: Result<UInt64, EBPFError>
   public var context: [UInt8]
 
+  public init(result: Result<UInt64, EBPFError>, context: [UInt8]) {
+    self.result = result
+    self.context = context
+  }
+
   public var description: String {
     switch result {
     case .success(let r0): "r0 = 0x\(String(r0, radix: 16))"

@@ -52,6 +52,7 @@ public struct RV32Generator {
   /// Instructions of one straight or forward-branching run; `words` gets them.
   mutating func body(length: Int, counter: Int?, into words: inout [UInt32]) {
     var pending: [(at: Int, target: Int)] = []
+    // Loop bodies and jalr words: forward branches land after them.
     var loops: [ClosedRange<Int>] = []
     for _ in 0..<length {
       let d = rd(except: counter)
@@ -87,6 +88,8 @@ public struct RV32Generator {
         let skip = Int32(2 + rng.below(3))
         let misaligned: Int32 = rng.chance(5) ? 2 : 0
         words.append(RV32Word.u(0x17, rd: t, imm20: 0))
+        // No branch may land on the jalr: t would not hold its address.
+        loops.append(words.count...words.count)
         words.append(
           RV32Word.i(0x67, 0, rd: rd(except: counter), rs1: t, imm: 4 * skip + misaligned))
         for _ in 2..<skip { words.append(RV32Word.i(0x13, 0, rd: d, rs1: d, imm: 1)) }
