@@ -28,3 +28,22 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   }
   return 0
 }
+
+// SwiftPM links an executable target with `main` defined as
+// `kiln_libfuzzer_main` (its entry-point renaming on Linux), so libFuzzer's
+// own `main` is not used: this one starts libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+  _ argc: UnsafeMutablePointer<CInt>,
+  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+  _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@_cdecl("kiln_libfuzzer_main")
+public func kilnLibFuzzerMain(
+  _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> CInt {
+  var argc = argc
+  var argv = argv
+  return runFuzzerDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) }
+}
