@@ -21,6 +21,7 @@ let package = Package(
     .library(name: "Runtime", targets: ["Runtime"]),
     .library(name: "LinuxUser", targets: ["LinuxUser"]),
     .library(name: "Emulation", targets: ["Emulation"]),
+    .library(name: "KilnFuzz", targets: ["KilnFuzz"]),
     .executable(name: "kiln", targets: ["kiln"]),
   ],
   dependencies: [
@@ -130,13 +131,29 @@ let package = Package(
       name: "compile-bench", dependencies: ["Runtime", "KilnHosts", "KilnPort"],
       path: "Benchmarks/CompileBench",
       swiftSettings: strict),
+    // Differential and parser fuzzing (Fuzz/README.md): generators, oracles
+    // and the targets that libFuzzer (Fuzz/LibFuzzer) and the driver share.
+    .target(
+      name: "KilnFuzz",
+      dependencies: [
+        "EBPF", "EBPFJIT", "EBPFObject", "KilnHosts", "KilnPort", "Runtime", "LinuxUser",
+        "Emulation",
+      ],
+      path: "Fuzz/KilnFuzz", swiftSettings: strict),
+    // The deterministic fuzz driver (Scripts/fuzz.sh --driver).
+    .executableTarget(
+      name: "kiln-fuzz", dependencies: ["KilnFuzz"], path: "Fuzz/Driver", swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
+    // Replays the committed fuzz regressions (Fuzz/Regressions) and runs
+    // every fuzz target for a short fixed budget.
+    .testTarget(name: "FuzzTests", dependencies: ["KilnFuzz"], swiftSettings: strict),
     // The IR's reference semantics (hand-worked tables), its passes, layouts
     // and access descriptors.
     .testTarget(name: "KilnIRTests", dependencies: ["KilnIR"], swiftSettings: strict),
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
     .testTarget(
-      name: "EBPFTests", dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort", "Emulation"],
+      name: "EBPFTests",
+      dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort", "Emulation", "KilnFuzz"],
       swiftSettings: strict),
     .testTarget(
       name: "EBPFObjectTests",

@@ -38,7 +38,8 @@ public enum MemoryMode: String, Sendable, CaseIterable {
 
 /// VM configuration, validated by `VirtualMachine.init`.
 public struct Config: Sendable {
-  /// Size of the guest page pool in 4 KiB pages (1...65536). Default 64 MiB.
+  /// Size of the guest page pool in 4 KiB pages (1...65536; paged memory
+  /// maps at most 65,535 at once). Default 64 MiB.
   public var maxMemoryPages: Int = 16384
   /// Size of the executable code buffer in bytes: at least 64 KiB, and no
   /// more than the port's direct branches reach (`PortFacts.maxCodeSize`;

@@ -18,8 +18,16 @@ final class PagedMemory: GuestMemory {
   let state: GuestState
   let pool: HostAllocation
   let capacity: Int
-  /// Pool pages handed out so far (indices 0..<used).
+  /// Pool pages handed out so far (pool indices 1...used). Index 0 is never
+  /// handed out: unmapped pages have page-table entry 0, and its tags stay
+  /// `noPage`, so the inline walk's tag check cannot match for them. (When
+  /// slot 0 held a real page P, an access straddling from an unmapped page
+  /// P-1 into P passed the check, whose tag is the last byte's page, and the
+  /// JIT accessed host memory before the pool: found by kiln-fuzz,
+  /// Fuzz/Regressions/rv32-native/straddle-into-first-page.rv32.)
   private(set) var used = 0
+  /// Pool indices are 16 bits and 0 is the sentinel: at most 65,535 pages.
+  static let maxIndex = Int(UInt16.max)
   /// Pool indices of pages currently holding compiled code.
   private var codePages: [Int] = []
 
@@ -59,11 +67,11 @@ final class PagedMemory: GuestMemory {
   /// Pool index of guest page `page`, mapping a zeroed page on first touch.
   func mapPage(_ page: UInt32) throws(MemoryError) -> Int {
     if let i = index(ofPage: page) { return i }
-    guard used < capacity, !guardPages.contains(page) else {
+    guard used < min(capacity, Self.maxIndex), !guardPages.contains(page) else {
       throw .outOfMemory(address: page << Self.pageShift)
     }
-    let i = used
     used += 1
+    let i = used
     pageTable[Int(page)] = UInt16(truncatingIfNeeded: i)
     readTags[i] = page
     writeTags[i] = page
@@ -75,12 +83,12 @@ final class PagedMemory: GuestMemory {
   }
 
   @inline(__always) func pageBase(_ index: Int) -> UnsafeMutableRawPointer {
-    pool.base + index * Self.pageSize
+    pool.base + (index - 1) * Self.pageSize
   }
 
   /// Unmaps and zeroes every page in use.
   func clear() {
-    for i in 0..<used {
+    for i in stride(from: 1, through: used, by: 1) {
       pageBase(i).initializeMemory(as: UInt8.self, repeating: 0, count: Self.pageSize)
       let page = Int(readTags[i])
       pageTable[page] = 0
@@ -139,7 +147,7 @@ final class PagedMemory: GuestMemory {
 
   /// Forgets all code pages (after the code cache is flushed).
   func unmarkAllCode() {
-    for i in codePages where i < used && !permissions.isReadOnly(readTags[i]) {
+    for i in codePages where i <= used && !permissions.isReadOnly(readTags[i]) {
       writeTags[i] = readTags[i]
       writeDirectTable[Int(readTags[i])] = hostBias[i]
     }

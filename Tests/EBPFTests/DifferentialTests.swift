@@ -1,14 +1,18 @@
 import EBPF
 import Foundation
+import KilnFuzz
 import Testing
 
-/// JIT against the interpreter on random programs: every ALU operation at
-/// both widths with edge values, byte swaps, sign extensions, stack loads
-/// and stores of every size, atomics (with r0 as operand too), forward
-/// branches, helper and local calls. Each program ends by folding r0–r9
-/// (except r6, the context pointer) and the stack into r0, so a wrong
-/// register or byte anywhere shows; no result depends on a host address.
-/// `KILN_FUZZ_SEEDS=N` runs more seeds.
+/// JIT against the interpreter on random well-formed programs (KilnFuzz's
+/// `BPFGenerator`: every ALU operation at both widths with edge values,
+/// byte swaps, sign extensions, stack and context loads, stores and
+/// atomics, forward branches, bounded loops, helper calls by id and by
+/// register, local calls, legacy packet loads; some programs end in an
+/// error). The whole outcome is compared on every engine row: r0 or the
+/// error (kind, instruction index, address), every register r0–r9 and the
+/// main frame (the program's epilogue copies them into the context), and
+/// the context memory, also after a failed run. `KILN_FUZZ_SEEDS=N` runs
+/// more seeds; `Scripts/fuzz.sh` runs millions.
 @Suite struct DifferentialTests {
   static let seeds: [UInt64] = {
     let n = ProcessInfo.processInfo.environment["KILN_FUZZ_SEEDS"].flatMap { Int($0) } ?? 64
@@ -17,179 +21,32 @@ import Testing
 
   @Test(arguments: seeds)
   func jitMatchesInterpreter(seed: UInt64) throws {
-    var generator = ProgramGenerator(seed: seed)
-    let instructions = generator.program(length: 120)
-    let program = try Program(slots: Encoder.encode(instructions))
-    var helpers = HelperTable.conformance
-    helpers.register(7) { a, b, c, d, e in a &* 3 &+ b ^ c &- d &+ (e << 1) }
-    let memory = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ Int(seed & 0xFF)) }
-    func outcome(_ engine: Engine) -> String {
-      do throws(EBPFError) {
-        return "r0 = 0x"
-          + String(try engine.run(program, memory: memory, helpers: helpers), radix: 16)
-      } catch {
-        return "error: \(error)"
-      }
-    }
-    let expected = outcome(.interpreter)
-    // The generator only makes programs that run to the end; an error here
-    // means it stopped exercising anything.
-    #expect(expected.hasPrefix("r0 = "), "seed \(seed): the interpreter failed: \(expected)")
-    for engine in Engine.jits {
-      let got = outcome(engine)
-      #expect(
-        got == expected,
-        "seed \(seed): interpreter \(expected), \(engine) \(got)\n\(Disassembler.listing(program))"
-      )
-    }
-  }
-}
-
-/// Random well-formed programs (all jumps forward, r10 never written).
-struct ProgramGenerator {
-  var state: UInt64
-
-  init(seed: UInt64) { state = seed | 1 }
-
-  mutating func next() -> UInt64 {
-    state ^= state << 13
-    state ^= state >> 7
-    state ^= state << 17
-    return state
-  }
-
-  mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-
-  static let edges: [UInt64] = [
-    0, 1, 2, 7, 0xFF, 0x8000, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0x1_0000_0000,
-    0x7FFF_FFFF_FFFF_FFFF, 0x8000_0000_0000_0000, ~0, ~1, 0xFFFF_FFFF_8000_0000,
-  ]
-
-  mutating func value() -> UInt64 {
-    below(3) == 0 ? next() : Self.edges[below(Self.edges.count)]
-  }
-
-  mutating func imm() -> Int32 {
-    switch below(4) {
-    case 0: Int32(truncatingIfNeeded: next())
-    case 1: [0, 1, -1, 2, -2, 63, 64, Int32.min, Int32.max][below(9)]
-    default: Int32(below(33)) - 16
+    let input = (0..<32).map { UInt8(truncatingIfNeeded: seed >> (8 * ($0 % 8)) &+ UInt64($0)) }
+    var generator = BPFGenerator(bytes: input)
+    let program = generator.program()
+    // One oracle per test: its context buffer is not shared between parallel tests.
+    let oracle = try BPFDifferential(engines: Engine.jits.map { BPFEngine(host: $0.host) })
+    if let divergence = oracle.check(program) {
+      Issue.record("seed \(seed): \(divergence)")
     }
   }
 
-  /// A source register: r0–r9 except r6, the context pointer, whose value
-  /// (a host address) differs from run to run.
-  mutating func reg() -> Register { dst() }
-
-  /// A register the program may write: r6 keeps the context pointer.
-  mutating func dst() -> Register {
-    let r = below(9)
-    return Register(rawValue: UInt8(r >= 6 ? r + 1 : r))!
-  }
-
-  /// A frame-pointer offset for a `size`-byte access inside the current frame.
-  mutating func slot(_ size: AccessSize) -> Int16 {
-    -Int16(size.byteCount + below(64 - size.byteCount))
-  }
-
-  mutating func program(length: Int) -> [Instruction] {
-    var body: [Instruction] = []
-    // Defined starting values; r6 = the context pointer, never overwritten.
-    body.append(Instruction(operation: .alu(.mov, .w64, .reg), dst: .r6, src: .r1))
-    for r in [0, 1, 2, 3, 4, 5, 7, 8, 9] {
-      body.append(
-        Instruction(
-          operation: .loadImm64(.immediate), dst: Register(rawValue: UInt8(r))!, imm64: value()))
-    }
-    for k in 0..<8 {
-      body.append(
-        Instruction(
-          operation: .storeReg(.double), dst: .r10, src: reg(), offset: Int16(-8 * (k + 1))))
-    }
-    var branches: [(at: Int, skip: Int)] = []
-    for _ in 0..<length {
-      let width: Width = below(2) == 0 ? .w32 : .w64
-      let source: Source = below(2) == 0 ? .imm : .reg
-      switch below(20) {
-      case 0..<8:
-        let ops: [ALUOperation] = [
-          .add, .sub, .mul, .div, .sdiv, .or, .and, .lsh, .rsh, .neg, .mod, .smod, .xor, .mov,
-          .arsh,
-        ]
-        let op = ops[below(ops.count)]
-        var i = imm()
-        if [.lsh, .rsh, .arsh].contains(op), source == .imm { i &= width == .w64 ? 63 : 31 }
-        body.append(
-          Instruction(
-            operation: .alu(op, width, op == .neg ? .imm : source), dst: dst(), src: reg(), imm: i))
-      case 8:
-        let op: ALUOperation = [.movsx8, .movsx16, .movsx32][below(width == .w64 ? 3 : 2)]
-        body.append(Instruction(operation: .alu(op, width, .reg), dst: dst(), src: reg()))
-      case 9:
-        let kind: ByteSwap = [.toLittle, .toBig, .always][below(3)]
-        body.append(
-          Instruction(operation: .byteSwap(kind, bits: [16, 32, 64][below(3)]), dst: dst()))
-      case 10:
-        body.append(Instruction(operation: .loadImm64(.immediate), dst: dst(), imm64: value()))
-      case 11, 12:
-        let size = AccessSize.allCases[below(4)]
-        body.append(
-          Instruction(operation: .storeReg(size), dst: .r10, src: reg(), offset: slot(size)))
-        if below(2) == 0 {
-          body.append(
-            Instruction(operation: .storeImm(size), dst: .r10, offset: slot(size), imm: imm()))
-        }
-      case 13, 14:
-        let size = AccessSize.allCases[below(4)]
-        let signed = size != .double && below(2) == 0
-        body.append(
-          Instruction(
-            operation: signed ? .loadSigned(size) : .load(size), dst: dst(), src: .r10,
-            offset: slot(size)))
-      case 15:
-        let op = AtomicOperation.allCases[below(AtomicOperation.allCases.count)]
-        let size: AccessSize = below(2) == 0 ? .word : .double
-        let offset = -Int16(size.byteCount * (1 + below(8)))
-        body.append(
-          Instruction(operation: .atomic(op, size), dst: .r10, src: dst(), offset: offset))
-      case 16, 17:
-        let c = Condition.allCases[below(Condition.allCases.count)]
-        branches.append((body.count, 1 + below(6)))
-        body.append(
-          Instruction(operation: .branch(c, width, source), dst: dst(), src: reg(), imm: imm()))
-      case 18:
-        body.append(Instruction(operation: .callHelper, imm: [5, 7][below(2)]))
-      default:
-        // Context loads through r6 (64 bytes, bounds-checked).
-        let size = AccessSize.allCases[below(4)]
-        body.append(
-          Instruction(
-            operation: .load(size), dst: dst(), src: .r6, offset: Int16(below(65 - size.byteCount)))
-        )
-      }
-    }
-    // Fold everything into r0: r0 = r0 * K + ri; then the stack slots.
-    let k = Int32(0x0100_0193)
-    for r in [1, 2, 3, 4, 5, 7, 8, 9] {
-      body.append(Instruction(operation: .alu(.mul, .w64, .imm), dst: .r0, imm: k))
-      body.append(
-        Instruction(operation: .alu(.add, .w64, .reg), dst: .r0, src: Register(rawValue: UInt8(r))!)
-      )
-    }
-    for j in 0..<8 {
-      body.append(
-        Instruction(operation: .load(.double), dst: .r1, src: .r10, offset: Int16(-8 * (j + 1))))
-      body.append(Instruction(operation: .alu(.mul, .w64, .imm), dst: .r0, imm: k))
-      body.append(Instruction(operation: .alu(.xor, .w64, .reg), dst: .r0, src: .r1))
-    }
-    body.append(Instruction(operation: .exit))
-    // Branch offsets in slots (lddw takes two), never past the fold.
-    for (at, skip) in branches {
-      let end = min(at + 1 + skip, body.count - 1)
-      var slots = 0
-      for i in (at + 1)..<end { slots += body[i].slotCount }
-      body[at].offset = Int16(slots)
-    }
-    return body
+  /// The comparison sees what the old r0-only test missed: a register the
+  /// program never folds into r0, a frame slot, a context byte, the error's
+  /// instruction index. (Outcomes differing in one of these must differ.)
+  @Test func outcomesDifferInEveryPart() throws {
+    let base = BPFOutcome(result: .success(1), context: [UInt8](repeating: 0, count: 512))
+    var register = base
+    register.context[BPFProgram.dumpOffset + 8 * 3] = 1  // r3
+    var frame = base
+    frame.context[BPFProgram.dumpOffset + 8 * BPFProgram.dumpedRegisters.count + 8 * 15] = 1
+    var error = base
+    error.result = .failure(.callDepthExceeded(index: 7, limit: 8))
+    var site = error
+    site.result = .failure(.callDepthExceeded(index: 9, limit: 8))
+    for other in [register, frame, error] { #expect(other != base) }
+    #expect(site != error)
+    #expect(BPFDifferential.diff(base, register).contains("r3:"))
+    #expect(BPFDifferential.diff(base, frame).contains("[r10-128]"))
   }
 }
