@@ -143,6 +143,9 @@ let package = Package(
     // The deterministic fuzz driver (Scripts/fuzz.sh --driver).
     .executableTarget(
       name: "kiln-fuzz", dependencies: ["KilnFuzz"], path: "Fuzz/Driver", swiftSettings: strict),
+    // Test support shared by the test targets: the `.requires` trait and the
+    // bpf_conformance lookup.
+    .target(name: "KilnTestSupport", path: "Tests/Support", swiftSettings: strict),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: strict),
     // Replays the committed fuzz regressions (Fuzz/Regressions) and runs
     // every fuzz target for a short fixed budget.
@@ -153,19 +156,25 @@ let package = Package(
     .testTarget(name: "RV32Tests", dependencies: ["RV32"], swiftSettings: strict),
     .testTarget(
       name: "EBPFTests",
-      dependencies: ["EBPF", "EBPFJIT", "KilnHosts", "KilnPort", "Emulation", "KilnFuzz"],
+      dependencies: [
+        "KilnTestSupport", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort", "Emulation", "KilnFuzz",
+      ],
       swiftSettings: strict),
     .testTarget(
       name: "EBPFObjectTests",
-      dependencies: ["EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
+      dependencies: ["KilnTestSupport", "EBPFObject", "EBPF", "EBPFJIT", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
       name: "X86_64Tests",
-      dependencies: ["X86_64Port", "KilnCore", "KilnIR", "KilnPort", "CCapstone", "CKilnFault"],
+      dependencies: [
+        "KilnTestSupport", "X86_64Port", "KilnCore", "KilnIR", "KilnPort", "CCapstone",
+        "CKilnFault",
+      ],
       swiftSettings: strict),
     .testTarget(
       name: "AArch64Tests",
       dependencies: [
+        "KilnTestSupport",
         "AArch64Port", "KilnCore", "KilnIR", "KilnPort", "Emulation", "CCapstone", "CUnicorn",
         "CKilnCPU",
       ],
@@ -177,17 +186,20 @@ let package = Package(
       ],
       swiftSettings: strict),
     .testTarget(
-      name: "RuntimeTests", dependencies: ["Runtime", "RV32", "KilnCore", "KilnHosts", "KilnPort"],
+      name: "RuntimeTests",
+      dependencies: ["KilnTestSupport", "Runtime", "RV32", "KilnCore", "KilnHosts", "KilnPort"],
       swiftSettings: strict),
     .testTarget(
-      name: "LinuxUserTests", dependencies: ["LinuxUser", "Runtime", "EBPF", "kiln", "KilnHosts"],
+      name: "LinuxUserTests",
+      dependencies: ["KilnTestSupport", "LinuxUser", "Runtime", "EBPF", "kiln", "KilnHosts"],
       swiftSettings: strict),
     .testTarget(
-      name: "EmulationTests", dependencies: ["Emulation", "KilnPort", "KilnCore"],
+      name: "EmulationTests",
+      dependencies: ["KilnTestSupport", "Emulation", "KilnPort", "KilnCore"],
       swiftSettings: strict),
     // Builds the bare-metal firmware (Firmware/build.sh) and boots it in
     // qemu-system-arm (Firmware/run.sh); checks its output.
-    .testTarget(name: "FirmwareTests", swiftSettings: strict),
+    .testTarget(name: "FirmwareTests", dependencies: ["KilnTestSupport"], swiftSettings: strict),
     // The README's Swift samples, compiled (Samples.swift is generated from README.md).
     .testTarget(
       name: "ReadmeTests",

@@ -220,8 +220,11 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
 
   /// Drops all compiled code. Installed bytes stay in place until new code is
   /// compiled over them, so a block that is still running (the one whose
-  /// store invalidated code) can finish its exit sequence.
+  /// store invalidated code) can finish its exit sequence. With nothing
+  /// compiled (a loader protecting pages one by one) there is nothing to do
+  /// and nothing to count.
   func flush() {
+    if blocks.isEmpty && cursor == stubsEnd { return }
     blocks.removeAll(keepingCapacity: true)
     faultSites.removeAll(keepingCapacity: true)
     cursor = stubsEnd

@@ -1,5 +1,6 @@
 import AArch64Port
 import CKilnCPU
+import KilnTestSupport
 import Testing
 
 /// Run-time CPU-feature detection (`Sources/CKilnCPU`), which picks the

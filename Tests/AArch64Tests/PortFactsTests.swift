@@ -2,6 +2,7 @@ import AArch64Port
 import CCapstone
 import CUnicorn
 import KilnPort
+import KilnTestSupport
 import Testing
 
 /// The AArch64 port's facts, checked against the C headers that define them

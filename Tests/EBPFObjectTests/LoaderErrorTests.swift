@@ -1,6 +1,7 @@
 import EBPF
 import EBPFObject
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// Objects the loader must refuse, each with a typed error that says where.

@@ -1,6 +1,7 @@
 import EBPF
 import EBPFObject
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// The loader on objects compiled by clang from `Tests/Fixtures/bpf`.

@@ -4,6 +4,7 @@ import EBPFObject
 import Foundation
 import KilnHosts
 import KilnPort
+import KilnTestSupport
 import Testing
 
 /// The engines the C programs run on (each has its line in

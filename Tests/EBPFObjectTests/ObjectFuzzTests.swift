@@ -1,5 +1,6 @@
 import EBPF
 import EBPFObject
+import KilnTestSupport
 import Testing
 
 /// Truncated and mutated objects must never crash the loader: each input

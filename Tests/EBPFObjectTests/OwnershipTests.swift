@@ -2,6 +2,7 @@ import EBPF
 import EBPFJIT
 import EBPFObject
 import KilnHosts
+import KilnTestSupport
 import Testing
 
 /// An engine keeps the data sections its program addresses alive, whoever

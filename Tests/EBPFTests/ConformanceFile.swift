@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 
 /// One `.data` file of the bpf_conformance suite (format: ../shared/bpf_conformance/README.md).
 struct ConformanceFile: Sendable {

@@ -1,4 +1,5 @@
 import EBPF
+import KilnTestSupport
 import Testing
 
 /// The 313 files of the bpf_conformance suite, read at test time from where

@@ -3,6 +3,7 @@ import Emulation
 import Foundation
 import KilnCore
 import KilnPort
+import KilnTestSupport
 import Testing
 
 /// C functions compiled for the Cortex-M4 by clang, the outside oracle for
@@ -124,15 +125,3 @@ final class ThumbProgram {
   }
 }
 
-extension Trait where Self == ConditionTrait {
-  /// Skips, with `reason`, unless an outside tool is `available`. Under CI
-  /// (`CI` set to any value) the test runs anyway, so a missing tool fails it
-  /// where the tool is needed instead of skipping it.
-  static func requires(
-    _ available: Bool, _ reason: String, sourceLocation: SourceLocation = #_sourceLocation
-  ) -> Self {
-    .enabled(
-      if: available || ProcessInfo.processInfo.environment["CI"] != nil,
-      Comment(rawValue: reason), sourceLocation: sourceLocation)
-  }
-}

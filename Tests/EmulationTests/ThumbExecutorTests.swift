@@ -1,5 +1,6 @@
 import Emulation
 import KilnPort
+import KilnTestSupport
 import Testing
 
 /// The executor layer for a 32-bit AAPCS port, with no Thumb-2 encoder:

@@ -1,5 +1,6 @@
 import Emulation
 import KilnPort
+import KilnTestSupport
 import Testing
 
 /// Nested calls and lent memory for a 32-bit AAPCS port (see

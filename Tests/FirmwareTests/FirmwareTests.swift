@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// Builds the firmware image (Firmware/build.sh) and boots it in QEMU's

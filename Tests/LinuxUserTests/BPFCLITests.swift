@@ -1,5 +1,6 @@
 import EBPF
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// `kiln bpf conformance-plugin`, driven exactly as bpf_conformance's runner

@@ -1,5 +1,6 @@
 import EBPF
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// `kiln bpf run`, `asm` and `disasm`: input kinds, output, exit statuses and

@@ -55,8 +55,9 @@ struct CodeBufferCLITests {
     }
   }
 
-  /// 200,000 instructions: some 1.3 MiB of x86-64 code, 1.9 MiB of AArch64.
-  static let program = StraightLine(count: 200_000)
+  /// 300,000 instructions: some 1.5 MiB of x86-64 code (regions; 200,000 fit in
+  /// 1 MiB), more of AArch64, so `--code-size 1` must flush.
+  static let program = StraightLine(count: 300_000)
 
   static func flushes(_ r: ProcessResult) -> Int? {
     guard

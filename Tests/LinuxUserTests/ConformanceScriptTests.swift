@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// `Scripts/conformance.sh`, which finds the bpf_conformance suite for

@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// kiln's own output to a full stdout (`>/dev/full`, every write fails with

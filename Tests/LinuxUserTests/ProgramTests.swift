@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import KilnTestSupport
 import Testing
 
 /// One C test program run: which source, how it is compiled and started.

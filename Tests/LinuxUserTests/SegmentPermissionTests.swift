@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// `kiln run` honours the ELF segment flags (issue 12, section 3): a write to

@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// The guest stack is bounded as on Linux (issue 12, section 3): a guard gap

@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// Files clang builds for RISC-V features Kiln cannot run (compressed

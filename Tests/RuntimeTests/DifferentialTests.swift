@@ -1,6 +1,7 @@
 import Foundation
 import KilnHosts
 import KilnPort
+import KilnTestSupport
 import Testing
 
 @testable import Runtime

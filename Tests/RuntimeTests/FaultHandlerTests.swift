@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import KilnTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Runtime
+import KilnTestSupport
 import Testing
 
 /// `VirtualMachine.guardPages` are never mapped: a guest load or store

@@ -1,4 +1,5 @@
 import KilnHosts
+import KilnTestSupport
 import Testing
 
 @testable import Runtime

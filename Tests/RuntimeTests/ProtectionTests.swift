@@ -1,4 +1,5 @@
 import Runtime
+import KilnTestSupport
 import Testing
 
 /// `VirtualMachine.protect`: a guest store to a read-only page, or running

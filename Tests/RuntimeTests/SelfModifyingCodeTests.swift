@@ -1,5 +1,6 @@
 import Foundation
 import KilnHosts
+import KilnTestSupport
 import Testing
 
 @testable import Runtime

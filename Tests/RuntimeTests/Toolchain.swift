@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// Builds RV32 test code with LLVM (the outside oracle for encodings): the
@@ -63,15 +64,3 @@ enum Toolchain {
   }
 }
 
-extension Trait where Self == ConditionTrait {
-  /// Skips, with `reason`, unless an outside tool is `available`. Under CI
-  /// (`CI` set to any value) the test runs anyway, so a missing tool fails it
-  /// where the tool is needed instead of skipping it.
-  static func requires(
-    _ available: Bool, _ reason: String, sourceLocation: SourceLocation = #_sourceLocation
-  ) -> Self {
-    .enabled(
-      if: available || ProcessInfo.processInfo.environment["CI"] != nil,
-      Comment(rawValue: reason), sourceLocation: sourceLocation)
-  }
-}

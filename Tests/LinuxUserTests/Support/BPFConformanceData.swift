@@ -1,5 +1,6 @@
 import EBPF
 import Foundation
+import KilnTestSupport
 
 /// One `.data` file of the bpf_conformance suite (format in
 /// `../shared/bpf_conformance/README.md`), as the runner reads it.

@@ -1,4 +1,5 @@
 import Foundation
+import KilnTestSupport
 import Testing
 
 /// External tools the tests use, found on PATH (nil when missing: the tests
@@ -57,19 +58,6 @@ enum Tools {
       if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
     }
     return nil
-  }
-}
-
-extension Trait where Self == ConditionTrait {
-  /// Skips, with `reason`, unless an outside tool (or the bpf_conformance
-  /// data) is `available`. Under CI (`CI` set to any value) the test runs
-  /// anyway, so a missing one fails it where it is needed instead of skipping.
-  static func requires(
-    _ available: Bool, _ reason: String, sourceLocation: SourceLocation = #_sourceLocation
-  ) -> Self {
-    .enabled(
-      if: available || ProcessInfo.processInfo.environment["CI"] != nil,
-      Comment(rawValue: reason), sourceLocation: sourceLocation)
   }
 }
 

@@ -5,8 +5,8 @@ import Foundation
 /// `../shared/bpf_conformance/tests` beside the repository, then the checkout
 /// of the pinned upstream commit in `.build/bpf_conformance/tests`. Nil when
 /// none holds `.data` files (`missingReason` says how to get it).
-enum ConformanceSuite {
-  static func locate(repositoryRoot root: URL) -> URL? {
+public enum ConformanceSuite {
+  public static func locate(repositoryRoot root: URL) -> URL? {
     var candidates: [URL] = []
     if let dir = ProcessInfo.processInfo.environment["KILN_BPF_CONFORMANCE"], !dir.isEmpty {
       candidates.append(URL(fileURLWithPath: dir))
@@ -22,7 +22,7 @@ enum ConformanceSuite {
   }
 
   /// The one line a skipped (or, under CI, failed) test prints.
-  static let missingReason =
+  public static let missingReason =
     "bpf_conformance suite not found: run Scripts/conformance.sh (or Scripts/test.sh), "
     + "or set KILN_BPF_CONFORMANCE to its tests/ folder"
 }
