@@ -144,3 +144,26 @@ import Testing
         == "out-of-bounds store of 4 bytes at 0x1000 (instruction 7)")
   }
 }
+
+/// `HelperTable` keeps small ids in an array and others in a dictionary:
+/// lookups, replacement and `ids` must not depend on which.
+@Suite("HelperTable lookups")
+struct HelperTableTests {
+  @Test func smallLargeAndMissingIds() {
+    var table = HelperTable()
+    table.register(5) { a, _, _, _, _ in a + 1 }
+    table.register(255) { _, _, _, _, _ in 255 }
+    table.register(256) { _, _, _, _, _ in 256 }
+    table.register(0xFFFF_FFFF) { _, _, _, _, _ in 7 }
+    table.register(5) { a, _, _, _, _ in a + 2 }  // replaces
+    #expect(table.function(for: 5)?(40, 0, 0, 0, 0) == 42)
+    #expect(table.function(for: 255)?(0, 0, 0, 0, 0) == 255)
+    #expect(table.function(for: 256)?(0, 0, 0, 0, 0) == 256)
+    #expect(table.function(for: 0xFFFF_FFFF)?(0, 0, 0, 0, 0) == 7)
+    for missing: UInt64 in [0, 4, 6, 254, 257, 0x1_0000_0000, .max] {
+      #expect(table.function(for: missing) == nil, "id \(missing)")
+      #expect(!table.contains(missing))
+    }
+    #expect(table.ids == [5, 255, 256, 0xFFFF_FFFF])
+  }
+}
