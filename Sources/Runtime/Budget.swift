@@ -77,7 +77,7 @@ extension VirtualMachine {
     case nil:
       throw .instructionBudgetExhausted(pc: next, executed: state.budgetUsed)
     case .fault(let fault):
-      throw RuntimeError(fault)
+      throw executionFault(RuntimeError(fault))
     case .ecall(let at), .ebreak(let at), .fenceI(let at):
       // Unreachable: these end a block, and the budget left is less than it.
       throw .internalError("budget handoff reached the event at \(at)")

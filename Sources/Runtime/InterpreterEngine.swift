@@ -127,7 +127,7 @@ extension VirtualMachine {
       case .fenceI:
         break
       case .fault(let fault):
-        throw RuntimeError(fault)
+        throw executionFault(RuntimeError(fault))
       }
     }
   }

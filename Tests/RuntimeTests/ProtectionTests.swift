@@ -1,5 +1,5 @@
-import Runtime
 import KilnTestSupport
+import Runtime
 import Testing
 
 /// `VirtualMachine.protect`: a guest store to a read-only page, or running
@@ -28,6 +28,21 @@ struct ProtectionTests {
     #expect(try vm.readMemory(at: 0x20000, count: 4) == [5, 0, 0, 0])  // nothing written
     try vm.writeMemory(at: 0x20000, [6])  // the API still may
     #expect(try vm.readMemory(at: 0x20000, count: 1) == [6])
+  }
+
+  /// The same under an instruction budget, whose counting loops (the
+  /// interpreter's, and the one that finishes a JIT block) report faults too.
+  @Test(arguments: Harness.setups)
+  func nonExecutablePagesDoNotRunUnderABudget(_ setup: Setup) throws {
+    var config = Config()
+    config.instructionBudget = 1000
+    let vm = try Harness.vm(setup, "addi a0, a0, 1\nret", config: config)
+    try vm.protect(pages: 0x1..<0x2, writable: true, executable: false)
+    #expect(
+      throws: RuntimeError.protectionFault(pc: Harness.base, address: Harness.base, write: false)
+    ) {
+      _ = try vm.callFunction(at: Harness.base, arguments: [1])
+    }
   }
 
   @Test(arguments: Harness.setups)
