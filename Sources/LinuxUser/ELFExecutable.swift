@@ -46,6 +46,9 @@ public struct ELFExecutable: Sendable {
   public let entry: UInt32
   /// PT_LOAD segments sorted by `virtualAddress`.
   public let segments: [Segment]
+  /// True if PT_GNU_STACK asks for an executable stack (`-z execstack`).
+  /// Without that header, RISC-V Linux maps the stack without execute.
+  public let executableStack: Bool
   /// Guest address of the program header table (`AT_PHDR`), 0 if unknown.
   public let programHeaderAddress: UInt32
   /// Number of program headers (`AT_PHNUM`).
@@ -100,6 +103,7 @@ public struct ELFExecutable: Sendable {
 
     var loads: [Segment] = []
     var phdrSegmentAddress: UInt32?
+    var stackFlags: UInt32 = 0x6  // no PT_GNU_STACK: read-write (RISC-V Linux)
     for i in 0..<Int(phnum) {
       let base = Int(phoff) + i * Self.programHeaderSize
       // In range: the whole table was checked above.
@@ -136,6 +140,8 @@ public struct ELFExecutable: Sendable {
         throw .dynamicExecutable(interpreter: name ?? "")
       case 6:  // PT_PHDR
         phdrSegmentAddress = pVaddr
+      case 0x6474_e551:  // PT_GNU_STACK
+        stackFlags = pFlags
       default:
         continue
       }
@@ -179,6 +185,7 @@ public struct ELFExecutable: Sendable {
     self.bytes = bytes
     self.entry = entry
     self.segments = loads
+    self.executableStack = stackFlags & 1 != 0
     self.programHeaderAddress = phdrAddress
     self.programHeaderCount = Int(phnum)
   }

@@ -96,6 +96,9 @@ public final class LinuxProcess {
         throw .load("segment at \(hex32(segment.virtualAddress)): \(error)")
       }
     }
+    // The stack, the heap and anonymous mappings are not executable unless
+    // PT_GNU_STACK says otherwise (then, more than Linux, all of them are).
+    vm.unprotectedPagesExecutable = elf.executableStack
     try Self.applySegmentPermissions(elf.segments, to: vm)
 
     let auxiliary: [(type: InitialStack.AuxType, value: UInt32)] = [
@@ -160,7 +163,8 @@ extension LinuxProcess {
   /// writable if a writable segment covers part of it and executable if an
   /// executable one does; pages of the other segments become read-only or
   /// not executable (`VirtualMachine.protect`). Pages outside the segments
-  /// (brk, mmap2, the stack) stay readable, writable and executable.
+  /// (brk, mmap2, the stack) are read-write and executable only with an
+  /// executable stack (`unprotectedPagesExecutable`).
   static func applySegmentPermissions(_ segments: [ELFExecutable.Segment], to vm: VirtualMachine)
     throws(LinuxError)
   {
@@ -173,7 +177,8 @@ extension LinuxProcess {
         pages[page] = (old.writable || segment.isWritable, old.executable || segment.isExecutable)
       }
     }
-    for (page, p) in pages.sorted(by: { $0.key < $1.key }) where !p.writable || !p.executable {
+    let plain = (writable: true, executable: vm.unprotectedPagesExecutable)
+    for (page, p) in pages.sorted(by: { $0.key < $1.key }) where p != plain {
       do {
         try vm.protect(pages: page..<page + 1, writable: p.writable, executable: p.executable)
       } catch {

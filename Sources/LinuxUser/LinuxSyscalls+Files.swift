@@ -10,6 +10,7 @@ extension LinuxSyscalls {
   func read<G: LinuxGuest>(_ guest: G, fd: UInt32, buffer: UInt32, count: UInt32) -> Int {
     guard let f = file(fd) else { return fail(.EBADF) }
     let n = min(Int(count), Self.maxReadChunk)
+    guard guest.canWriteGuest(at: buffer, count: n) else { return fail(.EFAULT) }
     switch hostRead(f.hostFD, count: n) {
     case .failure(let e): return e.guestResult
     case .success(let bytes):

@@ -131,8 +131,8 @@ public final class LinuxSyscalls {
       result = mmap2(
         guest, address: a[0], length: a[1], protection: a[2], flags: a[3], fd: a[4],
         pageOffset: a[5])
-    case .munmap: result = munmap(address: a[0], length: a[1])
-    case .mprotect: result = mprotect(address: a[0], length: a[1])
+    case .munmap: result = munmap(guest, address: a[0], length: a[1])
+    case .mprotect: result = mprotect(guest, address: a[0], length: a[1], protection: a[2])
     case .clockGettime64: result = clockGettime(guest, clock: a[0], timespec: a[1])
     case .getrandom: result = getrandom(guest, buffer: a[0], count: a[1], flags: a[2])
     case .uname: result = uname(guest, buffer: a[0])

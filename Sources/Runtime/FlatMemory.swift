@@ -144,6 +144,14 @@ final class FlatMemory: GuestMemory {
     }
   }
 
+  func unprotect(page: UInt32) {
+    guard permissions.isMarked(page) else { return }
+    if permissions.isReadOnly(page) { codePageMap[Int(page)] = 0 }
+    permissions.forget(page: page)
+  }
+
+  func setDefaultExecutable(_ executable: Bool) { permissions.defaultExecutable = executable }
+
   @inline(__always)
   func mappedHostForStore(_ address: UInt32, size: Int) -> UnsafeMutableRawPointer? {
     guard Int(address & 0xFFF) + size <= Self.pageSize,

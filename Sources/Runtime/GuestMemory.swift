@@ -19,6 +19,13 @@ protocol GuestMemory: AnyObject {
   /// memory API (`read`, `write`) still reaches the page.
   func protect(page: UInt32, writable: Bool, executable: Bool) throws(MemoryError)
 
+  /// Gives `page` the default permissions again (`PagePermissions.forget`),
+  /// without mapping it.
+  func unprotect(page: UInt32)
+
+  /// Whether pages without permissions of their own may be executed.
+  func setDefaultExecutable(_ executable: Bool)
+
   /// Like `mappedHost`, but nil for pages that stores may not write
   /// directly (read-only pages, and pages holding compiled code): the
   /// interpreter's store fast path.

@@ -1,7 +1,10 @@
 /// Guest pages that are read-only or not executable (the flags of a Linux
-/// program's ELF segments; `VirtualMachine.protect`). Every other page is
-/// readable, writable and executable. Two bitmaps of 2^20 bits, allocated
-/// on first use, so a VM that never protects a page pays nothing.
+/// program's ELF segments, its mmap2 and mprotect calls;
+/// `VirtualMachine.protect`). Every other page is readable and writable, and
+/// executable unless `defaultExecutable` is false (a Linux process: its
+/// stack, heap and anonymous mappings are not executable). Bitmaps of 2^20
+/// bits, allocated on first use, so a VM that never protects a page pays
+/// nothing.
 ///
 /// Generated code is not slowed down: read-only pages reuse the marks that
 /// already send stores to pages holding compiled code to the slow path
@@ -11,21 +14,41 @@
 struct PagePermissions {
   private var readOnly: [UInt64] = []
   private var noExecute: [UInt64] = []
+  /// Pages given `executable: true`; they matter only when
+  /// `defaultExecutable` is false.
+  private var executable: [UInt64] = []
+  /// Whether a page that was never given permissions may be executed.
+  var defaultExecutable = true
 
-  /// True if no page has been protected.
-  var isEmpty: Bool { readOnly.isEmpty && noExecute.isEmpty }
+  /// True if no page has been protected and every page is executable.
+  var isEmpty: Bool { readOnly.isEmpty && noExecute.isEmpty && defaultExecutable }
 
   @inline(__always) func isReadOnly(_ page: UInt32) -> Bool {
     !readOnly.isEmpty && Self.test(readOnly, page)
   }
 
   @inline(__always) func isExecutable(_ page: UInt32) -> Bool {
-    noExecute.isEmpty || !Self.test(noExecute, page)
+    if defaultExecutable { return noExecute.isEmpty || !Self.test(noExecute, page) }
+    return !executable.isEmpty && Self.test(executable, page)
+  }
+
+  /// True if `page` has permissions of its own (`set`, not yet `forget`).
+  func isMarked(_ page: UInt32) -> Bool {
+    [readOnly, noExecute, executable].contains { !$0.isEmpty && Self.test($0, page) }
   }
 
   mutating func set(page: UInt32, writable: Bool, executable: Bool) {
     Self.assign(&readOnly, page, !writable)
     Self.assign(&noExecute, page, !executable)
+    Self.assign(&self.executable, page, executable)
+  }
+
+  /// Gives `page` the default permissions again (writable; executable if
+  /// `defaultExecutable`).
+  mutating func forget(page: UInt32) {
+    Self.assign(&readOnly, page, false)
+    Self.assign(&noExecute, page, false)
+    Self.assign(&executable, page, false)
   }
 
   /// The read-only pages, in ascending order.
@@ -39,9 +62,11 @@ struct PagePermissions {
     return pages
   }
 
+  /// Forgets every page's permissions; `defaultExecutable` stays.
   mutating func reset() {
     readOnly = []
     noExecute = []
+    executable = []
   }
 
   private static let words = (1 << 20) / 64

@@ -121,6 +121,19 @@ final class PagedMemory: GuestMemory {
     }
   }
 
+  func unprotect(page: UInt32) {
+    guard permissions.isMarked(page) else { return }
+    let readOnly = permissions.isReadOnly(page)
+    permissions.forget(page: page)
+    // A protected page is mapped (`protect` mapped it): writable again.
+    if readOnly, let i = index(ofPage: page), !codePages.contains(i) {
+      writeTags[i] = page
+      writeDirectTable[Int(page)] = hostBias[i]
+    }
+  }
+
+  func setDefaultExecutable(_ executable: Bool) { permissions.defaultExecutable = executable }
+
   @inline(__always)
   func mappedHostForStore(_ address: UInt32, size: Int) -> UnsafeMutableRawPointer? {
     let offset = Int(address & 0xFFF)

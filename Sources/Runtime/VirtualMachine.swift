@@ -178,11 +178,51 @@ public final class VirtualMachine {
     instructionCache.invalidateAll()
   }
 
+  /// Whether guest pages that `protect` never gave permissions (or that
+  /// `unprotect` gave back) may be executed. True by default; a Linux process
+  /// sets it false, since the kernel maps the stack, the heap and anonymous
+  /// memory without execute permission. `clearMemory` keeps the setting.
+  public var unprotectedPagesExecutable: Bool {
+    get { memory.permissions.defaultExecutable }
+    set {
+      memory.setDefaultExecutable(newValue)
+      jit?.flush()
+      instructionCache.invalidateAll()
+    }
+  }
+
+  /// Gives `pages` the default permissions again: writable, and executable
+  /// if `unprotectedPagesExecutable` (what munmap does, and mprotect with
+  /// PROT_READ | PROT_WRITE). Maps nothing.
+  public func unprotect(pages: Range<UInt32>) {
+    var changed = false
+    for page in pages where memory.permissions.isMarked(page) {
+      memory.unprotect(page: page)
+      changed = true
+    }
+    guard changed else { return }
+    jit?.flush()
+    instructionCache.invalidateAll()
+  }
+
+  /// True if guest stores may write all of `address ..< address + count`
+  /// (no byte lies in a read-only page): a syscall checks this before it
+  /// writes a guest buffer, and fails with EFAULT where the guest's own
+  /// store would fault. The memory API itself ignores page permissions.
+  public func isWritable(address: UInt32, count: Int) -> Bool {
+    guard count > 0 else { return true }
+    let first = address >> 12
+    let last = UInt32(truncatingIfNeeded: (UInt64(address) + UInt64(count) - 1) >> 12)
+    guard last >= first else { return false }  // wraps past 0xFFFF_FFFF
+    return !(first...last).contains { memory.permissions.isReadOnly($0) }
+  }
+
   /// `executionOutsideMemory` at a pc whose page is mapped but not
-  /// executable is a protection fault; other errors pass unchanged.
+  /// executable is a protection fault; other errors pass unchanged (a page
+  /// never mapped stays outside memory, executable or not).
   func executionFault(_ error: RuntimeError) -> RuntimeError {
     guard case .executionOutsideMemory(let pc) = error,
-      !memory.permissions.isExecutable(pc >> 12)
+      !memory.permissions.isExecutable(pc >> 12), memory.fetch(pc) != nil
     else { return error }
     return .protectionFault(pc: pc, address: pc, write: false)
   }

@@ -140,6 +140,29 @@ struct SyscallTests {
     #expect(try g.call(s, 226, 0x1000, 4096, 7) == 0)  // mprotect
   }
 
+  /// mmap2 and mprotect pass `prot` on as page permissions (Linux's
+  /// PROT_WRITE = 2, PROT_EXEC = 4); munmap gives pages back the default.
+  @Test func protectionsReachThePages() throws {
+    let (s, g) = make()
+    func last() -> String {
+      g.permissionCalls.last.map { "\($0.pages) w=\($0.writable) x=\($0.executable)" } ?? "none"
+    }
+    let a = UInt32(bitPattern: try g.call(s, 222, 0, 8192, 5, Self.anonymous, UInt32.max, 0))
+    let pages = a >> 12..<(a >> 12) + 2
+    // Reset to read-write first, then PROT_READ | PROT_EXEC.
+    #expect(g.permissionCalls.map(\.pages) == [pages, pages])
+    #expect(last() == "\(pages) w=false x=true")
+    #expect(try g.call(s, 226, a + 4096, 1, 3) == 0)  // one page PROT_READ | PROT_WRITE
+    #expect(last() == "\(pages.upperBound - 1..<pages.upperBound) w=true x=false")
+    #expect(try g.call(s, 226, a, 4096, 8) == -22)  // PROT_SEM is not a permission
+    #expect(try g.call(s, 226, a + 1, 4096, 1) == -22)  // unaligned
+    #expect(try g.call(s, 222, 0, 4096, 0x10, Self.anonymous, UInt32.max, 0) == -22)
+    let before = g.permissionCalls.count
+    #expect(try g.call(s, 215, a, 8192) == 0)  // munmap: the default again
+    #expect(g.permissionCalls.count == before + 1)
+    #expect(last() == "\(pages) w=true x=false")
+  }
+
   @Test func mmapFixedReplaces() throws {
     let (s, g) = make()
     let fixed: UInt32 = 0x4000_0000

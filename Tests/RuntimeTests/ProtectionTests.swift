@@ -64,4 +64,29 @@ struct ProtectionTests {
       try Toolchain.assemble("addi a0, a0, 1\nret", at: Harness.base), at: Harness.base)
     #expect(try vm.callFunction(at: Harness.base, arguments: [3]) == 4)
   }
+
+  /// With `unprotectedPagesExecutable` off (a Linux process), only pages
+  /// given `executable: true` run; `unprotect` takes that back and makes a
+  /// read-only page writable again; `isWritable` sees read-only pages.
+  @Test(arguments: Harness.setups)
+  func onlyExecutablePagesRunWhenTheDefaultIsOff(_ setup: Setup) throws {
+    let vm = try Harness.vm(setup, "addi a0, a0, 1\nret")
+    #expect(try vm.callFunction(at: Harness.base, arguments: [1]) == 2)
+    vm.unprotectedPagesExecutable = false
+    let fault = RuntimeError.protectionFault(pc: Harness.base, address: Harness.base, write: false)
+    #expect(throws: fault) { _ = try vm.callFunction(at: Harness.base, arguments: [1]) }
+    try vm.protect(pages: 0x1..<0x2, writable: false, executable: true)
+    #expect(try vm.callFunction(at: Harness.base, arguments: [2]) == 3)
+    #expect(!vm.isWritable(address: Harness.base &- 2, count: 4))  // straddles into it
+    #expect(vm.isWritable(address: Harness.base &- 4, count: 4))
+    vm.unprotect(pages: 0x1..<0x2)
+    #expect(vm.isWritable(address: Harness.base, count: 4))
+    #expect(throws: fault) { _ = try vm.callFunction(at: Harness.base, arguments: [1]) }
+    // A page never mapped is still outside memory, not a protection fault.
+    #expect(throws: RuntimeError.executionOutsideMemory(pc: 0x7000_0000)) {
+      _ = try vm.callFunction(at: 0x7000_0000, arguments: [])
+    }
+    vm.unprotectedPagesExecutable = true
+    #expect(try vm.callFunction(at: Harness.base, arguments: [4]) == 5)
+  }
 }

@@ -6,6 +6,8 @@ final class FakeGuest: LinuxGuest {
   var registers = [UInt32](repeating: 0, count: 32)
   var pages: [UInt32: [UInt8]] = [:]
   var faultAbove: UInt64 = 1 << 32
+  /// Every `setPagePermissions` call, in order.
+  var permissionCalls: [(pages: Range<UInt32>, writable: Bool, executable: Bool)] = []
 
   func readRegister(_ index: Int) -> UInt32 { index == 0 ? 0 : registers[index] }
   func writeRegister(_ index: Int, _ value: UInt32) { if index != 0 { registers[index] = value } }
@@ -24,6 +26,15 @@ final class FakeGuest: LinuxGuest {
       let a = address &+ UInt32(i)
       pages[a >> 12, default: [UInt8](repeating: 0, count: 4096)][Int(a & 0xfff)] = b
     }
+    return true
+  }
+
+  func canWriteGuest(at address: UInt32, count: Int) -> Bool {
+    UInt64(address) + UInt64(count) <= faultAbove
+  }
+
+  func setPagePermissions(_ pages: Range<UInt32>, writable: Bool, executable: Bool) -> Bool {
+    permissionCalls.append((pages, writable, executable))
     return true
   }
 

@@ -19,16 +19,19 @@ enum Fixtures {
   private static let cache = Cache()
 
   /// Compiles `<name>.c` with the runtime at `-O<level>`; returns the ELF path.
-  static func build(_ name: String, optimization: String) throws -> String {
-    try cache.value(for: "\(name)-O\(optimization)") {
+  static func build(_ name: String, optimization: String, extra: [String] = []) throws -> String {
+    let key = ([name, "O\(optimization)"] + extra.map { $0.filter(\.isLetter) }).joined(
+      separator: "-")
+    return try cache.value(for: key) {
       guard let clang = Tools.clang else { throw FixtureError("clang not found on PATH") }
       guard Tools.lld != nil else { throw FixtureError("ld.lld not found on PATH") }
-      let output = directory.appendingPathComponent("\(name)-O\(optimization)").path
+      let output = directory.appendingPathComponent(key).path
       let sources = ["start.S", "rt.c", "\(name).c"].map {
         Tools.fixtures.appendingPathComponent($0).path
       }
       let result = try runProcess(
-        clang, flags + ["-O\(optimization)", "-I", Tools.fixtures.path] + sources + ["-o", output])
+        clang,
+        flags + extra + ["-O\(optimization)", "-I", Tools.fixtures.path] + sources + ["-o", output])
       guard result.status == 0 else {
         throw FixtureError("compiling \(name).c failed:\n\(result.stderrText)")
       }
