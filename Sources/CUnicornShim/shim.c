@@ -18,6 +18,10 @@ uc_err kiln_uc_remove_cache(uc_engine *uc, uint64_t begin, uint64_t end) {
   return uc_ctl_remove_cache(uc, begin, end);
 }
 
+uc_err kiln_uc_flush_tb(uc_engine *uc) {
+  return uc_ctl_flush_tlb(uc);  // UC_CTL_TB_FLUSH: every translated block
+}
+
 uc_err kiln_uc_hook_add_code(uc_engine *uc, uc_hook *hook, int type,
                              kiln_uc_code_callback callback, void *user_data,
                              uint64_t begin, uint64_t end) {

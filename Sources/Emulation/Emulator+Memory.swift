@@ -54,7 +54,16 @@ extension Emulator {
   /// and assumes the rest of the range follows it there, which silently
   /// misses the part of a range that lies in another mapping. Unmapped pages
   /// are harmless.
+  ///
+  /// Invalidated blocks keep their space in Unicorn's translation buffer.
+  /// When it fills during `uc_emu_start`, Unicorn 2.0.1 flushes it there and
+  /// may then patch a jump into a freed block: a null-pointer crash of the
+  /// host process (unicorn-engine/unicorn#1923, #2048; seen after about
+  /// 50,000 fuzzed programs on one engine). So after
+  /// ``flushThreshold`` bytes (1 MiB) were invalidated, ``run(from:until:instructionLimit:)``
+  /// flushes the whole buffer first, while no emulation runs.
   public func invalidateCode(from begin: UInt64, to end: UInt64) throws(EmulatorError) {
+    if end > begin { invalidatedBytes &+= Int(clamping: end - begin) }
     var low = begin
     while low < end {
       let pageEnd = (low | UInt64(emulatorPageSize - 1)) &+ 1

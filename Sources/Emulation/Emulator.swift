@@ -23,6 +23,13 @@ public final class Emulator {
   var retiredBoxes: [Unmanaged<AnyObject>] = []
   /// Nesting depth of `run` (a hook may start a nested run).
   var runDepth = 0
+  /// Bytes of code invalidated since the translation buffer was last
+  /// flushed (``invalidateCode(from:to:)``).
+  var invalidatedBytes = 0
+  /// Whole-buffer flushes done so far (for tests).
+  public private(set) var translationFlushes = 0
+  /// Invalidated bytes after which the next outermost run flushes first.
+  public var flushThreshold = 1 << 20
   /// The instruction counter, written by the counting hook (see ``countInstructions``).
   let counter: UnsafeMutablePointer<UInt64>
   /// The counting hook while ``countInstructions`` is on.
@@ -91,6 +98,11 @@ public final class Emulator {
       precondition(instructionLimit > 0, "instructionLimit must be positive")
     }
     let start = architecture == .thumb ? begin | 1 : begin
+    if runDepth == 0, invalidatedBytes >= flushThreshold {
+      try check(kiln_uc_flush_tb(engine), "uc_ctl_flush_tlb")
+      invalidatedBytes = 0
+      translationFlushes += 1
+    }
     runDepth += 1
     let result = uc_emu_start(engine, start, end, 0, instructionLimit ?? 0)
     runDepth -= 1

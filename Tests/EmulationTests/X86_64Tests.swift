@@ -142,6 +142,29 @@ struct X86_64Tests {
     #expect(s.emu.readRegister(R.rax) == 2)
   }
 
+  /// After `flushThreshold` invalidated bytes, the next run flushes the whole
+  /// translation buffer first (the workaround for Unicorn 2.0.1's crash when
+  /// the buffer fills during emulation): even a block patched and not
+  /// invalidated is translated afresh.
+  @Test func invalidatingMuchCodeFlushesEverything() throws {
+    let code = try Assembler.x86("mov eax, 1\nnop")
+    let s = try Sandbox(.x86_64)
+    s.emu.flushThreshold = 8192
+    let base = try s.code(code)
+    let end = base + UInt64(code.count)
+    let patch = UnsafeMutablePointer<UInt8>(bitPattern: UInt(base + 1))!
+    try s.emu.run(from: base, until: end)
+    #expect(s.emu.readRegister(R.rax) == 1)
+    #expect(s.emu.translationFlushes == 0)
+    patch.pointee = 2
+    // Unmapped, elsewhere: counts towards the threshold.
+    let elsewhere: UInt64 = 0x7000_0000
+    try s.emu.invalidateCode(from: elsewhere, to: elsewhere + 8192)
+    try s.emu.run(from: base, until: end)
+    #expect(s.emu.translationFlushes == 1)
+    #expect(s.emu.readRegister(R.rax) == 2)
+  }
+
   /// A range that starts in one mapping and ends in another: Unicorn 2.0.1's
   /// `uc_ctl_remove_cache` alone misses the second mapping.
   @Test func invalidateCodeAcrossMappings() throws {

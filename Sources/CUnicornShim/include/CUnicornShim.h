@@ -51,6 +51,10 @@ uc_err kiln_uc_get_cpu_model(uc_engine *uc, int *model);
 /// identity mapping are not seen by Unicorn).
 uc_err kiln_uc_remove_cache(uc_engine *uc, uint64_t begin, uint64_t end);
 
+/// `uc_ctl_flush_tlb` (`UC_CTL_TB_FLUSH`): drops every translated block and
+/// empties the translation buffer. Only call it outside `uc_emu_start`.
+uc_err kiln_uc_flush_tb(uc_engine *uc);
+
 /// The callback type of UC_HOOK_CODE and UC_HOOK_BLOCK (`uc_cb_hookcode_t`).
 typedef void (*kiln_uc_code_callback)(uc_engine *uc, uint64_t address,
                                       uint32_t size, void *user_data);
