@@ -32,17 +32,29 @@ __attribute__((noinline)) void *memset(void *dst, int c, size_t n) {
   uint8_t *d = dst;
   uint32_t word = (uint8_t)c * 0x01010101u;
   while (n && ((uintptr_t)d & 3)) { *d++ = (uint8_t)c; n--; }
-  // 64 bytes per iteration: two STMs of eight words (the JIT and the
-  // interpreter zero a 4 KiB eBPF stack on every run).
-  size_t blocks = n / 64;
-  if (blocks) {
+  // 256 bytes per iteration (eight STMs of eight words), then 64 (two):
+  // the JIT and the interpreter zero a 4 KiB eBPF stack on every run.
+  size_t blocks = n / 256, rest = (n & 255) / 64;
+  if (blocks || rest) {
     __asm__ volatile(
         "mov r4, %[w]\n\tmov r5, %[w]\n\tmov r6, %[w]\n\tmov r8, %[w]\n\t"
-        "mov r9, %[w]\n\tmov r10, %[w]\n\tmov r12, %[w]\n\tmov lr, %[w]\n"
+        "mov r9, %[w]\n\tmov r10, %[w]\n\tmov r12, %[w]\n\tmov lr, %[w]\n\t"
+        "cbz %[b], 2f\n"
         "1:\n\tstmia %[d]!, {r4-r6, r8-r10, r12, lr}\n\t"
         "stmia %[d]!, {r4-r6, r8-r10, r12, lr}\n\t"
-        "subs %[b], %[b], #1\n\tbne 1b"
-        : [d] "+r"(d), [b] "+r"(blocks)
+        "stmia %[d]!, {r4-r6, r8-r10, r12, lr}\n\t"
+        "stmia %[d]!, {r4-r6, r8-r10, r12, lr}\n\t"
+        "stmia %[d]!, {r4-r6, r8-r10, r12, lr}\n\t"
+        "stmia %[d]!, {r4-r6, r8-r10, r12, lr}\n\t"
+        "stmia %[d]!, {r4-r6, r8-r10, r12, lr}\n\t"
+        "stmia %[d]!, {r4-r6, r8-r10, r12, lr}\n\t"
+        "subs %[b], %[b], #1\n\tbne 1b\n"
+        "2:\n\tcbz %[r], 4f\n"
+        "3:\n\tstmia %[d]!, {r4-r6, r8-r10, r12, lr}\n\t"
+        "stmia %[d]!, {r4-r6, r8-r10, r12, lr}\n\t"
+        "subs %[r], %[r], #1\n\tbne 3b\n"
+        "4:"
+        : [d] "+l"(d), [b] "+l"(blocks), [r] "+l"(rest)
         : [w] "r"(word)
         : "r4", "r5", "r6", "r8", "r9", "r10", "r12", "lr", "cc", "memory");
     n &= 63;

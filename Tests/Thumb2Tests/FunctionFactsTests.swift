@@ -13,8 +13,8 @@ import Thumb2Port
     #expect(facts.registerMap.count == 16)
     #expect(Set(facts.registerMap.map(\.host)).count == 16)
     let row = { (name: String) in facts.registerMap.first { $0.host == name }?.functions ?? "" }
-    #expect(row("r4").contains("pinned pair 1 lo"))
-    #expect(row("r9").contains("pinned pair 3 hi"))
+    #expect(row("r4").contains("allocated"))
+    #expect(row("r9").contains("allocated"))
     #expect(row("r10").contains("r10 low word"))
     #expect(row("r11").contains("frame base"))
     #expect(row("lr").contains("return address"))

@@ -3,26 +3,30 @@ import KilnIR
 
 /// Register map and frame of compiled ``FunctionIR`` functions (eBPF) on
 /// ARMv7E-M (Cortex-M4). Each 64-bit eBPF register is a pair {lo, hi} of
-/// 32-bit words. The three most used registers of a function (counted over
-/// its operations, r10 excluded) live in callee-saved host pairs; the other
+/// 32-bit words. The most used registers of a function (uses weighted by
+/// loop depth, r10 excluded) live in the callee-saved host registers r4–r9:
+/// a pair each, or one register for a register that fits 32 bits
+/// everywhere (its high word is 0; `RegisterAllocation.swift`); the other
 /// ones live in 8-byte frame slots. r10, the eBPF frame pointer, is an
 /// address below 4 GiB: only its low word is kept (host r10), its high word
 /// is always 0.
 ///
 ///     host   role                              host   role
 ///     ----   -------------------------------   ----   -------------------------------
-///     r0     scratch / helper a1 lo / result   r7     pinned pair 2, hi
-///     r1     scratch / helper a1 hi / result   r8     pinned pair 3, lo
-///     r2     scratch / helper a2 lo            r9     pinned pair 3, hi
+///     r0     scratch / helper a1 lo / result   r7     allocated
+///     r1     scratch / helper a1 hi / result   r8     allocated
+///     r2     scratch / helper a2 lo            r9     allocated
 ///     r3     scratch / helper a2 hi            r10    eBPF r10, low word (hi = 0)
-///     r4     pinned pair 1, lo                 r11    frame base (fp): slots, state
-///     r5     pinned pair 1, hi                 r12    scratch: access address, target
-///     r6     pinned pair 2, lo                 lr     return address of the current
-///                                                     eBPF function (saved around calls)
+///     r4     allocated (pair lo/hi or a        r11    frame base (fp): slots, state
+///     r5       32-bit register's only word)    r12    scratch: access address, target
+///     r6     allocated                         lr     return address of the current
+///                                                     eBPF function (saved around calls);
+///                                                     allocated too in a function without
+///                                                     local calls or atomics
 ///
 /// Pinned pairs and slots are global to a run (not per local call): a local
-/// call saves r6–r9 and r10 and restores them, as eBPF defines. Helper calls
-/// need no saves: pinned pairs are callee-saved in AAPCS, slots are memory.
+/// call saves eBPF r6–r9 and r10 and restores them, as eBPF defines. Helper
+/// calls need no saves: r4–r9 are callee-saved in AAPCS, slots are memory.
 ///
 /// Host stack (grows down; sp 8-byte aligned at every call):
 ///
@@ -46,8 +50,6 @@ enum FunctionABI {
   static let frame = Reg.r10
   /// Scratch registers; none holds an eBPF register.
   static let scratch: [Reg] = [.r0, .r1, .r2, .r3, .r12]
-  /// The host pairs eBPF registers may be pinned to, in order of use count.
-  static let pinnedPairs: [Pair] = [Pair(.r4, .r5), Pair(.r6, .r7), Pair(.r8, .r9)]
   /// The scratch pairs operands are loaded into.
   static let a = Pair(.r0, .r1)
   static let b = Pair(.r2, .r3)
@@ -79,57 +81,18 @@ enum FunctionABI {
     return (end + 7) & ~7
   }
 
-  /// The eBPF registers pinned to host pairs: the three most used of
-  /// r0–r9 (ties: lower number first), in `pinnedPairs` order.
-  static func pinned(_ function: FunctionIR.Function) -> [UInt8] {
-    var uses = [Int](repeating: 0, count: 10)
-    func use(_ r: FunctionIR.Register) { if r.index < 10 { uses[Int(r.index)] += 1 } }
-    func use(_ o: FunctionIR.Operand) { if case .register(let r) = o { use(r) } }
-    for op in function.ops {
-      switch op {
-      case .alu(_, _, let d, let s):
-        use(d)
-        use(s)
-      case .negate(_, let d), .zeroExtend(let d, _), .byteSwap(let d, _), .constant(let d, _):
-        use(d)
-      case .signExtend(_, let d, let s, _):
-        use(d)
-        use(s)
-      case .load(let d, let base, _, _, _, _):
-        use(d)
-        use(base)
-      case .store(let base, _, _, let v, _):
-        use(base)
-        use(v)
-      case .atomic(_, _, _, let base, _, let s, _):
-        use(base)
-        use(s)
-      case .packetLoad(_, let index, _, _):
-        use(.r0)
-        if let index { use(index) }
-      case .branch(_, _, let l, let r, _):
-        use(l)
-        use(r)
-      case .callHelperIndirect(let r, _): use(r)
-      case .return: use(.r0)
-      default: break
-      }
-    }
-    let order = (0..<10).sorted { uses[$0] != uses[$1] ? uses[$0] > uses[$1] : $0 < $1 }
-    return order.prefix(pinnedPairs.count).filter { uses[$0] > 0 }.map { UInt8($0) }
-  }
-
   /// What function code keeps in host register r`n` (13 sp, 14 lr, 15 pc).
   static func role(_ n: Int) -> String {
     switch n {
     case 0...3: "scratch; helper argument \(n / 2 + 1) \(n % 2 == 0 ? "lo" : "hi")"
     case 4...9:
-      "pinned pair \((n - 4) / 2 + 1) \(n % 2 == 0 ? "lo" : "hi") (a hot eBPF register)"
+      "allocated: a hot eBPF register's pair word, or the only word of one within 32 bits"
     case 10: "r10 low word (frame pointer; high word 0)"
     case 11: "frame base: slots, state pointer, regions"
     case 12: "scratch (access address)"
     case 13: "host stack"
-    case 14: "return address of the current eBPF function"
+    case 14:
+      "return address of the current eBPF function; allocated when there are no local calls or atomics"
     default: "program counter"
     }
   }

@@ -15,8 +15,13 @@ struct FunctionLowering {
   let environment: FunctionEnvironment
   /// The range analysis' facts, by access site (`FunctionIR.Function.accessFacts`).
   var accessFacts: [FunctionIR.AccessFact] = []
-  /// Host pair of each pinned eBPF register (nil: in its slot).
-  var pinned: [Pair?] = Array(repeating: nil, count: 11)
+  /// Where each of r0–r9 lives (`RegisterAllocation.swift`).
+  var homes = [RegisterAllocation.Home](repeating: .slot, count: 10)
+  /// The body is entered by `b` and `exit` branches to `returned`: lr
+  /// may hold an eBPF register (`RegisterAllocation.lrIsFree`).
+  var returnsByBranch = false
+  /// After the body (r0 = the result), in the prologue.
+  let returned: Label
   var labels: [Label] = []
   var cold: [ColdPath] = []
   /// Shared stubs: r0 = site, r2 = detail, r12:r1 = address (lo:hi).
@@ -51,6 +56,7 @@ struct FunctionLowering {
     budgetExhausted = a.newLabel()
     errorExit = a.newLabel()
     leave = a.newLabel()
+    returned = a.newLabel()
     unsignedDivision = a.newLabel()
     signedDivision = a.newLabel()
   }
@@ -79,10 +85,13 @@ struct FunctionLowering {
     guard environment.regionCount <= 150 else {
       throw .immediateOutOfRange("\(environment.regionCount) memory regions (at most 150)")
     }
-    for (i, r) in ABI.pinned(function).enumerated() { pinned[Int(r)] = ABI.pinnedPairs[i] }
     // On a 32-bit host every register starts within 32 bits: 0, or the
     // context's address and length (below 4 GiB, as every region).
     upper = UpperZero(function, entry: 0x3FF)
+    returnsByBranch = RegisterAllocation.lrIsFree(function)
+    homes = RegisterAllocation.homes(
+      function, upper: upper,
+      hosts: RegisterAllocation.hosts + (returnsByBranch ? [.lr] : []))
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
     let body = a.newLabel()
     try prologue(body: body)
@@ -127,8 +136,9 @@ struct FunctionLowering {
     a.mov(.r2, imm: imm(0))
     a.mov(.r3, imm: imm(0))
     for i: UInt8 in [0, 3, 4, 5, 6, 7, 8, 9] { write(FunctionIR.Register(i), ABI.b) }
-    a.bl(body)
+    if returnsByBranch { a.b(body) } else { a.bl(body) }
     // The body returned: r0:r1 = eBPF r0.
+    try a.bind(returned)
     move(into: ABI.a, read(.r0, into: ABI.a))
     try a.bind(leave)
     a.mov(.sp, ABI.fp)
@@ -205,7 +215,7 @@ struct FunctionLowering {
     case .callHelperIndirect(let r, let site):
       try callHelper(id: .register(r), site: site)
     case .callLocal(let l, let site): try lowerLocalCall(labels[l.id], site: site)
-    case .return: a.bx(.lr)
+    case .return: if returnsByBranch { a.b(returned) } else { a.bx(.lr) }
     case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
     }
   }
@@ -234,40 +244,77 @@ struct FunctionLowering {
 
   // MARK: eBPF registers
 
+  /// The home of r0–r9 (r10 is not in `homes`).
+  func home(_ r: FunctionIR.Register) -> RegisterAllocation.Home {
+    r.index < 10 ? homes[Int(r.index)] : .slot
+  }
+
+  /// The host pair of `r`, when it is pinned to one.
+  func pinned(_ r: FunctionIR.Register) -> Pair? {
+    if case .pair(let p) = home(r) { return p }
+    return nil
+  }
+
   /// The host pair holding `r`: its pinned pair, or `scratch` loaded from
-  /// its slot. r10 is (host r10, `scratch.hi` = 0).
+  /// its slot. r10 and a register kept in one host register are (host
+  /// register, `scratch.hi` = 0).
   mutating func read(_ r: FunctionIR.Register, into scratch: Pair) -> Pair {
     if r == .r10 {
       a.mov(scratch.hi, imm: imm(0))
       return Pair(ABI.frame, scratch.hi)
     }
-    if let p = pinned[Int(r.index)] { return p }
-    a.ldrd(scratch.lo, scratch.hi, ABI.fp, ABI.slot(r))
-    return scratch
+    switch home(r) {
+    case .pair(let p): return p
+    case .narrow(let h):
+      a.mov(scratch.hi, imm: imm(0))
+      return Pair(h, scratch.hi)
+    case .slot:
+      a.ldrd(scratch.lo, scratch.hi, ABI.fp, ABI.slot(r))
+      return scratch
+    }
+  }
+
+  /// `read` for operations that never read the high word (32-bit ones):
+  /// a register kept in one host register comes without zeroing
+  /// `scratch.hi`.
+  mutating func readWord(_ r: FunctionIR.Register, into scratch: Pair) -> Pair {
+    if case .narrow(let h) = home(r) { return Pair(h, scratch.hi) }
+    return read(r, into: scratch)
   }
 
   /// The low word of `r` (for addresses): a pinned register, host r10, or
   /// `scratch` loaded from the slot.
   mutating func readLow(_ r: FunctionIR.Register, into scratch: Reg) -> Reg {
     if r == .r10 { return ABI.frame }
-    if let p = pinned[Int(r.index)] { return p.lo }
-    a.ldr(scratch, ABI.fp, ABI.slot(r))
-    return scratch
+    switch home(r) {
+    case .pair(let p): return p.lo
+    case .narrow(let h): return h
+    case .slot:
+      a.ldr(scratch, ABI.fp, ABI.slot(r))
+      return scratch
+    }
   }
 
-  /// Where to compute a new value of `r`: its pinned pair, else `scratch`.
+  /// Where to compute a new value of `r`: its pinned pair, its host
+  /// register with `scratch.hi` (a high word computed there is 0 and
+  /// dropped), else `scratch`.
   func target(_ r: FunctionIR.Register, _ scratch: Pair) -> Pair {
-    if r != .r10, let p = pinned[Int(r.index)] { return p }
-    return scratch
+    switch home(r) {
+    case .pair(let p): return p
+    case .narrow(let h): return Pair(h, scratch.hi)
+    case .slot: return scratch
+    }
   }
 
   /// Makes `value` the value of `r` (nothing if it is already `r`'s pair).
   mutating func write(_ r: FunctionIR.Register, _ value: Pair) {
     precondition(r != .r10, "eBPF r10 is read-only")
-    if let p = pinned[Int(r.index)] {
-      move(into: p, value)
-    } else {
-      a.strd(value.lo, value.hi, ABI.fp, ABI.slot(r))
+    switch home(r) {
+    case .pair(let p): move(into: p, value)
+    // Its value fits 32 bits (before the next operation too): the high
+    // word is 0.
+    case .narrow(let h): if h != value.lo { a.mov(h, value.lo) }
+    case .slot: a.strd(value.lo, value.hi, ABI.fp, ABI.slot(r))
     }
   }
 
@@ -293,10 +340,10 @@ struct FunctionLowering {
       a.mov(value.hi, imm: imm(0))
       return write(r, value)
     }
-    if let p = pinned[Int(r.index)] {
-      if p.lo != value.lo { a.mov(p.lo, value.lo) }
-    } else {
-      a.str(value.lo, ABI.fp, ABI.slot(r))
+    switch home(r) {
+    case .pair(let p): if p.lo != value.lo { a.mov(p.lo, value.lo) }
+    case .narrow(let h): if h != value.lo { a.mov(h, value.lo) }
+    case .slot: a.str(value.lo, ABI.fp, ABI.slot(r))
     }
   }
 

@@ -23,7 +23,8 @@ extension FunctionLowering {
     -> Pair
   {
     switch src {
-    case .register(let r): return read(r, into: scratch)
+    case .register(let r):
+      return width == .w32 ? readWord(r, into: scratch) : read(r, into: scratch)
     case .immediate(let i):
       let (lo, hi) = Self.split(i, width)
       a.mov32(scratch.lo, lo)
@@ -71,7 +72,7 @@ extension FunctionLowering {
     default: break
     }
     if width == .w64, fits(dst), fits(src), try lowerALU64Within32(op, dst, src) { return }
-    let d = read(dst, into: ABI.a)
+    let d = width == .w32 ? readWord(dst, into: ABI.a) : read(dst, into: ABI.a)
     if case .immediate(let i) = src, immediateForm(op, width, d, i) {
       if width == .w32 { return writeLow(dst, d) }
       write(dst, d)
@@ -91,14 +92,15 @@ extension FunctionLowering {
 
   /// 64-bit operations whose operands both fit 32 bits (high words 0),
   /// where that saves instructions: bitwise operations and right shifts
-  /// on the low words only, the product as one `umull`. False: not one of
+  /// on the low words only, the product as one `umull`, a register sum or
+  /// difference as the low words' with the carry into the high word. False: not one of
   /// them (nothing emitted).
   mutating func lowerALU64Within32(
     _ op: BinaryOperation, _ dst: FunctionIR.Register, _ src: FunctionIR.Operand
   ) throws(CodeGenError) -> Bool {
     switch op {
     case .and, .or, .xor:
-      let d = read(dst, into: ABI.a)
+      let d = readWord(dst, into: ABI.a)
       if case .immediate(let i) = src, immediateForm(op, .w32, d, i) {
         writeLow(dst, d)
         return true
@@ -106,6 +108,20 @@ extension FunctionLowering {
       let s = operand(src, .w32, into: ABI.b)
       try lowerALU32(op, d, s)
       writeLow(dst, d)
+    case .add, .sub:
+      // A register operand's high word is 0: only the carry (borrow)
+      // reaches the high word (immediates take the immediate forms).
+      guard case .register(let r) = src else { return false }
+      let d = read(dst, into: ABI.a)
+      let s = readLow(r, into: .r2)
+      if op == .add {
+        a.adds(d.lo, d.lo, s)
+        a.adc(d.hi, d.hi, imm: imm(0))
+      } else {
+        a.subs(d.lo, d.lo, s)
+        a.sbc(d.hi, d.hi, imm: imm(0))
+      }
+      write(dst, d)
     case .shiftRightLogical, .shiftRightArithmetic:
       // A non-negative value: both shifts are the logical one.
       guard case .immediate(let i) = src else { return false }

@@ -103,10 +103,15 @@ extension FunctionLowering {
       a.eor(.r3, .r3, .r1)
     case .xchg: break
     case .cmpxchg:
-      if let p = pinned[0] {
+      if let p = pinned(.r0) {
         a.cmp(.r0, p.lo)
         a.b(.ne, done)
         a.cmp(.r1, p.hi)
+        a.b(.ne, done)
+      } else if case .narrow(let h) = home(.r0) {
+        a.cmp(.r0, h)
+        a.b(.ne, done)
+        a.cmp(.r1, imm: imm(0))
         a.b(.ne, done)
       } else {
         a.ldr(.lr, ABI.fp, ABI.slot(.r0))

@@ -21,7 +21,7 @@ extension FunctionLowering {
       a.b(compare32(Self.unsigned(c), readLow(lhs, into: .r0), rhs), target)
       return
     }
-    let l = read(lhs, into: ABI.a)
+    let l = width == .w64 ? read(lhs, into: ABI.a) : readWord(lhs, into: ABI.a)
     let host = width == .w64 ? compare64(c, l, rhs) : compare32(c, l.lo, rhs)
     a.b(host, target)
   }
@@ -121,6 +121,12 @@ extension FunctionLowering {
           a.sbcs(t, l.hi, imm: imm(hi))
           return Self.hostCondition(c)
         }
+      }
+      if case .register(let r) = rhs, fits(r) {
+        // The right side's high word is 0.
+        a.cmp(l.lo, readLow(r, into: .r2))
+        a.sbcs(t, l.hi, imm: imm(0))
+        return Self.hostCondition(c)
       }
       let r = operand(rhs, .w64, into: ABI.b)
       a.cmp(l.lo, r.lo)

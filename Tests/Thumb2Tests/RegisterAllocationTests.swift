@@ -1,0 +1,112 @@
+import KilnIR
+import Testing
+
+@testable import Thumb2Port
+
+/// Which eBPF registers get host registers (`RegisterAllocation.swift`).
+/// The expected homes follow from the rules (uses weighted ×8 per loop,
+/// one host register for a register within 32 bits everywhere, a pair
+/// otherwise), worked out by hand for each small function below; the
+/// generated code's semantics are checked by the Unicorn suites.
+@Suite struct RegisterAllocationTests {
+  typealias R = FunctionIR.Register
+  static func r(_ i: UInt8) -> R { R(i) }
+
+  static func homes(_ ops: [FunctionIR.Op], labels: Int = 0, lr: Bool = false)
+    -> [RegisterAllocation.Home]
+  {
+    let f = FunctionIR.Function(ops: ops, labelCount: labels)
+    return RegisterAllocation.homes(
+      f, upper: UpperZero(f, entry: 0x3FF),
+      hosts: RegisterAllocation.hosts + (lr ? [.lr] : []))
+  }
+
+  /// r3 only ever holds 32-bit values: one host register; r4 holds a
+  /// 64-bit constant: a pair; unused registers stay in their slots.
+  @Test func narrowRegistersTakeOneHostRegister() {
+    let h = Self.homes([
+      .alu(.add, .w32, Self.r(3), .immediate(5)),
+      .constant(Self.r(4), 0x1_0000_0000),
+      .alu(.add, .w64, Self.r(4), .register(Self.r(3))),
+      .alu(.move, .w64, Self.r(0), .register(Self.r(3))),
+      .return,
+    ])
+    // Weights: r3 3, r0 2 (the move, the return), r4 2 (ties: lower first).
+    #expect(h[3] == .narrow(.r4))
+    #expect(h[0] == .narrow(.r5))
+    #expect(h[4] == .pair(Pair(.r6, .r7)))
+    for i in [1, 2, 5, 6, 7, 8, 9] { #expect(h[i] == .slot, "r\(i)") }
+  }
+
+  /// A register that leaves 32 bits anywhere needs a pair everywhere.
+  @Test func aSixtyFourBitValueAnywhereNeedsAPair() {
+    let h = Self.homes([
+      .alu(.move, .w64, Self.r(6), .immediate(1)),
+      .alu(.shiftLeft, .w64, Self.r(6), .immediate(40)),
+      .alu(.shiftRightLogical, .w64, Self.r(6), .immediate(40)),
+      .alu(.move, .w64, Self.r(0), .register(Self.r(6))),
+      .return,
+    ])
+    #expect(h[6] == .pair(Pair(.r4, .r5)))
+    #expect(h[0] == .narrow(.r6))
+  }
+
+  /// One use inside a loop (weight 8) outweighs five outside it.
+  @Test func loopsWeighUses() {
+    let loop = FunctionIR.Label(0)
+    var ops: [FunctionIR.Op] = []
+    // Seven 64-bit registers used five times each outside the loop...
+    for i: UInt8 in [0, 1, 2, 3, 4, 5, 6] {
+      ops.append(.constant(Self.r(i), 0x1_0000_0000))
+      for _ in 0..<2 { ops.append(.alu(.add, .w64, Self.r(i), .register(Self.r(i)))) }
+    }
+    // ...and r9 counting down once per iteration.
+    ops += [
+      .constant(Self.r(9), 0x1_0000_0000),
+      .label(loop),
+      .alu(.sub, .w64, Self.r(9), .immediate(1)),
+      .branch(.notEqual, .w64, Self.r(9), .immediate(0), loop),
+      .return,
+    ]
+    let h = Self.homes(ops, labels: 1)
+    #expect(h[9] == .pair(Pair(.r4, .r5)))
+    // Then the heaviest outside: r0 (five uses, and the return's), r1.
+    #expect(h[0] == .pair(Pair(.r6, .r7)))
+    #expect(h[1] == .pair(Pair(.r8, .r9)))
+    for i in 2...6 { #expect(h[i] == .slot, "r\(i)") }
+  }
+
+  /// With lr as a seventh host register, a pair is never split across
+  /// the end of the list, and a later narrow register takes what is left.
+  @Test func aPairNeedsTwoFreeRegisters() {
+    var ops: [FunctionIR.Op] = []
+    for i: UInt8 in [0, 1, 2] {
+      ops.append(.constant(Self.r(i), 0x1_0000_0000))
+      for _ in 0..<3 { ops.append(.alu(.add, .w64, Self.r(i), .register(Self.r(i)))) }
+    }
+    ops.append(.constant(Self.r(3), 0x1_0000_0000))
+    ops.append(.alu(.add, .w64, Self.r(3), .register(Self.r(3))))
+    ops.append(.alu(.add, .w32, Self.r(4), .immediate(1)))
+    ops.append(.return)
+    let h = Self.homes(ops, lr: true)
+    #expect(h[0] == .pair(Pair(.r4, .r5)))
+    #expect(h[1] == .pair(Pair(.r6, .r7)))
+    #expect(h[2] == .pair(Pair(.r8, .r9)))
+    #expect(h[3] == .slot)
+    #expect(h[4] == .narrow(.lr))
+  }
+
+  /// lr is free only without local calls and atomics.
+  @Test func linkRegisterIsFreeWithoutLocalCallsOrAtomics() {
+    func free(_ ops: [FunctionIR.Op]) -> Bool {
+      RegisterAllocation.lrIsFree(FunctionIR.Function(ops: ops, labelCount: 1))
+    }
+    #expect(free([.constant(Self.r(0), 1), .return]))
+    #expect(!free([.callLocal(FunctionIR.Label(0), site: 0), .return]))
+    #expect(
+      !free([
+        .atomic(.add, fetch: false, size: 4, base: .r10, offset: -8, source: Self.r(1), site: 0),
+        .return,
+      ]))
+  }
+}
