@@ -98,4 +98,31 @@ struct RegionTests {
     #expect(analysis.inCycle == [false])
     #expect(analysis.mayWriteIn[0] == RegisterSet())
   }
+
+  /// A one-block loop (drawn here, answers read off it):
+  ///
+  ///     0x500  g12 = g13 + g14; g12 = g12 + g13; g20 = g20 ^ g12
+  ///            → branch g12 != g14: 0x500 / 0x600
+  ///
+  /// g20 is loop-carried (read, then written, every trip: 2 uses), g12 a
+  /// temporary (written first: 5 uses), g13 and g14 invariants (read only:
+  /// 2 uses each). By use count alone the order would be g12, g13, g14;
+  /// the carried register comes first and invariants last.
+  @Test func loopCarriedRegistersOutrankTemporariesAndInvariantsOutrankNothing() {
+    let loop = Block(
+      startPC: 0x500,
+      operations: [
+        .binary(.add, g(12), r(13), r(14)),
+        .binary(.add, g(12), r(12), r(13)),
+        .binary(.xor, g(20), r(20), r(12)),
+      ],
+      terminator: .branch(.notEqual, r(12), r(14), taken: .pc(0x500), notTaken: .pc(0x600)),
+      guestInstructionCount: 4, endPC: 0x510)
+    let analysis = RegionAnalysis(Region(loop), registerCount: 33)
+    #expect(analysis.inCycle == [true])
+    #expect(analysis.counts[12] == 5 * RegionAnalysis.loopWeight)
+    #expect(analysis.counts[20] == 2 * RegionAnalysis.loopWeight)
+    #expect(analysis.ranked(limit: 3) { _ in false } == [g(20), g(12), g(13)])
+    #expect(analysis.ranked(limit: 4) { $0 == g(20) } == [g(12), g(13), g(14)])
+  }
 }
