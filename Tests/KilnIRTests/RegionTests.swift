@@ -125,4 +125,46 @@ struct RegionTests {
     #expect(analysis.ranked(limit: 3) { _ in false } == [g(20), g(12), g(13)])
     #expect(analysis.ranked(limit: 4) { $0 == g(20) } == [g(12), g(13), g(14)])
   }
+
+  /// An interpreter's dispatch (drawn here, answers read off it):
+  ///
+  ///     0x100  dispatch: g5 = g5 + 1          → jumpIndirect g6
+  ///     0x180  case:     g7 = 1               → jump 0x100 (backward)
+  ///     0x200  loop:     g8 = g8 + 1          → branch g8 < g9: 0x200 / 0x100
+  ///
+  /// The jump back to the dispatch closes no cycle inside a region (the
+  /// dispatch leaves through its indirect jump), so each case keeps its
+  /// own copy of it; 0x200 is a loop of its own, left out of others.
+  @Test func backwardJumpsOutsideAnyInnerLoopAreFollowed() {
+    func block(at pc: UInt32) -> Block {
+      switch pc {
+      case 0x100:
+        Block(
+          startPC: 0x100, operations: [.binary(.add, g(5), r(5), .immediate(1))],
+          terminator: .jumpIndirect(
+            base: r(6), offset: 0, link: nil, returnAddress: 0x108, pc: 0x104),
+          guestInstructionCount: 2, endPC: 0x108)
+      case 0x180:
+        Block(
+          startPC: 0x180, operations: [.move(g(7), .immediate(1))],
+          terminator: .jump(.pc(0x100)), guestInstructionCount: 2, endPC: 0x188)
+      default:
+        Block(
+          startPC: 0x200, operations: [.binary(.add, g(8), r(8), .immediate(1))],
+          terminator: .branch(.lessThan, r(8), r(9), taken: .pc(0x200), notTaken: .pc(0x100)),
+          guestInstructionCount: 2, endPC: 0x208)
+      }
+    }
+    let dispatchCase = Region.form(at: 0x180, limits: .init()) { block(at: $0) }
+    #expect(dispatchCase.blocks.map(\.startPC) == [0x180, 0x100])
+    let loop = Region.form(at: 0x200, limits: .init()) { block(at: $0) }
+    #expect(loop.blocks.map(\.startPC) == [0x200, 0x100])
+    // Entered from outside, the loop at 0x200 is left out: a jump to it is an exit.
+    let before = Block(
+      startPC: 0x1F0, operations: [], terminator: .jump(.pc(0x200)), guestInstructionCount: 1,
+      endPC: 0x1F4)
+    let outer = Region.form(at: 0x1F0, limits: .init()) { $0 == 0x1F0 ? before : block(at: $0) }
+    #expect(outer.blocks.map(\.startPC) == [0x1F0])
+    #expect(Region.onInnerCycles([before, block(at: 0x200), block(at: 0x100)]) == [0x200])
+  }
 }
