@@ -101,29 +101,32 @@ struct RegionTests {
 
   /// A one-block loop (drawn here, answers read off it):
   ///
-  ///     0x500  g12 = g13 + g14; g12 = g12 + g13; g20 = g20 ^ g12
+  ///     0x500  g12 = g13 + g14; g12 = g12 + g13; g20 = g20 ^ g12; g21 = g21 + 4
   ///            → branch g12 != g14: 0x500 / 0x600
   ///
-  /// g20 is loop-carried (read, then written, every trip: 2 uses), g12 a
-  /// temporary (written first: 5 uses), g13 and g14 invariants (read only:
-  /// 2 uses each). By use count alone the order would be g12, g13, g14;
-  /// the carried register comes first and invariants last.
-  @Test func loopCarriedRegistersOutrankTemporariesAndInvariantsOutrankNothing() {
+  /// g20 is loop-carried (read, then computed, every trip: 2 uses), g12 a
+  /// temporary (written first: 5 uses), g21 an induction variable (stepped
+  /// by a constant: 2 uses, no bonus), g13 and g14 invariants (read only:
+  /// 2 uses each). By use count alone the order would be g12, g13, g14,
+  /// g20, g21; the carried register comes first and invariants last.
+  @Test func loopCarriedRegistersFirstInductionVariablesAndTemporariesNextInvariantsLast() {
     let loop = Block(
       startPC: 0x500,
       operations: [
         .binary(.add, g(12), r(13), r(14)),
         .binary(.add, g(12), r(12), r(13)),
         .binary(.xor, g(20), r(20), r(12)),
+        .binary(.add, g(21), r(21), .immediate(4)),
       ],
       terminator: .branch(.notEqual, r(12), r(14), taken: .pc(0x500), notTaken: .pc(0x600)),
-      guestInstructionCount: 4, endPC: 0x510)
+      guestInstructionCount: 5, endPC: 0x514)
     let analysis = RegionAnalysis(Region(loop), registerCount: 33)
     #expect(analysis.inCycle == [true])
     #expect(analysis.counts[12] == 5 * RegionAnalysis.loopWeight)
     #expect(analysis.counts[20] == 2 * RegionAnalysis.loopWeight)
-    #expect(analysis.ranked(limit: 3) { _ in false } == [g(20), g(12), g(13)])
-    #expect(analysis.ranked(limit: 4) { $0 == g(20) } == [g(12), g(13), g(14)])
+    #expect(analysis.ranked(limit: 3) { _ in false } == [g(20), g(12), g(21)])
+    #expect(analysis.ranked(limit: 4) { $0 == g(20) } == [g(12), g(21), g(13), g(14)])
+    #expect(loop.computedRegisters.contains(g(20)) && !loop.computedRegisters.contains(g(21)))
   }
 
   /// An interpreter's dispatch (drawn here, answers read off it):
