@@ -53,8 +53,9 @@ public struct Region: Sendable, Equatable {
   /// within `limits`, except calls (a direct jump that writes its return
   /// address: the callee returns through an indirect jump, which leaves the
   /// region anyway) and the heads of loops other than the entry's (targets
-  /// of backward edges): such a loop becomes the region of its own head,
-  /// so that its registers are chosen for it alone. `translate` gives the
+  /// of backward edges that lie on a cycle of the region not through its
+  /// entry, ``onInnerCycles(_:)``): such a loop becomes the region of its
+  /// own head, so that its registers are chosen for it alone. `translate` gives the
   /// block at a guest address.
   public static func form(
     at pc: UInt32, limits: Limits, translate: (UInt32) -> Block
@@ -73,21 +74,51 @@ public struct Region: Sendable, Equatable {
     for _ in 0..<8 {
       blocks = breadthFirst(from: pc, limits: limits, excluding: heads, block: block)
       let before = heads.count
+      let looping = onInnerCycles(blocks)
       for b in blocks {
-        for target in b.directSuccessors where target < b.endPC && target != pc {
+        for target in b.directSuccessors
+        where target < b.endPC && target != pc && looping.contains(target) {
           heads.insert(target)
         }
       }
       if heads.count == before { break }
     }
-    let starts = Set(blocks.map { $0.startPC })
-    let unsettled = blocks.contains { b in
-      b.directSuccessors.contains { $0 < b.endPC && $0 != pc && starts.contains($0) }
-    }
+    let unsettled = !onInnerCycles(blocks).isEmpty
     // Not settled within the rounds (never seen in practice): the entry block alone.
     if unsettled { blocks = [blocks[0]] }
     let rest = blocks.dropFirst().sorted { $0.startPC < $1.startPC }
     return Region(blocks: [blocks[0]] + rest)
+  }
+
+  /// The start addresses of the blocks that lie on a cycle of `blocks`'
+  /// internal edges that does not pass through the entry (`blocks[0]`):
+  /// the loops a region must leave out. A backward jump to a block on no
+  /// such cycle (an interpreter's dispatch block, which every case jumps
+  /// back to and which leaves through an indirect jump) stays inside: the
+  /// block is duplicated into each region that jumps to it, as a tail
+  /// duplicating compiler does, so each copy's indirect jump is predicted
+  /// on its own.
+  public static func onInnerCycles(_ blocks: [Block]) -> Set<UInt32> {
+    guard let entry = blocks.first?.startPC else { return [] }
+    var index: [UInt32: Int] = [:]
+    for (i, b) in blocks.enumerated() where b.startPC != entry { index[b.startPC] = i }
+    let successors = blocks.map { b in b.directSuccessors.compactMap { index[$0] } }
+    var result: Set<UInt32> = []
+    for start in blocks.indices.dropFirst() {
+      // Is `start` reachable from its own successors, avoiding the entry?
+      var visited = [Bool](repeating: false, count: blocks.count)
+      var stack = successors[start]
+      while let b = stack.popLast() {
+        if b == start {
+          result.insert(blocks[start].startPC)
+          break
+        }
+        if visited[b] { continue }
+        visited[b] = true
+        stack += successors[b]
+      }
+    }
+    return result
   }
 
   private static func breadthFirst(

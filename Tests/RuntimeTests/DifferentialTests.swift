@@ -160,4 +160,54 @@ struct DifferentialTests {
       }
     }
   }
+
+  /// A loop of branches around one `mv` or `li` (`if c { d = v }`), the
+  /// shape the x86-64 port lowers as a conditional move
+  /// (`LoweringSelect.swift`), over pinned, cached and memory-resident
+  /// registers, taken and not taken.
+  static func selectProgram(seed: UInt64) -> String {
+    var rng = Random(state: seed | 1)
+    var lines: [String] = []
+    for r in 2...31 where r != 27 && r != 26 {
+      let v: Int64 =
+        rng.below(3) == 0
+        ? rng.pick(interesting) : Int64(Int32(truncatingIfNeeded: rng.next()))
+      lines.append("li x\(r), \(v)")
+    }
+    lines.append("li s11, \(0x40FF0 + rng.below(64))")
+    lines.append("li x26, \(3 + rng.below(6))")  // trip count
+    lines.append("8:")
+    let registers = destinations.filter { $0 != "x26" }
+    for label in 1...(4 + rng.below(6)) {
+      let rd = rng.pick(registers)
+      lines.append("\(rng.pick(rOps)) \(rd), \(rng.pick(sources)), \(rng.pick(sources))")
+      lines.append("\(rng.pick(branches)) \(rng.pick(sources)), \(rng.pick(sources)), 9\(label)f")
+      let d = rng.pick(registers)
+      lines.append(
+        rng.below(4) == 0 ? "li \(d), \(rng.below(4096) - 2048)" : "mv \(d), \(rng.pick(sources))")
+      lines.append("9\(label):")
+      if rng.below(2) == 0 { lines.append("sw \(d), \(rng.below(16) * 4 - 32)(s11)") }
+    }
+    lines.append("addi x26, x26, -1")
+    lines.append("bnez x26, 8b")
+    lines.append("ret")
+    return lines.joined(separator: "\n")
+  }
+
+  @Test(arguments: 1...24)
+  func branchAroundOneMoveMatchesInterpreter(seed: Int) throws {
+    let source = Self.selectProgram(seed: UInt64(seed) &* 0x2545_F491_4F6C_DD1D)
+    let code = try Toolchain.assemble(source)
+    let reference = try Self.run(nil, code)
+    #expect(reference.error == nil)
+    for host in Harness.jitHosts {
+      for memory in MemoryVariant.available {
+        let jit = try Self.run(host, code, memory: memory)
+        #expect(
+          jit == reference,
+          "seed \(seed), \(host.description), \(memory)\n\(Self.diff(reference, jit))\nprogram:\n\(source)"
+        )
+      }
+    }
+  }
 }

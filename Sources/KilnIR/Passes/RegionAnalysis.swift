@@ -33,6 +33,9 @@ public struct RegionAnalysis: Sendable {
   public let counts: [Int]
   /// Per block, registers possibly written between region entry and the block's start.
   public let mayWriteIn: [RegisterSet]
+  /// Per register slot, the order of preference for a host register
+  /// (``priorities(_:inCycle:loopWrites:loopComputed:slots:)``).
+  public let priority: [Int]
   private let entryUses: RegisterUses
 
   public init(_ region: Region, registerCount: Int) {
@@ -63,18 +66,30 @@ public struct RegionAnalysis: Sendable {
 
     var counts = [Int](repeating: 0, count: max(0, registerCount))
     var writes: [RegisterSet] = []
-    var entryUses: RegisterUses?
+    var blockUses: [RegisterUses] = []
+    blockUses.reserveCapacity(blocks.count)
+    var loopWrites = RegisterSet()
+    var loopComputed = RegisterSet()
     for (i, block) in blocks.enumerated() {
       let uses = block.registerUses(registerCount: registerCount)
-      if i == 0 { entryUses = uses }
+      blockUses.append(uses)
       if uses.counts.count > counts.count {
         counts += [Int](repeating: 0, count: uses.counts.count - counts.count)
       }
       let weight = inCycle[i] ? Self.loopWeight : 1
       for (slot, n) in uses.counts.enumerated() { counts[slot] += n * weight }
-      writes.append(block.writtenRegisters)
+      let written = block.writtenRegisters
+      writes.append(written)
+      if inCycle[i] {
+        loopWrites = loopWrites.union(written)
+        loopComputed = loopComputed.union(block.computedRegisters)
+      }
     }
     self.counts = counts
+    self.priority = Self.priorities(
+      blockUses, inCycle: inCycle, loopWrites: loopWrites, loopComputed: loopComputed,
+      slots: counts.count)
+    let entryUses = blockUses.first
     self.entryUses = entryUses ?? RegisterUses(Block.empty, registerCount: registerCount)
 
     // Forward "may be written" flow: in(b) = ∪ out(p) over internal predecessors.
@@ -113,9 +128,54 @@ public struct RegionAnalysis: Sendable {
     entryUses.count(of: g) == 0 || entryUses.isReadFirst(g) || mayWriteIn[0].contains(g)
   }
 
-  /// The registers worth a host register, most (weighted) used first, ties
+  /// A loop-carried register (one a loop block reads before writing it and
+  /// the loop computes, ``Block/computedRegisters``) outranks every other:
+  /// kept in memory, its value goes through a store and a forwarded load on
+  /// every trip round the loop, which adds about five cycles to the chain of
+  /// computation it is on (hash's FNV-1a 64 loop ran at twice native time
+  /// for one such register). An induction variable that the loop only
+  /// steps by a constant is not: in memory it is one `add [slot], imm` on a
+  /// chain of its own, which the loop's other work hides (coremark's matrix
+  /// loops ran 12% slower with their pointers preferred to a temporary).
+  public static let carriedBonus = 64 * loopWeight
+
+  /// Preference for a host register, per slot: uses weighted as in
+  /// ``counts``, except that a loop only weighs `loopWeight / 8` for a
+  /// register it reads but never writes (an invariant is a memory operand
+  /// at the cost of one load, off the critical chain, where a temporary
+  /// in memory costs a store and a forwarded load in a row), plus
+  /// ``carriedBonus`` for a loop-carried register.
+  static func priorities(
+    _ uses: [RegisterUses], inCycle: [Bool], loopWrites: RegisterSet,
+    loopComputed: RegisterSet, slots: Int
+  ) -> [Int] {
+    var priority = [Int](repeating: 0, count: slots)
+    var carried = RegisterSet()
+    for (i, blockUses) in uses.enumerated() {
+      for (slot, n) in blockUses.counts.enumerated() where n > 0 && slot < slots {
+        let g = GuestRegister(UInt8(truncatingIfNeeded: slot))
+        guard inCycle[i] else {
+          priority[slot] += n
+          continue
+        }
+        guard loopWrites.contains(g) else {
+          priority[slot] += n * (loopWeight / 8)
+          continue
+        }
+        priority[slot] += n * loopWeight
+        if blockUses.isReadFirst(g) && loopComputed.contains(g) && !carried.contains(g) {
+          carried.insert(g)
+          priority[slot] += carriedBonus
+        }
+      }
+    }
+    return priority
+  }
+
+  /// The registers worth a host register, highest ``priority`` first, ties
   /// broken by the lower slot: at most `limit` of those used at least
-  /// `minimumUses` times, leaving out the ones `excluded` says.
+  /// `minimumUses` times (weighted, ``counts``), leaving out the ones
+  /// `excluded` says.
   public func ranked(
     limit: Int, minimumUses: Int = RegisterUses.worthwhile,
     excluding excluded: (GuestRegister) -> Bool
@@ -124,7 +184,7 @@ public struct RegionAnalysis: Sendable {
       counts[slot] >= minimumUses && !excluded(GuestRegister(UInt8(truncatingIfNeeded: slot)))
     }
     let ordered = candidates.sorted { x, y in
-      counts[x] != counts[y] ? counts[x] > counts[y] : x < y
+      priority[x] != priority[y] ? priority[x] > priority[y] : x < y
     }
     return ordered.prefix(max(0, limit)).map { GuestRegister(UInt8(truncatingIfNeeded: $0)) }
   }
@@ -172,6 +232,22 @@ public struct RegisterSet: Sendable, Equatable {
 }
 
 extension Block {
+  /// The destinations of the block's operations other than constant steps
+  /// of themselves (`g = g ± imm`, an induction variable's update).
+  public var computedRegisters: RegisterSet {
+    var set = RegisterSet()
+    for operation in operations {
+      switch operation {
+      case .binary(.add, let d, .register(let s), .immediate),
+        .binary(.sub, let d, .register(let s), .immediate):
+        if s != d { set.insert(d) }
+      case .move(let d, _), .binary(_, let d, _, _), .load(let d, _, _, _, _, _): set.insert(d)
+      case .store: break
+      }
+    }
+    return set
+  }
+
   /// The destinations of the block's operations.
   public var writtenRegisters: RegisterSet {
     var set = RegisterSet()

@@ -12,6 +12,7 @@ extension BlockLowering {
     case .branch(let condition, let lhs, let rhs, let taken, let notTaken):
       if condition.setsFlagsByTest { test(lhs, rhs) } else { compare(lhs, rhs) }
       let cc = ConditionCode(condition)
+      if try lowerSelect(cc, taken: taken, notTaken: notTaken) { return }
       if let index = internalBlock(taken), index == current + 1 {
         // The taken side is the next block: branch on the inverse to the other side.
         try leave(if: cc.inverted, to: notTaken)
