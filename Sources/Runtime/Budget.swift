@@ -57,31 +57,15 @@ extension VirtualMachine {
   }
 
   /// Generated code left before the block at `pc` (`ExitReason.budget`):
-  /// an interrupt, or too little budget for the whole block. Then the
-  /// interpreter executes what is left of the budget (less than the block,
-  /// so it stops inside it, or at a fault the JIT would raise too), and the
-  /// run ends where an interpreter-only run ends. Always throws.
-  func finishBudget(at pc: UInt32) throws(RuntimeError) -> Never {
-    if let interrupt = pendingInterrupt(at: pc) { throw interrupt }
-    let used = state.budgetUsed
-    let limit = state.budgetLimit.pointee
-    guard limit == configuredLimit, used <= limit else {
-      // The limit was lowered by an interrupt whose flag is not seen yet.
-      throw .interrupted(pc: pc, executed: used)
-    }
+  /// an interrupt, or less budget left than the longest path from there
+  /// to the next check (`BudgetPlan`). Then the interpreter runs what is
+  /// left of the budget, handling syscalls as an interpreter-only run does,
+  /// and the run ends where an interpreter-only run ends: the budget runs
+  /// out (or an interrupt, a fault) and this throws, or the guest returns
+  /// within it and this returns (the run is over).
+  func finishBudget(at pc: UInt32) throws(RuntimeError) {
     // A fresh instruction cache: the JIT's stores do not maintain the VM's.
-    var next = pc
-    let event = try interpret(
-      from: &next, budget: limit - used, cache: InstructionCache())
-    switch event {
-    case nil:
-      throw .instructionBudgetExhausted(pc: next, executed: state.budgetUsed)
-    case .fault(let fault):
-      throw executionFault(RuntimeError(fault))
-    case .ecall(let at), .ebreak(let at), .fenceI(let at):
-      // Unreachable: these end a block, and the budget left is less than it.
-      throw .internalError("budget handoff reached the event at \(at)")
-    }
+    try runInterpreterCounting(from: pc, cache: InstructionCache())
   }
 
   /// Runs the interpreter from `pc` for at most `budget` instructions,
