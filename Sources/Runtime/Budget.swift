@@ -3,13 +3,15 @@ import RV32
 import Synchronization
 
 /// Stops a running `VirtualMachine` from another thread, or from a signal
-/// handler (for a timeout): the guest stops at its next block boundary (JIT)
-/// or within 65,536 instructions (interpreter) with
+/// handler (for a timeout): the guest stops at the JIT's next budget check
+/// (a region's entry: every pass round a loop, every chained jump; a block
+/// on ports that check per block) or within 65,536 instructions
+/// (interpreter) with
 /// `RuntimeError.interrupted`. A request made while no guest runs stops
 /// the next run at its start; the request is consumed by the run it stops.
 ///
 /// How: it sets a flag, then the budget limit in the state block to 0
-/// (`BudgetLayout`), so generated code leaves at its next block entry; the
+/// (`BudgetLayout`), so generated code leaves at its next check; the
 /// runtime then sees the flag. Both are single aligned stores, safe from a
 /// signal handler.
 public final class Interrupter: @unchecked Sendable {
