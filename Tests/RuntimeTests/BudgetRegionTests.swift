@@ -149,6 +149,40 @@ struct BudgetRegionTests {
       #expect(calls.value == (n >= 3 ? 1 : 0), "syscalls, n = \(n)")
     }
   }
+
+  /// A store into the running block ends it early (its code is compiled
+  /// again from the next instruction): what the check charged for the
+  /// instructions it did not run is given back, so the count stays exact
+  /// (before, they stayed counted, and a budget of exactly the 5
+  /// instructions stopped the JIT rows at the nop).
+  @Test(arguments: Harness.setups)
+  func aStoreIntoTheRunningBlockKeepsTheCountExact(_ setup: Setup) throws {
+    // sw overwrites `li a0, 1` (two after it) with a1 = `li a0, 5`.
+    let source = """
+      auipc t0, 0
+      sw a1, 12(t0)
+      nop
+      li a0, 1
+      ret
+      """
+    let program = try Toolchain.assemble(source, at: Harness.base)
+    // addi a0, zero, 5 (I-type: imm[31:20] rs1=0 funct3=0 rd=10 opcode=0x13)
+    let li5 = UInt32(5 << 20) | 0x0000_0513
+    for n: UInt64 in 0...6 {
+      var config = Config()
+      config.instructionBudget = n
+      let vm = try setup.makeVM(config: config, handler: { _, _ in })
+      try vm.loadProgram(program, at: Harness.base)
+      if n < 5 {
+        let pc = Harness.base + 4 * UInt32(n)
+        #expect(throws: RuntimeError.instructionBudgetExhausted(pc: pc, executed: n), "n = \(n)") {
+          _ = try vm.callFunction(at: Harness.base, arguments: [0, li5])
+        }
+      } else {
+        #expect(try vm.callFunction(at: Harness.base, arguments: [0, li5]) == 5, "n = \(n)")
+      }
+    }
+  }
 }
 
 /// Counts syscalls from a handler.
