@@ -43,7 +43,7 @@ public struct BudgetPlan: Sendable, Equatable {
   public init(_ region: Region) {
     let blocks = region.blocks
     let n = blocks.count
-    let cost = blocks.map(\.budgetCost)
+    let cost = blocks.map { $0.budgetCost }
     self.cost = cost
     // Internal edges, except those back to the entry.
     let successors: [[Int]] = blocks.map { b in
