@@ -163,15 +163,18 @@ public enum ExitReason: UInt32, Sendable {
 }
 
 /// Where generated code counts guest instructions (``StateLayout/budget``):
-/// two `UInt64` state words. Every block checks at its entry, before any
-/// of its instructions runs:
+/// two `UInt64` state words. A check at a block's entry, before any of its
+/// instructions runs, covers `cost` instructions (the block's, or on a port
+/// that lowers regions the longest path to the next check, ``BudgetPlan``,
+/// whose shorter paths give the difference back so `used` is exact at
+/// every exit):
 ///
 ///     if used + cost > limit { exitPC = block start; exit(.budget) }
 ///     used += cost
 ///
 /// Only the runtime's thread writes `used`; `limit` is also written by
 /// another thread (or a signal handler) to interrupt a run: it sets `limit`
-/// to 0, and the next block entry leaves.
+/// to 0, and the next check leaves.
 public struct BudgetLayout: Sendable, Equatable {
   public var used: Int32
   public var limit: Int32

@@ -3,13 +3,15 @@ import RV32
 import Synchronization
 
 /// Stops a running `VirtualMachine` from another thread, or from a signal
-/// handler (for a timeout): the guest stops at its next block boundary (JIT)
-/// or within 65,536 instructions (interpreter) with
+/// handler (for a timeout): the guest stops at the JIT's next budget check
+/// (a region's entry: every pass round a loop, every chained jump; a block
+/// on ports that check per block) or within 65,536 instructions
+/// (interpreter) with
 /// `RuntimeError.interrupted`. A request made while no guest runs stops
 /// the next run at its start; the request is consumed by the run it stops.
 ///
 /// How: it sets a flag, then the budget limit in the state block to 0
-/// (`BudgetLayout`), so generated code leaves at its next block entry; the
+/// (`BudgetLayout`), so generated code leaves at its next check; the
 /// runtime then sees the flag. Both are single aligned stores, safe from a
 /// signal handler.
 public final class Interrupter: @unchecked Sendable {
@@ -57,31 +59,15 @@ extension VirtualMachine {
   }
 
   /// Generated code left before the block at `pc` (`ExitReason.budget`):
-  /// an interrupt, or too little budget for the whole block. Then the
-  /// interpreter executes what is left of the budget (less than the block,
-  /// so it stops inside it, or at a fault the JIT would raise too), and the
-  /// run ends where an interpreter-only run ends. Always throws.
-  func finishBudget(at pc: UInt32) throws(RuntimeError) -> Never {
-    if let interrupt = pendingInterrupt(at: pc) { throw interrupt }
-    let used = state.budgetUsed
-    let limit = state.budgetLimit.pointee
-    guard limit == configuredLimit, used <= limit else {
-      // The limit was lowered by an interrupt whose flag is not seen yet.
-      throw .interrupted(pc: pc, executed: used)
-    }
+  /// an interrupt, or less budget left than the longest path from there
+  /// to the next check (`BudgetPlan`). Then the interpreter runs what is
+  /// left of the budget, handling syscalls as an interpreter-only run does,
+  /// and the run ends where an interpreter-only run ends: the budget runs
+  /// out (or an interrupt, a fault) and this throws, or the guest returns
+  /// within it and this returns (the run is over).
+  func finishBudget(at pc: UInt32) throws(RuntimeError) {
     // A fresh instruction cache: the JIT's stores do not maintain the VM's.
-    var next = pc
-    let event = try interpret(
-      from: &next, budget: limit - used, cache: InstructionCache())
-    switch event {
-    case nil:
-      throw .instructionBudgetExhausted(pc: next, executed: state.budgetUsed)
-    case .fault(let fault):
-      throw executionFault(RuntimeError(fault))
-    case .ecall(let at), .ebreak(let at), .fenceI(let at):
-      // Unreachable: these end a block, and the budget left is less than it.
-      throw .internalError("budget handoff reached the event at \(at)")
-    }
+    try runInterpreterCounting(from: pc, cache: InstructionCache())
   }
 
   /// Runs the interpreter from `pc` for at most `budget` instructions,

@@ -75,8 +75,8 @@ public struct Config: Sendable {
   /// engine. Nil: no budget, and the JIT emits no check code.
   public var instructionBudget: UInt64? = nil
   /// Lets `VirtualMachine.interrupter` stop a running guest from another
-  /// thread (`RuntimeError.interrupted`). The JIT then checks at every block
-  /// entry, as with a budget (the same check; its cost is measured in the
+  /// thread (`RuntimeError.interrupted`). The JIT then checks at every region
+  /// entry (x86-64) or block entry (AArch64), as with a budget (the same check; its cost is measured in the
   /// README); without a budget and this flag it emits no check at all.
   public var interruptible = false
 

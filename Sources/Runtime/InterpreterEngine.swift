@@ -101,7 +101,7 @@ extension VirtualMachine {
   /// The interpreter under a budget or interrupts: runs in slices (of at
   /// most 65,536 instructions when interruptible, to look at the flag),
   /// counting in the state block's `budgetUsed` as generated code does.
-  private func runInterpreterCounting(from start: UInt32, cache: InstructionCache)
+  func runInterpreterCounting(from start: UInt32, cache: InstructionCache)
     throws(RuntimeError)
   {
     let registers = state.registers

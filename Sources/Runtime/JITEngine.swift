@@ -124,6 +124,7 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
         pc = state.exitPC
       case .budget:
         try vm.finishBudget(at: state.exitPC)
+        pc = VirtualMachine.returnAddress
       case .error:
         let error = vm.pendingError ?? .internalError("exit without a recorded error")
         vm.pendingError = nil

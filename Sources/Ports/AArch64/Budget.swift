@@ -31,3 +31,19 @@ extension BlockLowering {
     try exit(.budget)
   }
 }
+
+extension BlockLowering {
+  /// A store rewrote compiled code and the block ends before `next` (the
+  /// cold path of `exitOnStatus`): gives back what the check charged for
+  /// the instructions from `next` on, so the count stays exact:
+  ///
+  ///     ldr x16, [x28, #used] ; sub x16, x16, #rest ; str x16, [x28, #used]
+  mutating func refundBudget(resumingAt next: UInt32) {
+    guard let budget = abi.layout.budget, let block else { return }
+    let rest = block.budgetCost - Int((next &- block.startPC) / 4)
+    guard rest > 0 else { return }
+    a.ldr(XReg.x16, abi.field(Int(budget.used), size: .doubleword, temp: .x16, &a))
+    a.addOffset(.x16, .x16, -rest)
+    a.str(XReg.x16, abi.field(Int(budget.used), size: .doubleword, temp: .x17, &a))
+  }
+}

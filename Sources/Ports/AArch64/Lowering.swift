@@ -38,6 +38,9 @@ struct BlockLowering {
   var cold: [ColdPath] = []
   /// Flat memory: the access instructions and their slow paths.
   var faultSites: [FaultSite] = []
+  /// The block being lowered (for the budget given back after a store
+  /// into compiled code, `refundBudget(resumingAt:)`).
+  var block: Block?
 
   init(
     abi: BlockABI, stubs: HostStubs, accessStubs: AccessStubs, baseAddress: UInt,
@@ -51,6 +54,7 @@ struct BlockLowering {
   }
 
   mutating func lower(_ block: Block) throws(CodeGenError) -> CompiledCode {
+    self.block = block
     if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
     for operation in block.operations { try lower(operation) }
     try lower(block.terminator)

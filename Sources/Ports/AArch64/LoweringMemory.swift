@@ -204,6 +204,7 @@ extension BlockLowering {
     a.b(.eq, modified)
     try exit(.error)
     try a.bind(modified)
+    refundBudget(resumingAt: next)
     a.mov(BlockABI.scratch1, imm: next)
     a.str(BlockABI.scratch1, stateWord(abi.layout.exitPC))
     try exit(.synchronize)

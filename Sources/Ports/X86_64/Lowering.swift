@@ -21,9 +21,11 @@ enum ColdPath {
   case fault(label: Label, GuestFault)
   /// Exit asking the dispatcher to chain the rel32 at `siteAddress` to `pc`.
   case chainExit(label: Label, siteAddress: UInt, pc: UInt32)
-  /// A block's budget check failed (`emitBudgetCheck`): write back
-  /// `writeBack`, then leave at the block's start.
-  case budgetExit(label: Label, pc: UInt32, writeBack: [GuestRegister])
+  /// A block's budget check failed (`emitBudgetCheck`): give `covered`
+  /// back, write back `writeBack`, then leave at the block's start.
+  case budgetExit(label: Label, pc: UInt32, covered: Int, writeBack: [GuestRegister])
+  /// A conditional edge that gives budget back (`leaveRefunding`).
+  case refundEdge(label: Label, amount: Int, writeBack: [GuestRegister], target: Target)
   /// A conditional branch out of the region: write back `writeBack`, then
   /// jump to `target` (chained, compiled or a fault).
   case exit(label: Label, writeBack: [GuestRegister], target: Target)
@@ -57,6 +59,8 @@ struct BlockLowering {
   var blockLabels: [Label] = []
   /// Index of the block being lowered.
   var current = 0
+  /// Where the budget is checked and given back (nil: no budget).
+  var budgetPlan: BudgetPlan?
 
   init(abi: X86ABI, stubs: HostStubs, baseAddress: UInt, lookup: @escaping (UInt32) -> UInt?) {
     self.abi = abi
@@ -70,8 +74,10 @@ struct BlockLowering {
     let analysis = RegionAnalysis(region, registerCount: abi.layout.registerCount)
     self.region = region
     self.analysis = analysis
+    budgetPlan = abi.layout.budget == nil ? nil : BudgetPlan(region)
     blockLabels = region.blocks.map { _ in a.newLabel() }
     allocateCache(analysis)
+    var owners: [Int] = []  // the block each cold path comes from
     for (i, block) in region.blocks.enumerated() {
       try emitBlockEntry(i, analysis: analysis)
       if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
@@ -80,9 +86,11 @@ struct BlockLowering {
         noteWrite(operation)
       }
       try lower(block.terminator)
+      owners += repeatElement(i, count: cold.count - owners.count)
     }
     var next = 0
     while next < cold.count {  // cold paths may add cold paths (chain exits)
+      if next < owners.count { current = owners[next] }
       try emit(cold[next])
       next += 1
     }
@@ -184,8 +192,10 @@ extension BlockLowering {
       a.mov(.rax, imm64: UInt64(siteAddress))
       a.mov(.qword, abi.field(abi.layout.exitPatchSite), .rax)
       try exit(.chain)
-    case .budgetExit(let label, let pc, let writeBack):
-      try emitBudgetExit(label, pc: pc, writeBack: writeBack)
+    case .budgetExit(let label, let pc, let covered, let writeBack):
+      try emitBudgetExit(label, pc: pc, covered: covered, writeBack: writeBack)
+    case .refundEdge(let label, let amount, let writeBack, let target):
+      try emitRefundEdge(label, amount: amount, writeBack: writeBack, target: target)
     }
   }
 }

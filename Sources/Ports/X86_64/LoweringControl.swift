@@ -16,6 +16,7 @@ extension BlockLowering {
       if let index = internalBlock(taken), index == current + 1 {
         // The taken side is the next block: branch on the inverse to the other side.
         try leave(if: cc.inverted, to: notTaken)
+        refundBudget(toward: taken)
       } else {
         try leave(if: cc, to: taken)
         try leave(to: notTaken)
@@ -23,6 +24,7 @@ extension BlockLowering {
     default:
       // Every other terminator leaves the region: cached registers go home
       // first (plain stores, so flags and rax are untouched).
+      refundBudget(toward: nil)
       writeBackCache()
       try lowerExit(terminator)
     }
@@ -37,6 +39,7 @@ extension BlockLowering {
   /// An unconditional jump: local inside the region (nothing when `target`
   /// is the next block), else write back and leave.
   mutating func leave(to target: Target) throws(CodeGenError) {
+    refundBudget(toward: target)
     if let index = internalBlock(target) {
       if index != current + 1 { a.jmp(blockLabels[index]) }
       return
@@ -48,6 +51,8 @@ extension BlockLowering {
   /// A conditional jump when `cc` holds: local inside the region, else out
   /// of the region through a cold path that writes back first.
   mutating func leave(if cc: ConditionCode, to target: Target) throws(CodeGenError) {
+    let refund = budgetRefund(toward: target)
+    if refund > 0 { return leaveRefunding(if: cc, to: target, amount: refund) }
     if let index = internalBlock(target) {
       a.jcc(cc, blockLabels[index])
     } else if dirty.isEmpty {

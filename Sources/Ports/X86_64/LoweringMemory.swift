@@ -204,6 +204,7 @@ extension BlockLowering {
     a.jccShort(.e, modified)
     try exit(.error)
     try a.bind(modified)
+    refundBudget(resumingAt: next)
     a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: next))
     try exit(.synchronize)
   }
