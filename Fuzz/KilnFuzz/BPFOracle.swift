@@ -68,21 +68,31 @@ public final class BPFDifferential {
   /// How the interpreter's runs ended, by kind ("r0", "outOfBounds", …).
   public private(set) var outcomes: [String: Int] = [:]
   private let buffer: UnsafeMutableRawBufferPointer
+  /// The allocation that holds `buffer`, `guardBytes` on either side.
+  private let allocation: (base: UnsafeMutableRawPointer, size: Int)
+  /// Kept free around the context: generated programs reach up to 4 KiB
+  /// (plus an access) past either end of it, and an engine's other regions
+  /// (a JIT's stack, allocated below 4 GiB too) must not lie there, or an
+  /// access out of bounds on the interpreter is inside that region on the
+  /// JIT, depending on where the allocator put it.
+  static let guardBytes = 2 << 12
 
   public init(engines: [BPFEngine]) throws {
     self.engines = engines
     let size = BPFProgram.contextSize
+    let total = size + 2 * Self.guardBytes
     let p: UnsafeMutableRawPointer
-    if let low = try? Emulator.allocatePages(size, below4GiB: true) {
+    if let low = try? Emulator.allocatePages(total, below4GiB: true) {
       p = low
     } else {
-      p = try Emulator.allocatePages(size, below4GiB: false)
+      p = try Emulator.allocatePages(total, below4GiB: false)
     }
-    buffer = UnsafeMutableRawBufferPointer(start: p, count: size)
+    allocation = (p, total)
+    buffer = UnsafeMutableRawBufferPointer(start: p + Self.guardBytes, count: size)
   }
 
   deinit {
-    if let p = buffer.baseAddress { Emulator.freePages(p, size: buffer.count) }
+    Emulator.freePages(allocation.base, size: allocation.size)
   }
 
   /// Runs `program` on `engine` with a fresh copy of its context.
