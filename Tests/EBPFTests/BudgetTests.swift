@@ -1,6 +1,6 @@
 import EBPF
-import Foundation
 import EBPFJIT
+import Foundation
 import Testing
 
 /// The instruction budget (``ExecutionOptions/instructionBudget``) on every
@@ -219,12 +219,21 @@ import Testing
 /// engine row; a request made before a run stops it at its first
 /// instruction and is consumed.
 @Suite struct InterruptTests {
+  /// Interrupts from a thread of its own (Dispatch's global queues are the
+  /// test runner's threads, which the spinning programs keep busy).
+  static func interrupt(_ interrupter: Interrupter, after seconds: Double) {
+    let thread = Thread {
+      Thread.sleep(forTimeInterval: seconds)
+      interrupter.interrupt()
+    }
+    thread.start()
+  }
+
   @Test(arguments: Engine.allCases)
   func anotherThreadStopsJumpToItself(_ engine: Engine) throws {
     let interrupter = Interrupter()
     let vm = try makeVM(engine, "ja -1\nexit", options: ExecutionOptions(interrupter: interrupter))
-    let timer = DispatchWorkItem { interrupter.interrupt() }
-    DispatchQueue.global().asyncAfter(deadline: .now() + 0.05, execute: timer)
+    Self.interrupt(interrupter, after: 0.05)
     #expect(throws: EBPFError.interrupted(index: 0)) { try vm.run() }
     #expect(!interrupter.isRequested)
   }
@@ -237,7 +246,7 @@ import Testing
       engine, BudgetTests.loop.replacingOccurrences(of: "jne %r2, 0, loop", with: "ja loop"),
       options: ExecutionOptions(instructionBudget: 1 << 62, interrupter: interrupter))
     var memory = [UInt8](repeating: 0, count: 8)
-    DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { interrupter.interrupt() }
+    Self.interrupt(interrupter, after: 0.05)
     #expect(throws: EBPFError.interrupted(index: 2)) { try vm.run(memory: &memory) }
   }
 
