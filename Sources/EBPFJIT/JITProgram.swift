@@ -29,8 +29,11 @@ public protocol CompiledProgram: ExecutionEngine, AnyObject {
 /// Differences from the interpreter, by design: in unchecked mode an access
 /// to an unmapped address is a host fault, as in native code. An
 /// ``ExecutionOptions/instructionBudget`` compiles a check at the start of
-/// every straight-line run (``BudgetBlocks``), which stops the program
-/// where the interpreter stops it; without a budget there is no check code.
+/// every straight-line run (``BudgetBlocks``); where the budget left does
+/// not cover a run, the code leaves with its registers saved and the
+/// interpreter executes exactly what is left, so the program stops where
+/// and as the interpreter stops it. An ``ExecutionOptions/interrupter``
+/// compiles a poll at the same places. Without either there is no such code.
 /// (A port that cannot compile the check refuses the program with
 /// ``EBPFError/engineUnavailable(reason:)``.)
 public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked Sendable {
