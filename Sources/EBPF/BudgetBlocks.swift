@@ -1,14 +1,19 @@
 /// How the instruction budget (``ExecutionOptions/instructionBudget``) is
-/// spent, the same way by every engine: per straight-line run of
+/// counted, the same way by every engine: per straight-line run of
 /// instructions. A run starts at slot 0, at every jump or call target, and
 /// after every jump, branch, local call and `exit`; it costs its
-/// instructions (`lddw` counts once). A run starts only if the budget left
-/// covers all of it; otherwise the program stops at its first instruction
-/// with ``EBPFError/instructionBudgetExhausted(index:executed:)``, having
-/// executed exactly `executed` instructions. So the stop point, the
-/// registers and the count are the same on the interpreter and on every
-/// JIT, which checks once per run (a loop pays one check per iteration),
-/// not once per instruction.
+/// instructions (`lddw` counts once). A run whose cost the budget left
+/// covers is charged at its first instruction (a JIT checks once per run:
+/// a loop pays one check per iteration). A run it does not cover, with R
+/// instructions of budget left, executes its first R instructions one at a
+/// time and stops at the next with
+/// ``EBPFError/instructionBudgetExhausted(index:executed:)``, `executed`
+/// being the whole budget. Those R instructions are straight-line code (a
+/// jump, branch, local call or `exit` ends a run), so a JIT leaves at the
+/// run's start with its registers saved and the interpreter finishes them
+/// (``Interpreter/finishBudget(at:registers:budget:remaining:stack:context:regions:)``)
+/// on the same memory: the stop point, registers, memory and count are
+/// the same on every engine.
 ///
 /// A local call ends a run so that a callee stopping for the budget has not
 /// been charged for its caller's instructions after the call.

@@ -42,10 +42,13 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
   case packetOutOfBounds(index: Int, offset: UInt64, size: Int, length: UInt64)
   /// A local call beyond the frame limit.
   case callDepthExceeded(index: Int, limit: Int)
-  /// The instruction budget of ``ExecutionOptions`` ran out before the
-  /// straight-line run starting at instruction `index` (``BudgetBlocks``),
-  /// after exactly `executed` instructions, on every engine.
+  /// The instruction budget of ``ExecutionOptions`` ran out: instruction
+  /// `index` is the first not executed, after exactly `executed` (the
+  /// budget) instructions, on every engine.
   case instructionBudgetExhausted(index: Int, executed: UInt64)
+  /// ``Interrupter/interrupt()`` stopped the run before the straight-line
+  /// run starting at instruction `index`.
+  case interrupted(index: Int)
 
   /// ``ExecutionOptions/maxCallDepth`` is not in `1...limit`: the engines'
   /// limit (``ExecutionOptions/maxCallDepthLimit``), or for a JIT run on
@@ -101,6 +104,8 @@ public enum EBPFError: Error, Hashable, Sendable, CustomStringConvertible {
       return "call depth exceeded the limit of \(limit) frames at instruction \(i)"
     case .instructionBudgetExhausted(let i, let executed):
       return "instruction budget exhausted at instruction \(i) after \(executed) instructions"
+    case .interrupted(let i):
+      return "interrupted at instruction \(i)"
     case .invalidCallDepth(let requested, let limit):
       return
         "maxCallDepth \(requested) is outside 1...\(limit) (frames of 512 bytes that the engine and the host stack allow)"

@@ -26,6 +26,8 @@ public struct Interpreter: ExecutionEngine, Sendable {
   let decoded: DecodedProgram
   /// The budget's cost of the run starting at each slot (``BudgetBlocks``).
   let budgetCosts: [UInt32]
+  /// A cost of 1 per slot: the budget's last, partial run (`InterpreterBudget.swift`).
+  let unitCosts: [UInt32]
 
   public init(
     program: Program, helpers: HelperTable = HelperTable(),
@@ -37,6 +39,7 @@ public struct Interpreter: ExecutionEngine, Sendable {
     self.program = program
     self.decoded = DecodedProgram(program)
     self.budgetCosts = BudgetBlocks.costs(program).map { UInt32(truncatingIfNeeded: $0) }
+    self.unitCosts = [UInt32](repeating: 1, count: program.instructions.count)
     self.helpers = helpers
     self.options = options
     self.memoryMap = memoryMap

@@ -16,23 +16,28 @@ extension Interpreter {
   /// With an ``ExecutionOptions/instructionBudget``, `remaining` is the
   /// budget in and what is left of it out (`countingRun` counts with it);
   /// without one it is not touched. The budget is spent per straight-line
-  /// run (``BudgetBlocks``), as the JITs spend it.
+  /// run (``BudgetBlocks``), as the JITs spend it, then one instruction at
+  /// a time in the run that it does not cover, so the run stops after
+  /// exactly the budget. An ``ExecutionOptions/interrupter`` is polled at
+  /// every run start.
   func execute(_ s: inout State, budget remaining: inout UInt64) throws(EBPFError) -> UInt64 {
-    if options.instructionBudget != nil {
-      let start = remaining
-      return try budgetCosts.withUnsafeBufferPointer {
-        (costs: UnsafeBufferPointer<UInt32>) throws(EBPFError) -> UInt64 in
-        guard let first = costs.baseAddress else { throw .emptyProgram }
-        var budget = LimitedBudget(remaining: start, initial: start, costs: first)
-        defer { remaining = budget.remaining }
-        return try execute(s, budget: &budget)
-      }
+    let interrupter = options.interrupter
+    guard options.instructionBudget != nil || interrupter != nil else {
+      var budget = UnlimitedBudget()
+      return try execute(s, from: 0, budget: &budget)
     }
-    var budget = UnlimitedBudget()
-    return try execute(s, budget: &budget)
+    let start = options.instructionBudget == nil ? UInt64.max : remaining
+    let initial = start
+    return try withBudgetTables { (costs, units) throws(EBPFError) -> UInt64 in
+      var budget = LimitedBudget(
+        remaining: start, initial: initial, costs: costs, units: units, interrupter: interrupter)
+      defer { if options.instructionBudget != nil { remaining = budget.remaining } }
+      return try execute(s, from: 0, budget: &budget)
+    }
   }
 
-  private func execute<B: InstructionBudget>(_ s: State, budget: inout B)
+  /// Runs from slot `index` with `budget`.
+  func execute<B: InstructionBudget>(_ s: State, from index: Int, budget: inout B)
     throws(EBPFError) -> UInt64
   {
     let frames = UnsafeMutablePointer<Frame>.allocate(capacity: options.maxCallDepth)
@@ -40,8 +45,10 @@ extension Interpreter {
     return try decoded.slots.withUnsafeBufferPointer {
       (slots: UnsafeBufferPointer<DecodedSlot>) throws(EBPFError) -> UInt64 in
       // The checker rejects empty programs; the guard keeps this total.
-      guard let first = slots.baseAddress else { throw .emptyProgram }
-      return try run(first, s, frames: frames, budget: &budget)
+      guard let first = slots.baseAddress, index >= 0, index < slots.count else {
+        throw .emptyProgram
+      }
+      return try run(first, from: first + index, s, frames: frames, budget: &budget)
     }
   }
 
@@ -50,11 +57,11 @@ extension Interpreter {
   /// slots; the index of the current one (errors, returns) is `i - slots`.
   @inline(always)
   private func run<B: InstructionBudget>(
-    _ slots: UnsafePointer<DecodedSlot>, _ s: State,
+    _ slots: UnsafePointer<DecodedSlot>, from start: UnsafePointer<DecodedSlot>, _ s: State,
     frames: UnsafeMutablePointer<Frame>, budget: inout B
   ) throws(EBPFError) -> UInt64 {
     let regs = s.regs
-    var i = slots
+    var i = start
     var depth = 0
     while true {
       try budget.spend { i - slots }
@@ -201,38 +208,5 @@ extension Interpreter {
     }
     i += 1
     return nil
-  }
-}
-
-/// The instruction budget of a run (``ExecutionOptions/instructionBudget``),
-/// as a type parameter of the loop, so that a run without a budget pays
-/// nothing for it.
-protocol InstructionBudget {
-  /// Called before an instruction runs; `index` is its slot.
-  mutating func spend(_ index: () -> Int) throws(EBPFError)
-}
-
-struct UnlimitedBudget: InstructionBudget {
-  @inline(__always) mutating func spend(_ index: () -> Int) {}
-}
-
-/// Spends the cost of each straight-line run at its first slot
-/// (``BudgetBlocks``): the run starts only if the budget covers it.
-struct LimitedBudget: InstructionBudget {
-  var remaining: UInt64
-  /// The budget at the start of the run.
-  let initial: UInt64
-  /// ``BudgetBlocks/costs(_:)`` per slot.
-  let costs: UnsafePointer<UInt32>
-
-  @inline(__always)
-  mutating func spend(_ index: () -> Int) throws(EBPFError) {
-    let i = index()
-    let cost = UInt64(costs[i])
-    guard cost != 0 else { return }
-    guard remaining >= cost else {
-      throw .instructionBudgetExhausted(index: i, executed: initial - remaining)
-    }
-    remaining -= cost
   }
 }

@@ -165,11 +165,18 @@ public struct ExecutionOptions: Hashable, Sendable {
   /// the calling thread's stack cannot hold.
   public var maxCallDepth: Int
   /// Optional budget of executed instructions, on every engine (stops
-  /// runaway loops: tests, fuzzing, untrusted programs); spent per
-  /// straight-line run (``BudgetBlocks``), so every engine stops at the same
-  /// instruction with ``EBPFError/instructionBudgetExhausted(index:executed:)``.
-  /// `nil` runs without a budget, and a JIT then compiles no check.
+  /// runaway loops: tests, fuzzing, untrusted programs): a run executes
+  /// exactly this many instructions (`lddw` counts once) unless it ends
+  /// first, then stops with
+  /// ``EBPFError/instructionBudgetExhausted(index:executed:)`` at the same
+  /// instruction, with the same registers and memory, on every engine
+  /// (``BudgetBlocks`` says how the engines count). `nil` runs without a
+  /// budget, and a JIT then compiles no check.
   public var instructionBudget: UInt64?
+  /// Lets another thread or a signal handler stop runs
+  /// (``Interrupter/interrupt()``, ``EBPFError/interrupted(index:)``);
+  /// `nil` (the default) polls nothing and a JIT compiles no poll.
+  public var interrupter: Interrupter?
 
   public static let stackFrameSize = 512
   /// The largest ``maxCallDepth`` the engines accept: 1024 frames, 512 KiB
@@ -178,11 +185,13 @@ public struct ExecutionOptions: Hashable, Sendable {
   public static let maxCallDepthLimit = 1024
 
   public init(
-    boundsChecks: Bool = true, maxCallDepth: Int = 8, instructionBudget: UInt64? = nil
+    boundsChecks: Bool = true, maxCallDepth: Int = 8, instructionBudget: UInt64? = nil,
+    interrupter: Interrupter? = nil
   ) {
     self.boundsChecks = boundsChecks
     self.maxCallDepth = max(1, maxCallDepth)
     self.instructionBudget = instructionBudget
+    self.interrupter = interrupter
   }
 
   /// Throws ``EBPFError/invalidCallDepth(requested:limit:)`` unless

@@ -10,12 +10,13 @@ import KilnIR
 public enum Translator {
   /// Translates a program that passed the ``Checker``. With `budget`, each
   /// straight-line run (``BudgetBlocks``) starts with its
-  /// ``FunctionIR/Op/budget(cost:site:)`` check, after its label.
-  public static func translate(_ program: Program, budget: Bool = false) throws(EBPFError)
-    -> FunctionIR.Function
-  {
+  /// ``FunctionIR/Op/budget(cost:site:)`` check, after its label; with
+  /// `interruptible`, with a ``FunctionIR/Op/poll(site:)`` before that.
+  public static func translate(
+    _ program: Program, budget: Bool = false, interruptible: Bool = false
+  ) throws(EBPFError) -> FunctionIR.Function {
     let insts = program.instructions
-    let costs = budget ? BudgetBlocks.costs(program) : []
+    let costs = budget || interruptible ? BudgetBlocks.costs(program) : []
     var isTarget = [Bool](repeating: false, count: insts.count)
     for (pc, inst) in insts.enumerated() {
       if let t = target(of: inst, at: pc), t >= 0, t < insts.count { isTarget[t] = true }
@@ -24,6 +25,7 @@ public enum Translator {
     ops.reserveCapacity(insts.count + 8)
     for (pc, inst) in insts.enumerated() {
       if isTarget[pc] { ops.append(.label(FunctionIR.Label(pc))) }
+      if interruptible, costs[pc] > 0 { ops.append(.poll(site: pc)) }
       if budget, costs[pc] > 0 { ops.append(.budget(cost: costs[pc], site: pc)) }
       try translate(inst, at: pc, into: &ops)
     }

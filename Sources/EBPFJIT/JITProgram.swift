@@ -29,8 +29,11 @@ public protocol CompiledProgram: ExecutionEngine, AnyObject {
 /// Differences from the interpreter, by design: in unchecked mode an access
 /// to an unmapped address is a host fault, as in native code. An
 /// ``ExecutionOptions/instructionBudget`` compiles a check at the start of
-/// every straight-line run (``BudgetBlocks``), which stops the program
-/// where the interpreter stops it; without a budget there is no check code.
+/// every straight-line run (``BudgetBlocks``); where the budget left does
+/// not cover a run, the code leaves with its registers saved and the
+/// interpreter executes exactly what is left, so the program stops where
+/// and as the interpreter stops it. An ``ExecutionOptions/interrupter``
+/// compiles a poll at the same places. Without either there is no such code.
 /// (A port that cannot compile the check refuses the program with
 /// ``EBPFError/engineUnavailable(reason:)``.)
 public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked Sendable {
@@ -50,6 +53,9 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
   let code: any CodeMemory
   /// Where generated code calls the helper trampoline.
   let helperCall: UInt
+  /// With a budget: the interpreter that finishes it exactly
+  /// (``Interpreter/finishBudget(at:registers:budget:remaining:stack:context:regions:)``).
+  let budgetFinisher: Interpreter?
 
   public var codeAddress: UInt { code.address }
   public var portFacts: PortFacts { Port.facts }
@@ -72,7 +78,15 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
       writable: [true, true] + memoryMap.regions.map(\.writable),
       boundsChecks: options.boundsChecks, maxCallDepth: options.maxCallDepth,
       frameSize: ExecutionOptions.stackFrameSize)
-    var function = try Translator.translate(program, budget: options.instructionBudget != nil)
+    budgetFinisher =
+      options.instructionBudget == nil
+      ? nil
+      : try Interpreter(
+        program: program, helpers: helpers, options: options, memoryMap: memoryMap,
+        maxProgramInstructions: maxProgramInstructions)
+    var function = try Translator.translate(
+      program, budget: options.instructionBudget != nil,
+      interruptible: options.interrupter != nil)
     if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize) }
     // The code is position independent (labels only; helpers and data are
     // reached through the state block), so it is compiled once and copied.
@@ -128,14 +142,46 @@ public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked S
       options: options, regions: regions, helperBox: helperBox, helperCall: helperCall,
       context: context, executor: executor)
     defer { run.deallocate() }
+    if let interrupter = options.interrupter {
+      interrupter.attach(
+        (run.state + Int(FunctionEnvironment.interrupt)).assumingMemoryBound(to: UInt64.self))
+    }
+    defer { options.interrupter?.detach() }
     let r0: UInt64
     do {
       r0 = try executor.call(code.address, UInt(bitPattern: run.state), 0)
     } catch {
       throw .engineUnavailable(reason: "generated code failed: \(error.description)")
     }
-    try run.check(limit: options.maxCallDepth, budget: options.instructionBudget ?? 0)
+    if run.load(FunctionEnvironment.status) == FunctionIR.Status.budgetExhausted.rawValue {
+      return try stopped(run, context: context, regions: regions)
+    }
+    try run.check(limit: options.maxCallDepth)
     return r0
+  }
+
+  /// The code left at the start of a straight-line run (status
+  /// `budgetExhausted`), registers saved: an interrupt, or a budget that
+  /// does not cover the run, which the interpreter finishes exactly on the
+  /// run's registers and memory.
+  func stopped(_ run: RunState, context: MemoryRegion, regions: [MemoryRegion])
+    throws(EBPFError) -> UInt64
+  {
+    typealias Env = FunctionEnvironment
+    let site = Int(truncatingIfNeeded: run.load(Env.errorSite))
+    if let interrupter = options.interrupter, interrupter.takeRequest() {
+      throw .interrupted(index: site)
+    }
+    guard let budget = options.instructionBudget, let budgetFinisher else {
+      // A poll saw the word set by a request another run consumed.
+      throw .interrupted(index: site)
+    }
+    var registers = (0..<Env.stopRegisterCount).map { run.load(Env.stopRegister($0)) }
+    let stack = MemoryRegion(
+      base: UInt64(UInt(bitPattern: run.stack)), length: UInt64(run.stackSize), writable: true)
+    return try budgetFinisher.finishBudget(
+      at: site, registers: &registers, budget: budget,
+      remaining: run.load(Env.budgetRemaining), stack: stack, context: context, regions: regions)
   }
 }
 

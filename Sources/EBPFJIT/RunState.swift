@@ -60,6 +60,7 @@ struct RunState {
     }
     set(Env.hostContext, UInt64(UInt(bitPattern: Unmanaged.passUnretained(helperBox).toOpaque())))
     set(Env.budgetRemaining, options.instructionBudget ?? 0)
+    set(Env.interrupt, 0)
   }
 
   func deallocate() {
@@ -70,7 +71,8 @@ struct RunState {
   func load(_ offset: Int32) -> UInt64 { state.load(fromByteOffset: Int(offset), as: UInt64.self) }
 
   /// Turns the status the run left into the interpreter's error.
-  func check(limit: Int, budget: UInt64) throws(EBPFError) {
+  /// (``FunctionIR/Status/budgetExhausted`` is `JITProgram.stopped`'s.)
+  func check(limit: Int) throws(EBPFError) {
     guard let status = FunctionIR.Status(rawValue: load(Env.status)) else {
       throw .engineUnavailable(reason: "internal error: unknown run status \(load(Env.status))")
     }
@@ -95,7 +97,7 @@ struct RunState {
     case .callDepthExceeded: throw .callDepthExceeded(index: site, limit: limit)
     case .unknownHelper: throw .unknownHelper(index: site, id: address)
     case .budgetExhausted:
-      throw .instructionBudgetExhausted(index: site, executed: budget &- load(Env.budgetRemaining))
+      throw .engineUnavailable(reason: "internal error: a budget stop not finished")
     }
   }
 }

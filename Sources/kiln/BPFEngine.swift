@@ -36,6 +36,7 @@ enum BPFRunFailure: Error, CustomStringConvertible {
     switch self {
     case .rejected, .engineUnavailable: KilnExit.loadFailure
     case .runtime(.outOfBounds), .runtime(.packetOutOfBounds): 128 + 11  // SIGSEGV
+    case .runtime(.interrupted): KilnExit.timedOut  // only --timeout interrupts a kiln run
     case .runtime: 128 + 6  // SIGABRT
     }
   }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EBPF
+import Foundation
 import KilnPort
 
 /// `kiln bpf run`: run an eBPF program and print r0.
@@ -34,9 +35,15 @@ struct BPFRun: ParsableCommand {
   @Option(
     name: .customLong("max-instructions"),
     help: ArgumentHelp(
-      "Instruction budget: stop with an error (status 134) at the first straight-line run the remaining budget does not cover (the same instruction on every engine).",
+      "Instruction budget: stop with an error (status 134) after exactly N instructions (the same instruction on every engine).",
       valueName: "N"))
   var maxInstructions: UInt64?
+
+  @Option(
+    help: ArgumentHelp(
+      "Stop the program after SECONDS of wall-clock time (status 124, as timeout(1)), at its next loop iteration or call.",
+      valueName: "SECONDS"))
+  var timeout: Double?
 
   @Option(
     name: .customLong("repeat"),
@@ -67,6 +74,9 @@ struct BPFRun: ParsableCommand {
     if let memoryHex, bytesFromHex(memoryHex) == nil {
       throw ValidationError("--mem-hex needs pairs of hex digits, e.g. \"01 02 ff\"")
     }
+    if let timeout, !(timeout > 0 && timeout <= 1e9) {
+      throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)")
+    }
     if let repeatCount, !(1...1_000_000_000).contains(repeatCount) {
       throw ValidationError("--repeat must be between 1 and 1000000000, got \(repeatCount)")
     }
@@ -87,11 +97,16 @@ struct BPFRun: ParsableCommand {
     if verbose { writeStderr(input.listing) }
     let result: UInt64
     var elapsed: UInt64 = 0
+    let interrupter = timeout.map { _ in Interrupter() }
+    if let timeout, let interrupter {
+      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { interrupter.interrupt() }
+    }
     do {
       result = try runBPF(
         engine: selectedEngine, host: host, program: input.program,
         helpers: BPFHelpers.table,
-        options: ExecutionOptions(boundsChecks: !unchecked, instructionBudget: maxInstructions),
+        options: ExecutionOptions(
+          boundsChecks: !unchecked, instructionBudget: maxInstructions, interrupter: interrupter),
         memoryMap: input.memoryMap,
         memory: &memory, dumpHostCode: verbose, runs: repeatCount ?? 1,
         elapsedNanoseconds: { elapsed = $0 })

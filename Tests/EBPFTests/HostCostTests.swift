@@ -76,9 +76,16 @@ import Testing
         """, memory: nil, executed: 2 + 5 * 400 + 1),
   ]
 
+  /// Also with an instruction budget (10^15, never reached) and with an
+  /// interrupter (never raised): the cost of their checks and polls.
   @Test func hostInstructionsPerEBPFInstruction() throws {
     var table = [
-      "| port | loop | host insns / eBPF insn | code bytes / eBPF insn |", "|---|---|---|---|",
+      "| port | loop | host insns / eBPF insn | with a budget | interruptible | code bytes / eBPF insn |",
+      "|---|---|---|---|---|---|",
+    ]
+    let variants = [
+      ExecutionOptions(), ExecutionOptions(instructionBudget: 1_000_000_000_000_000),
+      ExecutionOptions(interrupter: Interrupter()),
     ]
     for port in Hosts.functionPorts + Hosts.functionVariants {
       let host = try Hosts.emulated(port, countInstructions: true)
@@ -86,17 +93,22 @@ import Testing
         let program = try Program(assembly: loop.source)
         let expected = try Engine.interpreter.run(
           program, memory: loop.memory, helpers: .conformance)
-        let jit = try makeJITProgram(host: host, program: program, helpers: .conformance)
-        let before = jit.executedInstructions ?? 0
-        var memory = loop.memory ?? []
-        let r0 = loop.memory == nil ? try jit.run() : try jit.run(memory: &memory)
-        #expect(r0 == expected, "\(port.facts.name) \(loop.name)")
-        let executed = (jit.executedInstructions ?? 0) - before
-        #expect(executed > 0, "\(port.facts.name): the emulator counted no instructions")
-        let perInstruction = Double(executed) / Double(loop.executed)
-        let bytes = Double(jit.hostCode.count) / Double(program.count)
+        var costs: [String] = []
+        var bytes = 0.0
+        for options in variants {
+          let jit = try makeJITProgram(
+            host: host, program: program, helpers: .conformance, options: options)
+          let before = jit.executedInstructions ?? 0
+          var memory = loop.memory ?? []
+          let r0 = loop.memory == nil ? try jit.run() : try jit.run(memory: &memory)
+          #expect(r0 == expected, "\(port.facts.name) \(loop.name)")
+          let executed = (jit.executedInstructions ?? 0) - before
+          #expect(executed > 0, "\(port.facts.name): the emulator counted no instructions")
+          costs.append(Self.format(Double(executed) / Double(loop.executed)))
+          if costs.count == 1 { bytes = Double(jit.hostCode.count) / Double(program.count) }
+        }
         table.append(
-          "| \(port.facts.name) | \(loop.name) | \(Self.format(perInstruction)) | \(Self.format(bytes)) |"
+          "| \(port.facts.name) | \(loop.name) | \(costs.joined(separator: " | ")) | \(Self.format(bytes)) |"
         )
       }
     }

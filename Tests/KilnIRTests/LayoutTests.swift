@@ -87,7 +87,7 @@ struct FunctionEnvironmentLayoutTests {
     #expect(layout.size == Env.stateSize(regionCount: regionCount))
     #expect(layout.overlaps.isEmpty, "\(layout.overlaps)")
     #expect(layout.outside.isEmpty, "\(layout.outside)")
-    #expect(layout.fields.count == 13 + 5 * regionCount)
+    #expect(layout.fields.count == 15 + 5 * regionCount)
     for i in 0..<regionCount {
       let base = try #require(layout.field(named: "region \(i).base"))
       #expect(base.offset == Int(Env.regionBase(i)))
@@ -106,13 +106,14 @@ struct FunctionEnvironmentLayoutTests {
     let fixed: [Int32] = [
       Env.status, Env.errorSite, Env.errorAddress, Env.errorDetail, Env.savedStack,
       Env.callDepth, Env.helperID, Env.helperCall, Env.argument1, Env.argument2, Env.frameTop,
-      Env.hostContext, Env.budgetRemaining,
+      Env.hostContext, Env.budgetRemaining, Env.interrupt, Env.stopRegister(0),
+      Env.stopRegister(10),
     ]
-    #expect(fixed == [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96])
-    #expect(Env.regions == 104)
+    #expect(fixed == [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 192])
+    #expect(Env.regions == 200)
     #expect(Env.regionSize == 40)
-    #expect(Env.regionBase(1) == 144)
-    #expect([1, 2, 4, 8].map { Env.regionLimit(1, size: $0) } == [152, 160, 168, 176])
-    #expect(Env.stateSize(regionCount: 2) == 184)
+    #expect(Env.regionBase(1) == 240)
+    #expect([1, 2, 4, 8].map { Env.regionLimit(1, size: $0) } == [248, 256, 264, 272])
+    #expect(Env.stateSize(regionCount: 2) == 280)
   }
 }

@@ -20,7 +20,10 @@
 ///     80   frameTop          r10 at entry
 ///     88   hostContext       the runtime's own word (ports never touch it)
 ///     96   budgetRemaining   instructions left in the budget (`FunctionIR.Op.budget`)
-///     104  regions           regionCount × 40 bytes, each:
+///     104  interrupt         non-zero: stop at the next run start (`FunctionIR.Op.poll`)
+///     112  stopRegisters     r0…r10 (11 words) where a run stopped for the budget
+///                            or an interrupt (``FunctionIR/Status/budgetExhausted``)
+///     200  regions           regionCount × 40 bytes, each:
 ///                              +0 base, +8 limit[1], +16 limit[2],
 ///                              +24 limit[4], +32 limit[8]
 ///
@@ -53,6 +56,11 @@ public struct FunctionEnvironment: Sendable {
   public static let frameTop: Int32 = offsets.frameTop
   public static let hostContext: Int32 = offsets.hostContext
   public static let budgetRemaining: Int32 = offsets.budgetRemaining
+  public static let interrupt: Int32 = offsets.interrupt
+  /// IR register `i`'s word where a run stopped (r0…r10).
+  public static func stopRegister(_ i: Int) -> Int32 { offsets.stopRegisters + 8 * Int32(i) }
+  /// Words of ``stopRegister(_:)``: r0…r10.
+  public static let stopRegisterCount = 11
   /// Offset of region 0's record.
   public static let regions: Int32 = offsets.regions
   /// Bytes in one region's record.
@@ -151,7 +159,7 @@ extension FunctionEnvironment {
 
     let status, errorSite, errorAddress, errorDetail, savedStack, callDepth: Int32
     let helperID, helperCall, argument1, argument2, frameTop, hostContext: Int32
-    let budgetRemaining: Int32
+    let budgetRemaining, interrupt, stopRegisters: Int32
     let regions, regionSize: Int32
     let region: Region
     /// The block with `regionCount` regions.
@@ -173,6 +181,8 @@ extension FunctionEnvironment {
       frameTop = word("frameTop")
       hostContext = word("hostContext")
       budgetRemaining = word("budgetRemaining")
+      interrupt = word("interrupt")
+      stopRegisters = b.field("stopRegisters", size: 8 * 11, alignment: 8)
       var record = LayoutBuilder(.upward)
       region = Region(&record)
       regionSize = Int32(record.build(alignment: 8).size)

@@ -115,9 +115,19 @@ public enum FunctionIR {
     /// `cost` guest instructions beginning at guest instruction `site`: if
     /// the state's `budgetRemaining` is less than `cost`, the run ends with
     /// ``Status/budgetExhausted`` (`errorSite` = site) before any of them
-    /// runs; else `cost` is taken from it. Front ends emit it only for runs
-    /// with a budget, so a run without one has no check code.
+    /// runs, with r0…r10 in the state's `stopRegisters` and
+    /// `budgetRemaining` what was left before the run; else `cost` is taken
+    /// from it. Front ends emit it only for runs with a budget, so a run
+    /// without one has no check code. (The runtime then finishes the
+    /// budget exactly: the part of the run it covers is straight-line code.)
     case budget(cost: Int, site: Int)
+    /// An interrupt poll at the start of the straight-line run beginning at
+    /// guest instruction `site`: if the state's `interrupt` word is not 0,
+    /// the run ends as for a failed ``budget(cost:site:)`` check (status
+    /// ``Status/budgetExhausted``, `errorSite` = site, registers saved,
+    /// `budgetRemaining` untouched) and the runtime reports the interrupt.
+    /// Front ends emit it only for interruptible runs.
+    case poll(site: Int)
   }
 
   /// A function: entry at the first operation, with r1 = context address,
@@ -161,7 +171,8 @@ public enum FunctionIR {
     /// `errorSite`, `errorAddress` = helper id.
     case unknownHelper = 4
     /// `errorSite` (the first instruction not run); `budgetRemaining` is
-    /// what was left (less than the next run's cost).
+    /// what was left (less than the next run's cost, unless an interrupt
+    /// poll stopped the run), r0…r10 in `stopRegisters`.
     case budgetExhausted = 5
   }
 }

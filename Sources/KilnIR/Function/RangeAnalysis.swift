@@ -242,7 +242,7 @@ extension FunctionIR.RangeAnalysis {
       case .callLocal:
         for r in 0...5 { s.assign(FunctionIR.Register(UInt8(r)), .unknown) }
         if !callsKeepFrame { s.slots.removeAll() }
-      case .label, .jump, .branch, .return, .budget:
+      case .label, .jump, .branch, .return, .budget, .poll:
         break
       }
       return nil

@@ -19,12 +19,14 @@ import KilnIR
 ///     —      x5     6th C argument (state)      —      x9     scratch: access address
 ///     —      x10    scratch: site / value       —      x11    scratch: detail / value
 ///     —      x12    scratch                     —      x16    scratch (operand)
+///     —      x23    budget left (with checks)   —      x24    saved with x23 (unused)
 ///     —      x17    scratch (quotient)          —      x29    AAPCS64 frame record
 ///     —      x30    return address of the current eBPF function
 ///
 /// Host stack while a function runs (sp 16-byte aligned at all times):
 ///
 ///     [entry sp]
+///                   x23, x24          saved by the prologue with budget checks only
 ///                   x25, x26          saved by the prologue
 ///                   x21, x22
 ///                   x19, x20
@@ -40,6 +42,11 @@ import KilnIR
 /// interpreter does, saving them with x30 around the call.
 enum FunctionABI {
   static let state = GPR.x26
+  /// The instruction budget left, in functions with budget checks: loaded
+  /// from the state's `budgetRemaining` by the prologue, stored back only
+  /// when a check fails (nothing else reads it). Callee-saved, so helper
+  /// calls keep it; local calls do not touch it.
+  static let budget = GPR.x23
   /// The scratch registers; none holds an IR register.
   static let scratch = (
     address: GPR.x9, a: GPR.x10, b: GPR.x11, c: GPR.x12, operand: GPR.x16, quotient: GPR.x17
@@ -72,6 +79,7 @@ enum FunctionABI {
     case 5: return "helper argument 6 (state)"
     case 9: return "scratch (access address)"
     case 10, 11, 12, 16, 17: return "scratch"
+    case Int(budget.rawValue): return "instruction budget left (with budget checks)"
     case 29: return "frame record"
     case 30: return "return address"
     default: return "unused"

@@ -26,6 +26,8 @@ struct FunctionLowering {
   let errorExit: Label
   /// Restores the callee-saved registers and returns x7 (r0).
   let epilogue: Label
+  /// Whether the function has budget checks (then x23 holds the budget left).
+  var countsBudget = false
 
   init(environment: FunctionEnvironment, features: CPUFeatures, baseAddress: UInt) {
     a = AArch64Assembler(baseAddress: baseAddress)
@@ -51,6 +53,9 @@ struct FunctionLowering {
 
   mutating func lower(_ function: FunctionIR.Function) throws(CodeGenError) -> [UInt8] {
     accessFacts = function.accessFacts
+    countsBudget = function.ops.contains {
+      if case .budget = $0 { return true } else { return false }
+    }
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
     let body = a.newLabel()
     try prologue(body: body)
@@ -67,13 +72,14 @@ struct FunctionLowering {
   /// Entry `(state: x0) -> x0`: save the callee-saved registers, set up the
   /// IR registers, call the body, return r0.
   mutating func prologue(body: Label) throws(CodeGenError) {
-    let frame = 16 * (FunctionABI.calleeSavedPairs.count + 1)
+    let saved = savedPairs
+    let frame = 16 * (saved.count + 1)
     guard let size = PairOffset(exactly: -frame) else {
       throw .immediateOutOfRange("prologue frame \(frame)")
     }
     a.stp(.x29, .x30, .preIndex(.sp, size))
     a.movSP(XRegSP(GPR.fp), .sp)
-    for (i, pair) in FunctionABI.calleeSavedPairs.enumerated() {
+    for (i, pair) in saved.enumerated() {
       a.stp(XReg(pair.0), XReg(pair.1), .offset(.sp, PairOffset(layout: 16 * (i + 1))))
     }
     a.mov(XReg(FunctionABI.state), .x0)
@@ -84,14 +90,21 @@ struct FunctionLowering {
     try loadField(x(FunctionIR.Register(2)), Env.argument2)
     try loadField(x(.r10), Env.frameTop)
     for i: UInt8 in [0, 3, 4, 5, 6, 7, 8, 9] { a.mov(x(FunctionIR.Register(i)), .xzr) }
+    if countsBudget { try loadField(XReg(FunctionABI.budget), Env.budgetRemaining) }
     a.bl(body)
     try a.bind(epilogue)
     a.mov(.x0, x(.r0))
-    for (i, pair) in FunctionABI.calleeSavedPairs.enumerated().reversed() {
+    for (i, pair) in saved.enumerated().reversed() {
       a.ldp(XReg(pair.0), XReg(pair.1), .offset(.sp, PairOffset(layout: 16 * (i + 1))))
     }
     a.ldp(.x29, .x30, .postIndex(.sp, PairOffset(layout: frame)))
     a.ret()
+  }
+
+  /// The callee-saved pairs the prologue saves: with budget checks, also
+  /// x23 (the budget left, `FunctionABI.budget`) and x24.
+  var savedPairs: [(GPR, GPR)] {
+    FunctionABI.calleeSavedPairs + (countsBudget ? [(FunctionABI.budget, GPR.x24)] : [])
   }
 
   mutating func lower(_ op: FunctionIR.Op) throws(CodeGenError) {
@@ -142,6 +155,7 @@ struct FunctionLowering {
     case .callLocal(let l, let site): try lowerLocalCall(labels[l.id], site: site)
     case .return: a.ret()
     case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
+    case .poll(let site): try emitPoll(site: site)
     }
   }
 

@@ -29,13 +29,44 @@ extension FunctionLowering {
     cold.append(.init(label: fail, site: site, detail: c, stub: budgetExhausted))
   }
 
-  /// The shared stub of failed budget checks (r0 = site); the remaining
-  /// budget was not written.
+  /// ``FunctionIR/Op/poll(site:)``: leave before the run if an interrupt
+  /// was raised (the runtime writes the word as 0 or 1: its low half is
+  /// enough):
+  ///
+  ///     ldr   r12, [fp, #statePointer]
+  ///     ldr   r0, [r12, #interrupt]
+  ///     cmp   r0, #0
+  ///     bne   cold            ; cold: r0 = site; b budgetExhausted
+  mutating func emitPoll(site: Int) throws(CodeGenError) {
+    let state = Reg.r12
+    let fail = a.newLabel()
+    a.ldr(state, ABI.fp, ABI.statePointer)
+    a.ldr(.r0, state, Env.interrupt)
+    a.cmp(.r0, imm: imm(0))
+    a.b(.ne, fail)
+    cold.append(.init(label: fail, site: site, detail: 0, stub: budgetExhausted))
+  }
+
+  /// The shared stub of failed budget checks and polls (r0 = site); the
+  /// remaining budget was not written. Saves r0–r10 (pinned pairs, slots,
+  /// host r10 with a zero high word) in `stopRegisters` for the runtime to
+  /// finish the budget from, and unwinds.
   mutating func emitBudgetStub() throws(CodeGenError) {
-    let state = Reg.r3
+    let state = Reg.r12
     try a.bind(budgetExhausted)
     a.ldr(state, ABI.fp, ABI.statePointer)
+    for i in 0..<10 {
+      let r = FunctionIR.Register(UInt8(i))
+      let offset = Env.stopRegister(i)
+      if let p = pinned[i] {
+        a.strd(p.lo, p.hi, state, offset)
+      } else {
+        a.ldrd(.r2, .r3, ABI.fp, ABI.slot(r))
+        a.strd(.r2, .r3, state, offset)
+      }
+    }
     a.mov(.r1, imm: imm(0))
+    storeWord(ABI.frame, zero: .r1, state: state, Env.stopRegister(10))
     storeWord(.r0, zero: .r1, state: state, Env.errorSite)
     a.mov(.r0, imm: imm(UInt32(FunctionIR.Status.budgetExhausted.rawValue)))
     storeWord(.r0, zero: .r1, state: state, Env.status)

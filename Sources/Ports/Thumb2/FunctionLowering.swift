@@ -217,6 +217,7 @@ struct FunctionLowering {
     case .callLocal(let l, let site): try lowerLocalCall(labels[l.id], site: site)
     case .return: if returnsByBranch { a.b(returned) } else { a.bx(.lr) }
     case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
+    case .poll(let site): try emitPoll(site: site)
     }
   }
 

@@ -16,11 +16,28 @@ extension FunctionLowering {
     cold.append(.init(label: fail, site: site, detail: UInt32(cost), stub: budgetExhausted))
   }
 
-  /// The shared stub of failed budget checks (r10 = site, r9 = cost).
+  /// ``FunctionIR/Op/poll(site:)``: leave before the run if an interrupt
+  /// was raised:
+  ///
+  ///     cmp qword [r12 + interrupt], 0
+  ///     jne cold        ; cold: r10 = site, r9 = 0; jmp budgetExhausted
+  mutating func emitPoll(site: Int) {
+    let fail = a.newLabel()
+    a.alu(.cmp, .qword, field(Env.interrupt), imm: 0)
+    a.jcc(.ne, fail)
+    cold.append(.init(label: fail, site: site, detail: 0, stub: budgetExhausted))
+  }
+
+  /// The shared stub of failed budget checks and polls (r10 = site, r9 =
+  /// cost taken): gives the cost back, saves r0–r10 in `stopRegisters`
+  /// for the runtime to finish the budget from, and unwinds.
   mutating func emitBudgetStub() throws(CodeGenError) {
     let s = FunctionABI.scratch
     try a.bind(budgetExhausted)
     a.alu(.add, .qword, field(Env.budgetRemaining), s.a)
+    for (i, r) in FunctionABI.hostRegisters.enumerated() {
+      a.mov(.qword, field(Env.stopRegister(i)), r)
+    }
     a.mov(.qword, field(Env.status), imm32: Int32(FunctionIR.Status.budgetExhausted.rawValue))
     a.mov(.qword, field(Env.errorSite), s.b)
     a.jmp(errorExit)

@@ -120,6 +120,7 @@ struct FunctionLowering {
     case .callLocal(let l, let site): lowerLocalCall(labels[l.id], site: site)
     case .return: a.ret()
     case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
+    case .poll(let site): emitPoll(site: site)
     }
   }
 
