@@ -48,8 +48,8 @@ extension FunctionLowering {
   }
 
   /// The shared stub of failed budget checks and polls (r0 = site); the
-  /// remaining budget was not written. Saves r0–r10 (pinned pairs, slots,
-  /// host r10 with a zero high word) in `stopRegisters` for the runtime to
+  /// remaining budget was not written. Saves r0–r10 (from their homes: pairs,
+  /// single registers and slots; host r10 with a zero high word) in `stopRegisters` for the runtime to
   /// finish the budget from, and unwinds.
   mutating func emitBudgetStub() throws(CodeGenError) {
     let state = Reg.r12
@@ -58,9 +58,13 @@ extension FunctionLowering {
     for i in 0..<10 {
       let r = FunctionIR.Register(UInt8(i))
       let offset = Env.stopRegister(i)
-      if let p = pinned[i] {
+      switch home(r) {
+      case .pair(let p):
         a.strd(p.lo, p.hi, state, offset)
-      } else {
+      case .narrow(let lo):  // the high word is 0
+        a.mov(.r3, imm: imm(0))
+        a.strd(lo, .r3, state, offset)
+      case .slot:
         a.ldrd(.r2, .r3, ABI.fp, ABI.slot(r))
         a.strd(.r2, .r3, state, offset)
       }
