@@ -1,7 +1,7 @@
 import Foundation
+import KilnTestSupport
 import LinuxUser
 import Runtime
-import KilnTestSupport
 import Testing
 
 /// The committed example runs without any RISC-V toolchain.

@@ -1,6 +1,6 @@
 import Foundation
-import Runtime
 import KilnTestSupport
+import Runtime
 import Testing
 
 /// One C test program run: which source, how it is compiled and started.
@@ -39,10 +39,7 @@ let guestPrograms: [GuestProgram] = [
 @Suite("RV32 C programs vs qemu-riscv32")
 struct ProgramTests {
   @Test(
-    .requires(Tools.clang != nil, "clang not found on PATH: cannot compile the RV32 C fixtures"),
-    .requires(Tools.lld != nil, "ld.lld not found on PATH: cannot link the RV32 C fixtures"),
-    .requires(
-      Tools.qemu != nil, "qemu-riscv32 not found on PATH (Scripts/setup.sh installs qemu-user)"),
+    .fixturesAndQemu,
     arguments: guestPrograms, RunSetup.all)
   func matchesQemu(_ program: GuestProgram, setup: RunSetup) throws {
     let elf = try Fixtures.build(program.name, optimization: program.optimization)

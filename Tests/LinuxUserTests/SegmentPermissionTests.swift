@@ -22,10 +22,7 @@ import Testing
   static let allowed = ["read", "mmapx", "mprotect", "syscall"]
 
   @Test(
-    .requires(Tools.clang != nil, "clang not found on PATH: cannot compile the RV32 C fixtures"),
-    .requires(Tools.lld != nil, "ld.lld not found on PATH: cannot link the RV32 C fixtures"),
-    .requires(
-      Tools.qemu != nil, "qemu-riscv32 not found on PATH (Scripts/setup.sh installs qemu-user)"),
+    .fixturesAndQemu,
     arguments: RunSetup.all)
   func violationsFaultLikeQemu(setup: RunSetup) throws {
     let elf = try Fixtures.build("segperm", optimization: "1")
@@ -52,10 +49,7 @@ import Testing
 
   /// With PT_GNU_STACK executable (`-z execstack`), code on the stack runs.
   @Test(
-    .requires(Tools.clang != nil, "clang not found on PATH: cannot compile the RV32 C fixtures"),
-    .requires(Tools.lld != nil, "ld.lld not found on PATH: cannot link the RV32 C fixtures"),
-    .requires(
-      Tools.qemu != nil, "qemu-riscv32 not found on PATH (Scripts/setup.sh installs qemu-user)"),
+    .fixturesAndQemu,
     arguments: RunSetup.all)
   func executableStackRunsLikeQemu(setup: RunSetup) throws {
     let elf = try Fixtures.build("segperm", optimization: "1", extra: ["-Wl,-z,execstack"])

@@ -7,10 +7,7 @@ import Testing
 /// qemu-riscv32 does, instead of letting it overwrite the mmap2 area.
 @Suite struct StackGuardTests {
   @Test(
-    .requires(Tools.clang != nil, "clang not found on PATH: cannot compile the RV32 C fixtures"),
-    .requires(Tools.lld != nil, "ld.lld not found on PATH: cannot link the RV32 C fixtures"),
-    .requires(
-      Tools.qemu != nil, "qemu-riscv32 not found on PATH (Scripts/setup.sh installs qemu-user)"),
+    .fixturesAndQemu,
     arguments: RunSetup.all)
   func stackOverflowFaultsLikeQemu(setup: RunSetup) throws {
     let elf = try Fixtures.build("stackguard", optimization: "2")

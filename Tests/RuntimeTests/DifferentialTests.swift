@@ -147,15 +147,21 @@ struct DifferentialTests {
   @Test(arguments: seeds)
   func jitMatchesInterpreter(seed: Int) throws {
     let source = Self.program(seed: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15, length: 120)
+    try Self.expectJITsMatchInterpreter(source, seed: seed)
+  }
+
+  /// Runs `source` on the interpreter (it must not fail) and on every JIT
+  /// host and memory variant; each must end in the same state.
+  static func expectJITsMatchInterpreter(_ source: String, seed: Int) throws {
     let code = try Toolchain.assemble(source)
-    let reference = try Self.run(nil, code)
+    let reference = try run(nil, code)
     #expect(reference.error == nil)
     for host in Harness.jitHosts {
       for memory in MemoryVariant.available {
-        let jit = try Self.run(host, code, memory: memory)
+        let jit = try run(host, code, memory: memory)
         #expect(
           jit == reference,
-          "seed \(seed), \(host.description), \(memory)\n\(Self.diff(reference, jit))\nprogram:\n\(source)"
+          "seed \(seed), \(host.description), \(memory)\n\(diff(reference, jit))\nprogram:\n\(source)"
         )
       }
     }
@@ -197,17 +203,6 @@ struct DifferentialTests {
   @Test(arguments: 1...24)
   func branchAroundOneMoveMatchesInterpreter(seed: Int) throws {
     let source = Self.selectProgram(seed: UInt64(seed) &* 0x2545_F491_4F6C_DD1D)
-    let code = try Toolchain.assemble(source)
-    let reference = try Self.run(nil, code)
-    #expect(reference.error == nil)
-    for host in Harness.jitHosts {
-      for memory in MemoryVariant.available {
-        let jit = try Self.run(host, code, memory: memory)
-        #expect(
-          jit == reference,
-          "seed \(seed), \(host.description), \(memory)\n\(Self.diff(reference, jit))\nprogram:\n\(source)"
-        )
-      }
-    }
+    try Self.expectJITsMatchInterpreter(source, seed: seed)
   }
 }

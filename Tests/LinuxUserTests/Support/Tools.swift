@@ -139,3 +139,16 @@ func runProcess(
     ? 128 + process.terminationStatus : process.terminationStatus
   return ProcessResult(stdout: stdout, stderr: stderr, status: status, timedOut: timedOut)
 }
+
+extension Trait where Self == ConditionTrait {
+  /// What a test that builds the RV32 C fixtures and compares them with
+  /// qemu-riscv32 needs: clang, ld.lld and qemu-riscv32 on PATH.
+  static var fixturesAndQemu: Self {
+    let tools = [("clang", Tools.clang), ("ld.lld", Tools.lld), ("qemu-riscv32", Tools.qemu)]
+    let missing = tools.filter { $0.1 == nil }.map(\.0)
+    return .requires(
+      missing.isEmpty,
+      "\(missing.joined(separator: ", ")) not found on PATH: cannot build the RV32 C fixtures "
+        + "and compare them with qemu-riscv32 (Scripts/setup.sh installs them)")
+  }
+}
