@@ -81,18 +81,25 @@ extension VirtualMachine {
       } catch {
         throw memoryFault(pc: error.pc, address: error.address, size: 1)
       }
-      switch event {
-      case nil:
-        return
-      case .ecall:
-        try syscallHandler(self, registers[17])
-      case .ebreak(let pc):
-        if config.haltOnBreakpoint { throw .breakpoint(pc: pc) }
-      case .fenceI:
-        break
-      case .fault(let fault):
-        throw executionFault(RuntimeError(fault))
-      }
+      guard let event else { return }
+      try handle(event)
+    }
+  }
+
+  /// What both interpreter loops do when the interpreter stops for an
+  /// event: a syscall, a breakpoint (which ends the run only with
+  /// `haltOnBreakpoint`), `fence.i` (nothing: the instruction cache checks
+  /// itself) or a fault.
+  func handle(_ event: StepEvent) throws(RuntimeError) {
+    switch event {
+    case .ecall:
+      try syscallHandler(self, state.registers[17])
+    case .ebreak(let pc):
+      if config.haltOnBreakpoint { throw .breakpoint(pc: pc) }
+    case .fenceI:
+      break
+    case .fault(let fault):
+      throw executionFault(RuntimeError(fault))
     }
   }
 }
@@ -104,7 +111,6 @@ extension VirtualMachine {
   func runInterpreterCounting(from start: UInt32, cache: InstructionCache)
     throws(RuntimeError)
   {
-    let registers = state.registers
     var pc = start
     while true {
       if let interrupt = pendingInterrupt(at: pc) { throw interrupt }
@@ -114,20 +120,13 @@ extension VirtualMachine {
         throw .interrupted(pc: pc, executed: used)
       }
       let slice = config.interruptible ? min(limit - used, 1 << 16) : limit - used
-      switch try interpret(from: &pc, budget: slice, cache: cache) {
-      case nil:
+      if let event = try interpret(from: &pc, budget: slice, cache: cache) {
+        try handle(event)
+      } else {
         if pc == Self.returnAddress { return }
         if state.budgetUsed >= configuredLimit {
           throw .instructionBudgetExhausted(pc: pc, executed: state.budgetUsed)
         }
-      case .ecall:
-        try syscallHandler(self, registers[17])
-      case .ebreak(let pc):
-        if config.haltOnBreakpoint { throw .breakpoint(pc: pc) }
-      case .fenceI:
-        break
-      case .fault(let fault):
-        throw executionFault(RuntimeError(fault))
       }
     }
   }
