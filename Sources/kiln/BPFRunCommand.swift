@@ -74,9 +74,7 @@ struct BPFRun: ParsableCommand {
     if let memoryHex, bytesFromHex(memoryHex) == nil {
       throw ValidationError("--mem-hex needs pairs of hex digits, e.g. \"01 02 ff\"")
     }
-    if let timeout, !(timeout > 0 && timeout <= 1e9) {
-      throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)")
-    }
+    try Timeout.validate(timeout)
     if let repeatCount, !(1...1_000_000_000).contains(repeatCount) {
       throw ValidationError("--repeat must be between 1 and 1000000000, got \(repeatCount)")
     }
@@ -99,7 +97,7 @@ struct BPFRun: ParsableCommand {
     var elapsed: UInt64 = 0
     let interrupter = timeout.map { _ in Interrupter() }
     if let timeout, let interrupter {
-      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { interrupter.interrupt() }
+      Timeout.arm(timeout) { interrupter.interrupt() }
     }
     do {
       result = try runBPF(

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import KilnHosts
 import KilnPort
 import LinuxUser
@@ -89,9 +88,7 @@ extension Kiln {
       guard (1...256).contains(maxMemory) else {
         throw ValidationError("--max-memory must be between 1 and 256 MiB, got \(maxMemory)")
       }
-      if let timeout, !(timeout > 0 && timeout <= 1e9) {
-        throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)")
-      }
+      try Timeout.validate(timeout)
       if let codeSize, !(1...1024).contains(codeSize) {
         throw ValidationError("--code-size must be between 1 and 1024 MiB, got \(codeSize)")
       }
@@ -146,7 +143,7 @@ extension Kiln {
       if observer.isActive { process.vm.onBlockCompiled = { observer.blockCompiled($0) } }
 
       if let timeout, let interrupter = process.vm.interrupter {
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { interrupter.interrupt() }
+        Timeout.arm(timeout) { interrupter.interrupt() }
       }
       let status: Int32
       do {
