@@ -87,14 +87,7 @@ extension FunctionLowering {
         a.cmp(bp.hi, imm: imm(0))
         a.b(.ne, fail)
       } else {
-        let (lo, hi) = Self.split(offset, .w64)
-        if let m = ModifiedImmediate(exactly: lo) {
-          a.adds(.r12, bp.lo, imm: m)
-        } else {
-          a.mov32(.r12, lo)
-          a.adds(.r12, bp.lo, .r12)
-        }
-        a.adc(.r1, bp.hi, imm: imm(hi))
+        addOffset(bp, offset)
         a.cmp(.r1, imm: imm(0))
         a.b(.ne, fail)
       }
@@ -196,17 +189,10 @@ extension FunctionLowering {
     size: Int, index: FunctionIR.Register?, imm immediate: Int32, site: Int
   ) throws(CodeGenError) {
     // r12:r1 = offset (the failure stub records it as the address).
-    let (lo, hi) = Self.split(immediate, .w64)
     if let index {
-      let x = read(index, into: ABI.a)
-      if let m = ModifiedImmediate(exactly: lo) {
-        a.adds(.r12, x.lo, imm: m)
-      } else {
-        a.mov32(.r12, lo)
-        a.adds(.r12, x.lo, .r12)
-      }
-      a.adc(.r1, x.hi, imm: imm(hi))
+      addOffset(read(index, into: ABI.a), immediate)
     } else {
+      let (lo, hi) = Self.split(immediate, .w64)
       a.mov32(.r12, lo)
       a.mov32(.r1, hi)
     }
@@ -237,5 +223,21 @@ extension FunctionLowering {
       return write(.r0, d)
     }
     writeLow(.r0, d)
+  }
+}
+
+extension FunctionLowering {
+  /// r12:r1 = `x` + `offset` sign-extended to 64 bits: `adds` of the low
+  /// words (the offset as a modified immediate, else through r12), `adc`
+  /// of the high ones.
+  mutating func addOffset(_ x: Pair, _ offset: Int32) {
+    let (lo, hi) = Self.split(offset, .w64)
+    if let m = ModifiedImmediate(exactly: lo) {
+      a.adds(.r12, x.lo, imm: m)
+    } else {
+      a.mov32(.r12, lo)
+      a.adds(.r12, x.lo, .r12)
+    }
+    a.adc(.r1, x.hi, imm: imm(hi))
   }
 }
