@@ -166,8 +166,7 @@ struct BudgetRegionTests {
       ret
       """
     let program = try Toolchain.assemble(source, at: Harness.base)
-    // addi a0, zero, 5 (I-type: imm[31:20] rs1=0 funct3=0 rd=10 opcode=0x13)
-    let li5 = UInt32(5 << 20) | 0x0000_0513
+    let li5 = SelfModifyingCodeTests.liA0(5)
     for n: UInt64 in 0...6 {
       var config = Config()
       config.instructionBudget = n
