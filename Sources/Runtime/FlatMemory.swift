@@ -64,7 +64,7 @@ final class FlatMemory: GuestMemory {
   }
 
   func store(_ address: UInt32, size: Int, value: UInt32) throws(MemoryError) -> Bool {
-    if !permissions.isEmpty {
+    if permissions.hasReadOnlyPages {
       for k in 0..<size where permissions.isReadOnly((address &+ UInt32(k)) >> Self.pageShift) {
         throw .writeProtected(address: address &+ UInt32(k))
       }

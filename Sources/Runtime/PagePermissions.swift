@@ -20,21 +20,18 @@ struct PagePermissions {
   /// Whether a page that was never given permissions may be executed.
   var defaultExecutable = true
 
-  /// True if no page has been protected and every page is executable.
-  var isEmpty: Bool { readOnly.isEmpty && noExecute.isEmpty && defaultExecutable }
+  /// True if some page is read-only (stores then look at each page).
+  var hasReadOnlyPages: Bool { !readOnly.isEmpty }
 
-  @inline(__always) func isReadOnly(_ page: UInt32) -> Bool {
-    !readOnly.isEmpty && Self.test(readOnly, page)
-  }
+  @inline(__always) func isReadOnly(_ page: UInt32) -> Bool { Self.has(readOnly, page) }
 
   @inline(__always) func isExecutable(_ page: UInt32) -> Bool {
-    if defaultExecutable { return noExecute.isEmpty || !Self.test(noExecute, page) }
-    return !executable.isEmpty && Self.test(executable, page)
+    defaultExecutable ? !Self.has(noExecute, page) : Self.has(executable, page)
   }
 
   /// True if `page` has permissions of its own (`set`, not yet `forget`).
   func isMarked(_ page: UInt32) -> Bool {
-    [readOnly, noExecute, executable].contains { !$0.isEmpty && Self.test($0, page) }
+    Self.has(readOnly, page) || Self.has(noExecute, page) || Self.has(executable, page)
   }
 
   mutating func set(page: UInt32, writable: Bool, executable: Bool) {
@@ -71,7 +68,9 @@ struct PagePermissions {
 
   private static let words = (1 << 20) / 64
 
-  @inline(__always) private static func test(_ bits: [UInt64], _ page: UInt32) -> Bool {
+  /// Whether `page`'s bit is set; false while `bits` is not allocated.
+  @inline(__always) private static func has(_ bits: [UInt64], _ page: UInt32) -> Bool {
+    guard !bits.isEmpty else { return false }
     let p = Int(page & 0xF_FFFF)
     return bits[p >> 6] & (1 << UInt64(p & 63)) != 0
   }
