@@ -144,8 +144,7 @@ extension FunctionIR.RangeAnalysis {
         changed = true
         return
       }
-      let new = join(old, s, widen: changes[l] >= Self.joinsBeforeWidening)
-      if new != old {
+      if let new = join(old, s, widen: changes[l] >= Self.joinsBeforeWidening) {
         labelIn[l] = new
         changes[l] += 1
         changed = true

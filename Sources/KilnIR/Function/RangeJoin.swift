@@ -1,21 +1,32 @@
 extension FunctionIR.RangeAnalysis {
   /// The state that holds on both incoming edges (`old` is what the label
   /// had; with `widen`, anything still changing is given up, so that loops
-  /// converge).
-  static func join(_ old: State, _ new: State, widen: Bool) -> State {
-    let lmin = min(old.lmin, new.lmin)
-    var out = State(
-      registers: old.registers, slots: [], lmin: widen && new.lmin < old.lmin ? 0 : lmin)
+  /// converge), or nil when that is `old` itself. The common case at a
+  /// label that has settled allocates nothing: `out` shares `old`'s arrays
+  /// until a value really changes.
+  static func join(_ old: State, _ new: State, widen: Bool) -> State? {
+    var out = old
+    out.lmin = widen && new.lmin < old.lmin ? 0 : min(old.lmin, new.lmin)
+    var changed = out.lmin != old.lmin
     for i in 0..<old.registers.count {
-      out.registers[i] = joinValue(
+      let v = joinValue(
         old.registers[i], new.registers[i], old, new, exclude: i, lmin: out.lmin, widen: widen)
+      if v != old.registers[i] {
+        out.registers[i] = v
+        changed = true
+      }
     }
-    for s in old.slots {
-      guard let t = new.slots.first(where: { $0.offset == s.offset }) else { continue }
+    // A slot stays when both edges have it and the join knows something.
+    func joinedSlot(_ s: Slot) -> Slot? {
+      guard let t = new.slots.first(where: { $0.offset == s.offset }) else { return nil }
       let v = joinValue(s.value, t.value, old, new, exclude: -1, lmin: out.lmin, widen: widen)
-      if v != .unknown { out.slots.append(Slot(offset: s.offset, value: v)) }
+      return v == .unknown ? nil : Slot(offset: s.offset, value: v)
     }
-    return out
+    if !old.slots.allSatisfy({ joinedSlot($0) == $0 }) {
+      out.slots = old.slots.compactMap(joinedSlot)
+      changed = true
+    }
+    return changed ? out : nil
   }
 
   static func joinValue(
