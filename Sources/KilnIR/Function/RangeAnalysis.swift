@@ -74,6 +74,13 @@ extension FunctionIR.RangeAnalysis {
     var changes: [Int]
     var facts: [FunctionIR.AccessFact]
     var changed = false
+    /// Bumped whenever `labelIn[l]` changes.
+    var versions: [Int]
+    /// Per segment (a label id, or `labelCount` for the start): what its
+    /// last visit did (`pass()`).
+    var segments: [SegmentRecord?]
+    /// Whether segments are recorded: every label appears once.
+    let cacheable: Bool
     /// Whether a local call leaves the caller's frame slots alone: no
     /// helper calls (a helper may write through a pointer into the frame)
     /// and every store and atomic of the function goes to its own frame
@@ -88,6 +95,8 @@ extension FunctionIR.RangeAnalysis {
       self.frameSize = frameSize
       labelIn = [State?](repeating: nil, count: function.labelCount)
       changes = [Int](repeating: 0, count: function.labelCount)
+      versions = [Int](repeating: 0, count: function.labelCount)
+      segments = [SegmentRecord?](repeating: nil, count: function.labelCount + 1)
       facts = [FunctionIR.AccessFact](repeating: .checked, count: siteCount)
       var keep = true
       for op in function.ops {
@@ -102,24 +111,62 @@ extension FunctionIR.RangeAnalysis {
         }
       }
       callsKeepFrame = keep
+      var labelSeen = [Bool](repeating: false, count: function.labelCount)
+      var once = true
+      for case .label(let l) in function.ops {
+        if !labelSeen.indices.contains(l.id) || labelSeen[l.id] {
+          once = false
+        } else {
+          labelSeen[l.id] = true
+        }
+      }
+      cacheable = once
     }
 
     /// One pass in order; whether any label's state changed.
+    ///
+    /// A segment (the operations from a label, or the function's start, to
+    /// the next label) whose input is the same state as at its last visit
+    /// does the same work again: the same merges of the same states and
+    /// the same facts. Those are recorded (`SegmentRecord`) and replayed
+    /// instead of recomputed, so a pass costs little outside the loops
+    /// that are still settling; the result is exactly that of computing.
     mutating func pass() -> Bool {
       changed = false
       var seen = [Bool](repeating: false, count: facts.count)
       var current: State? = .entry(context: true)
+      // The segment being recorded (its key: a label id, or `labelCount`
+      // for the start), or skipped after a replay.
+      var key: Int? = cacheable ? function.labelCount : nil
+      var record = SegmentRecord(version: 0)
+      var skipping = replay(key, &seen)
+      if skipping { current = nil }
       for op in function.ops {
+        if skipping, case .label = op {
+        } else if skipping {
+          continue
+        }
         switch op {
         case .label(let l):
-          if let c = current { merge(c, into: l.id) }
+          if let c = current {
+            record.actions.append(.merge(c, l.id, unchangedAt: merge(c, into: l.id)))
+          }
+          if !skipping, let key { segments[key] = record }
+          key = cacheable && labelIn.indices.contains(l.id) ? l.id : nil
           current = labelIn.indices.contains(l.id) ? labelIn[l.id] : nil
+          record = SegmentRecord(version: versionOf(l.id))
+          skipping = replay(key, &seen)
+          if skipping { current = nil }
         case .jump(let l):
-          if let c = current { merge(c, into: l.id) }
+          if let c = current {
+            record.actions.append(.merge(c, l.id, unchangedAt: merge(c, into: l.id)))
+          }
           current = nil
         case .branch(let cond, let w, let lhs, let rhs, let l):
           guard let c = current else { continue }
-          if let t = refine(c, cond, w, lhs, rhs, taken: true) { merge(t, into: l.id) }
+          if let t = refine(c, cond, w, lhs, rhs, taken: true) {
+            record.actions.append(.merge(t, l.id, unchangedAt: merge(t, into: l.id)))
+          }
           current = refine(c, cond, w, lhs, rhs, taken: false)
         case .return:
           current = nil
@@ -127,28 +174,76 @@ extension FunctionIR.RangeAnalysis {
           guard var c = current else { continue }
           current = nil  // `c` is the only reference: changed in place
           if let (site, fact) = transfer(op, &c) {
-            facts[site] = seen[site] && facts[site].rawValue < fact.rawValue ? facts[site] : fact
-            seen[site] = true
+            note(site, fact, &seen)
+            record.actions.append(.fact(site, fact))
           }
           current = c
         }
       }
+      if !skipping, let key { segments[key] = record }
       for i in facts.indices where !seen[i] { facts[i] = .checked }
       return changed
     }
 
-    mutating func merge(_ s: State, into l: Int) {
-      guard labelIn.indices.contains(l) else { return }
+    /// What a segment did at its last visit, from an input of `version`.
+    struct SegmentRecord {
+      enum Action {
+        /// `unchangedAt`: the label's version after this merge, when
+        /// the merge changed nothing (the same merge into the same
+        /// version changes nothing again: `join` is a function of the
+        /// two states and the label's join count, which only grows with
+        /// its version).
+        case merge(State, Int, unchangedAt: Int?)
+        case fact(Int, FunctionIR.AccessFact)
+      }
+      var version: Int
+      var actions: [Action] = []
+    }
+
+    /// The version of label `l`'s state (0 for the function's start).
+    func versionOf(_ l: Int) -> Int { versions.indices.contains(l) ? versions[l] : 0 }
+
+    /// Replays segment `key`'s record if its input has not changed since;
+    /// whether it did.
+    mutating func replay(_ key: Int?, _ seen: inout [Bool]) -> Bool {
+      guard let key, var r = segments[key], r.version == versionOf(key) else { return false }
+      segments[key] = nil  // `r` is the only reference while its stamps change
+      for i in r.actions.indices {
+        switch r.actions[i] {
+        case .merge(let s, let l, let stamp):
+          if let stamp, stamp == versionOf(l) { continue }
+          r.actions[i] = .merge(s, l, unchangedAt: merge(s, into: l))
+        case .fact(let site, let fact): note(site, fact, &seen)
+        }
+      }
+      segments[key] = r
+      return true
+    }
+
+    /// Records `fact` for `site`: the weakest of the pass's visits.
+    mutating func note(_ site: Int, _ fact: FunctionIR.AccessFact, _ seen: inout [Bool]) {
+      facts[site] = seen[site] && facts[site].rawValue < fact.rawValue ? facts[site] : fact
+      seen[site] = true
+    }
+
+    /// Joins `s` into label `l`'s state; the label's version when that
+    /// changed nothing (nil when it changed the state, or `l` is no label).
+    mutating func merge(_ s: State, into l: Int) -> Int? {
+      guard labelIn.indices.contains(l) else { return nil }
       guard let old = labelIn[l] else {
         labelIn[l] = s
+        versions[l] += 1
         changed = true
-        return
+        return nil
       }
-      if let new = join(old, s, widen: changes[l] >= Self.joinsBeforeWidening) {
-        labelIn[l] = new
-        changes[l] += 1
-        changed = true
+      guard let new = join(old, s, widen: changes[l] >= Self.joinsBeforeWidening) else {
+        return versions[l]
       }
+      labelIn[l] = new
+      versions[l] += 1
+      changes[l] += 1
+      changed = true
+      return nil
     }
 
     /// What `base + offset` of `size` bytes is known to be in `s`.
