@@ -80,6 +80,8 @@ extension FunctionIR.RangeAnalysis {
     /// (`r10` plus a constant inside `[-frameSize, -size]`), so a callee
     /// only ever writes its own frame, below the caller's.
     let callsKeepFrame: Bool
+    /// Where widened bounds may stop (`RangeThresholds.swift`).
+    let thresholds: [[Int64]]
     /// Joins at a label before it is widened.
     static let joinsBeforeWidening = 3
 
@@ -102,6 +104,7 @@ extension FunctionIR.RangeAnalysis {
         }
       }
       callsKeepFrame = keep
+      thresholds = FunctionIR.RangeAnalysis.thresholds(function)
     }
 
     /// One pass in order; whether any label's state changed.
@@ -144,7 +147,10 @@ extension FunctionIR.RangeAnalysis {
         changed = true
         return
       }
-      let new = join(old, s, widen: changes[l] >= Self.joinsBeforeWidening)
+      let widen = changes[l] >= Self.joinsBeforeWidening
+      let stepping =
+        changes[l] < Self.joinsBeforeWidening + FunctionIR.RangeAnalysis.thresholdSteps
+      let new = join(old, s, widen: widen, thresholds: stepping ? thresholds : [])
       if new != old {
         labelIn[l] = new
         changes[l] += 1

@@ -2,13 +2,18 @@ extension FunctionIR.RangeAnalysis {
   /// The state that holds on both incoming edges (`old` is what the label
   /// had; with `widen`, anything still changing is given up, so that loops
   /// converge).
-  static func join(_ old: State, _ new: State, widen: Bool) -> State {
+  /// `thresholds`: where a widened bound of each register may stop
+  /// (`RangeThresholds.swift`; none: given up).
+  static func join(_ old: State, _ new: State, widen: Bool, thresholds: [[Int64]] = [])
+    -> State
+  {
     let lmin = min(old.lmin, new.lmin)
     var out = State(
       registers: old.registers, slots: [], lmin: widen && new.lmin < old.lmin ? 0 : lmin)
     for i in 0..<old.registers.count {
       out.registers[i] = joinValue(
-        old.registers[i], new.registers[i], old, new, exclude: i, lmin: out.lmin, widen: widen)
+        old.registers[i], new.registers[i], old, new, exclude: i, lmin: out.lmin, widen: widen,
+        thresholds: i < thresholds.count ? thresholds[i] : [])
     }
     for s in old.slots {
       guard let t = new.slots.first(where: { $0.offset == s.offset }) else { continue }
@@ -19,7 +24,8 @@ extension FunctionIR.RangeAnalysis {
   }
 
   static func joinValue(
-    _ a: Value, _ b: Value, _ sa: State, _ sb: State, exclude: Int, lmin: Int64, widen: Bool
+    _ a: Value, _ b: Value, _ sa: State, _ sb: State, exclude: Int, lmin: Int64, widen: Bool,
+    thresholds: [Int64] = []
   ) -> Value {
     if a == b { return a }
     guard a.base == b.base else { return .unknown }
@@ -27,8 +33,11 @@ extension FunctionIR.RangeAnalysis {
       base: a.base, lo: min(a.lo, b.lo), hi: Bound.join(a.hi, b.hi, lmin: lmin),
       exact: a.exact == b.exact ? a.exact : nil, relation: nil)
     if widen {
-      if v.hi != a.hi { v.hi = nil }
-      if v.lo < a.lo { v.lo = .min }
+      if v.hi != a.hi {
+        v.hi = v.hi?.constantValue.flatMap { threshold(atLeast: $0, thresholds) }
+          .flatMap { Bound.constant($0) }
+      }
+      if v.lo < a.lo { v.lo = threshold(atMost: v.lo, thresholds) }
     }
     if let r = a.relation, r == b.relation || satisfies(b, r, sb) {
       v.relation = r
