@@ -13,6 +13,12 @@ unsigned long dht_read_pulse(unsigned long index) {
   return kiln_dht22_pulses[selected_frame][index];
 }
 
+uint64_t kiln_helper_read_pulse(uint64_t index, uint64_t a2, uint64_t a3, uint64_t a4,
+                                uint64_t a5) {
+  (void)a2, (void)a3, (void)a4, (void)a5;
+  return index < DHT22_BITS ? (uint64_t)dht_read_pulse((unsigned long)index) : ~(uint64_t)0;
+}
+
 uint32_t kiln_native_fletcher16(void) {
   return (uint32_t)fletcher16(kiln_fletcher16_input, kiln_fletcher16_input_size);
 }

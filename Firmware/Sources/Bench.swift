@@ -33,7 +33,8 @@ func benchLoad(_ which: UInt32) -> Int32 {
   guard Int(which) < benchPrograms.count else { return 2 }
   do throws(EBPFError) {
     benchLoaded[Int(which)] = try load(
-      benchPrograms[Int(which)], helpers: firmwareHelpers(), direct: firmwareDirectHelpers())
+      benchPrograms[Int(which)], helpers: firmwareHelpers(), direct: firmwareDirectHelpers(),
+      memoryFree: firmwareMemoryFreeHelpers())
     return 0
   } catch {
     return 1

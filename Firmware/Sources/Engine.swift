@@ -37,12 +37,17 @@ enum LoadedProgram {
 /// Checks (and, for a JIT, compiles) `program` for the selected engine.
 /// `direct`: C entry points of some of the helpers, by id, which a JIT may
 /// call without the helper table (each the same function as the table's).
-func load(_ program: Program, helpers: HelperTable, direct: [UInt32: UInt64] = [:])
-  throws(EBPFError) -> LoadedProgram
-{
+/// `memoryFree`: ids of helpers that access no memory through their
+/// arguments (a JIT then zeroes only the stack a run can reach).
+func load(
+  _ program: Program, helpers: HelperTable, direct: [UInt32: UInt64] = [:],
+  memoryFree: [UInt32] = []
+) throws(EBPFError) -> LoadedProgram {
   switch Engine.selected {
   case .interpreter: return try loadForInterpreter(program, helpers: helpers)
-  case .thumb2JIT: return try loadForThumb2JIT(program, helpers: helpers, direct: direct)
+  case .thumb2JIT:
+    return try loadForThumb2JIT(
+      program, helpers: helpers, direct: direct, memoryFree: memoryFree)
   }
 }
 
@@ -77,11 +82,12 @@ func loadForInterpreter(_ program: Program, helpers: HelperTable) throws(EBPFErr
 /// The Thumb-2 JIT: compile into a static SRAM code buffer (no mmap on the
 /// MCU), DSB + ISB after writing the code (the M4 has no instruction cache),
 /// call the entry with the Thumb bit set.
-func loadForThumb2JIT(_ program: Program, helpers: HelperTable, direct: [UInt32: UInt64])
-  throws(EBPFError) -> LoadedProgram
-{
+func loadForThumb2JIT(
+  _ program: Program, helpers: HelperTable, direct: [UInt32: UInt64], memoryFree: [UInt32]
+) throws(EBPFError) -> LoadedProgram {
   #if KILN_THUMB2_JIT
-    .thumb2(try compileForThumb2(program, helpers: helpers, direct: direct))
+    .thumb2(
+      try compileForThumb2(program, helpers: helpers, direct: direct, memoryFree: memoryFree))
   #else
     throw .engineUnavailable(reason: "this image is built without the Thumb-2 JIT (Thumb2Port)")
   #endif

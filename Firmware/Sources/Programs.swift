@@ -5,18 +5,21 @@ let readPulseHelper: UInt32 = 1
 
 /// `read_pulse(index)`: the length of high pulse `index` of the selected
 /// frame in microseconds (the simulated sensor of Runtime/board.c), ~0 past
-/// the end. A C function: the interpreter reaches it through the helper
-/// table, the Thumb-2 JIT calls it directly (``firmwareDirectHelpers()``).
-let readPulse: @convention(c) (UInt64, UInt64, UInt64, UInt64, UInt64) -> UInt64 = {
-  index, _, _, _, _ in
-  guard index < 40 else { return UInt64.max }
-  return UInt64(dht_read_pulse(UInt(index)))
-}
+/// the end. A C function (`kiln_helper_read_pulse`) that the Thumb-2 JIT
+/// calls directly (``firmwareDirectHelpers()``); the interpreter's helper
+/// table has the same code as a Swift closure.
+let readPulse: @convention(c) (UInt64, UInt64, UInt64, UInt64, UInt64) -> UInt64 =
+  kiln_helper_read_pulse
 
 /// The helpers of the firmware's own programs.
 func firmwareHelpers() -> HelperTable {
   var helpers = HelperTable()
-  helpers.register(readPulseHelper) { a1, a2, a3, a4, a5 in readPulse(a1, a2, a3, a4, a5) }
+  // `kiln_helper_read_pulse` written out: a Swift closure calling a C
+  // function pointer would go through one more call and thunk.
+  helpers.register(readPulseHelper) { index, _, _, _, _ in
+    guard index < 40 else { return UInt64.max }
+    return UInt64(dht_read_pulse(UInt(index)))
+  }
   return helpers
 }
 
@@ -26,6 +29,10 @@ func firmwareHelpers() -> HelperTable {
 func firmwareDirectHelpers() -> [UInt32: UInt64] {
   [readPulseHelper: UInt64(UInt(bitPattern: unsafeBitCast(readPulse, to: UnsafeRawPointer.self)))]
 }
+
+/// The firmware's helpers that access no memory through their arguments
+/// (`read_pulse` takes an index).
+func firmwareMemoryFreeHelpers() -> [UInt32] { [readPulseHelper] }
 
 /// A program of the generated data as a decoded ``Program``.
 func program(_ bytes: kiln_bytes) throws(EBPFError) -> Program {
@@ -49,7 +56,7 @@ func runFletcher16(_ tally: inout Tally) {
   do throws(EBPFError) {
     let loaded = try load(
       program(kiln_fletcher16_program()), helpers: firmwareHelpers(),
-      direct: firmwareDirectHelpers())
+      direct: firmwareDirectHelpers(), memoryFree: firmwareMemoryFreeHelpers())
     let r0 = try run(loaded, context: fletcherContext())
     tally.record(
       r0 == expected && native == expected,
@@ -80,7 +87,8 @@ func runDHT22(_ tally: inout Tally) {
   let loaded: LoadedProgram
   do throws(EBPFError) {
     loaded = try load(
-      program(kiln_dht22_program()), helpers: firmwareHelpers(), direct: firmwareDirectHelpers())
+      program(kiln_dht22_program()), helpers: firmwareHelpers(), direct: firmwareDirectHelpers(),
+      memoryFree: firmwareMemoryFreeHelpers())
   } catch {
     tally.record(false, "dht22: \(error.description)")
     return

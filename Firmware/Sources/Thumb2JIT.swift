@@ -30,6 +30,9 @@
     /// program) allocates its own.
     let stack: UnsafeMutableRawPointer
     let state: UnsafeMutableRawPointer
+    /// Bytes at the top of the stack a run can reach (`reachableStackBytes`):
+    /// the ones a run zeroes.
+    let stackReach: Int
     var running = false
     /// Whether `state` holds the fields no run changes (helper call, frame
     /// top, the stack region, host context), written by the first run.
@@ -41,7 +44,9 @@
     static let maxHelperSlots = 64
     static let regionCount = 2
 
-    init(code: [UInt8], helpers: HelperTable, options: ExecutionOptions) throws(EBPFError) {
+    init(code: [UInt8], helpers: HelperTable, options: ExecutionOptions, stackReach: Int)
+      throws(EBPFError)
+    {
       let start = (CodeBuffer.top + 7) & ~7
       guard start + code.count <= Int(KILN_CODE_CAPACITY) else {
         throw .engineUnavailable(
@@ -71,6 +76,7 @@
         Int(Env.regionLimit(Env.contextRegion, size: 8))
       )
       stack = .allocate(byteCount: Self.stackSize(options), alignment: 16)
+      self.stackReach = min(stackReach, Self.stackSize(options))
       state = .allocate(byteCount: Env.stateSize(regionCount: Self.regionCount), alignment: 16)
     }
 
@@ -113,7 +119,8 @@
   /// Checks `program` (as the hosted JIT does), translates it to FunctionIR
   /// and compiles it for the Cortex-M4.
   func compileForThumb2(
-    _ program: Program, helpers: HelperTable, direct: [UInt32: UInt64] = [:]
+    _ program: Program, helpers: HelperTable, direct: [UInt32: UInt64] = [:],
+    memoryFree: [UInt32] = []
   ) throws(EBPFError) -> Thumb2Program {
     let options = ExecutionOptions()
     try options.validate()
@@ -132,7 +139,10 @@
     } catch {
       throw .engineUnavailable(reason: "code generation failed: \(error.description)")
     }
-    return try Thumb2Program(code: code, helpers: helpers, options: options)
+    let reach = reachableStackBytes(
+      function, frameSize: environment.frameSize, stackSize: Thumb2Program.stackSize(options),
+      memoryFree: memoryFree)
+    return try Thumb2Program(code: code, helpers: helpers, options: options, stackReach: reach)
   }
 
   typealias Env = FunctionEnvironment
@@ -172,9 +182,11 @@
         compiled.running = false
       }
     }
-    // Every run starts from a zeroed stack, as the interpreter's (memset:
-    // 64 bytes per loop iteration, Runtime/libc.c).
-    stack.initializeMemory(as: UInt8.self, repeating: 0, count: stackSize)
+    // Every run starts from a zeroed stack, as the interpreter's: the bytes
+    // below the frame top it can reach (memset: 256 bytes per loop
+    // iteration, Runtime/libc.c).
+    (stack + (stackSize - compiled.stackReach)).initializeMemory(
+      as: UInt8.self, repeating: 0, count: compiled.stackReach)
     func set(_ offset: Int, _ value: UInt64) {
       state.storeBytes(of: value, toByteOffset: offset, as: UInt64.self)
     }

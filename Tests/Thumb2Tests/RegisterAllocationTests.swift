@@ -96,6 +96,76 @@ import Testing
     #expect(h[4] == .narrow(.lr))
   }
 
+  /// Host r10 is free only in a function that never names eBPF r10 and
+  /// has no local calls, budget checks or polls.
+  @Test func frameRegisterIsFreeWhenRTenIsUnused() {
+    func free(_ ops: [FunctionIR.Op]) -> Bool {
+      RegisterAllocation.frameIsFree(FunctionIR.Function(ops: ops, labelCount: 1))
+    }
+    #expect(free([.constant(Self.r(0), 1), .return]))
+    #expect(!free([.load(Self.r(0), base: .r10, offset: -8, size: 8, signExtend: false, site: 0)]))
+    #expect(!free([.alu(.move, .w64, Self.r(3), .register(.r10)), .return]))
+    #expect(!free([.store(base: Self.r(1), offset: 0, size: 8, value: .register(.r10), site: 0)]))
+    #expect(!free([.branch(.equal, .w64, Self.r(1), .register(.r10), FunctionIR.Label(0))]))
+    #expect(!free([.callLocal(FunctionIR.Label(0), site: 0), .return]))
+    #expect(!free([.budget(cost: 1, site: 0), .return]))
+    #expect(!free([.poll(site: 0), .return]))
+  }
+
+  /// Fletcher-16's loop (Firmware/BPF/fletcher16.c, as clang -target bpf
+  /// -O2 compiles it) with r10 as an eighth host register: weights r0
+  /// (most), r6 449, r3 258, r4 193, r5 129 (the constant 0x80808081),
+  /// r2 65, r1 64; r6 leaves 32 bits after `r6 *= r5`, r3 and r5 never.
+  @Test func fletcherLoopGivesTheConstantTheFrameRegister() {
+    let loop = FunctionIR.Label(0)
+    let done = FunctionIR.Label(1)
+    let (r0, r1, r2, r3, r4, r5, r6) = (
+      Self.r(0), Self.r(1), Self.r(2), Self.r(3), Self.r(4), Self.r(5), Self.r(6)
+    )
+    let ops: [FunctionIR.Op] = [
+      .alu(.move, .w64, r0, .immediate(0)),
+      .branch(.equal, .w64, r2, .immediate(0), done),
+      .alu(.move, .w32, r6, .immediate(0)),
+      .alu(.move, .w64, r4, .immediate(0)),
+      .constant(r5, 0x8080_8081),
+      .alu(.move, .w32, r3, .immediate(0)),
+      .label(loop),
+      .alu(.move, .w64, r0, .register(r1)),
+      .alu(.add, .w64, r0, .register(r4)),
+      .load(r0, base: r0, offset: 0, size: 1, signExtend: false, site: 9),
+      .alu(.add, .w32, r3, .register(r0)),
+      .alu(.move, .w64, r0, .register(r3)),
+      .alu(.multiply, .w64, r0, .register(r5)),
+      .alu(.shiftRightLogical, .w64, r0, .immediate(39)),
+      .alu(.multiply, .w32, r0, .immediate(255)),
+      .alu(.sub, .w32, r3, .register(r0)),
+      .alu(.move, .w32, r0, .register(r3)),
+      .alu(.add, .w32, r0, .register(r6)),
+      .alu(.move, .w64, r6, .register(r0)),
+      .alu(.multiply, .w64, r6, .register(r5)),
+      .alu(.shiftRightLogical, .w64, r6, .immediate(39)),
+      .alu(.multiply, .w32, r6, .immediate(255)),
+      .alu(.sub, .w32, r0, .register(r6)),
+      .alu(.add, .w64, r4, .immediate(1)),
+      .alu(.move, .w32, r6, .register(r0)),
+      .branch(.lessThanUnsigned, .w64, r4, .register(r2), loop),
+      .alu(.shiftLeft, .w32, r0, .immediate(8)),
+      .alu(.or, .w32, r0, .register(r3)),
+      .label(done),
+      .return,
+    ]
+    let f = FunctionIR.Function(ops: ops, labelCount: 2)
+    #expect(RegisterAllocation.frameIsFree(f))
+    let h = RegisterAllocation.homes(
+      f, upper: UpperZero(f, entry: 0x3FF), hosts: RegisterAllocation.hosts + [.lr, .r10])
+    #expect(h[0] == .pair(Pair(.r4, .r5)))
+    #expect(h[6] == .pair(Pair(.r6, .r7)))
+    #expect(h[3] == .narrow(.r8))
+    #expect(h[4] == .pair(Pair(.r9, .lr)))
+    #expect(h[5] == .narrow(.r10))
+    for i in [1, 2, 7, 8, 9] { #expect(h[i] == .slot, "r\(i)") }
+  }
+
   /// lr is free only without local calls and atomics.
   @Test func linkRegisterIsFreeWithoutLocalCallsOrAtomics() {
     func free(_ ops: [FunctionIR.Op]) -> Bool {

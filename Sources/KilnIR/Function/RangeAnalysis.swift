@@ -87,6 +87,8 @@ extension FunctionIR.RangeAnalysis {
     /// (`r10` plus a constant inside `[-frameSize, -size]`), so a callee
     /// only ever writes its own frame, below the caller's.
     let callsKeepFrame: Bool
+    /// Where widened bounds may stop (`RangeThresholds.swift`).
+    let thresholds: [[Int64]]
     /// Joins at a label before it is widened.
     static let joinsBeforeWidening = 3
 
@@ -121,6 +123,7 @@ extension FunctionIR.RangeAnalysis {
         }
       }
       cacheable = once
+      thresholds = FunctionIR.RangeAnalysis.thresholds(function)
     }
 
     /// One pass in order; whether any label's state changed.
@@ -236,7 +239,10 @@ extension FunctionIR.RangeAnalysis {
         changed = true
         return nil
       }
-      guard let new = join(old, s, widen: changes[l] >= Self.joinsBeforeWidening) else {
+      let widen = changes[l] >= Self.joinsBeforeWidening
+      let stepping =
+        changes[l] < Self.joinsBeforeWidening + FunctionIR.RangeAnalysis.thresholdSteps
+      guard let new = join(old, s, widen: widen, thresholds: stepping ? thresholds : []) else {
         return versions[l]
       }
       labelIn[l] = new

@@ -4,13 +4,16 @@ extension FunctionIR.RangeAnalysis {
   /// converge), or nil when that is `old` itself. The common case at a
   /// label that has settled allocates nothing: `out` shares `old`'s arrays
   /// until a value really changes.
-  static func join(_ old: State, _ new: State, widen: Bool) -> State? {
+  /// `thresholds`: where a widened bound of each register may stop
+  /// (`RangeThresholds.swift`; none: given up).
+  static func join(_ old: State, _ new: State, widen: Bool, thresholds: [[Int64]] = []) -> State? {
     var out = old
     out.lmin = widen && new.lmin < old.lmin ? 0 : min(old.lmin, new.lmin)
     var changed = out.lmin != old.lmin
     for i in 0..<old.registers.count {
       let v = joinValue(
-        old.registers[i], new.registers[i], old, new, exclude: i, lmin: out.lmin, widen: widen)
+        old.registers[i], new.registers[i], old, new, exclude: i, lmin: out.lmin, widen: widen,
+        thresholds: i < thresholds.count ? thresholds[i] : [])
       if v != old.registers[i] {
         out.registers[i] = v
         changed = true
@@ -30,7 +33,8 @@ extension FunctionIR.RangeAnalysis {
   }
 
   static func joinValue(
-    _ a: Value, _ b: Value, _ sa: State, _ sb: State, exclude: Int, lmin: Int64, widen: Bool
+    _ a: Value, _ b: Value, _ sa: State, _ sb: State, exclude: Int, lmin: Int64, widen: Bool,
+    thresholds: [Int64] = []
   ) -> Value {
     if a == b { return a }
     guard a.base == b.base else { return .unknown }
@@ -38,8 +42,11 @@ extension FunctionIR.RangeAnalysis {
       base: a.base, lo: min(a.lo, b.lo), hi: Bound.join(a.hi, b.hi, lmin: lmin),
       exact: a.exact == b.exact ? a.exact : nil, relation: nil)
     if widen {
-      if v.hi != a.hi { v.hi = nil }
-      if v.lo < a.lo { v.lo = .min }
+      if v.hi != a.hi {
+        v.hi = v.hi?.constantValue.flatMap { threshold(atLeast: $0, thresholds) }
+          .flatMap { Bound.constant($0) }
+      }
+      if v.lo < a.lo { v.lo = threshold(atMost: v.lo, thresholds) }
     }
     if let r = a.relation, r == b.relation || satisfies(b, r, sb) {
       v.relation = r

@@ -16,7 +16,10 @@ import KilnIR
 ///     r0     scratch / helper a1 lo / result   r7     allocated
 ///     r1     scratch / helper a1 hi / result   r8     allocated
 ///     r2     scratch / helper a2 lo            r9     allocated
-///     r3     scratch / helper a2 hi            r10    eBPF r10, low word (hi = 0)
+///     r3     scratch / helper a2 hi            r10    eBPF r10, low word (hi = 0);
+///                                                     allocated in a function that
+///                                                     never uses r10 (no local calls,
+///                                                     budget or polls either)
 ///     r4     allocated (pair lo/hi or a        r11    frame base (fp): slots, state
 ///     r5       32-bit register's only word)    r12    scratch: access address, target
 ///     r6     allocated                         lr     return address of the current
@@ -38,7 +41,9 @@ import KilnIR
 ///     fp + 8i     slot of eBPF ri         i = 0…9, lo at +0, hi at +4
 ///     fp = sp     ── after the prologue; error exits restore sp = fp
 ///                 per local call:  r6–r9 (4 × 8), r10, lr       (40 bytes)
-///                 per helper call: a3, a4, a5 (3 × 8), state, pad, lr, pad (40 bytes)
+///                 per helper call: a3, a4, a5 (3 × 8), state, pad, lr, pad (40 bytes);
+///                 made once by the prologue of a function entered by a
+///                 branch (no local calls: sp stays at fp − 40 in its body)
 ///
 /// The regions are copied from the state block by the prologue (only the
 /// low words: on a 32-bit host every region lies below 4 GiB, so an access
@@ -87,7 +92,8 @@ enum FunctionABI {
     case 0...3: "scratch; helper argument \(n / 2 + 1) \(n % 2 == 0 ? "lo" : "hi")"
     case 4...9:
       "allocated: a hot eBPF register's pair word, or the only word of one within 32 bits"
-    case 10: "r10 low word (frame pointer; high word 0)"
+    case 10:
+      "r10 low word (frame pointer; high word 0); allocated in a function that never uses r10"
     case 11: "frame base: slots, state pointer, regions"
     case 12: "scratch (access address)"
     case 13: "host stack"

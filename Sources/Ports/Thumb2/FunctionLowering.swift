@@ -20,6 +20,9 @@ struct FunctionLowering {
   /// The body is entered by `b` and `exit` branches to `returned`: lr
   /// may hold an eBPF register (`RegisterAllocation.lrIsFree`).
   var returnsByBranch = false
+  /// The function never uses eBPF r10: host r10 may hold an eBPF register
+  /// (`RegisterAllocation.frameIsFree`) and the prologue does not set it.
+  var frameIsFree = false
   /// After the body (r0 = the result), in the prologue.
   let returned: Label
   var labels: [Label] = []
@@ -89,9 +92,11 @@ struct FunctionLowering {
     // context's address and length (below 4 GiB, as every region).
     upper = UpperZero(function, entry: 0x3FF)
     returnsByBranch = RegisterAllocation.lrIsFree(function)
+    frameIsFree = RegisterAllocation.frameIsFree(function)
     homes = RegisterAllocation.homes(
       function, upper: upper,
-      hosts: RegisterAllocation.hosts + (returnsByBranch ? [.lr] : []))
+      hosts: RegisterAllocation.hosts + (returnsByBranch ? [.lr] : [])
+        + (frameIsFree ? [ABI.frame] : []))
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
     let body = a.newLabel()
     try prologue(body: body)
@@ -116,6 +121,8 @@ struct FunctionLowering {
     a.push(ABI.saved)
     try subtract(.sp, .sp, frameSize)
     a.mov(ABI.fp, .sp)
+    // A function entered by a branch keeps sp here: the helper calls' area.
+    if returnsByBranch { a.sub(.sp, .sp, imm: imm(40)) }
     a.str(.r0, ABI.fp, ABI.statePointer)
     a.mov(.r1, imm: imm(1))
     a.str(.r1, ABI.fp, ABI.callDepth)
@@ -127,7 +134,7 @@ struct FunctionLowering {
         a.str(.r1, ABI.fp, ABI.regionLimit(i, size: size))
       }
     }
-    a.ldr(ABI.frame, .r0, Env.frameTop)
+    if !frameIsFree { a.ldr(ABI.frame, .r0, Env.frameTop) }
     // r1 = context address, r2 = context length, everything else 0.
     a.ldrd(.r2, .r3, .r0, Env.argument1)
     write(FunctionIR.Register(1), ABI.b)

@@ -9,7 +9,8 @@ import KilnIR
 ///     ==, != 0    orrs r12, lo, hi                          → eq / ne
 ///     & != 0      tst lo, lo' ; it eq ; tsteq hi, hi'       → ne
 ///     <, >=       cmp lo, lo' ; sbcs t, hi, hi'             → lt ge lo hs
-///     >, <=       the same with the operands swapped        → lt ge lo hs
+///     >, <= i     cmp lo, #(i+1) ; sbcs t, hi, #(i+1).hi    → ge lt hs lo
+///     >, <=       the <, >= test with the operands swapped  → lt ge lo hs
 extension FunctionLowering {
   mutating func lowerBranch(
     _ c: KilnIR.Condition, _ width: FunctionIR.Width, _ lhs: FunctionIR.Register,
@@ -34,6 +35,15 @@ extension FunctionLowering {
     case .greaterThan: .greaterThanUnsigned
     case .greaterOrEqual: .greaterOrEqualUnsigned
     default: c
+    }
+  }
+
+  /// Whether `c` compares unsigned values.
+  static func isUnsigned(_ c: KilnIR.Condition) -> Bool {
+    switch c {
+    case .lessThanUnsigned, .lessOrEqualUnsigned, .greaterThanUnsigned, .greaterOrEqualUnsigned:
+      true
+    default: false
     }
   }
 
@@ -133,6 +143,24 @@ extension FunctionLowering {
       a.sbcs(t, l.hi, r.hi)
       return Self.hostCondition(c)
     default:
+      // a > i is a >= i + 1 and a <= i is a < i + 1 (an immediate
+      // sign-extends; i + 1 does not wrap except for the unsigned all-ones,
+      // compared swapped below).
+      if case .immediate(let i) = rhs, !(i == -1 && Self.isUnsigned(c)) {
+        let next = Int64(i) + 1
+        let lo = UInt32(truncatingIfNeeded: next)
+        let hi = UInt32(truncatingIfNeeded: next >> 32)
+        if let m = ModifiedImmediate(exactly: lo), let mh = ModifiedImmediate(exactly: hi) {
+          a.cmp(l.lo, imm: m)
+          a.sbcs(.r12, l.hi, imm: mh)
+          switch c {
+          case .greaterThan: return .ge
+          case .lessOrEqual: return .lt
+          case .greaterThanUnsigned: return .hs
+          default: return .lo
+          }
+        }
+      }
       // a > b is b < a: compare swapped.
       let r = operand(rhs, .w64, into: ABI.b)
       a.cmp(r.lo, l.lo)
@@ -174,20 +202,13 @@ extension FunctionLowering {
       a.mov(.r1, imm: imm(0))
       a.strd(.r0, .r1, state, Env.errorSite)
     }
-    a.sub(.sp, .sp, imm: imm(40))
-    for (k, i) in [3, 4, 5].enumerated() {
-      let v = read(FunctionIR.Register(UInt8(i)), into: ABI.a)
-      a.strd(v.lo, v.hi, .sp, Int32(8 * k))
-    }
+    enterHelperCall()
     a.str(state, .sp, 24)
-    a.str(.lr, .sp, 32)
     move(into: ABI.b, read(FunctionIR.Register(2), into: ABI.b))
     move(into: ABI.a, read(FunctionIR.Register(1), into: ABI.a))
     a.ldr(.r12, state, Env.helperCall)
     a.blx(.r12)
-    a.ldr(.lr, .sp, 32)
-    a.add(.sp, .sp, imm: imm(40))
-    write(.r0, ABI.a)
+    leaveHelperCall()
     if case .register = id {
       a.ldr(.r12, ABI.fp, ABI.statePointer)
       a.ldr(.r12, .r12, Env.status)
@@ -203,19 +224,45 @@ extension FunctionLowering {
     guard let target = UInt32(exactly: address) else {
       throw .immediateOutOfRange("helper address \(address) (a 32-bit host)")
     }
-    a.sub(.sp, .sp, imm: imm(40))
-    for (k, i) in [3, 4, 5].enumerated() {
-      let v = read(FunctionIR.Register(UInt8(i)), into: ABI.a)
-      a.strd(v.lo, v.hi, .sp, Int32(8 * k))
-    }
-    a.str(.lr, .sp, 32)
+    enterHelperCall()
     move(into: ABI.b, read(FunctionIR.Register(2), into: ABI.b))
     move(into: ABI.a, read(FunctionIR.Register(1), into: ABI.a))
     a.mov32(.r12, target)
     a.blx(.r12)
-    a.ldr(.lr, .sp, 32)
-    a.add(.sp, .sp, imm: imm(40))
+    leaveHelperCall()
+  }
+
+  /// The 40-byte call area (r3–r5 on the stack, lr saved at sp + 32): made
+  /// here, or by the prologue once for a function entered by a branch
+  /// (sp never moves in its body, `FunctionABI.swift`). lr is saved only
+  /// when it holds something: a return address or an eBPF register.
+  mutating func enterHelperCall() {
+    if !returnsByBranch { a.sub(.sp, .sp, imm: imm(40)) }
+    for (k, i) in [3, 4, 5].enumerated() {
+      let v = read(FunctionIR.Register(UInt8(i)), into: ABI.a)
+      a.strd(v.lo, v.hi, .sp, Int32(8 * k))
+    }
+    if lrIsLive { a.str(.lr, .sp, 32) }
+  }
+
+  /// After the `blx`: lr back, the call area freed, r0 = the result.
+  mutating func leaveHelperCall() {
+    if lrIsLive { a.ldr(.lr, .sp, 32) }
+    if !returnsByBranch { a.add(.sp, .sp, imm: imm(40)) }
     write(.r0, ABI.a)
+  }
+
+  /// Whether lr holds a value across the body: the return address, or an
+  /// eBPF register allocated to it.
+  var lrIsLive: Bool {
+    !returnsByBranch
+      || homes.contains { home in
+        switch home {
+        case .narrow(let h): h == .lr
+        case .pair(let p): p.lo == .lr || p.hi == .lr
+        case .slot: false
+        }
+      }
   }
 
   /// Local call: check and count the depth, save r6–r9, r10 and lr, give

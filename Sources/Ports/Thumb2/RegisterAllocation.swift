@@ -42,6 +42,31 @@ enum RegisterAllocation {
     return true
   }
 
+  /// Whether host r10 (eBPF r10's low word) is free for an eBPF register
+  /// too: the function never names r10, and has no local calls (which move
+  /// it) and no budget checks or polls (whose stop records r10 in the state).
+  static func frameIsFree(_ function: FunctionIR.Function) -> Bool {
+    func isFrame(_ r: FunctionIR.Register) -> Bool { r == .r10 }
+    func isFrame(_ o: FunctionIR.Operand) -> Bool { o == .register(.r10) }
+    for op in function.ops {
+      switch op {
+      case .callLocal, .budget, .poll: return false
+      case .alu(_, _, let d, let s): if isFrame(d) || isFrame(s) { return false }
+      case .negate(_, let d), .zeroExtend(let d, _), .byteSwap(let d, _), .constant(let d, _):
+        if isFrame(d) { return false }
+      case .signExtend(_, let d, let s, _): if isFrame(d) || isFrame(s) { return false }
+      case .load(let d, let base, _, _, _, _): if isFrame(d) || isFrame(base) { return false }
+      case .store(let base, _, _, let v, _): if isFrame(base) || isFrame(v) { return false }
+      case .atomic(_, _, _, let base, _, let s, _): if isFrame(base) || isFrame(s) { return false }
+      case .packetLoad(_, let index, _, _): if let index, isFrame(index) { return false }
+      case .branch(_, _, let l, let r, _): if isFrame(l) || isFrame(r) { return false }
+      case .callHelperIndirect(let r, _): if isFrame(r) { return false }
+      case .label, .jump, .callHelper, .return: continue
+      }
+    }
+    return true
+  }
+
   /// The homes of r0–r9 (index = register number), from `hosts`.
   static func homes(_ function: FunctionIR.Function, upper: UpperZero, hosts: [Reg]) -> [Home] {
     let weights = weightedUses(function)
