@@ -128,6 +128,16 @@ public enum FunctionIR {
     /// `budgetRemaining` untouched) and the runtime reports the interrupt.
     /// Front ends emit it only for interruptible runs.
     case poll(site: Int)
+    /// A merged instruction budget check (eBPF's `BudgetRegions`): takes
+    /// `cost` from the state's `budgetRemaining` (modulo 2^64) and, if it
+    /// did not cover it (a borrow), goes to `otherwise`, whose code gives
+    /// the cost back with ``refund(_:)`` first (a conditional branch for
+    /// every analysis). Front ends emit it only for runs with a budget.
+    case charge(cost: Int, otherwise: Label)
+    /// Gives `amount` back to the state's `budgetRemaining` (what a merged
+    /// ``charge(cost:otherwise:)`` took for a longer path than the one
+    /// taken).
+    case refund(Int)
   }
 
   /// A function: entry at the first operation, with r1 = context address,

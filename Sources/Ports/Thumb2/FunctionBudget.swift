@@ -77,3 +77,47 @@ extension FunctionLowering {
     a.b(errorExit)
   }
 }
+
+extension FunctionLowering {
+  /// ``FunctionIR/Op/charge(cost:otherwise:)``: take the longest path's
+  /// cost of a merged region from the 64-bit budget; on a borrow go to the
+  /// region's slow copy (which starts by giving it back):
+  ///
+  ///     ldr   r12, [fp, #statePointer]
+  ///     ldrd  r0, r1, [r12, #budgetRemaining]
+  ///     subs  r0, r0, #cost     ; (mov32 r2, cost; subs r0, r0, r2 if no immediate fits)
+  ///     sbcs  r1, r1, #0
+  ///     strd  r0, r1, [r12, #budgetRemaining]
+  ///     blo   otherwise
+  mutating func emitCharge(cost: Int, otherwise: Label) throws(CodeGenError) {
+    try addToBudget(-cost)
+    a.b(.lo, otherwise)
+  }
+
+  /// ``FunctionIR/Op/refund(_:)``: the same `ldrd`/`adds`/`adc`/`strd`
+  /// with `amount`.
+  mutating func emitRefund(_ amount: Int) throws(CodeGenError) {
+    try addToBudget(amount)
+  }
+
+  /// budgetRemaining += delta, 64-bit (for a negative delta `subs`/`sbcs`,
+  /// so that a borrow leaves `lo`). Scratch registers r0–r2 and r12 only.
+  mutating func addToBudget(_ delta: Int) throws(CodeGenError) {
+    guard let magnitude = UInt32(exactly: delta.magnitude) else {
+      throw .immediateOutOfRange("budget amount \(delta)")
+    }
+    let state = Reg.r12
+    a.ldr(state, ABI.fp, ABI.statePointer)
+    a.ldrd(.r0, .r1, state, Env.budgetRemaining)
+    let m = ModifiedImmediate(exactly: magnitude)
+    if m == nil { a.mov32(.r2, magnitude) }
+    if delta < 0 {
+      if let m { a.subs(.r0, .r0, imm: m) } else { a.subs(.r0, .r0, .r2) }
+      a.sbcs(.r1, .r1, imm: imm(0))
+    } else {
+      if let m { a.adds(.r0, .r0, imm: m) } else { a.adds(.r0, .r0, .r2) }
+      a.adc(.r1, .r1, imm: imm(0))
+    }
+    a.strd(.r0, .r1, state, Env.budgetRemaining)
+  }
+}
