@@ -4,12 +4,16 @@ import KilnIR
 /// with few checks but an exact stop: merged regions, each with a slow
 /// copy.
 ///
-/// **Check points** are slot 0, local call targets (function entries),
-/// loop heads (targets of jumps and branches that go back, `t <= pc`: every
-/// cycle has one) and return points (the slot after a local call). The
-/// code from a check point up to the next one (through forward jumps and
-/// branches, ending at a local call, an `exit` or an edge into a check
-/// point) is its **region**, acyclic. The check at a region's start takes
+/// **Check points** are slot 0, loop heads (targets of jumps and branches
+/// that go back, `t <= pc`: every cycle has one), and the entries of local
+/// functions and the return points after their calls, except for
+/// functions that are *inlined* into their callers' regions: those with no
+/// loop that call only inlined functions, without recursion
+/// (``inlineCallees(_:)``), whose calls count as one instruction plus the
+/// callee's longest path. The code from a check point up to the next one
+/// (through forward jumps and branches and inlined calls, ending at another
+/// local call, an `exit` of the function or an edge into a check point) is
+/// its **region**, acyclic. The check at a region's start takes
 /// the cost of its longest path (``FunctionIR/Op/charge(cost:otherwise:)``:
 /// `sub [remaining], longest; jb` on x86-64); every edge of a shorter path
 /// gives the difference back (``FunctionIR/Op/refund(_:)``; none on the
@@ -30,72 +34,233 @@ import KilnIR
 ///
 /// An interrupter is polled at the check points (a loop has one).
 public enum BudgetRegions {
-  /// Whether each slot is a check point.
-  public static func checkPoints(_ program: Program) -> [Bool] {
-    let insts = program.instructions
-    var point = [Bool](repeating: false, count: insts.count)
-    if !point.isEmpty { point[0] = true }
-    for (pc, inst) in insts.enumerated() {
-      guard let t = Translator.target(of: inst, at: pc), t >= 0, t < insts.count else { continue }
+  /// Where the checks go and what they take, for one program.
+  public struct Plan: Sendable {
+    /// Whether each slot is a check point.
+    public let points: [Bool]
+    /// For each slot, the cost of the longest path from it (itself
+    /// included) to the end of its region.
+    public let longest: [Int]
+    /// Whether each slot is the entry of a local function whose calls are
+    /// part of their caller's region (see ``BudgetRegions``).
+    public let inlineEntry: [Bool]
+    let program: Program
+
+    /// The largest cost a function called inside a region may have.
+    static let maxCalleeCost = 1 << 16
+    /// The largest cost of a region (every port's immediate or `mov32`).
+    static let maxRegionCost = 1 << 30
+
+    public init(_ program: Program) {
+      self.program = program
+      let n = program.instructions.count
+      var inline = BudgetRegions.inlineCallees(program)
+      while true {
+        var longest = [Int](repeating: 0, count: n)
+        let points = Self.checkPoints(program, inline: inline)
+        // Inlined functions first (callees before callers, see
+        // `inlineCallees`), then everything else from the end: inside a
+        // region every edge goes forward (a backward target is a check
+        // point), so each successor is known before its predecessors.
+        var done = [Bool](repeating: false, count: n)
+        var fits = true
+        for pc in inline.order + Array(stride(from: n - 1, through: 0, by: -1)) where !done[pc] {
+          done[pc] = true
+          let (next, target) = Self.successors(program, pc, inline: inline.entry)
+          var rest = 0
+          for s in [next, target] {
+            if let s, !points[s] { rest = max(rest, longest[s]) }
+          }
+          longest[pc] = Self.cost(program, pc, inline: inline.entry, longest: longest) + rest
+          if longest[pc] > Self.maxRegionCost { fits = false }
+        }
+        for pc in inline.order where inline.entry[pc] && longest[pc] > Self.maxCalleeCost {
+          fits = false
+        }
+        // A region too long for a check's immediate: no inlined calls
+        // (every region is then shorter than the program).
+        if !fits, inline.order.count > 0 {
+          inline = ([Bool](repeating: false, count: n), [])
+          continue
+        }
+        self.points = points
+        self.longest = longest
+        inlineEntry = inline.entry
+        return
+      }
+    }
+
+    /// The cost of slot `pc`: 1 (0 for `lddw`'s second slot); a call of
+    /// an inlined function adds its longest path.
+    func cost(_ pc: Int) -> Int {
+      Self.cost(program, pc, inline: inlineEntry, longest: longest)
+    }
+
+    /// Where control may go after `pc` inside a region.
+    func successors(_ pc: Int) -> (next: Int?, target: Int?) {
+      Self.successors(program, pc, inline: inlineEntry)
+    }
+
+    /// What the edge `pc → s` gives back: what was charged for the rest of
+    /// the path after `pc` less what the path from `s` needs.
+    func refund(from pc: Int, to s: Int) -> Int {
+      let rest = longest[pc] - cost(pc)
+      return points[s] ? rest : rest - longest[s]
+    }
+
+    static func cost(_ program: Program, _ pc: Int, inline: [Bool], longest: [Int]) -> Int {
+      let inst = program.instructions[pc]
       switch inst.operation {
+      case .loadImm64Tail: return 0
       case .callLocal:
-        point[t] = true
-        if pc + 1 < insts.count { point[pc + 1] = true }
-      default:
-        if t <= pc { point[t] = true }
+        guard let t = Translator.target(of: inst, at: pc), t >= 0, t < inline.count, inline[t]
+        else { return 1 }
+        return 1 + longest[t]
+      default: return 1
       }
     }
-    return point
+
+    /// The slots control may go to after `pc` inside a region: a call of
+    /// an inlined function continues at its return point; any other local
+    /// call and `exit` end the region.
+    static func successors(_ program: Program, _ pc: Int, inline: [Bool])
+      -> (next: Int?, target: Int?)
+    {
+      let insts = program.instructions
+      let inst = insts[pc]
+      let next = pc + 1 < insts.count ? pc + 1 : nil
+      let target = Translator.target(of: inst, at: pc).flatMap {
+        $0 >= 0 && $0 < insts.count ? $0 : nil
+      }
+      switch inst.operation {
+      case .jumpAlways: return (nil, target)
+      case .branch: return (next, target)
+      case .callLocal:
+        if let target, inline[target] { return (next, nil) }
+        return (nil, nil)
+      case .exit: return (nil, nil)
+      default: return (next, nil)
+      }
+    }
+
+    /// Slot 0, loop heads (targets of jumps and branches that go back),
+    /// and the entries of and return points after calls of functions that
+    /// are not inlined.
+    static func checkPoints(_ program: Program, inline: (entry: [Bool], order: [Int])) -> [Bool] {
+      let insts = program.instructions
+      var point = [Bool](repeating: false, count: insts.count)
+      if !point.isEmpty { point[0] = true }
+      for (pc, inst) in insts.enumerated() {
+        guard let t = Translator.target(of: inst, at: pc), t >= 0, t < insts.count else {
+          continue
+        }
+        switch inst.operation {
+        case .callLocal:
+          guard !inline.entry[t] else { continue }
+          point[t] = true
+          if pc + 1 < insts.count { point[pc + 1] = true }
+        default:
+          if t <= pc { point[t] = true }
+        }
+      }
+      return point
+    }
   }
 
-  /// The slots control may go to after `pc` inside a region (a local call
-  /// and `exit` end one; the callee and the return point are check points).
-  static func successors(_ program: Program, _ pc: Int) -> (next: Int?, target: Int?) {
+  /// The local functions whose calls can be part of their caller's
+  /// region: no loop, no call of a function that is not inlined, no
+  /// recursion, and code of their own (reached from their entry only
+  /// through jumps, branches and calls). `entry[pc]`: slot `pc` is such a
+  /// function's entry; `order`: their slots, callees before callers, each
+  /// function's from its end.
+  static func inlineCallees(_ program: Program) -> (entry: [Bool], order: [Int]) {
     let insts = program.instructions
-    let inst = insts[pc]
-    let next = pc + 1 < insts.count ? pc + 1 : nil
-    let target = Translator.target(of: inst, at: pc).flatMap {
-      $0 >= 0 && $0 < insts.count ? $0 : nil
-    }
-    switch inst.operation {
-    case .jumpAlways: return (nil, target)
-    case .branch: return (next, target)
-    case .callLocal, .exit: return (nil, nil)
-    default: return (next, nil)
-    }
-  }
-
-  /// The cost of one slot (`lddw`'s second slot is free).
-  static func cost(_ program: Program, _ pc: Int) -> Int {
-    program.instructions[pc].operation == .loadImm64Tail ? 0 : 1
-  }
-
-  /// For each slot, the cost of the longest path from it (itself included)
-  /// to the end of its region, given `points` (``checkPoints(_:)``).
-  public static func longest(_ program: Program, points: [Bool]) -> [Int] {
-    let n = program.instructions.count
-    var longest = [Int](repeating: 0, count: n)
-    // Inside a region every edge goes forward (a backward target is a
-    // check point), so one pass from the end sees each successor first.
-    for pc in stride(from: n - 1, through: 0, by: -1) {
-      let (next, target) = successors(program, pc)
-      var rest = 0
-      for s in [next, target] {
-        if let s, !points[s] { rest = max(rest, longest[s]) }
+    let n = insts.count
+    var loopHead = [Bool](repeating: false, count: n)
+    var isEntry = [Bool](repeating: false, count: n)
+    for (pc, inst) in insts.enumerated() {
+      guard let t = Translator.target(of: inst, at: pc), t >= 0, t < n else { continue }
+      if case .callLocal = inst.operation {
+        isEntry[t] = true
+      } else if t <= pc {
+        loopHead[t] = true
       }
-      longest[pc] = cost(program, pc) + rest
     }
-    return longest
+    let entries = (1..<max(n, 1)).filter { isEntry[$0] }
+    var index = [Int](repeating: -1, count: n)
+    for (i, e) in entries.enumerated() { index[e] = i }
+    // Each function's slots (nil: not inlinable) and callees.
+    var bodies: [[Int]?] = []
+    var callees: [[Int]] = []
+    var stamp = [Int](repeating: -1, count: n)
+    var work = 0
+    for (f, e) in entries.enumerated() {
+      var slots: [Int] = []
+      var calls: [Int] = []
+      var stack = [e]
+      var ok = true
+      while ok, let pc = stack.popLast() {
+        guard stamp[pc] != f else { continue }
+        stamp[pc] = f
+        work += 1
+        if loopHead[pc] || (pc != e && isEntry[pc]) || slots.count >= Plan.maxCalleeCost {
+          ok = false
+          break
+        }
+        slots.append(pc)
+        let inst = insts[pc]
+        let t = Translator.target(of: inst, at: pc).flatMap { $0 >= 0 && $0 < n ? $0 : nil }
+        var next: [Int?] = []
+        switch inst.operation {
+        case .jumpAlways: next = [t]
+        case .branch: next = [pc + 1, t]
+        case .callLocal:
+          if let t, index[t] >= 0 { calls.append(index[t]) } else { ok = false }
+          next = [pc + 1]
+        case .exit: next = []
+        default: next = [pc + 1]
+        }
+        for s in next {
+          guard let s, s < n else {
+            ok = false
+            break
+          }
+          stack.append(s)
+        }
+      }
+      bodies.append(ok ? slots : nil)
+      callees.append(calls)
+      // Functions sharing code: give up rather than walk it again and again.
+      if work > 4 * n + 64 { return ([Bool](repeating: false, count: n), []) }
+    }
+    // Callees before callers (Kahn's algorithm on the call graph); a
+    // function in a cycle never becomes ready and is not inlined.
+    var pending = callees.map(\.count)
+    var callers = [[Int]](repeating: [], count: entries.count)
+    for (f, calls) in callees.enumerated() { for g in calls { callers[g].append(f) } }
+    var queue = entries.indices.filter { pending[$0] == 0 }
+    var inlined = [Bool](repeating: false, count: entries.count)
+    var entry = [Bool](repeating: false, count: n)
+    var order: [Int] = []
+    var head = 0
+    while head < queue.count {
+      let f = queue[head]
+      head += 1
+      if let body = bodies[f], callees[f].allSatisfy({ inlined[$0] }) {
+        inlined[f] = true
+        entry[entries[f]] = true
+        order += body.sorted(by: >)
+      }
+      for c in callers[f] {
+        pending[c] -= 1
+        if pending[c] == 0 { queue.append(c) }
+      }
+    }
+    return (entry, order)
   }
 
-  /// What the edge `pc → s` gives back: what was charged for the rest of
-  /// the path after `pc` less what the path from `s` needs.
-  static func refund(from pc: Int, to s: Int, _ program: Program, points: [Bool], longest: [Int])
-    -> Int
-  {
-    let rest = longest[pc] - cost(program, pc)
-    return points[s] ? rest : rest - longest[s]
-  }
+  /// Whether each slot is a check point (``Plan/points``).
+  public static func checkPoints(_ program: Program) -> [Bool] { Plan(program).points }
 
   /// The budgeted translation: the fast code with merged checks, the
   /// trampolines of taken branches that give budget back, then the slow
@@ -105,17 +270,16 @@ public enum BudgetRegions {
   {
     let insts = program.instructions
     let n = insts.count
-    let points = checkPoints(program)
-    let longest = longest(program, points: points)
+    let plan = Plan(program)
+    let points = plan.points
+    let longest = plan.longest
     let runCosts = BudgetBlocks.costs(program)
     var isTarget = [Bool](repeating: false, count: n)
     for (pc, inst) in insts.enumerated() {
       if let t = Translator.target(of: inst, at: pc), t >= 0, t < n { isTarget[t] = true }
     }
-    func fallsThrough(_ pc: Int) -> Bool { successors(program, pc).next == pc + 1 }
-    func give(_ pc: Int, _ s: Int) -> Int {
-      refund(from: pc, to: s, program, points: points, longest: longest)
-    }
+    func fallsThrough(_ pc: Int) -> Bool { plan.successors(pc).next == pc + 1 }
+    func give(_ pc: Int, _ s: Int) -> Int { plan.refund(from: pc, to: s) }
     var ops: [FunctionIR.Op] = []
     ops.reserveCapacity(3 * n + 16)
     var trampolines: [(label: FunctionIR.Label, amount: Int, target: Int)] = []
@@ -131,10 +295,11 @@ public enum BudgetRegions {
         if interruptible { ops.append(.poll(site: pc)) }
         ops.append(.charge(cost: longest[pc], otherwise: FunctionIR.Label(n + pc)))
       }
+      let before = ops.count
       try Translator.translate(inst, at: pc, into: &ops)
-      guard let t = successors(program, pc).target else { continue }
+      guard let t = plan.successors(pc).target else { continue }
       let k = give(pc, t)
-      guard k > 0, let last = ops.popLast() else { continue }
+      guard k > 0, ops.count > before, let last = ops.popLast() else { continue }
       switch last {
       case .jump:
         ops.append(.refund(k))
@@ -162,9 +327,14 @@ public enum BudgetRegions {
       if runCosts[pc] > 0 || points[pc] { ops.append(.label(FunctionIR.Label(n + pc))) }
       if points[pc] { ops.append(.refund(longest[pc])) }
       if runCosts[pc] > 0 { ops.append(.budget(cost: runCosts[pc], site: pc)) }
+      let before = ops.count
       try Translator.translate(inst, at: pc, into: &ops)
-      guard let t = successors(program, pc).target, let last = ops.popLast() else { continue }
+      guard ops.count > before, let last = ops.popLast() else { continue }
+      let t = plan.successors(pc).target ?? 0
       switch last {
+      // An inlined function's slow copy, which returns here.
+      case .callLocal(let l, let site) where l.id < n && plan.inlineEntry[l.id]:
+        ops.append(.callLocal(FunctionIR.Label(n + l.id), site: site))
       case .jump: ops.append(.jump(slow(t)))
       case .branch(let c, let w, let lhs, let rhs, _): ops.append(.branch(c, w, lhs, rhs, slow(t)))
       default: ops.append(last)

@@ -242,14 +242,58 @@ import Testing
 
   /// Where the check points are and what each region's longest path costs.
   @Test func checkPointsAndLongestPaths() throws {
-    let program = try Program(assembly: BudgetTests.loop)
-    #expect(BudgetRegions.checkPoints(program) == [true, false, true, false, false, false, false])
-    let points = BudgetRegions.checkPoints(program)
+    let loop = BudgetRegions.Plan(try Program(assembly: BudgetTests.loop))
+    #expect(loop.points == [true, false, true, false, false, false, false])
     // [0, 1] then the loop head; [2…5] then the head or `exit` [6].
-    #expect(BudgetRegions.longest(program, points: points) == [2, 1, 5, 4, 3, 2, 1])
-    let calls = try Program(assembly: Self.calls)
-    let callPoints = BudgetRegions.checkPoints(calls)
-    // Entry, loop head 3, return point 5, f at 11, return point 19, g at 21.
-    #expect(callPoints.indices.filter { callPoints[$0] } == [0, 3, 5, 11, 19, 21])
+    #expect(loop.longest == [2, 1, 5, 4, 3, 2, 1])
+    // f (11…20) and g (21…24) have no loop: both are inlined, so the
+    // only check points are the entry and the loop head. g costs 4; f 10
+    // (its `even` path: 11, 12, 13, the call (1 + 4), 19, 20); a pass of
+    // the loop 18 (3, the call (1 + 10), 5…9, `exit`).
+    let calls = BudgetRegions.Plan(try Program(assembly: Self.calls))
+    #expect(calls.points.indices.filter { calls.points[$0] } == [0, 3])
+    #expect(calls.inlineEntry.indices.filter { calls.inlineEntry[$0] } == [11, 21])
+    #expect([calls.longest[3], calls.longest[11], calls.longest[21]] == [18, 10, 4])
+    // Recursion and a loop in a callee: not inlined; their entries and
+    // return points are check points.
+    let recursive = BudgetRegions.Plan(
+      try Program(
+        assembly: """
+          call local f
+          call local h
+          exit
+          f:
+          jeq %r1, 0, done
+          sub %r1, 1
+          call local f
+          done:
+          exit
+          h:
+          add %r0, 1
+          jne %r0, 5, h
+          exit
+          """))
+    #expect(recursive.points.indices.filter { recursive.points[$0] } == [0, 1, 2, 3, 6, 7])
+    #expect(!recursive.inlineEntry.contains(true))
+  }
+
+  /// Recursion (never inlined) with the budget running out at every depth.
+  @Test(arguments: Engine.allCases)
+  func recursiveCallee(_ engine: Engine) throws {
+    let source = """
+      mov %r1, 5
+      call local f
+      stxdw [%r10-8], %r0
+      exit
+      f:
+      jeq %r1, 0, done
+      add %r0, %r1
+      sub %r1, 1
+      call local f
+      add %r0, 1
+      done:
+      exit
+      """
+    try Self.expectSameStops(engine, source, budgets: 0...40)
   }
 }
