@@ -277,6 +277,19 @@ import Testing
     #expect(!recursive.inlineEntry.contains(true))
   }
 
+  /// Budgets whose low 32 bits run out before the program ends (Thumb-2
+  /// keeps the count-down in the low word and lets the high word pay on a
+  /// borrow): every row finishes as the oracle does.
+  @Test(arguments: Engine.allCases)
+  func budgetsAboveFourGiB(_ engine: Engine) throws {
+    let budgets: [UInt64] =
+      (0...12).map { (UInt64(1) << 32) + UInt64($0) } + [(UInt64(2) << 32) + 3, .max]
+    for source in [BudgetTests.loop, Self.branchyLoop, Self.calls] {
+      let stops = try Self.expectSameStops(engine, source, budgets: budgets)
+      #expect(stops == 0)
+    }
+  }
+
   /// Recursion (never inlined) with the budget running out at every depth.
   @Test(arguments: Engine.allCases)
   func recursiveCallee(_ engine: Engine) throws {
