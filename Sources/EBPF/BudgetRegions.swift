@@ -143,12 +143,11 @@ public enum BudgetRegions {
       }
     }
 
-    /// Slot 0, loop heads (targets of jumps and branches that go back),
-    /// and the entries of and return points after calls of functions that
-    /// are not inlined.
+    /// Slot 0, loop heads and exits (``loops(_:)``), and the entries of
+    /// and return points after calls of functions that are not inlined.
     static func checkPoints(_ program: Program, inline: (entry: [Bool], order: [Int])) -> [Bool] {
       let insts = program.instructions
-      var point = [Bool](repeating: false, count: insts.count)
+      var point = BudgetRegions.loops(program)
       if !point.isEmpty { point[0] = true }
       for (pc, inst) in insts.enumerated() {
         guard let t = Translator.target(of: inst, at: pc), t >= 0, t < insts.count else {
@@ -159,12 +158,50 @@ public enum BudgetRegions {
           guard !inline.entry[t] else { continue }
           point[t] = true
           if pc + 1 < insts.count { point[pc + 1] = true }
-        default:
-          if t <= pc { point[t] = true }
+        default: break
         }
       }
       return point
     }
+  }
+
+  /// Loop heads, the targets of jumps and branches that go back (`t <=
+  /// pc`: every cycle has one), and loop exits: the targets of edges that
+  /// leave a loop's slots `[t, pc]`. Both are check points: a loop's
+  /// region is its body, so that the path an iteration takes back to the
+  /// head is the longest (no refund on it), and the code after the loop
+  /// is checked on its own. (Exits are left out if the loops overlap too
+  /// much to find them in linear time; they are only a saving.)
+  static func loops(_ program: Program) -> [Bool] {
+    let insts = program.instructions
+    let n = insts.count
+    var point = [Bool](repeating: false, count: n)
+    var loops: [(head: Int, end: Int)] = []
+    for (pc, inst) in insts.enumerated() {
+      if case .callLocal = inst.operation { continue }
+      if let t = Translator.target(of: inst, at: pc), t >= 0, t <= pc {
+        point[t] = true
+        loops.append((t, pc))
+      }
+    }
+    let heads = point
+    guard loops.reduce(0, { $0 + $1.end - $1.head + 1 }) <= 8 * n + 64 else { return heads }
+    for loop in loops {
+      for pc in loop.head...loop.end {
+        let inst = insts[pc]
+        var next: [Int?] = []
+        switch inst.operation {
+        case .jumpAlways: next = [Translator.target(of: inst, at: pc)]
+        case .branch: next = [pc + 1, Translator.target(of: inst, at: pc)]
+        case .exit: next = []
+        default: next = [pc + 1]  // a call returns to pc + 1
+        }
+        for s in next {
+          if let s, s >= 0, s < n, s < loop.head || s > loop.end { point[s] = true }
+        }
+      }
+    }
+    return point
   }
 
   /// The local functions whose calls can be part of their caller's
@@ -176,15 +213,11 @@ public enum BudgetRegions {
   static func inlineCallees(_ program: Program) -> (entry: [Bool], order: [Int]) {
     let insts = program.instructions
     let n = insts.count
-    var loopHead = [Bool](repeating: false, count: n)
+    let loopHead = loops(program)
     var isEntry = [Bool](repeating: false, count: n)
     for (pc, inst) in insts.enumerated() {
       guard let t = Translator.target(of: inst, at: pc), t >= 0, t < n else { continue }
-      if case .callLocal = inst.operation {
-        isEntry[t] = true
-      } else if t <= pc {
-        loopHead[t] = true
-      }
+      if case .callLocal = inst.operation { isEntry[t] = true }
     }
     let entries = (1..<max(n, 1)).filter { isEntry[$0] }
     var index = [Int](repeating: -1, count: n)

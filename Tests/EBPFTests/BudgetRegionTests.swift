@@ -243,17 +243,17 @@ import Testing
   /// Where the check points are and what each region's longest path costs.
   @Test func checkPointsAndLongestPaths() throws {
     let loop = BudgetRegions.Plan(try Program(assembly: BudgetTests.loop))
-    #expect(loop.points == [true, false, true, false, false, false, false])
-    // [0, 1] then the loop head; [2…5] then the head or `exit` [6].
-    #expect(loop.longest == [2, 1, 5, 4, 3, 2, 1])
+    #expect(loop.points == [true, false, true, false, false, false, true])
+    // [0, 1] then the loop head; [2…5] then the head or the loop's exit [6].
+    #expect(loop.longest == [2, 1, 4, 3, 2, 1, 1])
     // f (11…20) and g (21…24) have no loop: both are inlined, so the
-    // only check points are the entry and the loop head. g costs 4; f 10
-    // (its `even` path: 11, 12, 13, the call (1 + 4), 19, 20); a pass of
-    // the loop 18 (3, the call (1 + 10), 5…9, `exit`).
+    // only check points are the entry, the loop head and the loop's exit.
+    // g costs 4; f 10 (its `even` path: 11, 12, 13, the call (1 + 4), 19,
+    // 20); a pass of the loop 16 (3, the call (1 + 10), 5…8).
     let calls = BudgetRegions.Plan(try Program(assembly: Self.calls))
-    #expect(calls.points.indices.filter { calls.points[$0] } == [0, 3])
+    #expect(calls.points.indices.filter { calls.points[$0] } == [0, 3, 9])
     #expect(calls.inlineEntry.indices.filter { calls.inlineEntry[$0] } == [11, 21])
-    #expect([calls.longest[3], calls.longest[11], calls.longest[21]] == [18, 10, 4])
+    #expect([calls.longest[3], calls.longest[11], calls.longest[21]] == [16, 10, 4])
     // Recursion and a loop in a callee: not inlined; their entries and
     // return points are check points.
     let recursive = BudgetRegions.Plan(
@@ -273,7 +273,7 @@ import Testing
           jne %r0, 5, h
           exit
           """))
-    #expect(recursive.points.indices.filter { recursive.points[$0] } == [0, 1, 2, 3, 6, 7])
+    #expect(recursive.points.indices.filter { recursive.points[$0] } == [0, 1, 2, 3, 6, 7, 9])
     #expect(!recursive.inlineEntry.contains(true))
   }
 
