@@ -121,8 +121,9 @@ public enum FunctionIR {
     /// without one has no check code. (The runtime then finishes the
     /// budget exactly: the part of the run it covers is straight-line code.)
     case budget(cost: Int, site: Int)
-    /// An interrupt poll at the start of the straight-line run beginning at
-    /// guest instruction `site`: if the state's `interrupt` word is not 0,
+    /// An interrupt poll before guest instruction `site` (where a front end
+    /// puts it: eBPF at every function entry, loop head and exit, and
+    /// return point): if the state's `interrupt` word is not 0,
     /// the run ends as for a failed ``budget(cost:site:)`` check (status
     /// ``Status/budgetExhausted``, `errorSite` = site, registers saved,
     /// `budgetRemaining` untouched) and the runtime reports the interrupt.
