@@ -268,7 +268,7 @@ public enum BudgetRegions {
     }
     // Callees before callers (Kahn's algorithm on the call graph); a
     // function in a cycle never becomes ready and is not inlined.
-    var pending = callees.map(\.count)
+    var pending = callees.map { $0.count }
     var callers = [[Int]](repeating: [], count: entries.count)
     for (f, calls) in callees.enumerated() { for g in calls { callers[g].append(f) } }
     var queue = entries.indices.filter { pending[$0] == 0 }
