@@ -3,8 +3,9 @@
 /// instructions. A run starts at slot 0, at every jump or call target, and
 /// after every jump, branch, local call and `exit`; it costs its
 /// instructions (`lddw` counts once). A run whose cost the budget left
-/// covers is charged at its first instruction (a JIT checks once per run:
-/// a loop pays one check per iteration). A run it does not cover, with R
+/// covers is charged at its first instruction (a JIT charges whole regions
+/// of runs at once, ``BudgetRegions``, and these runs in its slow copy). A
+/// run it does not cover, with R
 /// instructions of budget left, executes its first R instructions one at a
 /// time and stops at the next with
 /// ``EBPFError/instructionBudgetExhausted(index:executed:)``, `executed`

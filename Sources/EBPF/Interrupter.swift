@@ -2,8 +2,10 @@ import Synchronization
 
 /// Stops a running program from another thread or a signal handler
 /// (issue 12 §2): ``interrupt()`` makes the run in progress, on any engine,
-/// end at its next straight-line run start (``BudgetBlocks``: every loop
-/// iteration and call passes one) with
+/// end at its next straight-line run start (``BudgetBlocks``) on the
+/// interpreter, or its next check point (``BudgetRegions``: function entry,
+/// loop head or exit, return point; every loop iteration passes one) on a
+/// JIT, with
 /// ``EBPFError/interrupted(index:)``. Opt-in through
 /// ``ExecutionOptions/interrupter``; runs without one poll nothing (and a
 /// JIT compiles no poll).

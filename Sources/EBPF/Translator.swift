@@ -8,15 +8,18 @@ import KilnIR
 /// targets, `le` conversions become zero-extensions (Kiln hosts are
 /// little-endian), and `lddw`'s second slot disappears.
 public enum Translator {
-  /// Translates a program that passed the ``Checker``. With `budget`, each
-  /// straight-line run (``BudgetBlocks``) starts with its
-  /// ``FunctionIR/Op/budget(cost:site:)`` check, after its label; with
-  /// `interruptible`, with a ``FunctionIR/Op/poll(site:)`` before that.
+  /// Translates a program that passed the ``Checker``. With `budget`, the
+  /// code checks the budget once per region pass and has a slow copy that
+  /// checks it per straight-line run (``BudgetRegions``); with
+  /// `interruptible`, a ``FunctionIR/Op/poll(site:)`` at each of
+  /// ``BudgetRegions``' check points (function entries, loop heads, return
+  /// points).
   public static func translate(
     _ program: Program, budget: Bool = false, interruptible: Bool = false
   ) throws(EBPFError) -> FunctionIR.Function {
+    if budget { return try BudgetRegions.translate(program, interruptible: interruptible) }
     let insts = program.instructions
-    let costs = budget || interruptible ? BudgetBlocks.costs(program) : []
+    let points = interruptible ? BudgetRegions.checkPoints(program) : []
     var isTarget = [Bool](repeating: false, count: insts.count)
     for (pc, inst) in insts.enumerated() {
       if let t = target(of: inst, at: pc), t >= 0, t < insts.count { isTarget[t] = true }
@@ -25,8 +28,7 @@ public enum Translator {
     ops.reserveCapacity(insts.count + 8)
     for (pc, inst) in insts.enumerated() {
       if isTarget[pc] { ops.append(.label(FunctionIR.Label(pc))) }
-      if interruptible, costs[pc] > 0 { ops.append(.poll(site: pc)) }
-      if budget, costs[pc] > 0 { ops.append(.budget(cost: costs[pc], site: pc)) }
+      if interruptible, points[pc] { ops.append(.poll(site: pc)) }
       try translate(inst, at: pc, into: &ops)
     }
     return FunctionIR.Function(ops: ops, labelCount: insts.count)

@@ -28,12 +28,14 @@ public protocol CompiledProgram: ExecutionEngine, AnyObject {
 ///
 /// Differences from the interpreter, by design: in unchecked mode an access
 /// to an unmapped address is a host fault, as in native code. An
-/// ``ExecutionOptions/instructionBudget`` compiles a check at the start of
-/// every straight-line run (``BudgetBlocks``); where the budget left does
-/// not cover a run, the code leaves with its registers saved and the
-/// interpreter executes exactly what is left, so the program stops where
-/// and as the interpreter stops it. An ``ExecutionOptions/interrupter``
-/// compiles a poll at the same places. Without either there is no such code.
+/// ``ExecutionOptions/instructionBudget`` compiles a check per region
+/// (``BudgetRegions``: function entries, loop heads and exits, return
+/// points) for its longest path, and a slow copy of the code checked per
+/// straight-line run (``BudgetBlocks``) for when the budget left does not
+/// cover a region; where it does not cover a run, the code leaves with its
+/// registers saved and the interpreter executes exactly what is left, so
+/// the program stops where and as the interpreter stops it. An
+/// ``ExecutionOptions/interrupter`` compiles a poll at the check points. Without either there is no such code.
 /// (A port that cannot compile the check refuses the program with
 /// ``EBPFError/engineUnavailable(reason:)``.)
 public final class JITProgram<Port: FunctionPort>: CompiledProgram, @unchecked Sendable {

@@ -121,13 +121,24 @@ public enum FunctionIR {
     /// without one has no check code. (The runtime then finishes the
     /// budget exactly: the part of the run it covers is straight-line code.)
     case budget(cost: Int, site: Int)
-    /// An interrupt poll at the start of the straight-line run beginning at
-    /// guest instruction `site`: if the state's `interrupt` word is not 0,
+    /// An interrupt poll before guest instruction `site` (where a front end
+    /// puts it: eBPF at every function entry, loop head and exit, and
+    /// return point): if the state's `interrupt` word is not 0,
     /// the run ends as for a failed ``budget(cost:site:)`` check (status
     /// ``Status/budgetExhausted``, `errorSite` = site, registers saved,
     /// `budgetRemaining` untouched) and the runtime reports the interrupt.
     /// Front ends emit it only for interruptible runs.
     case poll(site: Int)
+    /// A merged instruction budget check (eBPF's `BudgetRegions`): takes
+    /// `cost` from the state's `budgetRemaining` (modulo 2^64) and, if it
+    /// did not cover it (a borrow), goes to `otherwise`, whose code gives
+    /// the cost back with ``refund(_:)`` first (a conditional branch for
+    /// every analysis). Front ends emit it only for runs with a budget.
+    case charge(cost: Int, otherwise: Label)
+    /// Gives `amount` back to the state's `budgetRemaining` (what a merged
+    /// ``charge(cost:otherwise:)`` took for a longer path than the one
+    /// taken).
+    case refund(Int)
   }
 
   /// A function: entry at the first operation, with r1 = context address,

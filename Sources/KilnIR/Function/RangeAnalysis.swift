@@ -173,6 +173,8 @@ extension FunctionIR.RangeAnalysis {
           current = refine(c, cond, w, lhs, rhs, taken: false)
         case .return:
           current = nil
+        case .charge(_, let l):
+          if let c = current { merge(c, into: l.id) }
         default:
           guard var c = current else { continue }
           current = nil  // `c` is the only reference: changed in place
@@ -342,7 +344,7 @@ extension FunctionIR.RangeAnalysis {
       case .callLocal:
         for r in 0...5 { s.assign(FunctionIR.Register(UInt8(r)), .unknown) }
         if !callsKeepFrame { s.slots.removeAll() }
-      case .label, .jump, .branch, .return, .budget, .poll:
+      case .label, .jump, .branch, .return, .budget, .poll, .charge, .refund:
         break
       }
       return nil

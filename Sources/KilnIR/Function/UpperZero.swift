@@ -64,6 +64,8 @@ public struct UpperZero: Sendable, Equatable {
           current = nil
         case .return:
           current = nil
+        case .charge(_, let l):
+          reach(l, facts)
         case .branch(let c, let width, let lhs, let rhs, let l):
           let (taken, notTaken) = Self.refine(c, width, lhs, rhs, facts)
           reach(l, taken)
@@ -94,7 +96,8 @@ public struct UpperZero: Sendable, Equatable {
   static func transfer(_ op: FunctionIR.Op, _ facts: UInt16) -> UInt16 {
     let clobbered: UInt16 = 0x3F  // r0–r5
     switch op {
-    case .label, .store, .jump, .branch, .return, .budget, .poll: return facts
+    case .label, .store, .jump, .branch, .return, .budget, .poll, .charge, .refund:
+      return facts
     case .alu(let op, let width, let d, let s):
       guard width == .w64 else { return set(facts, d, true) }
       let dFits = facts & bit(d) != 0

@@ -57,3 +57,36 @@ extension FunctionLowering {
     a.b(errorExit)
   }
 }
+
+extension FunctionLowering {
+  /// ``FunctionIR/Op/charge(cost:otherwise:)``: take the longest path's
+  /// cost of a merged region from x23; on a borrow go to the region's slow
+  /// copy (which starts by giving it back):
+  ///
+  ///     subs x23, x23, #cost          ; (cost in x16 if no immediate fits)
+  ///     b.lo otherwise
+  mutating func emitCharge(cost: Int, otherwise: Label) throws(CodeGenError) {
+    try addToBudget(-cost)
+    a.b(.lo, otherwise)
+  }
+
+  /// ``FunctionIR/Op/refund(_:)``: `add x23, x23, #amount`.
+  mutating func emitRefund(_ amount: Int) throws(CodeGenError) {
+    try addToBudget(amount)
+  }
+
+  /// x23 += delta (`subs` for a negative delta, so that a borrow sets `lo`).
+  mutating func addToBudget(_ delta: Int) throws(CodeGenError) {
+    let t = XReg(FunctionABI.budget)
+    guard let magnitude = UInt32(exactly: delta.magnitude), let tSP = t.orSP else {
+      throw .immediateOutOfRange("budget amount \(delta)")
+    }
+    if let imm = AddSubImmediate(exactly: Int(magnitude)) {
+      if delta < 0 { a.subs(t, tSP, imm) } else { a.add(tSP, tSP, imm) }
+    } else {
+      let operand = XReg(Self.scratch.operand)
+      a.mov(operand, imm: UInt64(magnitude))
+      if delta < 0 { a.subs(t, t, operand) } else { a.add(t, t, operand) }
+    }
+  }
+}

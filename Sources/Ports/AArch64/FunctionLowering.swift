@@ -54,7 +54,10 @@ struct FunctionLowering {
   mutating func lower(_ function: FunctionIR.Function) throws(CodeGenError) -> [UInt8] {
     accessFacts = function.accessFacts
     countsBudget = function.ops.contains {
-      if case .budget = $0 { return true } else { return false }
+      switch $0 {
+      case .budget, .charge: return true
+      default: return false
+      }
     }
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
     let body = a.newLabel()
@@ -156,6 +159,8 @@ struct FunctionLowering {
     case .return: a.ret()
     case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
     case .poll(let site): try emitPoll(site: site)
+    case .charge(let cost, let l): try emitCharge(cost: cost, otherwise: labels[l.id])
+    case .refund(let amount): try emitRefund(amount)
     }
   }
 

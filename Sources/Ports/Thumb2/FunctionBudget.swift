@@ -77,3 +77,71 @@ extension FunctionLowering {
     a.b(errorExit)
   }
 }
+
+extension FunctionLowering {
+  /// ``FunctionIR/Op/charge(cost:otherwise:)``: take the longest path's
+  /// cost of a merged region from the low word of the 64-bit budget; only
+  /// a borrow there reads the high word, which pays 1 (the budget left is
+  /// then `V - cost` modulo 2^64) and, if it was 0, goes to the region's
+  /// slow copy (which starts by giving the cost back):
+  ///
+  ///     ldr   r12, [fp, #statePointer]
+  ///     ldr   r0, [r12, #budgetRemaining]
+  ///     subs  r0, r0, #cost     ; (mov32 r2, cost; subs r0, r0, r2 if no immediate fits)
+  ///     str   r0, [r12, #budgetRemaining]
+  ///     bhs   done
+  ///     ldr   r1, [r12, #budgetRemaining + 4]
+  ///     subs  r1, r1, #1
+  ///     str   r1, [r12, #budgetRemaining + 4]
+  ///     blo   otherwise
+  ///   done:
+  mutating func emitCharge(cost: Int, otherwise: Label) throws(CodeGenError) {
+    guard let c = UInt32(exactly: cost) else {
+      throw .immediateOutOfRange("budget cost \(cost)")
+    }
+    let state = Reg.r12
+    let done = a.newLabel()
+    a.ldr(state, ABI.fp, ABI.statePointer)
+    a.ldr(.r0, state, Env.budgetRemaining)
+    if let m = ModifiedImmediate(exactly: c) {
+      a.subs(.r0, .r0, imm: m)
+    } else {
+      a.mov32(.r2, c)
+      a.subs(.r0, .r0, .r2)
+    }
+    a.str(.r0, state, Env.budgetRemaining)
+    a.b(.hs, done)
+    a.ldr(.r1, state, Env.budgetRemaining + 4)
+    a.subs(.r1, .r1, imm: imm(1))
+    a.str(.r1, state, Env.budgetRemaining + 4)
+    a.b(.lo, otherwise)
+    try a.bind(done)
+  }
+
+  /// ``FunctionIR/Op/refund(_:)``: the same `ldrd`/`adds`/`adc`/`strd`
+  /// with `amount`.
+  mutating func emitRefund(_ amount: Int) throws(CodeGenError) {
+    try addToBudget(amount)
+  }
+
+  /// budgetRemaining += delta, 64-bit (for a negative delta `subs`/`sbcs`,
+  /// so that a borrow leaves `lo`). Scratch registers r0–r2 and r12 only.
+  mutating func addToBudget(_ delta: Int) throws(CodeGenError) {
+    guard let magnitude = UInt32(exactly: delta.magnitude) else {
+      throw .immediateOutOfRange("budget amount \(delta)")
+    }
+    let state = Reg.r12
+    a.ldr(state, ABI.fp, ABI.statePointer)
+    a.ldrd(.r0, .r1, state, Env.budgetRemaining)
+    let m = ModifiedImmediate(exactly: magnitude)
+    if m == nil { a.mov32(.r2, magnitude) }
+    if delta < 0 {
+      if let m { a.subs(.r0, .r0, imm: m) } else { a.subs(.r0, .r0, .r2) }
+      a.sbcs(.r1, .r1, imm: imm(0))
+    } else {
+      if let m { a.adds(.r0, .r0, imm: m) } else { a.adds(.r0, .r0, .r2) }
+      a.adc(.r1, .r1, imm: imm(0))
+    }
+    a.strd(.r0, .r1, state, Env.budgetRemaining)
+  }
+}

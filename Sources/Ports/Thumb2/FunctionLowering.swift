@@ -225,6 +225,8 @@ struct FunctionLowering {
     case .return: if returnsByBranch { a.b(returned) } else { a.bx(.lr) }
     case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
     case .poll(let site): try emitPoll(site: site)
+    case .charge(let cost, let l): try emitCharge(cost: cost, otherwise: labels[l.id])
+    case .refund(let amount): try emitRefund(amount)
     }
   }
 
@@ -245,7 +247,7 @@ struct FunctionLowering {
       .byteSwap(let d, _), .constant(let d, _), .load(let d, _, _, _, _, _):
       stackDerived &= ~bit(d)
     case .atomic(_, _, _, _, _, let source, _): stackDerived &= ~(bit(source) | bit(.r0))
-    case .store, .branch: break
+    case .store, .branch, .charge, .refund: break
     default: stackDerived = 0
     }
   }

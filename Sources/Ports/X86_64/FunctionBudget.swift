@@ -43,3 +43,25 @@ extension FunctionLowering {
     a.jmp(errorExit)
   }
 }
+
+extension FunctionLowering {
+  /// ``FunctionIR/Op/charge(cost:otherwise:)``: take the longest path's
+  /// cost of a merged region; on a borrow go to the region's slow copy
+  /// (which starts by giving it back):
+  ///
+  ///     sub qword [r12 + budgetRemaining], cost
+  ///     jb  otherwise
+  mutating func emitCharge(cost: Int, otherwise: Label) throws(CodeGenError) {
+    guard let imm = Int32(exactly: cost) else { throw .immediateOutOfRange("budget cost \(cost)") }
+    a.alu(.sub, .qword, field(Env.budgetRemaining), imm: imm)
+    a.jcc(.b, otherwise)
+  }
+
+  /// ``FunctionIR/Op/refund(_:)``: `add qword [r12 + budgetRemaining], amount`.
+  mutating func emitRefund(_ amount: Int) throws(CodeGenError) {
+    guard let imm = Int32(exactly: amount) else {
+      throw .immediateOutOfRange("budget refund \(amount)")
+    }
+    a.alu(.add, .qword, field(Env.budgetRemaining), imm: imm)
+  }
+}

@@ -121,6 +121,8 @@ struct FunctionLowering {
     case .return: a.ret()
     case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
     case .poll(let site): emitPoll(site: site)
+    case .charge(let cost, let l): try emitCharge(cost: cost, otherwise: labels[l.id])
+    case .refund(let amount): try emitRefund(amount)
     }
   }
 
