@@ -174,7 +174,9 @@ extension FunctionIR.RangeAnalysis {
         case .return:
           current = nil
         case .charge(_, let l):
-          if let c = current { merge(c, into: l.id) }
+          if let c = current {
+            record.actions.append(.merge(c, l.id, unchangedAt: merge(c, into: l.id)))
+          }
         default:
           guard var c = current else { continue }
           current = nil  // `c` is the only reference: changed in place

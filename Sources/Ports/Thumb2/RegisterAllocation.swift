@@ -50,7 +50,7 @@ enum RegisterAllocation {
     func isFrame(_ o: FunctionIR.Operand) -> Bool { o == .register(.r10) }
     for op in function.ops {
       switch op {
-      case .callLocal, .budget, .poll: return false
+      case .callLocal, .budget, .poll, .charge, .refund: return false
       case .alu(_, _, let d, let s): if isFrame(d) || isFrame(s) { return false }
       case .negate(_, let d), .zeroExtend(let d, _), .byteSwap(let d, _), .constant(let d, _):
         if isFrame(d) { return false }
