@@ -101,3 +101,18 @@ extension VirtualMachine {
     }
   }
 }
+
+/// What a VM that counts instructions tells its state block: the budget
+/// (`Config.instructionBudget`, or no limit) and whether generated code
+/// polls the interrupt (`Config.interruptible`).
+struct GuestBudget {
+  let end: UInt64
+  let polls: Bool
+}
+
+extension BudgetLayout {
+  /// This layout, with checks that poll `limit` or not.
+  func polling(_ polls: Bool) -> BudgetLayout {
+    BudgetLayout(remaining: remaining, limit: limit, polls: polls)
+  }
+}
