@@ -31,7 +31,9 @@ public final class Interrupter: @unchecked Sendable {
 }
 
 extension VirtualMachine {
-  /// What generated code compares `used` with: the budget, or no limit.
+  /// The limit word while no interrupt is pending: the budget, or no
+  /// limit (the interpreter compares the count with it; generated code,
+  /// which counts the budget left down, only polls it for 0).
   var configuredLimit: UInt64 { config.instructionBudget ?? .max }
 
   /// Whether runs count instructions (a budget, or interrupts).
