@@ -91,4 +91,82 @@ struct BudgetRegisterTests {
       }
     }
   }
+
+  /// A branch over one move, which the x86-64 JIT compiles as a `cmov`
+  /// (`lowerSelect`) and, with a budget, a second `cmov` that charges the
+  /// move on its path only (before, a budget turned the select off):
+  /// t1 = the last odd i < a0.
+  ///
+  ///     +0  li t0, 0
+  ///     +4  li t1, 0
+  ///     +8  andi t2, t0, 1     loop head
+  ///     +12 beqz t2, +20       even: skip the move
+  ///     +16 mv t1, t0
+  ///     +20 addi t0, t0, 1
+  ///     +24 blt t0, a0, +8
+  ///     +28 mv a0, t1
+  ///     +32 ret
+  static let select = """
+    li t0, 0
+    li t1, 0
+    1:
+    andi t2, t0, 1
+    beqz t2, 2f
+    mv t1, t0
+    2:
+    addi t0, t0, 1
+    blt t0, a0, 1b
+    mv a0, t1
+    ret
+    """
+
+  /// The state (pc, t0, t1) before each instruction `select` executes with
+  /// a0 = count, from its RISC-V semantics.
+  static func selectTrace(count: UInt32) -> [(pc: UInt32, t0: UInt32, t1: UInt32)] {
+    var out: [(pc: UInt32, t0: UInt32, t1: UInt32)] = []
+    var t0: UInt32 = 0
+    var t1: UInt32 = 0
+    func at(_ offset: UInt32) { out.append((Harness.base + offset, t0, t1)) }
+    at(0)
+    at(4)
+    repeat {
+      at(8)
+      at(12)
+      if t0 & 1 == 1 {
+        at(16)
+        t1 = t0
+      }
+      at(20)
+      t0 &+= 1
+      at(24)
+    } while t0 < count
+    at(28)
+    at(32)
+    return out
+  }
+
+  @Test(arguments: Harness.setups)
+  func aSelectChargesTheMoveOnItsPathOnly(_ setup: Setup) throws {
+    let count: UInt32 = 9
+    let trace = Self.selectTrace(count: count)
+    for n in 0...UInt64(trace.count) {
+      var config = Config()
+      config.instructionBudget = n
+      let vm = try Harness.vm(setup, Self.select, config: config)
+      if n < UInt64(trace.count) {
+        let state = trace[Int(n)]
+        #expect(
+          throws: RuntimeError.instructionBudgetExhausted(pc: state.pc, executed: n), "n = \(n)"
+        ) {
+          _ = try vm.callFunction(at: Harness.base, arguments: [count])
+        }
+        if n >= 2 {
+          #expect(vm.readRegister(5) == state.t0, "t0, n = \(n)")
+          #expect(vm.readRegister(6) == state.t1, "t1, n = \(n)")
+        }
+      } else {
+        #expect(try vm.callFunction(at: Harness.base, arguments: [count]) == 7, "n = \(n)")
+      }
+    }
+  }
 }

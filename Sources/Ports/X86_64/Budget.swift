@@ -111,3 +111,34 @@ extension BlockLowering {
     emitRefund(plan.covered[current] - plan.depth[current] - ran)
   }
 }
+
+extension BlockLowering {
+  /// The guest instructions that the move's block `move` of a select
+  /// (`lowerSelect`) runs and its `join` does not: the block's, or one
+  /// (the move) when the block is the move and a copy of the join. Nil
+  /// without a budget, or where the region's entry check does not cover
+  /// both blocks (one checks its own cost), so no select there.
+  func budgetSelectCharge(move: Int, join: Int) -> Int? {
+    guard let plan = budgetPlan, !plan.checks[move], !plan.checks[join] else { return nil }
+    let m = region.blocks[move]
+    let j = region.blocks[join]
+    return m.endPC == j.endPC ? plan.cost[move] - plan.cost[join] : plan.cost[move]
+  }
+
+  /// After a select's `cmov` (flags still those of its compare): charges
+  /// `charge` when the move ran, then gives back what the edge to `join`
+  /// gives back. The check covered the longer way, through the move's
+  /// block, so r14 stays exact at every exit (it may dip below what is
+  /// left in between, where nothing reads it):
+  ///
+  ///     lea   rax, [r14 - charge]
+  ///     cmovcc r14, rax
+  ///     add   r14, refund               ; BudgetPlan.refund(current → join)
+  mutating func emitSelectCharge(_ charge: Int, if cc: ConditionCode, join: Int) {
+    guard let plan = budgetPlan else { return }
+    let counter = X86ABI.budgetRegister
+    a.lea(.qword, .rax, Memory(base: counter, displacement: Int32(clamping: -charge)))
+    a.cmov(cc, .qword, counter, .rax)
+    emitRefund(plan.refund(from: current, to: join))
+  }
+}
