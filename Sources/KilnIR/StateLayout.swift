@@ -156,31 +156,40 @@ public enum ExitReason: UInt32, Sendable {
   /// Continue at `exitPC` after re-validating the code cache.
   case synchronize = 3
   /// The block at `exitPC` did not start: its instructions
-  /// (``Block/budgetCost``) would take `BudgetLayout.used` past
-  /// `BudgetLayout.limit`. The runtime finishes the budget exactly (or
-  /// reports an interrupt, which lowers the limit).
+  /// (``Block/budgetCost``) are more than `BudgetLayout.remaining`, or an
+  /// interrupt lowered `BudgetLayout.limit` to 0. The runtime finishes the
+  /// budget exactly (or reports the interrupt).
   case budget = 4
 }
 
 /// Where generated code counts guest instructions (``StateLayout/budget``):
-/// two `UInt64` state words. A check at a block's entry, before any of its
-/// instructions runs, covers `cost` instructions (the block's, or on a port
-/// that lowers regions the longest path to the next check, ``BudgetPlan``,
-/// whose shorter paths give the difference back so `used` is exact at
-/// every exit):
+/// two `UInt64` state words. `remaining` counts down (the runtime keeps
+/// the instructions used as the budget minus it); a port may keep it in a
+/// host register while its code runs, stored back at every exit and host
+/// call. A check at a block's entry, before any of its instructions runs,
+/// covers `cost` instructions (the block's, or on a port that lowers
+/// regions the longest path to the next check, ``BudgetPlan``, whose
+/// shorter paths give the difference back so `remaining` is exact at every
+/// exit):
 ///
-///     if used + cost > limit { exitPC = block start; exit(.budget) }
-///     used += cost
+///     if polls && limit == 0 { exitPC = block start; exit(.budget) }
+///     if remaining < cost { exitPC = block start; exit(.budget) }
+///     remaining -= cost
 ///
-/// Only the runtime's thread writes `used`; `limit` is also written by
+/// Only the runtime's thread writes `remaining`; `limit` is written by
 /// another thread (or a signal handler) to interrupt a run: it sets `limit`
-/// to 0, and the next check leaves.
+/// to 0, and the next check leaves. Generated code only reads `limit`, so
+/// the request cannot be lost, and reads it only when `polls` (the VM is
+/// interruptible).
 public struct BudgetLayout: Sendable, Equatable {
-  public var used: Int32
+  public var remaining: Int32
   public var limit: Int32
+  /// Whether checks also read `limit` (interrupts are possible).
+  public var polls: Bool
 
-  public init(used: Int32, limit: Int32) {
-    self.used = used
+  public init(remaining: Int32, limit: Int32, polls: Bool = false) {
+    self.remaining = remaining
     self.limit = limit
+    self.polls = polls
   }
 }

@@ -31,7 +31,9 @@ public final class Interrupter: @unchecked Sendable {
 }
 
 extension VirtualMachine {
-  /// What generated code compares `used` with: the budget, or no limit.
+  /// The limit word while no interrupt is pending: the budget, or no
+  /// limit (the interpreter compares the count with it; generated code,
+  /// which counts the budget left down, only polls it for 0).
   var configuredLimit: UInt64 { config.instructionBudget ?? .max }
 
   /// Whether runs count instructions (a budget, or interrupts).
@@ -99,5 +101,20 @@ extension VirtualMachine {
     } catch {
       throw memoryFault(pc: error.pc, address: error.address, size: 1)
     }
+  }
+}
+
+/// What a VM that counts instructions tells its state block: the budget
+/// (`Config.instructionBudget`, or no limit) and whether generated code
+/// polls the interrupt (`Config.interruptible`).
+struct GuestBudget {
+  let end: UInt64
+  let polls: Bool
+}
+
+extension BudgetLayout {
+  /// This layout, with checks that poll `limit` or not.
+  func polling(_ polls: Bool) -> BudgetLayout {
+    BudgetLayout(remaining: remaining, limit: limit, polls: polls)
   }
 }

@@ -19,6 +19,9 @@ struct GuestState {
   /// The budget counters (always present; `layout.budget` is set only when
   /// generated code checks them).
   let budgetOffsets: BudgetLayout
+  /// The budget (`Config.instructionBudget`, or no limit): `budgetUsed` is
+  /// it minus the `remaining` word generated code counts down.
+  let budgetEnd: UInt64
   /// The value of generated code's state register.
   let pointer: UnsafeMutableRawPointer
   /// Keeps the memory alive.
@@ -26,7 +29,8 @@ struct GuestState {
 
   /// A paged state block (its own allocation, from the executor).
   init(
-    walk: PageWalk, preferredRegisters: [GuestRegister], budget: Bool, executor: any Executor
+    walk: PageWalk, preferredRegisters: [GuestRegister], budget: GuestBudget?,
+    executor: any Executor
   ) throws(VMError) {
     let memory = try HostAllocation(size: Paged.size, executor: executor)
     storage = memory
@@ -34,19 +38,23 @@ struct GuestState {
     var layout = Paged.layout(walk: walk)
     layout.preferredRegisters = preferredRegisters
     budgetOffsets = Paged.offsets.budget
-    if budget { layout.budget = budgetOffsets }
+    budgetEnd = budget?.end ?? .max
+    if let budget { layout.budget = budgetOffsets.polling(budget.polls) }
     self.layout = layout
     resetJumpCache()
   }
 
   /// The state block of a flat reservation.
-  init(flat reservation: FlatReservation, preferredRegisters: [GuestRegister], budget: Bool) {
+  init(
+    flat reservation: FlatReservation, preferredRegisters: [GuestRegister], budget: GuestBudget?
+  ) {
     storage = reservation
     pointer = reservation.guestBase
     var layout = Flat.layout
     layout.preferredRegisters = preferredRegisters
     budgetOffsets = Flat.offsets.budget
-    if budget { layout.budget = budgetOffsets }
+    budgetEnd = budget?.end ?? .max
+    if let budget { layout.budget = budgetOffsets.polling(budget.polls) }
     self.layout = layout
     resetJumpCache()
   }
@@ -78,10 +86,13 @@ struct GuestState {
     nonmutating set { hostContext.storeBytes(of: newValue, as: UnsafeMutableRawPointer?.self) }
   }
 
-  /// Guest instructions counted against the budget (`BudgetLayout.used`).
+  /// Guest instructions counted against the budget: the budget minus
+  /// `BudgetLayout.remaining`, which generated code counts down.
   var budgetUsed: UInt64 {
-    get { field(budgetOffsets.used, as: UInt64.self).pointee }
-    nonmutating set { field(budgetOffsets.used, as: UInt64.self).pointee = newValue }
+    get { budgetEnd &- field(budgetOffsets.remaining, as: UInt64.self).pointee }
+    nonmutating set {
+      field(budgetOffsets.remaining, as: UInt64.self).pointee = budgetEnd &- newValue
+    }
   }
   /// The budget's limit (`BudgetLayout.limit`); an interrupt sets it to 0.
   var budgetLimit: UnsafeMutablePointer<UInt64> { field(budgetOffsets.limit, as: UInt64.self) }

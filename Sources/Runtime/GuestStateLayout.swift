@@ -26,7 +26,7 @@ extension GuestState {
       patchSite: g.field("exitPatchSite", size: MemoryLayout<UInt64>.size, alignment: 8),
       owner: g.field("owner", size: MemoryLayout<UInt>.size, alignment: 8),
       budget: BudgetLayout(
-        used: g.field("budgetUsed", size: MemoryLayout<UInt64>.size, alignment: 8),
+        remaining: g.field("budgetRemaining", size: MemoryLayout<UInt64>.size, alignment: 8),
         limit: g.field("budgetLimit", size: MemoryLayout<UInt64>.size, alignment: 8))
     )
   }
@@ -38,7 +38,7 @@ extension GuestState {
   ///     0x000100  exitPC        UInt32
   ///     0x000108  exitPatchSite UInt64
   ///     0x000110  owner         UInt64 (unretained VM: the host calls' context)
-  ///     0x000118  budgetUsed    UInt64 (instruction budget: `BudgetLayout`)
+  ///     0x000118  budgetRemaining UInt64 (instruction budget: `BudgetLayout`)
   ///     0x000120  budgetLimit   UInt64
   ///     0x000200  hostCalls     HostCall.allCases.count × function pointer
   ///     0x001000  jumpCache     65536 × { UInt64 guest PC, UInt64 host address }   1 MiB
@@ -68,7 +68,7 @@ extension GuestState {
         exitPatchSite = exit.offset + exit.result.patchSite
         owner = exit.offset + exit.result.owner
         budget = BudgetLayout(
-          used: exit.offset + exit.result.budget.used,
+          remaining: exit.offset + exit.result.budget.remaining,
           limit: exit.offset + exit.result.budget.limit)
         hostCalls = b.field("hostCalls", size: hostCallsSize, alignment: groupAlignment)
         jumpCache = b.field("jumpCache", size: jumpCacheSize, alignment: pageSize)
@@ -122,7 +122,7 @@ extension GuestState {
   ///     -0x000100  exitPC         UInt32
   ///     -0x0000F8  exitPatchSite  UInt64
   ///     -0x0000F0  owner          UInt64 (the host calls' context)
-  ///     -0x0000E8  budgetUsed     UInt64 (instruction budget: `BudgetLayout`)
+  ///     -0x0000E8  budgetRemaining UInt64 (instruction budget: `BudgetLayout`)
   ///     -0x0000E0  budgetLimit    UInt64
   ///     -0x000084  registers      33 × UInt32, up to the pointer
   ///      0         guest memory   4 GiB, then the guard
@@ -142,7 +142,7 @@ extension GuestState {
         exitPatchSite = exit.offset + exit.result.patchSite
         owner = exit.offset + exit.result.owner
         budget = BudgetLayout(
-          used: exit.offset + exit.result.budget.used,
+          remaining: exit.offset + exit.result.budget.remaining,
           limit: exit.offset + exit.result.budget.limit)
         hostCalls = b.field("hostCalls", size: hostCallsSize, alignment: groupAlignment)
         // One more byte, as generated stores read the flags of two pages at

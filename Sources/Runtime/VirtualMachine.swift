@@ -91,7 +91,9 @@ public final class VirtualMachine {
       throw .jitUnavailable(error.description)
     }
     let hint = Translator.preferredRegisters
-    let counts = config.instructionBudget != nil || config.interruptible
+    let counts =
+      config.instructionBudget != nil || config.interruptible
+      ? GuestBudget(end: config.instructionBudget ?? .max, polls: config.interruptible) : nil
     switch config.memoryMode {
     case .paged:
       state = try GuestState(

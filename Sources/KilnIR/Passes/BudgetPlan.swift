@@ -9,13 +9,13 @@
 /// after at most ``maximum`` guest instructions (the longest path, block
 /// costs ``Block/budgetCost``). The entry checks that much and charges it:
 ///
-///     used += maximum; if used > limit { used -= maximum; exit(.budget) }
+///     if remaining < maximum { exit(.budget) }; remaining -= maximum
 ///
 /// and each path gives back what it did not run, on its edges: on an
 /// internal edge `u → v`, `depth[v] - depth[u] - cost[u]` (`depth`: the
 /// longest path to a block's start); on the way out of `u`,
 /// `maximum - depth[u] - cost[u]`. They add up to `maximum` minus the
-/// path's cost, so `used` is exact wherever generated code leaves, and the
+/// path's cost, so the count is exact wherever generated code leaves, and the
 /// longest path (the usual loop body) gives nothing back. The JIT never
 /// runs past the budget (the check covers the longest path); when the
 /// check fails, the runtime interprets what is left of the budget exactly.

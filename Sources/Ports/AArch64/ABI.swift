@@ -21,6 +21,12 @@ import KilnIR
 ///     x30       link register; scratch 2 between     x29       frame pointer (entry frame)
 ///               host calls (saved by the entry)      sp        host stack, 16-byte aligned
 ///
+/// With an instruction budget (`StateLayout.budget`), x15 holds the budget
+/// left (`BudgetLayout.remaining`) instead of hint 23 (RV32 s10, which then
+/// lives in the register file), spilled and reloaded with the pinned
+/// registers, so a block's check is `subs x15, x15, #cost; b.lo`
+/// (`Budget.swift`).
+///
 /// 24 guest registers are pinned. The other seven of RV32 (s11, t3–t6, gp,
 /// tp: the least used by the psABI's conventions) and the scratch slot 32
 /// live in the register file, `[x28 + registers + 4*n]`, and are loaded
@@ -72,6 +78,9 @@ public struct BlockABI: Sendable {
     .x19, .x20, .x21, .x22, .x23, .x24, .x25, .x26, .x27,
     .x1, .x2, .x3, .x4, .x5, .x6, .x7, .x8, .x9, .x10, .x11, .x12, .x13, .x14, .x15,
   ]
+  /// The budget left (`BudgetLayout.remaining`) while generated code runs
+  /// (only with a budget; the last of `pinnedHosts`, then not pinned).
+  public static let budgetRegister = XReg.x15
   /// The callee-saved registers the entry stub saves, in `stp` pairs.
   public static let savedPairs: [(GPR, GPR)] = [
     (.x19, .x20), (.x21, .x22), (.x23, .x24), (.x25, .x26), (.x27, .x28),
@@ -88,7 +97,8 @@ public struct BlockABI: Sendable {
     let hinted = layout.preferredRegisters.filter {
       Int($0.index) < layout.registerCount && seen.insert($0.index).inserted
     }
-    pinned = zip(hinted, Self.pinnedHosts).map { ($0, WReg($1)) }
+    let hosts = Self.pinnedHosts.filter { layout.budget == nil || $0 != .x15 }
+    pinned = zip(hinted, hosts).map { ($0, WReg($1)) }
     var map = [WReg?](repeating: nil, count: layout.registerCount)
     for (guest, host) in pinned { map[Int(guest.index)] = host }
     hostOf = map
@@ -165,17 +175,25 @@ extension BlockABI {
     return .base(base)
   }
 
-  /// Stores every pinned register to its slot.
+  /// Stores every pinned register to its slot (and the budget register
+  /// to `remaining`).
   func spillPinned(_ a: inout AArch64Assembler) {
     for (guest, host) in pinned {
       a.str(host, field(slotOffset(guest), size: .word, temp: .x17, &a))
     }
+    if let budget = layout.budget {
+      a.str(Self.budgetRegister, field(Int(budget.remaining), size: .doubleword, temp: .x17, &a))
+    }
   }
 
-  /// Loads every pinned register from its slot.
+  /// Loads every pinned register from its slot (and the budget register
+  /// from `remaining`).
   func reloadPinned(_ a: inout AArch64Assembler) {
     for (guest, host) in pinned {
       a.ldr(host, field(slotOffset(guest), size: .word, temp: .x17, &a))
+    }
+    if let budget = layout.budget {
+      a.ldr(Self.budgetRegister, field(Int(budget.remaining), size: .doubleword, temp: .x17, &a))
     }
   }
 

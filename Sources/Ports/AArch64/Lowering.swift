@@ -17,8 +17,9 @@ enum ColdPath {
   /// A conditional branch's way to a block not compiled yet: a patchable
   /// `b` (to the chain exit until the dispatcher patches it).
   case patchableJump(label: Label, pc: UInt32)
-  /// The block's budget check failed (`emitBudgetCheck`).
-  case budgetExit(label: Label, pc: UInt32)
+  /// The block's budget check failed (`emitBudgetCheck`): give `covered`
+  /// back and leave.
+  case budgetExit(label: Label, pc: UInt32, covered: Int)
 }
 
 /// Instruction selection for one block: IR operations and terminator to
@@ -169,8 +170,8 @@ extension BlockLowering {
     case .patchableJump(let label, let pc):
       try a.bind(label)
       try patchableJump(to: pc)
-    case .budgetExit(let label, let pc):
-      try emitBudgetExit(label, pc: pc)
+    case .budgetExit(let label, let pc, let covered):
+      try emitBudgetExit(label, pc: pc, covered: covered)
     }
   }
 

@@ -14,7 +14,7 @@ import KilnIR
 ///     r13    hint 0 (RV32 x2 sp)          rbx    block cache 0
 ///     rsi    hint 1 (RV32 x10 a0)         rbp    block cache 1
 ///     rdi    hint 2 (RV32 x11 a1)         r12    block cache 2
-///     r8     hint 3 (RV32 x12 a2)         r14    block cache 3
+///     r8     hint 3 (RV32 x12 a2)         r14    block cache 3, or budget left
 ///     r9     hint 4 (RV32 x13 a3)         rax    scratch, exit reason
 ///     r10    hint 5 (RV32 x14 a4)         rcx    scratch (shift count)
 ///     r11    hint 6 (RV32 x15 a5)         rdx    scratch (page index, div)
@@ -27,6 +27,11 @@ import KilnIR
 /// are written back to the register file on every exit and around every
 /// host call, and reloaded after it, so the runtime (syscall handlers,
 /// `readRegister`) always sees them there.
+///
+/// With an instruction budget (`StateLayout.budget`), r14 holds the budget
+/// left (`BudgetLayout.remaining`) for the whole run instead of caching a
+/// guest register (three cache registers are left), spilled and reloaded
+/// with the pinned ones, so the check is `sub r14, n; jb` (`Budget.swift`).
 ///
 /// Frame while generated code runs (built by the entry stub):
 ///
@@ -67,6 +72,16 @@ public struct X86ABI: Sendable {
   /// memory-backed guest registers (`RegisterCache.swift`).
   public static let cacheRegisters: [GPR] = [.rbx, .rbp, .r12, .r14]
   public static let calleeSaved: [GPR] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
+  /// The budget left (`BudgetLayout.remaining`) while generated code runs
+  /// (only with a budget; taken from the cache registers).
+  public static let budgetRegister = GPR.r14
+
+  /// The cache registers of this layout: all four, or three when r14
+  /// counts the budget.
+  public var cacheHosts: [GPR] {
+    layout.budget == nil
+      ? Self.cacheRegisters : Self.cacheRegisters.filter { $0 != Self.budgetRegister }
+  }
 
   public let layout: StateLayout
   /// Guest register → pinned host register, for this layout's hint.
@@ -92,14 +107,22 @@ public struct X86ABI: Sendable {
 
   public func field(_ offset: Int32) -> Memory { Memory(base: Self.state, displacement: offset) }
 
-  /// Stores every pinned register to its slot.
+  /// Stores every pinned register to its slot (and the budget register
+  /// to `remaining`).
   public func spillPinned(_ a: inout X86Assembler) {
     for (guest, host) in pinned { a.mov(.dword, slot(guest), host) }
+    if let budget = layout.budget {
+      a.mov(.qword, field(budget.remaining), Self.budgetRegister)
+    }
   }
 
-  /// Loads every pinned register from its slot.
+  /// Loads every pinned register from its slot (and the budget register
+  /// from `remaining`).
   public func reloadPinned(_ a: inout X86Assembler) {
     for (guest, host) in pinned { a.mov(.dword, host, slot(guest)) }
+    if let budget = layout.budget {
+      a.mov(.qword, Self.budgetRegister, field(budget.remaining))
+    }
   }
 
   /// The host-call sequence: `call [r15 + hostCalls + 8*id]` with rdi =

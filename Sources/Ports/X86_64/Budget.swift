@@ -5,29 +5,40 @@ import KilnIR
 /// entry of the blocks that `BudgetPlan` says check (the region's entry:
 /// its loop head, and where chained jumps arrive), covering the longest
 /// path to the next check; the paths shorter than that give the difference
-/// back on their way (`refundBudget`), so `used` is exact wherever the code
-/// leaves. The longest path (a loop's usual body) pays four instructions
-/// per pass, the others one more per edge off it.
+/// back on their way (`refundBudget`), so the count is exact wherever the
+/// code leaves. The budget left (`BudgetLayout.remaining`) lives in r14
+/// (`X86ABI.budgetRegister`) while generated code runs, spilled to the
+/// state block with the pinned registers, so the longest path (a loop's
+/// usual body) pays two register instructions per pass (`sub; jb`, which
+/// macro-fuse) and no memory access (no store-to-load chain from one pass
+/// to the next), the others one `add r14, k` more per edge off it. An
+/// interruptible VM (`BudgetLayout.polls`) also reads the limit word,
+/// which only another thread writes (`cmp; je`), so its request cannot be
+/// lost.
 extension BlockLowering {
   /// The check, before anything of the block runs; leaving here writes
   /// back the cache registers the region may have written so far
   /// (`dirty`), so the guest state is as the block found it. `limit` is
-  /// only read (another thread lowers it to interrupt), `used` only
-  /// written by this thread, so the interrupt cannot be lost:
+  /// only read (another thread lowers it to interrupt), r14 only written
+  /// by this thread, so the interrupt cannot be lost:
   ///
-  ///     add qword [r15 + used], covered     ; BudgetPlan.covered
-  ///     mov rax, [r15 + used]
-  ///     cmp rax, [r15 + limit]
-  ///     ja  budgetExit                      ; cold: used -= covered,
-  ///                                         ;   exitPC = start, exit(.budget)
+  ///     cmp qword [r15 + limit], 0          ; only if BudgetLayout.polls
+  ///     je  budgetExit(0)                   ; cold: exitPC = start, exit(.budget)
+  ///     sub r14, covered                    ; BudgetPlan.covered
+  ///     jb  budgetExit(covered)             ; cold: r14 += covered, then as above
   mutating func emitBudgetCheck(_ block: Block, _ budget: BudgetLayout) {
     guard let plan = budgetPlan, plan.checks[current] else { return }
     let covered = plan.covered[current]
+    if budget.polls {
+      let interrupted = a.newLabel()
+      a.alu(.cmp, .qword, abi.field(budget.limit), imm: 0)
+      a.jcc(.e, interrupted)
+      cold.append(
+        .budgetExit(label: interrupted, pc: block.startPC, covered: 0, writeBack: dirty))
+    }
     let exit = a.newLabel()
-    a.alu(.add, .qword, abi.field(budget.used), imm: Int32(clamping: covered))
-    a.mov(.qword, .rax, abi.field(budget.used))
-    a.alu(.cmp, .qword, .rax, abi.field(budget.limit))
-    a.jcc(.a, exit)
+    a.alu(.sub, .qword, X86ABI.budgetRegister, imm: Int32(clamping: covered))
+    a.jcc(.b, exit)
     cold.append(
       .budgetExit(label: exit, pc: block.startPC, covered: covered, writeBack: dirty))
   }
@@ -38,8 +49,8 @@ extension BlockLowering {
     _ label: Label, pc: UInt32, covered: Int, writeBack: [GuestRegister]
   ) throws(CodeGenError) {
     try a.bind(label)
-    if let budget = abi.layout.budget {
-      a.alu(.sub, .qword, abi.field(budget.used), imm: Int32(clamping: covered))
+    if abi.layout.budget != nil, covered > 0 {
+      a.alu(.add, .qword, X86ABI.budgetRegister, imm: Int32(clamping: covered))
     }
     for g in writeBack { self.writeBack(g) }
     a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
@@ -55,14 +66,14 @@ extension BlockLowering {
 
   /// Gives back what the current block's path did not run, on the way to
   /// `target` (nil: a terminator that leaves the region), where flags are
-  /// dead: `sub qword [r15 + used], refund` (nothing when it is 0).
+  /// dead: `add r14, refund` (nothing when it is 0).
   mutating func refundBudget(toward target: Target?) {
     emitRefund(budgetRefund(toward: target))
   }
 
   mutating func emitRefund(_ amount: Int) {
-    guard amount > 0, let budget = abi.layout.budget else { return }
-    a.alu(.sub, .qword, abi.field(budget.used), imm: Int32(clamping: amount))
+    guard amount > 0, abi.layout.budget != nil else { return }
+    a.alu(.add, .qword, X86ABI.budgetRegister, imm: Int32(clamping: amount))
   }
 
   /// A conditional edge that gives budget back: `jcc` to a cold stub that
@@ -98,5 +109,36 @@ extension BlockLowering {
     guard let plan = budgetPlan else { return }
     let ran = Int((next &- region.blocks[current].startPC) / 4)
     emitRefund(plan.covered[current] - plan.depth[current] - ran)
+  }
+}
+
+extension BlockLowering {
+  /// The guest instructions that the move's block `move` of a select
+  /// (`lowerSelect`) runs and its `join` does not: the block's, or one
+  /// (the move) when the block is the move and a copy of the join. Nil
+  /// without a budget, or where the region's entry check does not cover
+  /// both blocks (one checks its own cost), so no select there.
+  func budgetSelectCharge(move: Int, join: Int) -> Int? {
+    guard let plan = budgetPlan, !plan.checks[move], !plan.checks[join] else { return nil }
+    let m = region.blocks[move]
+    let j = region.blocks[join]
+    return m.endPC == j.endPC ? plan.cost[move] - plan.cost[join] : plan.cost[move]
+  }
+
+  /// After a select's `cmov` (flags still those of its compare): charges
+  /// `charge` when the move ran, then gives back what the edge to `join`
+  /// gives back. The check covered the longer way, through the move's
+  /// block, so r14 stays exact at every exit (it may dip below what is
+  /// left in between, where nothing reads it):
+  ///
+  ///     lea   rax, [r14 - charge]
+  ///     cmovcc r14, rax
+  ///     add   r14, refund               ; BudgetPlan.refund(current → join)
+  mutating func emitSelectCharge(_ charge: Int, if cc: ConditionCode, join: Int) {
+    guard let plan = budgetPlan else { return }
+    let counter = X86ABI.budgetRegister
+    a.lea(.qword, .rax, Memory(base: counter, displacement: Int32(clamping: -charge)))
+    a.cmov(cc, .qword, counter, .rax)
+    emitRefund(plan.refund(from: current, to: join))
   }
 }

@@ -18,17 +18,19 @@ import KilnIR
 /// join's operations and terminator), the branch becomes
 /// `cmovcc d, v` and a local jump to the join.
 ///
-/// Not with an instruction budget: the budget counts the guest
-/// instructions of each block it enters, and the move's block is skipped.
+/// With an instruction budget, the move's block runs on one path only: the
+/// `cmov` is followed by a second one that charges its instructions on that
+/// path (`budgetSelectCharge`); only where the region's entry check covers
+/// both sides (neither checks its own cost).
 extension BlockLowering {
   /// Lowers the branch whose flags are set as a conditional move if it
   /// has that shape (see above); false if it does not, with nothing emitted.
   mutating func lowerSelect(
     _ cc: ConditionCode, taken: Target, notTaken: Target
   ) throws(CodeGenError) -> Bool {
-    guard abi.layout.budget == nil, let t = internalBlock(taken), let n = internalBlock(notTaken),
-      t != n
-    else { return false }
+    guard let t = internalBlock(taken), let n = internalBlock(notTaken), t != n else {
+      return false
+    }
     let choice: (move: (GuestRegister, Value), join: Int, cc: ConditionCode)
     if n != current, let m = Self.singleMove(region.blocks[n], before: region.blocks[t]) {
       choice = (m, t, cc.inverted)
@@ -38,6 +40,8 @@ extension BlockLowering {
       return false
     }
     let (d, v) = choice.move
+    let charge = budgetSelectCharge(move: choice.join == t ? n : t, join: choice.join)
+    if budgetPlan != nil, charge == nil { return false }
     // A cache register written on this path must be one the join writes
     // back at its exits: the may-write sets flow along the move block's
     // own edges, which a copy of the join does not share.
@@ -58,6 +62,7 @@ extension BlockLowering {
     case .immediate:
       preconditionFailure("a register location is never an immediate")
     }
+    if let charge { emitSelectCharge(charge, if: choice.cc, join: choice.join) }
     if choice.join != current + 1 { a.jmp(blockLabels[choice.join]) }
     return true
   }

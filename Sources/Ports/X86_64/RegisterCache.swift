@@ -18,8 +18,8 @@ extension BlockLowering {
   /// ``RegionAnalysis``; pinned ones left out) the cache registers, loading
   /// on entry those the analysis says need it.
   mutating func allocateCache(_ analysis: RegionAnalysis) {
-    let chosen = analysis.ranked(limit: X86ABI.cacheRegisters.count) { abi.host($0) != nil }
-    for (g, host) in zip(chosen, X86ABI.cacheRegisters) {
+    let chosen = analysis.ranked(limit: abi.cacheHosts.count) { abi.host($0) != nil }
+    for (g, host) in zip(chosen, abi.cacheHosts) {
       cached[Int(g.index)] = host
       cacheOrder.append(g)
       if analysis.needsEntryLoad(g) { a.mov(.dword, host, abi.slot(g)) }
