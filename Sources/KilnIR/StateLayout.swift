@@ -32,6 +32,13 @@ public struct StateLayout: Sendable {
   /// The instruction budget's counters, or nil for no budget check at all
   /// (then generated code has none: a run without a budget pays nothing).
   public var budget: BudgetLayout?
+  /// Flat memory: the runtime keeps the host pages of flagged guest pages
+  /// (`GuestMemoryLayout.flat`'s code pages and read-only pages) read-only,
+  /// so a store to them faults and the signal handler sends it to its slow
+  /// path: a port may leave the code-page check out of its stores. False
+  /// when the code runs in an emulator, which writes guest memory through
+  /// host pointers of its own.
+  public var codePagesWriteProtected = false
 
   public init(
     registers: Int32, registerCount: Int, memory: GuestMemoryLayout, jumpCache: Int32,
