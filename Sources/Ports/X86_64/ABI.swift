@@ -23,8 +23,7 @@ import KilnIR
 /// The hinted registers are pinned for the whole run. Every other guest
 /// register (and the scratch slot 32) lives in the register file,
 /// `[r15 + 4*n]`; each block keeps its four most used ones in the cache
-/// registers while it runs (see `RegisterCache.swift`), and a region's loops
-/// may borrow the pinned registers it does not use (`LentRegisters.swift`). The pinned registers
+/// registers while it runs (see `RegisterCache.swift`). The pinned registers
 /// are written back to the register file on every exit and around every
 /// host call, and reloaded after it, so the runtime (syscall handlers,
 /// `readRegister`) always sees them there.

@@ -51,9 +51,6 @@ struct BlockLowering {
   var dirty: [GuestRegister] = []
   /// The cached guest registers, in cache-register order.
   var cacheOrder: [GuestRegister] = []
-  /// Pinned registers whose host register the region borrowed as a cache
-  /// register (`LentRegisters.swift`).
-  var lent: [(pinned: GuestRegister, host: GPR)] = []
   /// Flat memory: the access instructions and their slow paths.
   var faultSites: [FaultSite] = []
   /// The region being lowered, its analysis and one label per block.

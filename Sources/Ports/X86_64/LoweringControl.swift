@@ -55,7 +55,7 @@ extension BlockLowering {
     if refund > 0 { return leaveRefunding(if: cc, to: target, amount: refund) }
     if let index = internalBlock(target) {
       a.jcc(cc, blockLabels[index])
-    } else if dirty.isEmpty && lent.isEmpty {
+    } else if dirty.isEmpty {
       try jump(if: cc, to: target)
     } else {
       let stub = a.newLabel()
@@ -82,11 +82,9 @@ extension BlockLowering {
       try indirectJump()
       cold.append(.misalignedIndirect(label: misaligned, pc: pc))
     case .syscall(let pc, _):
-      restoreLent()
       a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
       try a.jmp(absolute: stubs.syscall)
     case .breakpoint(let pc, let next):
-      restoreLent()
       abi.spillPinned(&a)
       a.mov(.rsi, imm32: pc)
       abi.emitCall(.breakpoint, &a)
@@ -114,7 +112,6 @@ extension BlockLowering {
   ///     cmp [r15 + rcx + jumpCache], eax ; jne indirect stub
   ///     jmp [r15 + rcx + jumpCache + 8]
   mutating func indirectJump() throws(CodeGenError) {
-    restoreLent()
     let layout = abi.layout
     guard let mask = Int32(exactly: UInt64(layout.jumpCacheMask) << 2) else {
       try a.jmp(absolute: stubs.indirect)
@@ -157,7 +154,6 @@ extension BlockLowering {
   /// An unconditional jump: straight to compiled code, else through a
   /// patchable chain exit.
   mutating func jump(to target: Target) throws(CodeGenError) {
-    restoreLent()
     switch target {
     case .fault(let f):
       try fault(f)
@@ -211,7 +207,6 @@ extension BlockLowering {
   /// Records the fault through `HostCall.fault` and leaves with `.error`.
   mutating func fault(_ kind: GuestFaultCode, pc: UInt32, detailInECX: Bool) throws(CodeGenError) {
     if !detailInECX { a.alu(.xor, .dword, .rcx, .rcx) }
-    restoreLent()
     abi.spillPinned(&a)
     a.mov(.rsi, imm32: UInt32(kind.rawValue))
     a.mov(.rdx, imm32: pc)

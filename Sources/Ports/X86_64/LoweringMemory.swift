@@ -192,12 +192,12 @@ extension BlockLowering {
   )
     throws(CodeGenError)
   {
-    spillForCall()
+    abi.spillPinned(&a)
     if let value { load(.rcx, value) }  // pinned registers are still intact after the spill
     let access = AccessDescriptor(size, signed: signed, isWrite: call == .store, pc: pc)
     a.mov(.rdx, imm64: access.encoded)
     a.mov(.dword, .rsi, .rax)
-    callHost(call)
+    abi.emitCall(call, &a)
     a.mov(.qword, .rdx, .rax)
     a.shift(.shr, .qword, .rdx, imm: 32)
     let ok = a.newLabel()
@@ -222,7 +222,6 @@ extension BlockLowering {
 
   /// mov eax, reason ; jmp exit
   mutating func exit(_ reason: ExitReason) throws(CodeGenError) {
-    restoreLent()
     a.mov(.rax, imm32: reason.rawValue)
     try a.jmp(absolute: stubs.exit)
   }

@@ -17,20 +17,9 @@ extension BlockLowering {
   /// Gives the region's most used registers (weighted by loops, the shared
   /// ``RegionAnalysis``; pinned ones left out) the cache registers, loading
   /// on entry those the analysis says need it.
-  /// Past the four cache registers, registers that a loop of the region
-  /// uses get the host registers of the pinned ones the region leaves idle
-  /// (`LentRegisters.swift`).
   mutating func allocateCache(_ analysis: RegionAnalysis) {
-    let idle = idlePinned(analysis)
-    let limit = X86ABI.cacheRegisters.count + idle.count
-    let chosen = analysis.ranked(limit: limit) { abi.host($0) != nil }
-    let hosts =
-      X86ABI.cacheRegisters.map { ($0, GuestRegister?.none) } + idle.map { ($0.host, $0.guest) }
-    for (g, (host, pinned)) in zip(chosen, hosts) {
-      if let pinned {
-        guard analysis.counts[Int(g.index)] >= RegionAnalysis.loopWeight else { break }
-        borrow(host, from: pinned)
-      }
+    let chosen = analysis.ranked(limit: X86ABI.cacheRegisters.count) { abi.host($0) != nil }
+    for (g, host) in zip(chosen, X86ABI.cacheRegisters) {
       cached[Int(g.index)] = host
       cacheOrder.append(g)
       if analysis.needsEntryLoad(g) { a.mov(.dword, host, abi.slot(g)) }

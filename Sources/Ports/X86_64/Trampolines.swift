@@ -17,8 +17,8 @@ import KilnIR
 ///   access, rax = its guest address): asks the runtime where that access's
 ///   slow path is (`HostCall.memoryFault`) and jumps there with rax intact.
 ///   The signal handler only changes rip, and generated code never pushes, so
-///   rsp is the entry stub's frame, 16-byte aligned: eight pushes (rax twice,
-///   the six caller-saved pinned registers) keep it so for the call.
+///   rsp is the entry stub's frame, 16-byte aligned: two pushes keep it so
+///   for the call.
 struct Stubs {
   var entry = 0
   var exit = 0
@@ -89,16 +89,13 @@ struct Stubs {
     // memoryFault
     s.memoryFault = a.offset
     let lost = a.newLabel()
-    // The pinned registers go on the stack, not to their slots: in a region
-    // that borrowed one (`LentRegisters.swift`) it holds another guest
-    // register. Eight pushes keep rsp 16-byte aligned.
-    let saved: [GPR] =
-      [.rax, .rax] + X86ABI.pinnedHosts.filter { !X86ABI.calleeSaved.contains($0) }
-    for r in saved { a.push(r) }
-    a.lea(.qword, .rdi, abi.field(layout.hostContext))
-    a.call(abi.field(layout.hostCalls + 8 * Int32(HostCall.memoryFault.rawValue)))
+    abi.spillPinned(&a)
+    a.push(.rax)
+    a.push(.rax)
+    abi.emitCall(.memoryFault, &a)
     a.mov(.qword, .rdx, .rax)
-    for r in saved.reversed() { a.pop(r) }
+    a.pop(.rax)
+    a.pop(.rax)
     a.test(.qword, .rdx, .rdx)
     a.jccShort(.e, lost)
     a.jmp(.rdx)

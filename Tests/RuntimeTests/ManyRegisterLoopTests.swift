@@ -4,15 +4,16 @@ import Testing
 
 @testable import Runtime
 
-/// A loop that needs more host registers than the four cache registers, in
-/// a region that leaves most pinned registers (sp, a2–a5) idle: the x86-64
-/// port lends their host registers to the loop (`LentRegisters.swift`).
-/// The loop's stores take the slow path (a first touch of a page in paged
-/// memory; in a code page, an exit that drops the code on every trip), so
-/// host calls and exits happen while the registers are lent. The expected
-/// values come from the same computation in Swift.
+/// A loop that needs more host registers than the x86-64 port's four cache
+/// registers, in a region that leaves most pinned registers (sp, a2–a5)
+/// idle (the case for lending them, tried in 57c9437 and reverted). The
+/// loop's stores take the slow path (a first touch of a page in paged
+/// memory; in a code page, a write fault in native flat memory and an exit
+/// that drops the code on every trip), so host calls and exits happen in
+/// the middle of the region. The expected values come from the same
+/// computation in Swift.
 @Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
-struct LentRegisterTests {
+struct ManyRegisterLoopTests {
   static let source = """
     mv t5, a1
     li s2, 300
