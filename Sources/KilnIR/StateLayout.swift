@@ -68,7 +68,8 @@ public enum GuestMemoryLayout: Sendable {
   /// sends the access to its slow path (`HostCall.memoryFault`).
   /// `codePages` is a byte per guest page (2^20 + 1 bytes), non-zero for
   /// pages holding compiled code: stores check the bytes of the first page
-  /// they touch and of the next one, and take the slow path if either is set.
+  /// they touch and of the next one, and take the slow path if either is set
+  /// (a port may skip the check when `StateLayout.codePagesWriteProtected`).
   case flat(codePages: Int32)
 }
 
