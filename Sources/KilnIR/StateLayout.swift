@@ -32,6 +32,13 @@ public struct StateLayout: Sendable {
   /// The instruction budget's counters, or nil for no budget check at all
   /// (then generated code has none: a run without a budget pays nothing).
   public var budget: BudgetLayout?
+  /// Flat memory: the runtime keeps the host pages of flagged guest pages
+  /// (`GuestMemoryLayout.flat`'s code pages and read-only pages) read-only,
+  /// so a store to them faults and the signal handler sends it to its slow
+  /// path: a port may leave the code-page check out of its stores. False
+  /// when the code runs in an emulator, which writes guest memory through
+  /// host pointers of its own.
+  public var codePagesWriteProtected = false
 
   public init(
     registers: Int32, registerCount: Int, memory: GuestMemoryLayout, jumpCache: Int32,
@@ -61,7 +68,8 @@ public enum GuestMemoryLayout: Sendable {
   /// sends the access to its slow path (`HostCall.memoryFault`).
   /// `codePages` is a byte per guest page (2^20 + 1 bytes), non-zero for
   /// pages holding compiled code: stores check the bytes of the first page
-  /// they touch and of the next one, and take the slow path if either is set.
+  /// they touch and of the next one, and take the slow path if either is set
+  /// (a port may skip the check when `StateLayout.codePagesWriteProtected`).
   case flat(codePages: Int32)
 }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Flat guest memory: guest address `a` is the host byte at
 /// `reservation.guestBase + a` (see `FlatReservation`). Generated code
 /// accesses it directly; this is the Swift side (slow paths, the memory API,
@@ -6,7 +12,13 @@
 /// Pages holding compiled code are flagged in the state block's code-page map
 /// (`GuestState.Flat.codePages`, one byte per guest page), which generated
 /// stores check, so a store into compiled code takes the slow path and
-/// invalidates it.
+/// invalidates it. With `writeProtectsCode` (generated code running natively)
+/// the flagged pages are also read-only in the host, so a port may leave the
+/// check out: such a store faults, and the SIGSEGV handler (which finds the
+/// page mapped) sends it to the access's slow path like any other fault.
+/// Every Swift writer (`store`, `write`) lifts the protection around its
+/// write. Invariant: a mapped page is read-only in the host exactly while it
+/// is flagged (`syncHostProtection`).
 final class FlatMemory: GuestMemory {
   static let pageSize = 4096
   static let pageShift: UInt32 = 12
@@ -19,6 +31,10 @@ final class FlatMemory: GuestMemory {
   let codePageMap: UnsafeMutablePointer<UInt8>
   /// Guest pages currently flagged in `codePageMap`.
   private var codePages: [UInt32] = []
+  /// Whether flagged pages are write-protected in the host (set by the JIT
+  /// engine when its code runs natively; an emulator writes guest memory
+  /// through host pointers of its own and relies on the code-page check).
+  private(set) var writeProtectsCode = false
 
   init(reservation: FlatReservation, state: GuestState) {
     self.reservation = reservation
@@ -69,14 +85,28 @@ final class FlatMemory: GuestMemory {
         throw .writeProtected(address: address &+ UInt32(k))
       }
     }
+    // Byte by byte, mapping each page first: on an error the bytes before
+    // it are written (as in paged memory and the interpreter).
     var touchedCode = false
+    var lifted: UInt32?  // the flagged page made writable for these bytes
     for k in 0..<size {
       let a = address &+ UInt32(k)
       let page = a >> Self.pageShift
-      try reservation.map(page: page)
-      if codePageMap[Int(page)] != 0 { touchedCode = true }
+      if page != lifted {
+        if let p = lifted {
+          lifted = nil
+          try restoreHostProtection(p)
+        }
+        try reservation.map(page: page)
+        if codePageMap[Int(page)] != 0 {
+          touchedCode = true
+          try liftHostProtection(page)
+          lifted = page
+        }
+      }
       host(a).storeBytes(of: UInt8(truncatingIfNeeded: value >> UInt32(8 * k)), as: UInt8.self)
     }
+    if let p = lifted { try restoreHostProtection(p) }
     return touchedCode
   }
 
@@ -102,12 +132,14 @@ final class FlatMemory: GuestMemory {
     try Self.checkRange(address, bytes.count)
     guard !bytes.isEmpty else { return false }
     try mapRange(address, bytes.count)
+    let last = UInt32(UInt64(address) + UInt64(bytes.count) - 1)
+    let pages = (address >> Self.pageShift)...(last >> Self.pageShift)  // no wrap (checkRange)
+    for page in pages { try liftHostProtection(page) }
     bytes.withUnsafeBytes { src in
       host(address).copyMemory(from: src.baseAddress!, byteCount: src.count)
     }
-    let last = UInt32(UInt64(address) + UInt64(bytes.count) - 1)
-    for page in (address >> Self.pageShift)...(last >> Self.pageShift)
-    where codePageMap[Int(page)] != 0 {
+    for page in pages { try restoreHostProtection(page) }
+    for page in pages where codePageMap[Int(page)] != 0 {
       return true
     }
     return false
@@ -142,12 +174,14 @@ final class FlatMemory: GuestMemory {
     } else if codePageMap[Int(page)] == 2 {
       codePageMap[Int(page)] = 0
     }
+    guard syncHostProtection(page) else { throw .outOfMemory(address: page << Self.pageShift) }
   }
 
   func unprotect(page: UInt32) {
     guard permissions.isMarked(page) else { return }
     if permissions.isReadOnly(page) { codePageMap[Int(page)] = 0 }
     permissions.forget(page: page)
+    keepFlaggedIfStillReadOnly(page)
   }
 
   func setDefaultExecutable(_ executable: Bool) { permissions.defaultExecutable = executable }
@@ -163,14 +197,75 @@ final class FlatMemory: GuestMemory {
 
   // MARK: code pages (self-modifying code)
 
-  func markCode(page: UInt32) {
+  /// Throws `outOfMemory` if the page cannot be write-protected (the kernel's
+  /// limit on mappings, `vm.max_map_count`); it is then not flagged, and no
+  /// code compiled from it may run.
+  func markCode(page: UInt32) throws(MemoryError) {
     guard reservation.isMapped(page: page), codePageMap[Int(page)] == 0 else { return }
     codePageMap[Int(page)] = 1
+    guard syncHostProtection(page) else {
+      codePageMap[Int(page)] = 0
+      throw .outOfMemory(address: page << Self.pageShift)
+    }
     codePages.append(page)
   }
 
   func unmarkAllCode() {
-    for page in codePages where !permissions.isReadOnly(page) { codePageMap[Int(page)] = 0 }
+    let pages = codePages
     codePages.removeAll(keepingCapacity: true)
+    for page in pages where !permissions.isReadOnly(page) {
+      codePageMap[Int(page)] = 0
+      keepFlaggedIfStillReadOnly(page)
+    }
+  }
+
+  // MARK: host write protection of flagged pages
+
+  /// From now on, flagged pages are read-only in the host (`writeProtectsCode`).
+  func enableCodeWriteProtection() throws(MemoryError) {
+    writeProtectsCode = true
+    for page in codePages + permissions.readOnlyPages where !syncHostProtection(page) {
+      throw .outOfMemory(address: page << Self.pageShift)
+    }
+  }
+
+  /// Makes mapped page `page` read-only in the host if it is flagged and
+  /// read-write otherwise (nothing without `writeProtectsCode`); false if
+  /// mprotect failed. An unmapped page stays PROT_NONE: the signal handler
+  /// or `map(page:)` maps it read-write, and no page is flagged unmapped.
+  private func syncHostProtection(_ page: UInt32) -> Bool {
+    guard writeProtectsCode, reservation.isMapped(page: page) else { return true }
+    return setHostProtection(page, writable: codePageMap[Int(page)] == 0)
+  }
+
+  /// After `page` lost its flag: makes it read-write in the host, or, if
+  /// mprotect fails (the kernel's limit on mappings), flags it as a code page
+  /// again, so that it stays read-only exactly while flagged (stores to it
+  /// then drop compiled code: slower, still exact).
+  private func keepFlaggedIfStillReadOnly(_ page: UInt32) {
+    guard codePageMap[Int(page)] == 0, !syncHostProtection(page) else { return }
+    codePageMap[Int(page)] = 1
+    codePages.append(page)
+  }
+
+  /// Makes flagged page `page` writable in the host for a write from Swift,
+  /// which must not fault; `restoreHostProtection` undoes it.
+  private func liftHostProtection(_ page: UInt32) throws(MemoryError) {
+    guard writeProtectsCode, codePageMap[Int(page)] != 0 else { return }
+    guard setHostProtection(page, writable: true) else {
+      throw .outOfMemory(address: page << Self.pageShift)
+    }
+  }
+
+  private func restoreHostProtection(_ page: UInt32) throws(MemoryError) {
+    guard syncHostProtection(page) else { throw .outOfMemory(address: page << Self.pageShift) }
+  }
+
+  /// mprotect of one mapped guest page (host pages are 4 KiB, as guest
+  /// pages). It can fail only when it splits a mapping and the process is at
+  /// the kernel's limit on mappings.
+  private func setHostProtection(_ page: UInt32, writable: Bool) -> Bool {
+    let flags = writable ? PROT_READ | PROT_WRITE : PROT_READ
+    return mprotect(host(page << Self.pageShift), Self.pageSize, flags) == 0
   }
 }

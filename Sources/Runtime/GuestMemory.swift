@@ -56,8 +56,10 @@ protocol GuestMemory: AnyObject {
   /// Unmaps and zeroes every page in use.
   func clear()
 
-  /// Stores to this (mapped) page now take the slow path, which invalidates code.
-  func markCode(page: UInt32)
+  /// Stores to this (mapped) page now take the slow path, which invalidates
+  /// code. Throws if the page cannot be made so (`FlatMemory`'s host write
+  /// protection).
+  func markCode(page: UInt32) throws(MemoryError)
 
   /// Forgets all code pages (after the code cache is flushed).
   func unmarkAllCode()

@@ -71,7 +71,16 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
     do {
       code = try executor.makeCodeMemory(capacity: config.maxCodeSize, port: facts)
     } catch { throw .jitUnavailable(error.description) }
-    backend = Port.Blocks(layout: state.layout)
+    var layout = state.layout
+    if let flat = memory as? FlatMemory, executor.runsNatively {
+      // Stores into compiled code fault natively: the port may drop its
+      // code-page check (an emulator writes through host pointers of its own).
+      do { try flat.enableCodeWriteProtection() } catch {
+        throw .flatMemoryUnavailable(error.description)
+      }
+      layout.codePagesWriteProtected = true
+    }
+    backend = Port.Blocks(layout: layout)
     do {
       stubs = try backend.makeStubs(baseAddress: code.address)
     } catch { throw .jitUnavailable(error.description) }
@@ -161,6 +170,14 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
       }
       compiled = try emit(region)
     }
+    // Before the code can run: stores to its pages must take the slow path.
+    for block in region.blocks where block.endPC != block.startPC {
+      for page in (block.startPC >> 12)...((block.endPC &- 1) >> 12) {
+        do { try memory.markCode(page: page) } catch {
+          throw .outOfMemory(pc: block.startPC, address: page << 12)
+        }
+      }
+    }
     let bytes = compiled.bytes
     let host = code.address + UInt(cursor)
     code.install(bytes, at: cursor)
@@ -168,11 +185,6 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
     blocks[pc] = host
     for site in compiled.faultSites {
       faultSites[host + UInt(site.access)] = host + UInt(site.slowPath)
-    }
-    for block in region.blocks where block.endPC != block.startPC {
-      for page in (block.startPC >> 12)...((block.endPC &- 1) >> 12) {
-        memory.markCode(page: page)
-      }
     }
     counters.blocksCompiled += region.blocks.count
     counters.guestInstructionsTranslated += region.guestInstructionCount

@@ -19,9 +19,17 @@ import KilnPort
 ///     mov dst, [r15 + rax]                   load (a fault site)
 ///
 ///     lea eax, [base + offset]               store
-///     mov edx, eax ; shr edx, 12
+///     mov edx, eax ; shr edx, 12             code-page check
 ///     movzx edx, byte|word [r15 + rdx + codePages] ; test edx, edx ; jnz slow
 ///     mov [r15 + rax], src                   (a fault site)
+///
+/// The code-page check is left out when the runtime write-protects the host
+/// pages of code pages and of read-only guest pages
+/// (`StateLayout.codePagesWriteProtected`, native runs): a store is then
+/// `lea` and `mov` like a load, and one into such a page faults, the signal
+/// handler finds the page mapped and sends the store to its slow path, which
+/// writes it through the runtime (invalidating code, or refusing a read-only
+/// page), as it does after the check.
 ///
 /// The slow path calls the runtime (`HostCall.load`/`.store`), which maps
 /// pages on first touch, handles page-crossing and wrapping accesses,
@@ -150,7 +158,10 @@ extension BlockLowering {
     effectiveAddress(base, offset)
     switch abi.layout.memory {
     case .paged(let tables): pageWalk(size: size, tables: tables, store: true, slow: slow)
-    case .flat(let codePages): codePageCheck(size: size, codePages: codePages, slow: slow)
+    case .flat(let codePages):
+      if !abi.layout.codePagesWriteProtected {
+        codePageCheck(size: size, codePages: codePages, slow: slow)
+      }
     }
     var source = GPR.rcx
     switch location(value) {
