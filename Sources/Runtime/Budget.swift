@@ -93,6 +93,8 @@ extension VirtualMachine {
     defer {
       state.budgetUsed &+= UInt64(executed)
       interpretedInstructions += executed
+      // As after the JIT's own stores into its code (`HostCalls.store`).
+      if bus.touchedCode { jit?.flush() }
     }
     do {
       return try Interpreter.run(

@@ -184,6 +184,39 @@ struct BudgetRegionTests {
   }
 }
 
+extension BudgetRegionTests {
+  /// A store the interpreter runs for the JIT, in the tail of a budget the
+  /// generated code could not cover, into code the JIT has compiled: the
+  /// compiled code is dropped as after the JIT's own stores. Before, the
+  /// interpreter's store path ignored that it wrote compiled code, and the
+  /// next run of the patched function ran the old code (returned 1).
+  @Test(arguments: Harness.setups)
+  func aStoreInTheInterpretedTailDropsCompiledCode(_ setup: Setup) throws {
+    // f at +0 (2 instructions) returns 1; s at +8 stores a1 at a2, then
+    // runs two nops: 4 instructions, more than the budget of 2, so a JIT
+    // leaves at s's start and the interpreter runs the store and a nop.
+    let source = """
+      li a0, 1
+      ret
+      sw a1, 0(a2)
+      nop
+      nop
+      ret
+      """
+    let program = try Toolchain.assemble(source, at: Harness.base)
+    var config = Config()
+    config.instructionBudget = 2
+    let vm = try setup.makeVM(config: config, handler: { _, _ in })
+    try vm.loadProgram(program, at: Harness.base)
+    #expect(try vm.callFunction(at: Harness.base) == 1)
+    let patch = SelfModifyingCodeTests.liA0(5)
+    #expect(throws: RuntimeError.instructionBudgetExhausted(pc: Harness.base + 16, executed: 2)) {
+      _ = try vm.callFunction(at: Harness.base + 8, arguments: [0, patch, Harness.base])
+    }
+    #expect(try vm.callFunction(at: Harness.base) == 5)
+  }
+}
+
 /// Counts syscalls from a handler.
 final class BudgetSyscallCounter: @unchecked Sendable {
   // @unchecked: the handler runs on the thread that runs the VM, the test's.
