@@ -90,11 +90,12 @@ extension VirtualMachine {
   ) throws(RuntimeError) -> StepEvent? {
     var bus = InterpreterBus(memory: memory)
     var executed = 0
+    let codeStores = memory.codeStores
     defer {
       state.budgetUsed &+= UInt64(executed)
       interpretedInstructions += executed
-      // As after the JIT's own stores into its code (`HostCalls.store`).
-      if bus.touchedCode { jit?.flush() }
+      // Stores into compiled code: as after the JIT's own (`HostCalls.store`).
+      if memory.codeStores != codeStores { jit?.flush() }
     }
     do {
       return try Interpreter.run(

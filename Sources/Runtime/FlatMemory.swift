@@ -20,6 +20,7 @@
 /// write. Invariant: a mapped page is read-only in the host exactly while it
 /// is flagged (`syncHostProtection`).
 final class FlatMemory: GuestMemory {
+  private(set) var codeStores = 0
   static let pageSize = 4096
   static let pageShift: UInt32 = 12
 
@@ -100,6 +101,7 @@ final class FlatMemory: GuestMemory {
         try reservation.map(page: page)
         if codePageMap[Int(page)] != 0 {
           touchedCode = true
+          codeStores &+= 1
           try liftHostProtection(page)
           lifted = page
         }

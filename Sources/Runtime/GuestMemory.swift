@@ -11,6 +11,9 @@ protocol GuestMemory: AnyObject {
   var guardPages: Range<UInt32> { get set }
   /// Pages mapped so far.
   var used: Int { get }
+  /// Counts `store`s into pages holding compiled code (the interpreter's
+  /// stores for a JIT VM compare it before and after: `Budget.swift`).
+  var codeStores: Int { get }
   /// Read-only and non-executable pages (`protect`).
   var permissions: PagePermissions { get }
 

@@ -7,9 +7,6 @@ import RV32
 /// crossings) take the memory's own `load` and `store`.
 struct InterpreterBus<M: GuestMemory>: RV32Memory {
   let memory: M
-  /// Whether a store wrote a page holding compiled code (only a JIT VM has
-  /// any: it interprets the tail of a budget, `Budget.swift`).
-  var touchedCode = false
 
   @inline(__always)
   mutating func load(_ address: UInt32, size: Int, pc: UInt32) throws(RV32MemoryFault) -> UInt32 {
@@ -24,8 +21,7 @@ struct InterpreterBus<M: GuestMemory>: RV32Memory {
     }
   }
 
-  /// Pages holding compiled code are not mapped for the fast path: their
-  /// stores take `storeSlow`, which notes them in `touchedCode`.
+  /// Stores into compiled code need no report: an interpreting VM compiles none.
   @inline(__always)
   mutating func store(_ address: UInt32, size: Int, value: UInt32, pc: UInt32)
     throws(RV32MemoryFault)
@@ -38,12 +34,8 @@ struct InterpreterBus<M: GuestMemory>: RV32Memory {
   }
 
   @inline(never)
-  mutating func storeSlow(_ address: UInt32, size: Int, value: UInt32, pc: UInt32)
-    throws(RV32MemoryFault)
-  {
-    do {
-      if try memory.store(address, size: size, value: value) { touchedCode = true }
-    } catch {
+  func storeSlow(_ address: UInt32, size: Int, value: UInt32, pc: UInt32) throws(RV32MemoryFault) {
+    do { _ = try memory.store(address, size: size, value: value) } catch {
       // The protected byte, which may be past a page boundary (`memoryFault`).
       guard case .writeProtected(let byte) = error else {
         throw RV32MemoryFault(pc: pc, address: address)

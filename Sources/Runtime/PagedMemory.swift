@@ -9,6 +9,7 @@ import RV32
 /// generated code walks them inline; this class is the Swift side (slow
 /// paths, the memory API, the interpreter).
 final class PagedMemory: GuestMemory {
+  private(set) var codeStores = 0
   /// Guest pages that are never mapped (`VirtualMachine.guardPages`).
   var guardPages: Range<UInt32> = 0..<0
   private(set) var permissions = PagePermissions()
@@ -207,7 +208,10 @@ final class PagedMemory: GuestMemory {
     for k in 0..<size {
       let a = address &+ UInt32(k)
       let i = try mapPage(a >> Self.pageShift)
-      if writeTags[i] == GuestState.noPage { touchedCode = true }
+      if writeTags[i] == GuestState.noPage {
+        touchedCode = true
+        codeStores &+= 1
+      }
       pageBase(i).storeBytes(
         of: UInt8(truncatingIfNeeded: value >> UInt32(8 * k)), toByteOffset: Int(a & 0xFFF),
         as: UInt8.self)
