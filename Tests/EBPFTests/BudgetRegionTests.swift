@@ -188,12 +188,7 @@ import Testing
   /// its first argument): it runs exactly once per pass, or not at all.
   @Test(arguments: Engine.allCases)
   func aHelperCallInsideARegion(_ engine: Engine) throws {
-    var helpers = HelperTable.conformance
-    helpers.register(9) { address, _, _, _, _ in
-      guard let p = UnsafeMutablePointer<UInt64>(bitPattern: UInt(address)) else { return 0 }
-      p.pointee &+= 1
-      return 0
-    }
+    let helpers = BudgetTests.countingHelpers
     let source = """
       mov %r6, %r1
       mov %r7, 5

@@ -107,17 +107,24 @@ import Testing
     }
   }
 
-  /// Helper 9 adds 1 to the word at its first argument: the stop falls
-  /// before and after a helper call inside a run, which the JITs finish in
-  /// the interpreter (the helper runs exactly once, or not at all).
-  @Test(arguments: Engine.allCases)
-  func budgetRunsOutAroundAHelperCall(_ engine: Engine) throws {
+  /// The conformance helpers and helper 9, which adds 1 to the 64-bit
+  /// word at its first argument (a count of the calls that ran).
+  static let countingHelpers: HelperTable = {
     var helpers = HelperTable.conformance
     helpers.register(9) { address, _, _, _, _ in
       guard let p = UnsafeMutablePointer<UInt64>(bitPattern: UInt(address)) else { return 0 }
       p.pointee &+= 1
       return 0
     }
+    return helpers
+  }()
+
+  /// Helper 9 adds 1 to the word at its first argument: the stop falls
+  /// before and after a helper call inside a run, which the JITs finish in
+  /// the interpreter (the helper runs exactly once, or not at all).
+  @Test(arguments: Engine.allCases)
+  func budgetRunsOutAroundAHelperCall(_ engine: Engine) throws {
+    let helpers = Self.countingHelpers
     let source = """
       mov %r6, %r1
       call 9
