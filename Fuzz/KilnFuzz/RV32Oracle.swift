@@ -12,8 +12,9 @@ public struct RV32Outcome: Equatable, Sendable {
 /// How the JIT reaches guest memory.
 public enum RV32Memory: String, CaseIterable, Sendable {
   case pageTable = "page-table"
-  case direct, flat
+  case direct, faulting, flat
 
+  /// The faulting walk and flat memory need the SIGSEGV handler (Linux).
   public static var available: [RV32Memory] {
     MemoryMode.flatAvailable ? allCases : [.pageTable, .direct]
   }
@@ -22,6 +23,7 @@ public enum RV32Memory: String, CaseIterable, Sendable {
     switch self {
     case .pageTable: config.pageWalk = .pageTable
     case .direct: config.pageWalk = .direct
+    case .faulting: config.pageWalk = .faulting
     case .flat: config.memoryMode = .flat
     }
   }

@@ -54,10 +54,12 @@ static void chain(int sig, siginfo_t *info, void *context) {
 
 // Maps guest page `page` of `r` read-write if it is unmapped and the quota
 // allows. Returns 1 on success.
+// A region with quota 0 (a paged VM's miss region) may have no bits.
 static int map_page(kiln_flat_region *r, uintptr_t page) {
+  if (r->mapped >= r->quota || r->mapped_bits == NULL) return 0;
   uint64_t *word = &r->mapped_bits[page >> 6];
   uint64_t bit = (uint64_t)1 << (page & 63);
-  if ((*word & bit) != 0 || r->mapped >= r->quota) return 0;
+  if ((*word & bit) != 0) return 0;
   if (page >= r->guard_first && page < r->guard_end) return 0;
   void *host = (void *)(r->base + (page << PAGE_SHIFT));
   if (mprotect(host, (size_t)1 << PAGE_SHIFT, PROT_READ | PROT_WRITE) != 0) return 0;

@@ -98,16 +98,31 @@ public struct PageTables: Sendable {
   ///     if bias == 0 || a ^ (a + size - 1) > 0xFFF { slow path }   // unmapped, code, straddling
   ///     host = bias + a
   public var directTables: (read: Int32, write: Int32)?
+  /// The faulting walk (`directTables` must be set; native code only): the
+  /// state block is followed, `missBase` bytes from the state pointer, by 4
+  /// GiB of reserved address space that faults on every access, and the
+  /// direct tables hold the host bias minus `state + missBase` (0 for a page
+  /// that takes the slow path, as before). So an access needs no test of
+  /// the entry: an unmapped page, or a code or read-only page for a store,
+  /// sends it to `state + missBase + a`, whose fault resumes at the access's
+  /// slow path (a fault site, as in flat memory) with the guest address
+  /// still in the address register. Only a misaligned access, which could
+  /// straddle a page, is tested:
+  ///
+  ///     if size > 1 && a & (size - 1) != 0 { slow path }
+  ///     host = state + missBase + a + table[a >> 12]      // faults on a miss
+  public var missBase: Int32?
 
   public init(
     pageTable: Int32, readTags: Int32, writeTags: Int32, hostBias: Int32,
-    directTables: (read: Int32, write: Int32)? = nil
+    directTables: (read: Int32, write: Int32)? = nil, missBase: Int32? = nil
   ) {
     self.pageTable = pageTable
     self.readTags = readTags
     self.writeTags = writeTags
     self.hostBias = hostBias
     self.directTables = directTables
+    self.missBase = missBase
   }
 }
 

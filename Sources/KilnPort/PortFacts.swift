@@ -23,6 +23,9 @@ public struct PortFacts: Sendable {
   public var signalContextPC: Int?
   /// The register map, one row per host register the port assigns.
   public var registerMap: [RegisterRow]
+  /// Whether the port's RV32 code implements the faulting page walk
+  /// (`PageTables.missBase`); the runtime uses it only natively on Linux.
+  public var faultingPageWalk = false
 
   public init(
     name: String, architecture: String, pointerBits: Int, branchReach: Int,

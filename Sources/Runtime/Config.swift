@@ -14,6 +14,14 @@ public enum PageWalk: String, Sendable, CaseIterable {
   /// One load from a direct table of host biases indexed by guest page
   /// number, kept in step with the page table (faster: one dependent load).
   case direct
+  /// The direct tables without a test of the entry: a page that takes the
+  /// slow path sends the access into 4 GiB of reserved address space beside
+  /// the state block, whose fault the process-wide SIGSEGV handler of flat
+  /// memory sends to the slow path (`PagedReservation`). Only misaligned
+  /// accesses are tested. Fastest; natively on Linux with a port that
+  /// implements it (x86-64), `direct` elsewhere. Like flat memory, it
+  /// installs the handler, so an embedding app opts in (`kiln run` does).
+  case faulting
 }
 
 /// How guest memory is laid out in the host.

@@ -26,15 +26,26 @@ struct GuestState {
   let pointer: UnsafeMutableRawPointer
   /// Keeps the memory alive.
   private let storage: AnyObject
+  /// The paged state block's miss region (`PageWalk.faulting`, natively).
+  let pagedReservation: PagedReservation?
 
   /// A paged state block (its own allocation, from the executor).
   init(
     walk: PageWalk, preferredRegisters: [GuestRegister], budget: GuestBudget?,
     executor: any Executor
   ) throws(VMError) {
-    let memory = try HostAllocation(size: Paged.size, executor: executor)
-    storage = memory
-    pointer = memory.base
+    if walk == .faulting, executor.runsNatively,
+      let reservation = PagedReservation(stateSize: Paged.size)
+    {
+      storage = reservation
+      pointer = reservation.start
+      pagedReservation = reservation
+    } else {
+      let memory = try HostAllocation(size: Paged.size, executor: executor)
+      storage = memory
+      pointer = memory.base
+      pagedReservation = nil
+    }
     var layout = Paged.layout(walk: walk)
     layout.preferredRegisters = preferredRegisters
     budgetOffsets = Paged.offsets.budget
@@ -50,6 +61,7 @@ struct GuestState {
   ) {
     storage = reservation
     pointer = reservation.guestBase
+    pagedReservation = nil
     var layout = Flat.layout
     layout.preferredRegisters = preferredRegisters
     budgetOffsets = Flat.offsets.budget

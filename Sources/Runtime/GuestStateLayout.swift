@@ -98,7 +98,9 @@ extension GuestState {
 
     static func layout(walk: PageWalk) -> StateLayout {
       let o = offsets
-      let direct = walk == .direct ? (read: o.readDirect, write: o.writeDirect) : nil
+      // The faulting walk starts as the direct one; `JITEngine` adds the
+      // miss region where it can use it.
+      let direct = walk != .pageTable ? (read: o.readDirect, write: o.writeDirect) : nil
       let tables = PageTables(
         pageTable: o.pageTable, readTags: o.readTags, writeTags: o.writeTags,
         hostBias: o.hostBias, directTables: direct)

@@ -125,16 +125,25 @@ enum HostCalls {
 
   /// Flat memory: the signal handler could not map the page of a guest
   /// access (quota exhausted, or the access wrapped into the guard) and sent
-  /// it to the recovery stub, which asks where that access's slow path is.
+  /// it to the recovery stub (paged memory's faulting walk: every access
+  /// into the miss region), which asks where that access's slow path is.
   /// The slow path then redoes the access through `load`/`store`, which wrap
   /// around and report `outOfMemory` with the guest pc.
   static let memoryFault: Function = { state, _, _, _ in
     let vm = HostCalls.vm(state)
-    guard let flat = vm.memory as? FlatMemory, let jit = vm.jit else {
-      _ = HostCalls.fail(vm, .internalError("memory fault outside flat memory"))
+    let rip: UInt
+    if let flat = vm.memory as? FlatMemory {
+      rip = flat.reservation.lastFaultRIP
+    } else if let paged = vm.state.pagedReservation, paged.isRegistered {
+      rip = paged.lastFaultRIP
+    } else {
+      _ = HostCalls.fail(vm, .internalError("memory fault without a faulting memory"))
       return 0
     }
-    let rip = flat.reservation.lastFaultRIP
+    guard let jit = vm.jit else {
+      _ = HostCalls.fail(vm, .internalError("memory fault without the JIT"))
+      return 0
+    }
     guard let resume = jit.slowPath(forFaultAt: rip) else {
       let where_ = String(rip, radix: 16)
       _ = HostCalls.fail(

@@ -80,6 +80,17 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
       }
       layout.codePagesWriteProtected = true
     }
+    if let paged = memory as? PagedMemory, let reservation = state.pagedReservation,
+      case .paged(var tables) = layout.memory, tables.directTables != nil,
+      facts.faultingPageWalk, facts.signalContextPC != nil, executor.runsNatively,
+      reservation.register()
+    {
+      // `PageWalk.faulting`; otherwise (registry full, a port without it)
+      // the direct walk, on the same tables.
+      tables.missBase = Int32(reservation.missOffset)
+      layout.memory = .paged(tables)
+      paged.useMissRegion(at: reservation.missBase)
+    }
     backend = Port.Blocks(layout: layout)
     do {
       stubs = try backend.makeStubs(baseAddress: code.address)
@@ -99,6 +110,13 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
         throw .flatMemoryUnavailable("the \(facts.name) port has no native fault path")
       }
       flat.reservation.attachCode(
+        start: code.address + UInt(stubsEnd), end: code.address + UInt(code.capacity),
+        recovery: stubs.memoryFault, pcOffset: pcOffset)
+    }
+    if let reservation = state.pagedReservation, reservation.isRegistered,
+      let pcOffset = facts.signalContextPC
+    {
+      reservation.attachCode(
         start: code.address + UInt(stubsEnd), end: code.address + UInt(code.capacity),
         recovery: stubs.memoryFault, pcOffset: pcOffset)
     }

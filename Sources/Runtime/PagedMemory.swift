@@ -39,6 +39,10 @@ final class PagedMemory: GuestMemory {
   let hostBias: UnsafeMutablePointer<Int>
   let readDirectTable: UnsafeMutablePointer<Int>
   let writeDirectTable: UnsafeMutablePointer<Int>
+  /// Subtracted from the host bias of a mapped page in the direct tables:
+  /// 0, or the miss region's address with the faulting walk
+  /// (`PagedReservation`), where an entry of 0 must fault.
+  private(set) var directOffset = 0
 
   init(state: GuestState, pages: Int, executor: any Executor) throws(VMError) {
     self.state = state
@@ -54,6 +58,17 @@ final class PagedMemory: GuestMemory {
     for i in 0..<Config.maxPages {
       readTags[i] = GuestState.noPage
       writeTags[i] = GuestState.noPage
+    }
+  }
+
+  /// Switches the direct tables to the faulting walk's entries (host bias
+  /// minus `missBase`, the miss region's host address).
+  func useMissRegion(at missBase: UInt) {
+    directOffset = Int(bitPattern: missBase)
+    for i in stride(from: 1, through: used, by: 1) {
+      let page = Int(readTags[i])
+      readDirectTable[page] = hostBias[i] &- directOffset
+      if writeDirectTable[page] != 0 { writeDirectTable[page] = hostBias[i] &- directOffset }
     }
   }
 
@@ -78,8 +93,8 @@ final class PagedMemory: GuestMemory {
     writeTags[i] = page
     let bias = Int(bitPattern: pageBase(i)) - Int(page << Self.pageShift)
     hostBias[i] = bias
-    readDirectTable[Int(page)] = bias
-    writeDirectTable[Int(page)] = bias
+    readDirectTable[Int(page)] = bias &- directOffset
+    writeDirectTable[Int(page)] = bias &- directOffset
     return i
   }
 
@@ -114,7 +129,7 @@ final class PagedMemory: GuestMemory {
     if writable {
       if !codePages.contains(i) {
         writeTags[i] = page
-        writeDirectTable[Int(page)] = hostBias[i]
+        writeDirectTable[Int(page)] = hostBias[i] &- directOffset
       }
     } else {
       writeTags[i] = GuestState.noPage
@@ -129,7 +144,7 @@ final class PagedMemory: GuestMemory {
     // A protected page is mapped (`protect` mapped it): writable again.
     if readOnly, let i = index(ofPage: page), !codePages.contains(i) {
       writeTags[i] = page
-      writeDirectTable[Int(page)] = hostBias[i]
+      writeDirectTable[Int(page)] = hostBias[i] &- directOffset
     }
   }
 
@@ -163,7 +178,7 @@ final class PagedMemory: GuestMemory {
   func unmarkAllCode() {
     for i in codePages where i <= used && !permissions.isReadOnly(readTags[i]) {
       writeTags[i] = readTags[i]
-      writeDirectTable[Int(readTags[i])] = hostBias[i]
+      writeDirectTable[Int(readTags[i])] = hostBias[i] &- directOffset
     }
     codePages.removeAll(keepingCapacity: true)
   }

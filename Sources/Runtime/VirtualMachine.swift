@@ -127,6 +127,15 @@ public final class VirtualMachine {
     if config.interruptible { interrupter = Interrupter(state: state) }
   }
 
+  /// The page walk generated code uses: `config.pageWalk`, or `.direct`
+  /// where the faulting walk is not available; nil in flat memory or
+  /// without the JIT.
+  public var pageWalk: PageWalk? {
+    guard jit != nil, let paged = memory as? PagedMemory else { return nil }
+    if paged.directOffset != 0 { return .faulting }
+    return config.pageWalk == .pageTable ? .pageTable : .direct
+  }
+
   // MARK: program and memory
 
   /// Copies `code` into guest memory at `address` (mapping pages as needed).

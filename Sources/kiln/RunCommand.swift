@@ -13,6 +13,7 @@ import Runtime
 
 extension Engine: ExpressibleByArgument {}
 extension MemoryMode: ExpressibleByArgument {}
+extension PageWalk: ExpressibleByArgument {}
 
 extension Kiln {
   /// `kiln run`: load a static RV32 Linux executable and run it.
@@ -41,6 +42,13 @@ extension Kiln {
         "Guest memory: flat (reserved address space, one host instruction per access; Linux) or paged (the spec's page table). Default: flat for native code where available, else paged."
     )
     var memory: MemoryMode?
+
+    @Option(
+      name: .customLong("page-walk"),
+      help:
+        "Paged memory's inline page walk: page-table (the spec's), direct (a direct table of host biases), or faulting (direct, and a miss faults into reserved address space; native x86-64 on Linux, else direct). Default: faulting."
+    )
+    var pageWalk: PageWalk = .faulting
 
     @Option(
       name: .customLong("max-instructions"),
@@ -118,6 +126,7 @@ extension Kiln {
       var config = Config()
       config.engine = selectedEngine
       config.memoryMode = selectedMemory(emulated: host?.emulated ?? false)
+      config.pageWalk = pageWalk
       config.maxMemoryPages = maxMemory * 256
       config.instructionBudget = maxInstructions
       config.interruptible = timeout != nil
@@ -173,8 +182,9 @@ extension Kiln {
       let ms = Double(s.compileNanoseconds) / 1e6
       let msText = String(Int(ms)) + "." + String(Int(ms * 1000) % 1000 + 1000).dropFirst()
       let port = vm.host.map { " on \($0.description)" } ?? ""
+      let walk = vm.pageWalk.map { ", \($0.rawValue) page walk" } ?? ""
       var text = """
-        kiln: engine \(config.engine.rawValue)\(port), \(config.memoryMode.rawValue) memory
+        kiln: engine \(config.engine.rawValue)\(port), \(config.memoryMode.rawValue) memory\(walk)
         kiln: blocks compiled: \(s.blocksCompiled)
         kiln: guest instructions translated: \(s.guestInstructionsTranslated)
         kiln: host code bytes: \(s.hostBytesEmitted)

@@ -87,8 +87,9 @@ struct DifferentialTests {
 
   /// How the JIT reaches guest memory: both page walks, and flat memory.
   enum MemoryVariant: CaseIterable, CustomStringConvertible {
-    case pageTable, direct, flat
+    case pageTable, direct, faulting, flat
 
+    /// The faulting walk and flat memory need the SIGSEGV handler (Linux).
     static var available: [MemoryVariant] {
       MemoryMode.flatAvailable ? allCases : [.pageTable, .direct]
     }
@@ -97,6 +98,7 @@ struct DifferentialTests {
       switch self {
       case .pageTable: "page-table walk"
       case .direct: "direct-table walk"
+      case .faulting: "faulting direct-table walk"
       case .flat: "flat memory"
       }
     }
@@ -105,6 +107,7 @@ struct DifferentialTests {
       switch self {
       case .pageTable: config.pageWalk = .pageTable
       case .direct: config.pageWalk = .direct
+      case .faulting: config.pageWalk = .faulting
       case .flat: config.memoryMode = .flat
       }
     }

@@ -10,16 +10,20 @@ struct Setup: Sendable, CustomTestStringConvertible, CustomStringConvertible {
   var memory: MemoryMode
   /// The JIT's port and executor; nil for the interpreter.
   var host: HostTarget?
+  /// Paged memory's page walk (the library default, or the faulting one).
+  var pageWalk = Config().pageWalk
 
   var description: String {
     let engineName = host.map { "jit[\($0.description)]" } ?? engine.rawValue
-    return "\(engineName)/\(memory.rawValue)"
+    let walk = pageWalk == Config().pageWalk ? "" : "+\(pageWalk.rawValue)"
+    return "\(engineName)/\(memory.rawValue)\(walk)"
   }
   var testDescription: String { description }
 
   func configure(_ config: inout Config) {
     config.engine = engine
     config.memoryMode = memory
+    config.pageWalk = pageWalk
   }
 
   /// A VM of this setup with `config`'s other settings.
@@ -62,9 +66,15 @@ struct Harness {
   static let setups: [Setup] =
     memoryModes(nil).map { Setup(engine: .interpreter, memory: $0, host: nil) }
     + jitSetups
-  /// The JIT rows only.
+  /// The JIT rows only; the native port that implements the faulting page
+  /// walk (`PageWalk.faulting`, which needs the SIGSEGV handler) also runs
+  /// paged memory with it.
   static let jitSetups: [Setup] = jitHosts.flatMap { host in
-    memoryModes(host).map { Setup(engine: .jit, memory: $0, host: host) }
+    var rows = memoryModes(host).map { Setup(engine: .jit, memory: $0, host: host) }
+    if !host.emulated, host.port.facts.faultingPageWalk, MemoryMode.flatAvailable {
+      rows.append(Setup(engine: .jit, memory: .paged, host: host, pageWalk: .faulting))
+    }
+    return rows
   }
   /// The native rows only (tests of native-only mechanisms: the SIGSEGV
   /// handler, W^X of host memory, many reservations).

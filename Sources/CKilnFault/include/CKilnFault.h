@@ -63,7 +63,10 @@ int kiln_flat_supported(void);
 
 /// Installs the process-wide SIGSEGV handler (once) and registers a region;
 /// returns its record, or NULL when the registry is full or flat memory is
-/// not supported. `mapped_bits` must hold 2^20 zeroed bits.
+/// not supported. `mapped_bits` must hold 2^20 zeroed bits, or be NULL with
+/// `quota` 0: a region that never maps a page, whose every fault from
+/// generated code resumes at the recovery stub (the miss region of paged
+/// memory's faulting page walk).
 kiln_flat_region *kiln_flat_register(uintptr_t base, uintptr_t end, uint64_t *mapped_bits,
                                      uint32_t quota);
 

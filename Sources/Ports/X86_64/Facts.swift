@@ -4,7 +4,13 @@ import KilnPort
 /// from Capstone, Unicorn and glibc headers are checked against those
 /// headers by the tests (`PortFactsTests`).
 enum X86_64Facts {
-  static let facts = PortFacts(
+  static let facts: PortFacts = {
+    var facts = baseFacts
+    facts.faultingPageWalk = true  // `LoweringMemory.swift`
+    return facts
+  }()
+
+  private static let baseFacts = PortFacts(
     name: "x86-64", architecture: "x86_64", pointerBits: 64,
     // Blocks link with rel32 jumps and calls: ±2 GiB from the end of the
     // instruction, so a buffer of up to 1 GiB keeps every pair in reach.

@@ -12,6 +12,13 @@ import KilnPort
 ///     rax += hostBias[edx]                   host address
 ///     mov dst, [rax]
 ///
+/// With the faulting walk (`PageTables.missBase`, native Linux only) the
+/// entry is not tested: a miss lands in reserved address space and faults
+/// into the access's slow path (a fault site, as in flat memory):
+///
+///     edx = address >> 12 ; test eax, size - 1 ; jnz slow
+///     rax += direct[edx] ; mov dst, [r15 + rax + missBase]
+///
 /// Flat memory (`GuestMemoryLayout.flat`) is one instruction per access; the
 /// host's MMU does the rest (`FaultSite`):
 ///
@@ -52,6 +59,10 @@ extension BlockLowering {
   /// has jumped to `slow` (with eax = guest address) when the fast path does
   /// not apply. Paged memory only.
   mutating func pageWalk(size: AccessSize, tables: PageTables, store: Bool, slow: Label) {
+    if let direct = tables.directTables, tables.missBase != nil {
+      faultingWalk(size: size, table: store ? direct.write : direct.read, slow: slow)
+      return
+    }
     if let direct = tables.directTables {
       directWalk(size: size, table: store ? direct.write : direct.read, slow: slow)
       return
@@ -99,6 +110,23 @@ extension BlockLowering {
     a.alu(.add, .qword, .rax, .rdx)
   }
 
+  /// The faulting walk (`PageTables.missBase`): no test of the entry, whose
+  /// 0 sends the access into the miss region (the access is a fault site):
+  ///
+  ///     edx = a >> 12
+  ///     test eax, size - 1 ; jnz slow                            could straddle a page
+  ///     rax += table[edx]                                        then [r15 + rax + missBase]
+  mutating func faultingWalk(size: AccessSize, table: Int32, slow: Label) {
+    a.mov(.dword, .rdx, .rax)
+    a.shift(.shr, .dword, .rdx, imm: 12)
+    if size != .byte {
+      a.test(.dword, .rax, imm: UInt32(size.rawValue - 1))
+      a.jcc(.ne, slow)
+    }
+    a.alu(
+      .add, .qword, .rax, Memory(base: X86ABI.state, index: .rdx, scale: .x8, displacement: table))
+  }
+
   /// Flat stores: jumps to `slow` if the first page the store touches (eax =
   /// guest address) or the next one holds compiled code. Checking the next
   /// page as well covers stores that straddle into a code page, at the price
@@ -116,8 +144,22 @@ extension BlockLowering {
   /// guest address and the walk (if any) is done.
   var accessOperand: Memory {
     switch abi.layout.memory {
-    case .paged: Memory(base: .rax)
+    case .paged(let tables):
+      if let miss = tables.missBase {
+        Memory(base: X86ABI.state, index: .rax, displacement: miss)
+      } else {
+        Memory(base: .rax)
+      }
     case .flat: Memory(base: X86ABI.state, index: .rax)
+    }
+  }
+
+  /// Whether a guest access instruction may fault into its slow path
+  /// (flat memory, and the faulting page walk).
+  var accessesFault: Bool {
+    switch abi.layout.memory {
+    case .paged(let tables): tables.missBase != nil
+    case .flat: true
     }
   }
 
@@ -127,11 +169,10 @@ extension BlockLowering {
     let slow = a.newLabel()
     let resume = a.newLabel()
     effectiveAddress(base, offset)
-    var faultSite: Int?
-    switch abi.layout.memory {
-    case .paged(let tables): pageWalk(size: size, tables: tables, store: false, slow: slow)
-    case .flat: faultSite = a.offset
+    if case .paged(let tables) = abi.layout.memory {
+      pageWalk(size: size, tables: tables, store: false, slow: slow)
     }
+    let faultSite: Int? = accessesFault ? a.offset : nil
     var target = GPR.rax
     if case .register(let r) = location(dst) { target = r }
     let source = accessOperand
@@ -169,8 +210,7 @@ extension BlockLowering {
     case .memory(let m): a.mov(.dword, .rcx, m)
     case .immediate(let i): a.mov(.rcx, imm32: i)
     }
-    var faultSite: Int?
-    if case .flat = abi.layout.memory { faultSite = a.offset }
+    let faultSite: Int? = accessesFault ? a.offset : nil
     let target = accessOperand
     switch size {
     case .byte: a.store8(target, source)
