@@ -37,6 +37,17 @@ extension FunctionLowering {
     _ op: BinaryOperation, _ width: FunctionIR.Width, _ dst: FunctionIR.Register,
     _ src: FunctionIR.Operand
   ) throws(CodeGenError) {
+    if op == .multiply, width == .w64,
+      RegisterAllocation.fusedMultiplyHigh(ops, index, fits: fitsBefore),
+      case .alu(_, _, _, .immediate(let n)) = ops[index + 1]
+    {
+      return lowerMultiplyHigh(dst, src, shift: UInt8(n & 63))
+    }
+    // A narrow destination keeps the low word only, which these compute
+    // from the operands' low words (`NarrowHomes.swift`).
+    if width == .w64, case .narrow = home(dst), RegisterAllocation.lowOnly(op) {
+      return try lowerALU(op, .w32, dst, src)
+    }
     if op == .move {
       // A 64-bit move of a value within 32 bits into a register within 32
       // bits moves the low word only.
@@ -88,6 +99,28 @@ extension FunctionLowering {
       return writeLow(dst, d)
     }
     write(dst, d)
+  }
+
+  /// `dst = (dst * src) >> shift` (32 ≤ shift < 64), both within 32 bits
+  /// (`RegisterAllocation.fusedMultiplyHigh`), for operations `index` and
+  /// `index + 1`: the high word of one `umull`, shifted; the result fits.
+  mutating func lowerMultiplyHigh(
+    _ dst: FunctionIR.Register, _ src: FunctionIR.Operand, shift: UInt8
+  ) {
+    let d = target(dst, ABI.a)
+    let x = readLow(dst, into: d.lo)
+    let y: Reg
+    switch src {
+    case .register(let r): y = readLow(r, into: .r2)
+    case .immediate(let i):
+      a.mov32(.r2, UInt32(bitPattern: i))
+      y = .r2
+    }
+    a.umull(.r12, d.lo, x, y)
+    if shift > 32 { a.lsr(d.lo, d.lo, imm: shift - 32) }
+    // dst fits before `index`: its high word is already 0.
+    writeLow(dst, d)
+    fusedIndex = index + 1
   }
 
   /// 64-bit operations whose operands both fit 32 bits (high words 0),
