@@ -49,10 +49,10 @@ struct FunctionLowering {
   /// range analysis' `wordFacts`).
   var fitsBefore: [UInt16] = []
   var index = 0
-  /// The operations, and one already lowered with the one before it (the
-  /// shift of a fused multiply-high, `NarrowHomes.swift`).
+  /// The operations, and the last one already lowered together with an
+  /// earlier one (`lowerMultiplyHigh`, `lowerMoveThenOp`).
   var ops: [FunctionIR.Op] = []
-  var fusedIndex = -1
+  var loweredThrough = -1
   /// Registers holding r10 plus or minus something since the last label
   /// (bit i: ri): their accesses try the stack region first. Only an
   /// ordering hint for the bounds check, never a proof.
@@ -114,7 +114,7 @@ struct FunctionLowering {
     try a.bind(body)
     for (i, op) in function.ops.enumerated() {
       index = i
-      if i != fusedIndex { try lower(op) }
+      if i > loweredThrough { try lower(op) }
       trackStackDerived(op)
     }
     // The checker guarantees the last instruction is `exit` or a jump.
