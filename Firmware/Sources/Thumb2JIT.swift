@@ -132,7 +132,8 @@
     // Helpers with a C entry point are called directly (no trampoline).
     environment.directHelpers = direct
     var function = try Translator.translate(program)
-    if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize) }
+    // With the word facts the Thumb-2 lowering uses (one run for both).
+    if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize, words: true) }
     let code: [UInt8]
     do {
       code = try Thumb2Port.compile(function, environment: environment, baseAddress: 0)
