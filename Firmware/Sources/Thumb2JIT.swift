@@ -132,8 +132,7 @@
     // Helpers with a C entry point are called directly (no trampoline).
     environment.directHelpers = direct
     var function = try Translator.translate(program)
-    // With the word facts the Thumb-2 lowering uses (one run for both).
-    if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize, words: true) }
+    if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize) }
     let code: [UInt8]
     do {
       code = try Thumb2Port.compile(function, environment: environment, baseAddress: 0)

@@ -162,19 +162,8 @@ public enum FunctionIR {
       site >= 0 && site < accessFacts.count ? accessFacts[site] : .checked
     }
 
-    /// What ``RangeAnalysis`` knows fits 32 bits before each operation
-    /// (`RangeAnalysis.wordFacts`, the context length taken as below 2^32,
-    /// as on a 32-bit host; empty: not computed). For 32-bit ports.
-    public var wordFacts: [UInt16] = []
-
-    /// Runs ``RangeAnalysis`` and records its facts (with `words`, also
-    /// ``wordFacts``, from the same run).
-    public mutating func analyzeRanges(frameSize: Int, words: Bool = false) {
-      if words {
-        (accessFacts, wordFacts) = RangeAnalysis.factsAndWords(
-          for: self, frameSize: frameSize, lengthFits: true)
-        return
-      }
+    /// Runs ``RangeAnalysis`` and records its facts.
+    public mutating func analyzeRanges(frameSize: Int) {
       accessFacts = RangeAnalysis.facts(for: self, frameSize: frameSize)
     }
   }

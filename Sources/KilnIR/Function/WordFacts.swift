@@ -21,15 +21,6 @@ extension FunctionIR.RangeAnalysis {
   public static func wordFacts(
     for function: FunctionIR.Function, frameSize: Int, lengthFits: Bool
   ) -> [UInt16] {
-    factsAndWords(for: function, frameSize: frameSize, lengthFits: lengthFits).words
-  }
-
-  /// ``facts(for:frameSize:)`` and ``wordFacts(for:frameSize:lengthFits:)``
-  /// from one run of the analysis (the recording pass is one more linear
-  /// pass).
-  public static func factsAndWords(
-    for function: FunctionIR.Function, frameSize: Int, lengthFits: Bool
-  ) -> (facts: [FunctionIR.AccessFact], words: [UInt16]) {
     let ops = function.ops
     var calleeEntries: [Int] = []
     var sites = 0
@@ -51,12 +42,7 @@ extension FunctionIR.RangeAnalysis {
       converged = true
       break
     }
-    guard converged else {
-      return (
-        [FunctionIR.AccessFact](repeating: .checked, count: sites),
-        [UInt16](repeating: 0, count: ops.count)
-      )
-    }
+    guard converged else { return [UInt16](repeating: 0, count: ops.count) }
     let all: UInt16 = 0x3FF
     var out = [UInt16](repeating: all, count: ops.count)
     var current: State? = .entry(context: true)
@@ -77,7 +63,7 @@ extension FunctionIR.RangeAnalysis {
         current = s
       }
     }
-    return (run.facts, out)
+    return out
   }
 
   /// The registers r0–r9 of `s` whose values are in `[0, 2^32)`.

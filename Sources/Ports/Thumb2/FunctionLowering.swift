@@ -99,13 +99,8 @@ struct FunctionLowering {
     // context's address and length (below 4 GiB, as every region).
     upper = UpperZero(function, entry: 0x3FF)
     ops = function.ops
-    // The range analysis' word facts: from the engine's run if it asked
-    // for them (`analyzeRanges(frameSize:words:)`), else one run here.
-    let words =
-      function.wordFacts.count == function.ops.count
-      ? function.wordFacts
-      : FunctionIR.RangeAnalysis.wordFacts(
-        for: function, frameSize: environment.frameSize, lengthFits: true)
+    let words = FunctionIR.RangeAnalysis.wordFacts(
+      for: function, frameSize: environment.frameSize, lengthFits: true)
     fitsBefore = zip(upper.before, words).map { $0 | $1 }
     returnsByBranch = RegisterAllocation.lrIsFree(function)
     frameIsFree = RegisterAllocation.frameIsFree(function)
