@@ -45,7 +45,14 @@ struct FunctionLowering {
   /// Which registers fit 32 bits before each operation (their high word is
   /// 0), and the operation being lowered.
   var upper = UpperZero(FunctionIR.Function(ops: [], labelCount: 0), entry: 0)
+  /// Per operation, bit i: ri fits 32 bits before it (`upper`, or the
+  /// range analysis' `wordFacts`).
+  var fitsBefore: [UInt16] = []
   var index = 0
+  /// The operations, and the last one already lowered together with an
+  /// earlier one (`lowerMultiplyHigh`, `lowerMoveThenOp`).
+  var ops: [FunctionIR.Op] = []
+  var loweredThrough = -1
   /// Registers holding r10 plus or minus something since the last label
   /// (bit i: ri): their accesses try the stack region first. Only an
   /// ordering hint for the bounds check, never a proof.
@@ -91,10 +98,14 @@ struct FunctionLowering {
     // On a 32-bit host every register starts within 32 bits: 0, or the
     // context's address and length (below 4 GiB, as every region).
     upper = UpperZero(function, entry: 0x3FF)
+    ops = function.ops
+    let words = FunctionIR.RangeAnalysis.wordFacts(
+      for: function, frameSize: environment.frameSize, lengthFits: true)
+    fitsBefore = zip(upper.before, words).map { $0 | $1 }
     returnsByBranch = RegisterAllocation.lrIsFree(function)
     frameIsFree = RegisterAllocation.frameIsFree(function)
     homes = RegisterAllocation.homes(
-      function, upper: upper,
+      function, fits: fitsBefore, baseReadsHigh: function.ops.map(baseReadsHigh),
       hosts: RegisterAllocation.hosts + (returnsByBranch ? [.lr] : [])
         + (frameIsFree ? [ABI.frame] : []))
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
@@ -103,7 +114,7 @@ struct FunctionLowering {
     try a.bind(body)
     for (i, op) in function.ops.enumerated() {
       index = i
-      try lower(op)
+      if i > loweredThrough { try lower(op) }
       trackStackDerived(op)
     }
     // The checker guarantees the last instruction is `exit` or a jump.
@@ -331,7 +342,8 @@ struct FunctionLowering {
   /// Whether `r`'s high word is 0 before the current operation (r10's
   /// always is: the frame is below 4 GiB).
   func fits(_ r: FunctionIR.Register) -> Bool {
-    r == .r10 || upper.isZeroUpper(r, before: index)
+    r == .r10
+      || (r.index < 10 && index < fitsBefore.count && fitsBefore[index] & (1 << r.index) != 0)
   }
 
   /// Whether an operand's 64-bit value fits 32 bits (immediates sign-extend).

@@ -37,6 +37,18 @@ extension FunctionLowering {
     _ op: BinaryOperation, _ width: FunctionIR.Width, _ dst: FunctionIR.Register,
     _ src: FunctionIR.Operand
   ) throws(CodeGenError) {
+    if op == .multiply, width == .w64,
+      RegisterAllocation.fusedMultiplyHigh(ops, index, fits: fitsBefore),
+      case .alu(_, _, _, .immediate(let n)) = ops[index + 1]
+    {
+      return lowerMultiplyHigh(dst, src, shift: UInt8(n & 63))
+    }
+    // A narrow destination keeps the low word only, which these compute
+    // from the operands' low words (`NarrowHomes.swift`).
+    if width == .w64, case .narrow = home(dst), RegisterAllocation.lowOnly(op) {
+      return try lowerALU(op, .w32, dst, src)
+    }
+    if op == .move, case .register(let s) = src, try lowerMoveThenOp(dst, s) { return }
     if op == .move {
       // A 64-bit move of a value within 32 bits into a register within 32
       // bits moves the low word only.
@@ -88,6 +100,89 @@ extension FunctionLowering {
       return writeLow(dst, d)
     }
     write(dst, d)
+  }
+
+  /// `dst = (dst * src) >> shift` (32 ≤ shift < 64), both within 32 bits
+  /// (`RegisterAllocation.fusedMultiplyHigh`), for operations `index` and
+  /// `index + 1`: the high word of one `umull`, shifted; the result fits.
+  mutating func lowerMultiplyHigh(
+    _ dst: FunctionIR.Register, _ src: FunctionIR.Operand, shift: UInt8
+  ) {
+    let d = target(dst, ABI.a)
+    let x = readLow(dst, into: d.lo)
+    let y: Reg
+    switch src {
+    case .register(let r): y = readLow(r, into: .r2)
+    case .immediate(let i):
+      a.mov32(.r2, UInt32(bitPattern: i))
+      y = .r2
+    }
+    a.umull(.r12, d.lo, x, y)
+    if shift > 32 { a.lsr(d.lo, d.lo, imm: shift - 32) }
+    // dst fits before `index`: its high word is already 0.
+    writeLow(dst, d)
+    loweredThrough = index + 1
+  }
+
+  /// `dst = s` (operation `index`) and the next operation on `dst` as one
+  /// instruction into a narrow `dst` (host register h): `d op= t` (`add`,
+  /// `sub`, `and`, `or`, `xor`; 32-bit, or 64-bit into a narrow register,
+  /// `NarrowHomes.swift`) as `op h, s, t`, and a fused multiply-high
+  /// `d *= t ; d >>= n` as `umull r12, h, s, t` (+ `lsr`). False: nothing
+  /// emitted.
+  mutating func lowerMoveThenOp(_ dst: FunctionIR.Register, _ s: FunctionIR.Register)
+    throws(CodeGenError) -> Bool
+  {
+    guard case .narrow(let h) = home(dst), s != dst, index + 1 < ops.count,
+      case .alu(let op, _, let d2, let t) = ops[index + 1], d2 == dst, t != .register(dst)
+    else { return false }
+    func source(_ t: FunctionIR.Operand) -> Reg {
+      switch t {
+      case .register(let r): return readLow(r, into: .r2)
+      case .immediate(let i):
+        a.mov32(.r2, UInt32(bitPattern: i))
+        return .r2
+      }
+    }
+    switch op {
+    case .multiply:
+      guard RegisterAllocation.fusedMultiplyHigh(ops, index + 1, fits: fitsBefore),
+        case .alu(_, _, _, .immediate(let n)) = ops[index + 2]
+      else { return false }
+      let x = readLow(s, into: ABI.a.lo)
+      a.umull(.r12, h, x, source(t))
+      let shift = UInt8(n & 63)
+      if shift > 32 { a.lsr(h, h, imm: shift - 32) }
+      loweredThrough = index + 2
+    case .add, .sub, .and, .or, .xor:
+      var m: ModifiedImmediate? = nil
+      if case .immediate(let i) = t {
+        m = ModifiedImmediate(exactly: UInt32(bitPattern: i))
+        if m == nil { return false }
+      }
+      let x = readLow(s, into: ABI.a.lo)
+      if let m {
+        switch op {
+        case .add: a.add(h, x, imm: m)
+        case .sub: a.sub(h, x, imm: m)
+        case .and: a.and(h, x, imm: m)
+        case .or: a.orr(h, x, imm: m)
+        default: a.eor(h, x, imm: m)
+        }
+      } else {
+        let y = source(t)
+        switch op {
+        case .add: a.add(h, x, y)
+        case .sub: a.sub(h, x, y)
+        case .and: a.and(h, x, y)
+        case .or: a.orr(h, x, y)
+        default: a.eor(h, x, y)
+        }
+      }
+      loweredThrough = index + 1
+    default: return false
+    }
+    return true
   }
 
   /// 64-bit operations whose operands both fit 32 bits (high words 0),

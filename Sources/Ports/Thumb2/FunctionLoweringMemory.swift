@@ -34,10 +34,7 @@ extension FunctionLowering {
     _ base: FunctionIR.Register, _ offset: Int32, size: Int, write: Bool, site: Int,
     inScratch: Bool = false
   ) throws(CodeGenError) -> (Reg, Int32) {
-    let frame = Int32(environment.frameSize)
-    let inFrame = base == .r10 && offset >= -frame && offset <= -Int32(size)
-    let fact = accessFact(site)
-    if !environment.needsCheck(fact) || inFrame {
+    if !isChecked(base, offset, size: size, site: site) {
       let b = readLow(base, into: .r12)
       let last = size == 8 ? offset + 4 : offset
       if !inScratch, Thumb2Assembler.canEncodeLoadStoreOffset(offset),
@@ -116,6 +113,25 @@ extension FunctionLowering {
       return (.r12, 0)
     }
     return (address, 0)
+  }
+
+  /// Whether the access has a bounds check (which reads the base's high
+  /// word): not in unchecked mode, not proven by the range analysis, not
+  /// at a constant r10 offset inside the frame.
+  func isChecked(_ base: FunctionIR.Register, _ offset: Int32, size: Int, site: Int) -> Bool {
+    let frame = Int32(environment.frameSize)
+    let inFrame = base == .r10 && offset >= -frame && offset <= -Int32(size)
+    return environment.needsCheck(accessFact(site)) && !inFrame
+  }
+
+  /// For `NarrowHomes.swift`: whether `op` is an access with a check.
+  func baseReadsHigh(_ op: FunctionIR.Op) -> Bool {
+    switch op {
+    case .load(_, let base, let offset, let size, _, let site),
+      .store(let base, let offset, let size, _, let site):
+      isChecked(base, offset, size: size, site: site)
+    default: false
+    }
   }
 
   /// What the range analysis says about the access at `site`.

@@ -67,23 +67,45 @@ enum RegisterAllocation {
     return true
   }
 
-  /// The homes of r0–r9 (index = register number), from `hosts`.
-  static func homes(_ function: FunctionIR.Function, upper: UpperZero, hosts: [Reg]) -> [Home] {
+  /// The homes of r0–r9 (index = register number), from `hosts`: a
+  /// register may be narrow when every operation that reads its high word
+  /// finds it within 32 bits (`NarrowHomes.swift`), given the narrow set
+  /// itself; the set shrinks until the homes it gives pass.
+  static func homes(
+    _ function: FunctionIR.Function, fits: [UInt16], baseReadsHigh: [Bool], hosts: [Reg]
+  ) -> [Home] {
     let weights = weightedUses(function)
-    var narrow = [Bool](repeating: !function.ops.isEmpty, count: 10)
-    for facts in upper.before {
-      for r in 0..<10 where facts & (1 << r) == 0 { narrow[r] = false }
+    var candidates: UInt16 = 0
+    if !function.ops.isEmpty {
+      for r in 0..<10 where weights[r] > 0 { candidates |= 1 << r }
     }
-    // Heaviest first (ties: lower number); a pair is skipped when one host
-    // register is left, and a later narrow register takes it.
+    for _ in 0..<10 {
+      let narrow = largestNarrowSet(
+        function, fits: fits, baseReadsHigh: baseReadsHigh, within: candidates)
+      let homes = assign(weights, narrow: narrow, hosts: hosts)
+      var given: UInt16 = 0
+      for (r, h) in homes.enumerated() { if case .narrow = h { given |= 1 << r } }
+      let passing = narrowPasses(function, fits: fits, baseReadsHigh: baseReadsHigh, given)
+      if passing == given { return homes }
+      candidates = narrow & passing
+    }
+    // The registers within 32 bits before every operation pass any set.
+    var everywhere: UInt16 = function.ops.isEmpty ? 0 : 0x3FF
+    for f in fits { everywhere &= f }
+    return assign(weights, narrow: everywhere, hosts: hosts)
+  }
+
+  /// Heaviest first (ties: lower number); a pair is skipped when one host
+  /// register is left, and a later narrow register takes it.
+  static func assign(_ weights: [Int], narrow: UInt16, hosts: [Reg]) -> [Home] {
     let order = (0..<10).sorted { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }
     var homes = [Home](repeating: .slot, count: 10)
     var next = 0
     for r in order where weights[r] > 0 {
-      if narrow[r], next < hosts.count {
+      if narrow & (1 << r) != 0, next < hosts.count {
         homes[r] = .narrow(hosts[next])
         next += 1
-      } else if !narrow[r], next + 1 < hosts.count {
+      } else if narrow & (1 << r) == 0, next + 1 < hosts.count {
         homes[r] = .pair(Pair(hosts[next], hosts[next + 1]))
         next += 2
       }
