@@ -116,4 +116,50 @@ import Testing
     InterruptTests.interrupt(interrupter, after: 0.05)
     #expect(throws: EBPFError.interrupted(index: 1)) { try vm.run() }
   }
+
+  /// Loop exits (``BudgetRegions/checkPoints(_:)``): an inner loop's exit
+  /// into its enclosing loop's body is a check point; an edge that leaves
+  /// one loop's slots into the middle of a loop's that do not enclose them
+  /// (a layout like sort's Shell sort) is not, so the other loop's
+  /// iteration stays one region. Every budget stops as the oracle does.
+  static let interleaved = """
+    mov %r0, 0
+    mov %r6, 6
+    ja body
+    inner:
+    add %r0, 1
+    jlt %r0, %r7, inner
+    add %r0, 2
+    jgt %r6, 3, tail
+    ja outer
+    body:
+    mov %r7, %r0
+    add %r7, 2
+    ja inner
+    tail:
+    sub %r6, 1
+    jne %r6, 0, body
+    outer:
+    sub %r6, 1
+    jgt %r6, 0, body
+    stxdw [%r1+0], %r0
+    exit
+    """
+
+  @Test func exitsIntoLoopsThatDoNotEncloseTheExitedOne() throws {
+    let program = try Program(assembly: Self.interleaved)
+    let points = BudgetRegions.checkPoints(program)
+    // Heads 3 (inner) and 8 (body). Slots [3…4] exit to 5 inside [3…10],
+    // which encloses them: a check point. [3…10] exits to 11 (tail) and
+    // 13 (outer), inside [8…12] and [8…14], which do not enclose it: not
+    // check points (before, both were). [8…12] exits to 13 inside [8…14],
+    // which encloses it: a check point; [8…14] exits to 15.
+    #expect(points.indices.filter { points[$0] } == [0, 3, 5, 8, 13, 15])
+  }
+
+  @Test(arguments: Engine.allCases)
+  func stopsInInterleavedLoops(_ engine: Engine) throws {
+    let stops = try BudgetRegionTests.expectSameStops(engine, Self.interleaved, budgets: 0...80)
+    #expect(stops > 60)
+  }
 }
