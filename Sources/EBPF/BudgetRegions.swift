@@ -167,11 +167,16 @@ public enum BudgetRegions {
 
   /// Loop heads, the targets of jumps and branches that go back (`t <=
   /// pc`: every cycle has one), and loop exits: the targets of edges that
-  /// leave a loop's slots `[t, pc]`. Both are check points: a loop's
+  /// leave a loop's slots `[t, pc]` when nothing outside them jumps or
+  /// falls into their middle (`(t, pc]`). Both are check points: a loop's
   /// region is its body, so that the path an iteration takes back to the
   /// head is the longest (no refund on it), and the code after the loop
-  /// is checked on its own. (Exits are left out if the loops overlap too
-  /// much to find them in linear time; they are only a saving.)
+  /// is checked on its own. Slots entered in the middle are not one loop
+  /// (in sort's Shell sort the `i` loop's blocks lie around its inner
+  /// loop's, with edges between them that leave one range and stay in
+  /// another): checks at their "exits" would cut real iterations in two.
+  /// (Exits are left out if the loops overlap too much to find them in
+  /// linear time; they are only a saving.)
   static func loops(_ program: Program) -> [Bool] {
     let insts = program.instructions
     let n = insts.count
@@ -186,7 +191,8 @@ public enum BudgetRegions {
     }
     let heads = point
     guard loops.reduce(0, { $0 + $1.end - $1.head + 1 }) <= 8 * n + 64 else { return heads }
-    for loop in loops {
+    var exits: [(loop: Int, to: Int)] = []
+    for (i, loop) in loops.enumerated() {
       for pc in loop.head...loop.end {
         let inst = insts[pc]
         var next: [Int?] = []
@@ -197,9 +203,20 @@ public enum BudgetRegions {
         default: next = [pc + 1]  // a call returns to pc + 1
         }
         for s in next {
-          if let s, s >= 0, s < n, s < loop.head || s > loop.end { point[s] = true }
+          if let s, s >= 0, s < n, s < loop.head || s > loop.end { exits.append((i, s)) }
         }
       }
+    }
+    // An exit into the middle of a loop's slots that do not hold the
+    // exited loop's is left to that loop's head (checked while it takes
+    // linear time; otherwise every exit is a check point).
+    let compare = exits.count * loops.count <= 8 * n + 64
+    for (i, s) in exits where !point[s] {
+      let a = loops[i]
+      let inside =
+        compare
+        && loops.contains { b in b.head < s && s <= b.end && !(b.head <= a.head && a.end <= b.end) }
+      if !inside { point[s] = true }
     }
     return point
   }
@@ -294,85 +311,4 @@ public enum BudgetRegions {
 
   /// Whether each slot is a check point (``Plan/points``).
   public static func checkPoints(_ program: Program) -> [Bool] { Plan(program).points }
-
-  /// The budgeted translation: the fast code with merged checks, the
-  /// trampolines of taken branches that give budget back, then the slow
-  /// copy. Labels: `pc` (fast), `n + pc` (slow), `2n + k` (trampolines).
-  static func translate(_ program: Program, interruptible: Bool) throws(EBPFError)
-    -> FunctionIR.Function
-  {
-    let insts = program.instructions
-    let n = insts.count
-    let plan = Plan(program)
-    let points = plan.points
-    let longest = plan.longest
-    let runCosts = BudgetBlocks.costs(program)
-    var isTarget = [Bool](repeating: false, count: n)
-    for (pc, inst) in insts.enumerated() {
-      if let t = Translator.target(of: inst, at: pc), t >= 0, t < n { isTarget[t] = true }
-    }
-    func fallsThrough(_ pc: Int) -> Bool { plan.successors(pc).next == pc + 1 }
-    func give(_ pc: Int, _ s: Int) -> Int { plan.refund(from: pc, to: s) }
-    var ops: [FunctionIR.Op] = []
-    ops.reserveCapacity(3 * n + 16)
-    var trampolines: [(label: FunctionIR.Label, amount: Int, target: Int)] = []
-
-    // The fast code.
-    for (pc, inst) in insts.enumerated() {
-      if pc > 0, fallsThrough(pc - 1) {
-        let k = give(pc - 1, pc)
-        if k > 0 { ops.append(.refund(k)) }
-      }
-      if isTarget[pc] || points[pc] { ops.append(.label(FunctionIR.Label(pc))) }
-      if points[pc] {
-        if interruptible { ops.append(.poll(site: pc)) }
-        ops.append(.charge(cost: longest[pc], otherwise: FunctionIR.Label(n + pc)))
-      }
-      let before = ops.count
-      try Translator.translate(inst, at: pc, into: &ops)
-      guard let t = plan.successors(pc).target else { continue }
-      let k = give(pc, t)
-      guard k > 0, ops.count > before, let last = ops.popLast() else { continue }
-      switch last {
-      case .jump:
-        ops.append(.refund(k))
-        ops.append(last)
-      case .branch(let c, let w, let lhs, let rhs, _):
-        let label = FunctionIR.Label(2 * n + trampolines.count)
-        trampolines.append((label, k, t))
-        ops.append(.branch(c, w, lhs, rhs, label))
-      default:
-        ops.append(last)
-      }
-    }
-    for t in trampolines {
-      ops.append(.label(t.label))
-      ops.append(.refund(t.amount))
-      ops.append(.jump(FunctionIR.Label(t.target)))
-    }
-
-    // The slow copy: per-run checks; check points are the fast code's.
-    func slow(_ s: Int) -> FunctionIR.Label { FunctionIR.Label(points[s] ? s : n + s) }
-    for (pc, inst) in insts.enumerated() {
-      if pc > 0, points[pc], fallsThrough(pc - 1) || insts[pc - 1].operation == .callLocal {
-        ops.append(.jump(FunctionIR.Label(pc)))
-      }
-      if runCosts[pc] > 0 || points[pc] { ops.append(.label(FunctionIR.Label(n + pc))) }
-      if points[pc] { ops.append(.refund(longest[pc])) }
-      if runCosts[pc] > 0 { ops.append(.budget(cost: runCosts[pc], site: pc)) }
-      let before = ops.count
-      try Translator.translate(inst, at: pc, into: &ops)
-      guard ops.count > before, let last = ops.popLast() else { continue }
-      let t = plan.successors(pc).target ?? 0
-      switch last {
-      // An inlined function's slow copy, which returns here.
-      case .callLocal(let l, let site) where l.id < n && plan.inlineEntry[l.id]:
-        ops.append(.callLocal(FunctionIR.Label(n + l.id), site: site))
-      case .jump: ops.append(.jump(slow(t)))
-      case .branch(let c, let w, let lhs, let rhs, _): ops.append(.branch(c, w, lhs, rhs, slow(t)))
-      default: ops.append(last)
-      }
-    }
-    return FunctionIR.Function(ops: ops, labelCount: 2 * n + trampolines.count)
-  }
 }

@@ -49,8 +49,9 @@ extension FunctionLowering {
 
   /// The shared stub of failed budget checks and polls (r0 = site); the
   /// remaining budget was not written. Saves r0–r10 (from their homes: pairs,
-  /// single registers and slots; host r10 with a zero high word) in `stopRegisters` for the runtime to
-  /// finish the budget from, and unwinds.
+  /// single registers and slots; r10 from host r10, or `frameTop` where
+  /// host r10 holds another register, with a zero high word) in
+  /// `stopRegisters` for the runtime to finish the budget from, and unwinds.
   mutating func emitBudgetStub() throws(CodeGenError) {
     let state = Reg.r12
     try a.bind(budgetExhausted)
@@ -70,7 +71,14 @@ extension FunctionLowering {
       }
     }
     a.mov(.r1, imm: imm(0))
-    storeWord(ABI.frame, zero: .r1, state: state, Env.stopRegister(10))
+    if frameIsFree {
+      // Host r10 holds an eBPF register; eBPF r10 is still `frameTop`
+      // (no local calls, the only writes to it).
+      a.ldr(.r2, state, Env.frameTop)
+      storeWord(.r2, zero: .r1, state: state, Env.stopRegister(10))
+    } else {
+      storeWord(ABI.frame, zero: .r1, state: state, Env.stopRegister(10))
+    }
     storeWord(.r0, zero: .r1, state: state, Env.errorSite)
     a.mov(.r0, imm: imm(UInt32(FunctionIR.Status.budgetExhausted.rawValue)))
     storeWord(.r0, zero: .r1, state: state, Env.status)

@@ -43,14 +43,15 @@ enum RegisterAllocation {
   }
 
   /// Whether host r10 (eBPF r10's low word) is free for an eBPF register
-  /// too: the function never names r10, and has no local calls (which move
-  /// it) and no budget checks or polls (whose stop records r10 in the state).
+  /// too: the function never names r10 and has no local calls (which move
+  /// it). A budget or poll stop then records r10 as `frameTop`, its only
+  /// value (`emitBudgetStub`).
   static func frameIsFree(_ function: FunctionIR.Function) -> Bool {
     func isFrame(_ r: FunctionIR.Register) -> Bool { r == .r10 }
     func isFrame(_ o: FunctionIR.Operand) -> Bool { o == .register(.r10) }
     for op in function.ops {
       switch op {
-      case .callLocal, .budget, .poll, .charge, .refund: return false
+      case .callLocal: return false
       case .alu(_, _, let d, let s): if isFrame(d) || isFrame(s) { return false }
       case .negate(_, let d), .zeroExtend(let d, _), .byteSwap(let d, _), .constant(let d, _):
         if isFrame(d) { return false }
@@ -61,7 +62,7 @@ enum RegisterAllocation {
       case .packetLoad(_, let index, _, _): if let index, isFrame(index) { return false }
       case .branch(_, _, let l, let r, _): if isFrame(l) || isFrame(r) { return false }
       case .callHelperIndirect(let r, _): if isFrame(r) { return false }
-      case .label, .jump, .callHelper, .return: continue
+      case .label, .jump, .callHelper, .return, .budget, .poll, .charge, .refund: continue
       }
     }
     return true
