@@ -48,44 +48,157 @@ extension FunctionIR.RangeAnalysis {
       }
       if v.lo < a.lo { v.lo = threshold(atMost: v.lo, thresholds) }
     }
-    if let r = a.relation, r == b.relation || satisfies(b, r, sb) {
+    if let r = a.relation, r == b.relation || satisfies(b, r, sb) || substituted(b, r, sb) {
       v.relation = r
-    } else if !widen, let r = b.relation, satisfies(a, r, sa) {
+    } else if !widen, let r = b.relation, satisfies(a, r, sa) || substituted(a, r, sa) {
       v.relation = r
     } else if !widen {
       v.relation = inferRelation(a, b, sa, sb, exclude: exclude)
     }
+    if a.base == .scalar, let p = a.pair, let q = b.pair, p.register == q.register,
+      p.sign == q.sign
+    {
+      var lo = min(p.lo, q.lo)
+      var hi = Bound.join(p.hi, q.hi, lmin: lmin)
+      if widen {
+        if lo < p.lo { lo = .min }
+        if hi != p.hi { hi = nil }
+      }
+      if lo != .min || hi != nil {
+        v.pair = Pair(register: p.register, sign: p.sign, lo: lo, hi: hi)
+      }
+    }
     return v
+  }
+
+  /// Whether `r` holds of `v` in `s` because replacing one of its
+  /// registers by that register's own relation in `s` gives `v`'s relation
+  /// (or its exact value): both sides are the same number mod 2^64.
+  static func substituted(_ v: Value, _ r: Relation, _ s: State) -> Bool {
+    for (x, c) in [(r.register, r.stride), (r.register2, r.stride2)] where c != 0 {
+      guard let q = s.registers[Int(x)].relation, !q.mentions(x) else { continue }
+      // r - c * x + c * q, term by term (mod 2^64).
+      let offset = r.offset &+ c &* q.offset
+      var terms: [(UInt8, Int64)] = []
+      func put(_ reg: UInt8, _ k: Int64) {
+        guard k != 0 else { return }
+        if let i = terms.firstIndex(where: { $0.0 == reg }) {
+          terms[i].1 = terms[i].1 &+ k
+        } else {
+          terms.append((reg, k))
+        }
+      }
+      if r.register != x { put(r.register, r.stride) }
+      if r.stride2 != 0, r.register2 != x { put(r.register2, r.stride2) }
+      put(q.register, c &* q.stride)
+      if q.stride2 != 0 { put(q.register2, c &* q.stride2) }
+      terms.removeAll { $0.1 == 0 }
+      if terms.isEmpty {
+        if let e = v.constantValue, e == offset { return true }
+        continue
+      }
+      guard let w = v.relation, w.offset == offset else { continue }
+      var want: [(UInt8, Int64)] = [(w.register, w.stride)]
+      if w.stride2 != 0 { want.append((w.register2, w.stride2)) }
+      if want.count == terms.count,
+        want.allSatisfy({ t in terms.contains { $0.0 == t.0 && $0.1 == t.1 } })
+      {
+        return true
+      }
+    }
+    return false
   }
 
   /// Whether the exact value `v` is `offset + stride * r[j]` in `s`.
   static func satisfies(_ v: Value, _ r: Relation, _ s: State) -> Bool {
     let j = s.registers[Int(r.register)]
     guard let e = v.constantValue, j.base == .scalar, let x = j.constantValue,
-      let p = mul(r.stride, x), let sum = add(r.offset, p)
+      let p = mul(r.stride, x), var sum = add(r.offset, p)
     else { return false }
+    if r.stride2 != 0 {
+      let k = s.registers[Int(r.register2)]
+      guard k.base == .scalar, let y = k.constantValue, let p2 = mul(r.stride2, y),
+        let s2 = add(sum, p2)
+      else { return false }
+      sum = s2
+    }
     return sum == e
   }
 
-  /// Two exact values on two edges, and a register with two different
-  /// exact values there: the line through both points, when its stride is
-  /// a whole number (a pointer that advances with a loop counter).
+  /// A linear form `offset + Σ coefficient * register` (mod 2^64).
+  struct Form: Equatable {
+    var offset: Int64
+    var terms: [UInt8: Int64]
+
+    /// `v` as a form: its exact value, or its relation.
+    init?(_ v: Value) {
+      if let c = v.constantValue {
+        self.init(offset: c, terms: [:])
+      } else if let r = v.relation {
+        var t: [UInt8: Int64] = [r.register: r.stride]
+        if r.stride2 != 0 { t[r.register2, default: 0] &+= r.stride2 }
+        self.init(offset: r.offset, terms: t.filter { $0.value != 0 })
+      } else {
+        return nil
+      }
+    }
+
+    init(offset: Int64, terms: [UInt8: Int64]) {
+      self.offset = offset
+      self.terms = terms
+    }
+
+    /// `self + m * other`.
+    func plus(_ m: Int64, _ other: Form) -> Form {
+      var t = terms
+      for (r, c) in other.terms { t[r, default: 0] &+= m &* c }
+      return Form(offset: offset &+ m &* other.offset, terms: t.filter { $0.value != 0 })
+    }
+
+    /// As a relation (one or two terms, numbers within `Bound.limit`).
+    var relation: Relation? {
+      let t = terms.sorted { $0.key < $1.key }
+      guard t.count >= 1, t.count <= 2 else { return nil }
+      return Relation.linear(
+        offset, (t[0].key, t[0].value), t.count == 2 ? (t[1].key, t[1].value) : (0, 0))
+    }
+  }
+
+  /// Two values `a`, `b` on two edges that differ by `s` times what a
+  /// register `j` differs by (as linear forms: exact values or relations):
+  /// then `v = a - s * j_a + s * j` on both edges (at `a`'s edge it is
+  /// `a`; at `b`'s it is `a + s * (j_b - j_a) = b`). With exact values, the
+  /// line through two points (a pointer that advances with a loop counter).
   static func inferRelation(_ a: Value, _ b: Value, _ sa: State, _ sb: State, exclude: Int)
     -> Relation?
   {
-    guard let ea = a.constantValue, let eb = b.constantValue, ea != eb else { return nil }
+    guard let fa = Form(a), let fb = Form(b) else { return nil }
+    let dv = fb.plus(-1, fa)
+    guard dv != Form(offset: 0, terms: [:]) else { return nil }
     for j in 0..<sa.registers.count where j != exclude && j != 10 {
       let x = sa.registers[j]
       let y = sb.registers[j]
-      guard x.base == .scalar, y.base == .scalar, let ja = x.constantValue,
-        let jb = y.constantValue, ja != jb, let dv = add(eb, -ea), let dj = add(jb, -ja),
-        dv % dj == 0
+      guard x.base == .scalar, y.base == .scalar, let ja = Form(x), let jb = Form(y) else {
+        continue
+      }
+      let dj = jb.plus(-1, ja)
+      // s from one nonzero part of dj, checked on all of them.
+      var s: Int64? = nil
+      if dj.offset != 0 {
+        if dv.offset % dj.offset == 0 { s = dv.offset / dj.offset }
+      } else if let (r, c) = dj.terms.first, let d = dv.terms[r], d % c == 0 {
+        s = d / c
+      } else {
+        continue
+      }
+      guard let s, s != 0, s >= -Bound.limit, s <= Bound.limit,
+        Form(offset: 0, terms: [:]).plus(s, dj) == dv
       else { continue }
-      let s = dv / dj
-      guard let p = mul(s, ja), let o = add(ea, -p), o >= -Bound.limit, o <= Bound.limit,
-        s >= -Bound.limit, s <= Bound.limit
-      else { continue }
-      return Relation(register: UInt8(j), stride: s, offset: o)
+      var out = fa.plus(-s, ja)
+      out.terms[UInt8(j), default: 0] &+= s
+      out.terms = out.terms.filter { $0.value != 0 }
+      guard exclude < 0 || out.terms[UInt8(exclude)] == nil, let r = out.relation else { continue }
+      return r
     }
     return nil
   }

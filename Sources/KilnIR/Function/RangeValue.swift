@@ -119,12 +119,74 @@ extension FunctionIR.RangeAnalysis {
     }
   }
 
-  /// `value = offset + stride * r[register]` (mod 2^64; for pointers the
-  /// value is the offset from the base).
+  /// `value = offset + stride * r[register] + stride2 * r[register2]`
+  /// (mod 2^64; for pointers the value is the offset from the base; the
+  /// second term only when `stride2 != 0`, then on another register).
   public struct Relation: Hashable, Sendable {
     public var register: UInt8
     public var stride: Int64
     public var offset: Int64
+    public var register2: UInt8 = 0
+    public var stride2: Int64 = 0
+
+    /// The coefficient of `r` (0: it does not appear).
+    func coefficient(_ r: UInt8) -> Int64 {
+      (register == r ? stride : 0) + (stride2 != 0 && register2 == r ? stride2 : 0)
+    }
+
+    func mentions(_ r: UInt8) -> Bool { coefficient(r) != 0 }
+
+    /// `offset + s1 * r1 + s2 * r2 + s3 * r3` with like terms summed, when
+    /// at most two terms are left (at least one) and every number stays
+    /// within `Bound.limit`.
+    static func linear(
+      _ offset: Int64, _ terms: (UInt8, Int64), _ t2: (UInt8, Int64) = (0, 0),
+      _ t3: (UInt8, Int64) = (0, 0)
+    ) -> Relation? {
+      var regs: (UInt8, UInt8, UInt8) = (0, 0, 0)
+      var coefs: (Int64, Int64, Int64) = (0, 0, 0)
+      var n = 0
+      for (r, c) in [terms, t2, t3] where c != 0 {
+        if n > 0, regs.0 == r {
+          coefs.0 = coefs.0 &+ c
+        } else if n > 1, regs.1 == r {
+          coefs.1 = coefs.1 &+ c
+        } else if n == 0 {
+          (regs.0, coefs.0, n) = (r, c, 1)
+        } else if n == 1 {
+          (regs.1, coefs.1, n) = (r, c, 2)
+        } else {
+          (regs.2, coefs.2, n) = (r, c, 3)
+        }
+      }
+      var out: [(UInt8, Int64)] = []
+      for (r, c) in [(regs.0, coefs.0), (regs.1, coefs.1), (regs.2, coefs.2)] where c != 0 {
+        guard c >= -Bound.limit, c <= Bound.limit else { return nil }
+        out.append((r, c))
+      }
+      guard !out.isEmpty, out.count <= 2, offset >= -Bound.limit, offset <= Bound.limit else {
+        return nil
+      }
+      // Terms in register order: one relation, one spelling.
+      if out.count == 2, out[0].0 > out[1].0 { out.swapAt(0, 1) }
+      var rel = Relation(register: out[0].0, stride: out[0].1, offset: offset)
+      if out.count == 2 {
+        rel.register2 = out[1].0
+        rel.stride2 = out[1].1
+      }
+      return rel
+    }
+  }
+
+  /// `value + sign * r[register]` is in `[lo, hi]` (`sign` is 1 or -1; the
+  /// signed views, added as integers: no wrap). Scalars only; learned from
+  /// comparisons of two registers and from `x ± y`.
+  public struct Pair: Hashable, Sendable {
+    public var register: UInt8
+    public var sign: Int64
+    /// `Int64.min`: none.
+    public var lo: Int64
+    public var hi: Bound?
   }
 
   /// What a register (or a frame slot) holds.
@@ -145,6 +207,8 @@ extension FunctionIR.RangeAnalysis {
     /// The exact value (of the offset), when known.
     public var exact: Bound?
     public var relation: Relation?
+    /// What the value is next to another register (scalars).
+    public var pair: Pair? = nil
 
     public static let unknown = Value(base: .scalar, lo: .min, hi: nil, exact: nil, relation: nil)
 
