@@ -245,3 +245,92 @@ import Testing
     #expect(try proven.result.get() == 42)
   }
 }
+
+/// Random near misses around the new facts, each run on the interpreter
+/// and every JIT: a fact that is proven where it does not hold shows as a
+/// JIT that reads or writes where the interpreter faults.
+@Suite struct RangeRelationRandomTests {
+  /// xorshift64*: the same cases on every run.
+  struct Random {
+    var state: UInt64
+    mutating func next(_ n: Int) -> Int {
+      state ^= state >> 12
+      state ^= state << 25
+      state ^= state >> 27
+      return Int((state &* 2_685_821_657_736_338_717) >> 33) % n
+    }
+  }
+
+  static let conditions = [
+    "jlt", "jle", "jgt", "jge", "jslt", "jsle", "jsgt", "jsge", "jeq", "jne",
+  ]
+
+  /// `difference` with a random comparison (either order), mask, scale and offset.
+  static func differenceCase(_ r: inout Random) -> (String, [UInt8]) {
+    let cond = conditions[r.next(conditions.count)]
+    let (a, b) = r.next(2) == 0 ? ("%r3", "%r4") : ("%r4", "%r3")
+    let mask = [3, 15, 63, 255][r.next(4)]
+    let shift = r.next(4)
+    let offset = r.next(9) - 4
+    let op = ["sub", "add"][r.next(2)]
+    let source = """
+      jlt %r2, 64, done
+      ldxdw %r3, [%r1+0]
+      ldxdw %r4, [%r1+8]
+      and %r3, \(mask)
+      and %r4, \(mask)
+      \(cond) \(a), \(b), done
+      mov %r5, %r3
+      \(op) %r5, %r4
+      lsh %r5, \(shift)
+      mov %r6, %r1
+      add %r6, %r5
+      ldxb %r0, [%r6\(offset >= 0 ? "+" : "")\(offset)]
+      done:
+      exit
+      """
+    var fill = [UInt8](repeating: 0, count: 64)
+    for i in 0..<64 { fill[i] = UInt8(r.next(256)) }
+    return (source, fill)
+  }
+
+  /// The sort with a random inner loop condition and step.
+  static func sortCase(_ r: inout Random) -> String {
+    let cond = conditions[r.next(conditions.count)]
+    let pairs = [("%r8", "%r4"), ("%r4", "%r8"), ("%r8", "%r2"), ("%r8", "%r6")]
+    let (a, b) = pairs[r.next(pairs.count)]
+    return RangeRelationTests.sort("\(cond) \(a), \(b), jhead")
+  }
+
+  @Test(arguments: Engine.jits) func differencesAsTheInterpreter(_ engine: Engine) throws {
+    let run = RangeRelationRunTests()
+    var r = Random(state: 0x9E37_79B9_7F4A_7C15)
+    var proven = 0
+    var faults = 0
+    for _ in 0..<150 {
+      let (source, fill) = Self.differenceCase(&r)
+      if try RangeRelationTests().facts(source)[11] == .proven { proven += 1 }
+      let want = try run.run(.interpreter, source, length: 64, fill: fill)
+      if case .failure = want.result { faults += 1 }
+      let got = try run.run(engine, source, length: 64, fill: fill)
+      #expect(
+        run.relative(got.result, got.base) == run.relative(want.result, want.base), "\(source)")
+    }
+    // Both kinds occur: accesses without a check, and faults.
+    #expect(proven >= 10 && faults >= 10, "proven \(proven), faults \(faults)")
+  }
+
+  @Test(arguments: Engine.jits) func sortsAsTheInterpreter(_ engine: Engine) throws {
+    let run = RangeRelationRunTests()
+    var r = Random(state: 0x2545_F491_4F6C_DD1D)
+    for _ in 0..<40 {
+      let source = Self.sortCase(&r)
+      let length = [64, 100, 256][r.next(3)]
+      let want = try run.run(.interpreter, source, length: length)
+      let got = try run.run(engine, source, length: length)
+      #expect(
+        run.relative(got.result, got.base) == run.relative(want.result, want.base), "\(source)")
+      #expect(got.bytes == want.bytes)
+    }
+  }
+}
