@@ -445,8 +445,8 @@ extension FunctionIR.RangeAnalysis {
       }
       // Both tied to the same registers, cancelling: a constant.
       if a.base == .scalar, let fa = Form(a),
-        case let fb = Form(b) ?? Form(offset: 0, terms: [y: 1]), case let f = fa.plus(sign, fb),
-        f.terms.isEmpty
+        case let fb = Form(b) ?? Form(register: y), case let f = fa.plus(sign, fb),
+        f.isConstant
       {
         v = .constant(f.offset)
       }

@@ -125,42 +125,67 @@ extension FunctionIR.RangeAnalysis {
     return sum == e
   }
 
-  /// A linear form `offset + Σ coefficient * register` (mod 2^64).
+  /// A linear form `offset + Σ coefficient * register` (mod 2^64), one
+  /// coefficient per register (no allocation).
   struct Form: Equatable {
     var offset: Int64
-    var terms: [UInt8: Int64]
+    var terms: InlineArray<11, Int64> = InlineArray(repeating: 0)
+
+    init(offset: Int64) { self.offset = offset }
+
+    /// `r` alone.
+    init(register r: UInt8) {
+      offset = 0
+      terms[Int(r)] = 1
+    }
 
     /// `v` as a form: its exact value, or its relation.
     init?(_ v: Value) {
       if let c = v.constantValue {
-        self.init(offset: c, terms: [:])
+        offset = c
       } else if let r = v.relation {
-        var t: [UInt8: Int64] = [r.register: r.stride]
-        if r.stride2 != 0 { t[r.register2, default: 0] &+= r.stride2 }
-        self.init(offset: r.offset, terms: t.filter { $0.value != 0 })
+        offset = r.offset
+        terms[Int(r.register)] = r.stride
+        if r.stride2 != 0 { terms[Int(r.register2)] &+= r.stride2 }
       } else {
         return nil
       }
     }
 
-    init(offset: Int64, terms: [UInt8: Int64]) {
-      self.offset = offset
-      self.terms = terms
+    static func == (a: Form, b: Form) -> Bool {
+      guard a.offset == b.offset else { return false }
+      for i in 0..<11 where a.terms[i] != b.terms[i] { return false }
+      return true
+    }
+
+    var isConstant: Bool {
+      for i in 0..<11 where terms[i] != 0 { return false }
+      return true
     }
 
     /// `self + m * other`.
     func plus(_ m: Int64, _ other: Form) -> Form {
-      var t = terms
-      for (r, c) in other.terms { t[r, default: 0] &+= m &* c }
-      return Form(offset: offset &+ m &* other.offset, terms: t.filter { $0.value != 0 })
+      var out = self
+      out.offset = offset &+ m &* other.offset
+      for i in 0..<11 { out.terms[i] = terms[i] &+ m &* other.terms[i] }
+      return out
     }
 
     /// As a relation (one or two terms, numbers within `Bound.limit`).
     var relation: Relation? {
-      let t = terms.sorted { $0.key < $1.key }
-      guard t.count >= 1, t.count <= 2 else { return nil }
-      return Relation.linear(
-        offset, (t[0].key, t[0].value), t.count == 2 ? (t[1].key, t[1].value) : (0, 0))
+      var first: (UInt8, Int64)? = nil
+      var second: (UInt8, Int64) = (0, 0)
+      for i in 0..<11 where terms[i] != 0 {
+        if first == nil {
+          first = (UInt8(i), terms[i])
+        } else if second.1 == 0 {
+          second = (UInt8(i), terms[i])
+        } else {
+          return nil
+        }
+      }
+      guard let first else { return nil }
+      return Relation.linear(offset, first, second)
     }
   }
 
@@ -174,7 +199,7 @@ extension FunctionIR.RangeAnalysis {
   {
     guard let fa = Form(a), let fb = Form(b) else { return nil }
     let dv = fb.plus(-1, fa)
-    guard dv != Form(offset: 0, terms: [:]) else { return nil }
+    guard dv != Form(offset: 0) else { return nil }
     for j in 0..<sa.registers.count where j != exclude && j != 10 {
       let x = sa.registers[j]
       let y = sb.registers[j]
@@ -184,20 +209,24 @@ extension FunctionIR.RangeAnalysis {
       let dj = jb.plus(-1, ja)
       // s from one nonzero part of dj, checked on all of them.
       var s: Int64? = nil
+      func quotient(_ d: Int64, _ c: Int64) -> Int64? {
+        let (q, o) = d.dividedReportingOverflow(by: c)
+        let (m, o2) = d.remainderReportingOverflow(dividingBy: c)
+        return o || o2 || m != 0 ? nil : q
+      }
       if dj.offset != 0 {
-        if dv.offset % dj.offset == 0 { s = dv.offset / dj.offset }
-      } else if let (r, c) = dj.terms.first, let d = dv.terms[r], d % c == 0 {
-        s = d / c
+        s = quotient(dv.offset, dj.offset)
+      } else if let r = (0..<11).first(where: { dj.terms[$0] != 0 }) {
+        s = quotient(dv.terms[r], dj.terms[r])
       } else {
         continue
       }
       guard let s, s != 0, s >= -Bound.limit, s <= Bound.limit,
-        Form(offset: 0, terms: [:]).plus(s, dj) == dv
+        Form(offset: 0).plus(s, dj) == dv
       else { continue }
       var out = fa.plus(-s, ja)
-      out.terms[UInt8(j), default: 0] &+= s
-      out.terms = out.terms.filter { $0.value != 0 }
-      guard exclude < 0 || out.terms[UInt8(exclude)] == nil, let r = out.relation else { continue }
+      out.terms[j] &+= s
+      guard exclude < 0 || out.terms[exclude] == 0, let r = out.relation else { continue }
       return r
     }
     return nil
