@@ -75,38 +75,17 @@ extension FunctionIR.RangeAnalysis {
   /// registers by that register's own relation in `s` gives `v`'s relation
   /// (or its exact value): both sides are the same number mod 2^64.
   static func substituted(_ v: Value, _ r: Relation, _ s: State) -> Bool {
-    for (x, c) in [(r.register, r.stride), (r.register2, r.stride2)] where c != 0 {
-      guard let q = s.registers[Int(x)].relation, !q.mentions(x) else { continue }
-      // r - c * x + c * q, term by term (mod 2^64).
-      let offset = r.offset &+ c &* q.offset
-      var terms: [(UInt8, Int64)] = []
-      func put(_ reg: UInt8, _ k: Int64) {
-        guard k != 0 else { return }
-        if let i = terms.firstIndex(where: { $0.0 == reg }) {
-          terms[i].1 = terms[i].1 &+ k
-        } else {
-          terms.append((reg, k))
-        }
-      }
-      if r.register != x { put(r.register, r.stride) }
-      if r.stride2 != 0, r.register2 != x { put(r.register2, r.stride2) }
-      put(q.register, c &* q.stride)
-      if q.stride2 != 0 { put(q.register2, c &* q.stride2) }
-      terms.removeAll { $0.1 == 0 }
-      if terms.isEmpty {
-        if let e = v.constantValue, e == offset { return true }
-        continue
-      }
-      guard let w = v.relation, w.offset == offset else { continue }
-      var want: [(UInt8, Int64)] = [(w.register, w.stride)]
-      if w.stride2 != 0 { want.append((w.register2, w.stride2)) }
-      if want.count == terms.count,
-        want.allSatisfy({ t in terms.contains { $0.0 == t.0 && $0.1 == t.1 } })
-      {
-        return true
-      }
+    let fr = Form(relation: r)
+    let fv = v.relation.map { Form(relation: $0) }
+    func holds(_ x: UInt8, _ c: Int64) -> Bool {
+      guard c != 0, let q = s.registers[Int(x)].relation, !q.mentions(x) else { return false }
+      // r - c * x + c * q
+      let m = fr.plus(-c, Form(register: x)).plus(c, Form(relation: q))
+      if let fv, m == fv { return true }
+      if m.isConstant, let e = v.constantValue, e == m.offset { return true }
+      return false
     }
-    return false
+    return holds(r.register, r.stride) || holds(r.register2, r.stride2)
   }
 
   /// Whether the exact value `v` is `offset + stride * r[j]` in `s`.
@@ -137,6 +116,12 @@ extension FunctionIR.RangeAnalysis {
     init(register r: UInt8) {
       offset = 0
       terms[Int(r)] = 1
+    }
+
+    init(relation r: Relation) {
+      offset = r.offset
+      terms[Int(r.register)] = r.stride
+      if r.stride2 != 0 { terms[Int(r.register2)] &+= r.stride2 }
     }
 
     /// `v` as a form: its exact value, or its relation.

@@ -200,15 +200,15 @@ extension FunctionIR.RangeAnalysis {
         }
         return out
       }
-      var next = registers
-      for i in registers.indices where i != Int(x) {
-        next[i] = rewritten(registers[i])
-        if next[i].pair?.register == x { next[i].pair = nil }
+      for i in registers.indices where i != Int(x) && registers[i].relation?.mentions(x) == true {
+        registers[i] = rewritten(registers[i])
       }
-      for i in slots.indices {
+      for i in slots.indices where slots[i].value.relation?.mentions(x) == true {
         slots[i].value = rewritten(slots[i].value)
       }
-      registers = next
+      for i in registers.indices where registers[i].pair?.register == x {
+        registers[i].pair = nil
+      }
     }
 
     /// Sets `r` to `v` after forgetting what depended on the old value.

@@ -143,36 +143,27 @@ extension FunctionIR.RangeAnalysis {
       _ offset: Int64, _ terms: (UInt8, Int64), _ t2: (UInt8, Int64) = (0, 0),
       _ t3: (UInt8, Int64) = (0, 0)
     ) -> Relation? {
-      var regs: (UInt8, UInt8, UInt8) = (0, 0, 0)
-      var coefs: (Int64, Int64, Int64) = (0, 0, 0)
-      var n = 0
-      for (r, c) in [terms, t2, t3] where c != 0 {
-        if n > 0, regs.0 == r {
-          coefs.0 = coefs.0 &+ c
-        } else if n > 1, regs.1 == r {
-          coefs.1 = coefs.1 &+ c
-        } else if n == 0 {
-          (regs.0, coefs.0, n) = (r, c, 1)
-        } else if n == 1 {
-          (regs.1, coefs.1, n) = (r, c, 2)
-        } else {
-          (regs.2, coefs.2, n) = (r, c, 3)
-        }
+      guard offset >= -Bound.limit, offset <= Bound.limit else { return nil }
+      var c = InlineArray<11, Int64>(repeating: 0)
+      func put(_ t: (UInt8, Int64)) -> Bool {
+        guard t.1 != 0 else { return true }
+        guard t.0 < 11 else { return false }
+        c[Int(t.0)] &+= t.1
+        return true
       }
-      var out: [(UInt8, Int64)] = []
-      for (r, c) in [(regs.0, coefs.0), (regs.1, coefs.1), (regs.2, coefs.2)] where c != 0 {
-        guard c >= -Bound.limit, c <= Bound.limit else { return nil }
-        out.append((r, c))
-      }
-      guard !out.isEmpty, out.count <= 2, offset >= -Bound.limit, offset <= Bound.limit else {
-        return nil
-      }
+      guard put(terms), put(t2), put(t3) else { return nil }
       // Terms in register order: one relation, one spelling.
-      if out.count == 2, out[0].0 > out[1].0 { out.swapAt(0, 1) }
-      var rel = Relation(register: out[0].0, stride: out[0].1, offset: offset)
-      if out.count == 2 {
-        rel.register2 = out[1].0
-        rel.stride2 = out[1].1
+      var rel: Relation? = nil
+      for i in 0..<11 where c[i] != 0 {
+        guard c[i] >= -Bound.limit, c[i] <= Bound.limit else { return nil }
+        if rel == nil {
+          rel = Relation(register: UInt8(i), stride: c[i], offset: offset)
+        } else if rel?.stride2 == 0 {
+          rel?.register2 = UInt8(i)
+          rel?.stride2 = c[i]
+        } else {
+          return nil
+        }
       }
       return rel
     }
