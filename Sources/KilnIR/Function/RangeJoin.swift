@@ -78,7 +78,10 @@ extension FunctionIR.RangeAnalysis {
     let fr = Form(relation: r)
     let fv = v.relation.map { Form(relation: $0) }
     func holds(_ x: UInt8, _ c: Int64) -> Bool {
-      guard c != 0, let q = s.registers[Int(x)].relation, !q.mentions(x) else { return false }
+      // (A pointer's relation is about its offset, not its value.)
+      guard c != 0, s.registers[Int(x)].base == .scalar, let q = s.registers[Int(x)].relation,
+        !q.mentions(x)
+      else { return false }
       // r - c * x + c * q
       let m = fr.plus(-c, Form(register: x)).plus(c, Form(relation: q))
       if let fv, m == fv { return true }
