@@ -326,6 +326,7 @@ extension FunctionIR.RangeAnalysis {
           let o = s[base].constantValue
         {
           var v = s[r]
+          v.pair = nil
           if v.relation == nil, v.base == .scalar {
             v.relation = Relation(register: r.index, stride: 1, offset: 0)
           }
@@ -395,13 +396,62 @@ extension FunctionIR.RangeAnalysis {
       {
         let d = op == .add ? c : -c
         var v = adding(a, d)
-        v.relation = v.relation?.register == dst.index ? nil : v.relation
+        v.relation = v.relation?.mentions(dst.index) == true ? nil : v.relation
         s.shift(dst.index, by: d)
         s[dst] = v
         return
       }
+      if let y = bRegister, y != dst.index, b.base == .scalar {
+        if op == .add || op == .sub {
+          addRegister(op == .add ? 1 : -1, dst, y, &s)
+          return
+        }
+        if op == .move, b.relation?.mentions(dst.index) ?? true {
+          // dst = y: tied to y itself when y's own relation is on dst.
+          var v = b
+          v.relation = Relation(register: y, stride: 1, offset: 0)
+          s.assign(dst, v)
+          return
+        }
+      }
       s.assign(
         dst, alu64(op, a, b, lmin: s.lmin, bRegister: bRegister == dst.index ? nil : bRegister))
+    }
+
+    /// `x += sign * r[y]` at 64 bits for a scalar `y != x`: relations on
+    /// `x` follow it (`substitute`), and when the sum of the signed views
+    /// cannot wrap, `x` gets its range from the pair `x + sign * y` it had
+    /// and the pair `x - sign * y = x_old` (the old interval).
+    func addRegister(
+      _ sign: Int64, _ x: FunctionIR.Register, _ y: UInt8, _ s: inout State
+    ) {
+      let a = s[x]
+      let b = s.registers[Int(y)]
+      var v = alu64(
+        sign == 1 ? .add : .sub, a, b, lmin: s.lmin, bRegister: y)
+      if v.relation?.mentions(x.index) == true { v.relation = nil }
+      if v.pair?.register == x.index { v.pair = nil }
+      if a.base == .scalar {
+        let (lo, hi) = s.pairRange(x.index, sign, y)
+        let noWrap = (lo != .min && hi != nil) || (sign == -1 && a.lo >= 0 && b.lo >= 0)
+        if noWrap {
+          v.lo = max(v.lo, lo)
+          v.hi = Bound.meet(v.hi, hi, lmin: s.lmin)
+          if let h = v.hi?.constantValue, h < v.lo { v.hi = Bound.constant(v.lo) }
+          if a.lo != .min || a.hi != nil {
+            v.pair = Pair(register: y, sign: -sign, lo: a.lo, hi: a.hi)
+          }
+        }
+      }
+      // Both tied to the same registers, cancelling: a constant.
+      if a.base == .scalar, let fa = Form(a),
+        case let fb = Form(b) ?? Form(register: y), case let f = fa.plus(sign, fb),
+        f.isConstant
+      {
+        v = .constant(f.offset)
+      }
+      s.substitute(x.index, sign, y)
+      s[x] = v
     }
   }
 }

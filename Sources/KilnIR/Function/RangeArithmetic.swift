@@ -20,15 +20,35 @@ extension FunctionIR.RangeAnalysis {
   }
 
   static func relation(_ r: Relation?, plus d: Int64) -> Relation? {
-    guard let r, let o = add(r.offset, d), o >= -Bound.limit, o <= Bound.limit else { return nil }
-    return Relation(register: r.register, stride: r.stride, offset: o)
+    guard var r, let o = add(r.offset, d), o >= -Bound.limit, o <= Bound.limit else { return nil }
+    r.offset = o
+    return r
   }
 
   static func relation(_ r: Relation?, times m: Int64) -> Relation? {
-    guard let r, let s = mul(r.stride, m), let o = mul(r.offset, m),
-      o >= -Bound.limit, o <= Bound.limit, s >= -Bound.limit, s <= Bound.limit
+    guard var r, let s = mul(r.stride, m), let o = mul(r.offset, m), let s2 = mul(r.stride2, m),
+      o >= -Bound.limit, o <= Bound.limit, s >= -Bound.limit, s <= Bound.limit,
+      s2 >= -Bound.limit, s2 <= Bound.limit, s != 0
     else { return nil }
-    return Relation(register: r.register, stride: s, offset: o)
+    r.stride = s
+    r.offset = o
+    r.stride2 = s2
+    return r
+  }
+
+  /// `a + sign * b` (`sign` 1 or -1), when it has at most two terms.
+  static func relation(_ a: Relation, plus sign: Int64, _ b: Relation) -> Relation? {
+    guard let o = add(a.offset, sign * b.offset) else { return nil }
+    return Relation.linear(
+      o, (a.register, a.stride), (a.register2, a.stride2), (b.register, sign * b.stride)
+    )
+    .flatMap { r in
+      b.stride2 == 0
+        ? r
+        : Relation.linear(
+          r.offset, (r.register, r.stride), (r.register2, r.stride2),
+          (b.register2, sign * b.stride2))
+    }
   }
 
   /// `a + d` for a constant `d` (the base stays).
@@ -160,8 +180,23 @@ extension FunctionIR.RangeAnalysis {
         v.relation = relation(bRelation, plus: e)
       } else if let e = b.constantValue, b.base == .scalar {
         v.relation = relation(a.relation, plus: e)
+      } else if let ra = a.relation, let rb = bRelation, b.base == .scalar {
+        v.relation = relation(ra, plus: 1, rb)
       }
     } else {
+      // (offset + terms) - (y's terms), for a scalar y
+      if b.base == .scalar,
+        let rb = b.relation
+          ?? bRegister.map({
+            Relation(register: $0, stride: 1, offset: 0)
+          })
+      {
+        if let ra = a.relation {
+          v.relation = relation(ra, plus: -1, rb)
+        } else if let e = a.constantValue {
+          v.relation = relation(relation(rb, times: -1), plus: e)
+        }
+      }
       if a.lo != .min, let h2 = b.hiConstant, let lo = add(a.lo, -h2), b.lo != .min,
         let hi = a.hi?.adding(-b.lo)
       {

@@ -47,16 +47,17 @@ extension FunctionIR.RangeAnalysis {
     }
     // `le` taken is not strict; `gt` not taken is `le`: strictness is
     // whether the relation on this edge is strict.
+    let strictOnEdge =
+      switch (cond, taken) {
+      case (.lessThan, true), (.greaterThan, true), (.lessThanUnsigned, true),
+        (.greaterThanUnsigned, true), (.greaterOrEqual, false), (.lessOrEqual, false),
+        (.greaterOrEqualUnsigned, false), (.lessOrEqualUnsigned, false):
+        true
+      default: false
+      }
     switch relation {
     case .less(var o), .greater(var o):
-      o.strict =
-        switch (cond, taken) {
-        case (.lessThan, true), (.greaterThan, true), (.lessThanUnsigned, true),
-          (.greaterThanUnsigned, true), (.greaterOrEqual, false), (.lessOrEqual, false),
-          (.greaterOrEqualUnsigned, false), (.lessOrEqualUnsigned, false):
-          true
-        default: false
-        }
+      o.strict = strictOnEdge
       if w == .w32 {
         // The low halves compare like the whole values when both are small.
         let limit: Int64 = o.signed ? 0x7FFF_FFFF : 0xFFFF_FFFF
@@ -95,6 +96,27 @@ extension FunctionIR.RangeAnalysis {
       if let h = y.hiConstant, h < y.lo { return nil }
     case .other:
       return s
+    }
+    // Two registers: what the edge says about `lhs - rhs` (as integers:
+    // an unsigned order is the signed one when both are non-negative).
+    if let r = rhsRegister, w == .w64 {
+      var d: (lo: Int64, hi: Int64?)? = nil
+      switch relation {
+      case .less(let o) where o.signed || (x.lo >= 0 && y.lo >= 0):
+        d = (.min, strictOnEdge ? -1 : 0)
+      case .greater(let o) where o.signed || (x.lo >= 0 && y.lo >= 0):
+        d = (strictOnEdge ? 1 : 0, nil)
+      case .equal: d = (0, 0)
+      default: break
+      }
+      if let d {
+        var p = Pair(register: r.index, sign: -1, lo: d.lo, hi: d.hi.flatMap { Bound.constant($0) })
+        if let q = x.pair, q.register == r.index, q.sign == -1 {
+          p.lo = max(p.lo, q.lo)
+          p.hi = Bound.meet(p.hi, q.hi, lmin: s.lmin)
+        }
+        x.pair = p
+      }
     }
     var out = s
     out[lhs] = x

@@ -41,11 +41,68 @@ extension FunctionIR.RangeAnalysis {
     func range(of v: Value) -> (lo: Int64, hi: Bound?) {
       var lo = v.lo
       var hi = v.hi
-      if let rel = v.relation {
-        let j = registers[Int(rel.register)]
-        if j.base == .scalar, let (l2, h2) = Self.affine(rel, j) {
-          lo = max(lo, l2)
-          hi = Bound.meet(hi, h2, lmin: lmin)
+      if let rel = v.relation, let (l2, h2) = relationRange(rel) {
+        lo = max(lo, l2)
+        hi = Bound.meet(hi, h2, lmin: lmin)
+      }
+      return (lo, hi)
+    }
+
+    /// The integer range of `rel`'s right side (nil: unknown, or it may
+    /// wrap). Two terms `s * (j ± k)` use what the pairs say about `j ± k`.
+    func relationRange(_ rel: Relation) -> (Int64, Bound?)? {
+      let j = registers[Int(rel.register)]
+      guard j.base == .scalar else { return nil }
+      let first = Relation(register: rel.register, stride: rel.stride, offset: rel.offset)
+      if rel.stride2 == 0 { return Self.affine(first, j) }
+      let k = registers[Int(rel.register2)]
+      guard k.base == .scalar else { return nil }
+      if rel.stride2 == rel.stride || rel.stride2 == -rel.stride {
+        let sign: Int64 = rel.stride2 == rel.stride ? 1 : -1
+        // s * (j - k) with s < 0 is -s * (k - j).
+        let swap = sign == -1 && rel.stride < 0
+        let (lo, hi) =
+          swap
+          ? pairRange(rel.register2, sign, rel.register)
+          : pairRange(rel.register, sign, rel.register2)
+        guard lo != .min, let hi else { return nil }
+        let line =
+          swap ? Relation(register: rel.register2, stride: rel.stride2, offset: rel.offset) : first
+        return Self.affine(line, Value(base: .scalar, lo: lo, hi: hi, exact: nil, relation: nil))
+      }
+      let second = Relation(register: rel.register2, stride: rel.stride2, offset: 0)
+      guard let (l1, h1) = Self.affine(first, j), let (l2, h2) = Self.affine(second, k),
+        let l = add(l1, l2), let h1, let h2, let h = h1.adding(h2)
+      else { return nil }
+      return (l, h)
+    }
+
+    /// The integer range of `r[a] + sign * r[b]` (`lo == .min`, `hi == nil`:
+    /// unknown): from the intervals, met with the pairs of both.
+    func pairRange(_ a: UInt8, _ sign: Int64, _ b: UInt8) -> (lo: Int64, hi: Bound?) {
+      let x = registers[Int(a)]
+      let y = registers[Int(b)]
+      var lo = Int64.min
+      var hi: Bound? = nil
+      if sign == 1 {
+        if x.lo != .min, y.lo != .min, let l = add(x.lo, y.lo) { lo = l }
+        if let h1 = x.hi, let h2 = y.hi { hi = h1.adding(h2) }
+      } else {
+        if x.lo != .min, let h = y.hiConstant, let l = add(x.lo, -h) { lo = l }
+        if y.lo != .min, let h = x.hi { hi = h.adding(-y.lo) }
+      }
+      if let p = x.pair, p.register == b, p.sign == sign {
+        lo = max(lo, p.lo)
+        hi = Bound.meet(hi, p.hi, lmin: lmin)
+      }
+      // y + sign * x: the same sum, or the negated difference.
+      if let p = y.pair, p.register == a, p.sign == sign {
+        if sign == 1 {
+          lo = max(lo, p.lo)
+          hi = Bound.meet(hi, p.hi, lmin: lmin)
+        } else {
+          if let h = p.hi?.constantValue, h != .min { lo = max(lo, -h) }
+          if p.lo != .min, let h = Bound.constant(-p.lo) { hi = Bound.meet(hi, h, lmin: lmin) }
         }
       }
       return (lo, hi)
@@ -71,13 +128,14 @@ extension FunctionIR.RangeAnalysis {
       return (l, hb)
     }
 
-    /// Folds the relations on `r` into intervals and drops them: `r` is
-    /// about to change in a way no relation can follow.
+    /// Folds the relations on `r` into intervals and drops them (and the
+    /// pairs with `r`): `r` is about to change in a way no relation can follow.
     mutating func forget(_ r: UInt8) {
-      for i in registers.indices where registers[i].relation?.register == r {
-        registers[i] = detached(registers[i])
+      for i in registers.indices {
+        if registers[i].relation?.mentions(r) == true { registers[i] = detached(registers[i]) }
+        if registers[i].pair?.register == r { registers[i].pair = nil }
       }
-      for i in slots.indices where slots[i].value.relation?.register == r {
+      for i in slots.indices where slots[i].value.relation?.mentions(r) == true {
         slots[i].value = detached(slots[i].value)
       }
     }
@@ -91,25 +149,29 @@ extension FunctionIR.RangeAnalysis {
       return out
     }
 
-    /// `r` becomes `r + d` (mod 2^64): relations on it shift by `-stride * d`.
+    /// `r` becomes `r + d` (mod 2^64): relations on it shift by `-stride * d`
+    /// (the pairs with `r` are dropped).
     mutating func shift(_ r: UInt8, by d: Int64) {
       func moved(_ rel: Relation) -> Relation? {
-        let (p, o) = rel.stride.multipliedReportingOverflow(by: d)
+        let (p, o) = rel.coefficient(r).multipliedReportingOverflow(by: d)
         let (a, o2) = rel.offset.subtractingReportingOverflow(p)
         guard !o, !o2, a >= -Bound.limit, a <= Bound.limit else { return nil }
-        return Relation(register: r, stride: rel.stride, offset: a)
+        var m = rel
+        m.offset = a
+        return m
       }
       for i in registers.indices {
-        if let rel = registers[i].relation, rel.register == r {
+        if let rel = registers[i].relation, rel.mentions(r) {
           if let m = moved(rel) {
             registers[i].relation = m
           } else {
             registers[i] = detached(registers[i])
           }
         }
+        if registers[i].pair?.register == r { registers[i].pair = nil }
       }
       for i in slots.indices {
-        if let rel = slots[i].value.relation, rel.register == r {
+        if let rel = slots[i].value.relation, rel.mentions(r) {
           if let m = moved(rel) {
             slots[i].value.relation = m
           } else {
@@ -119,11 +181,42 @@ extension FunctionIR.RangeAnalysis {
       }
     }
 
+    /// `x` becomes `x + sign * r[y]` (mod 2^64, `sign` 1 or -1, `y != x`):
+    /// relations on `x` follow it (`c * x_old = c * x - sign * c * y`), or
+    /// are folded into intervals when that takes more than two terms; the
+    /// pairs with `x` are dropped. `x` itself is set by the caller.
+    mutating func substitute(_ x: UInt8, _ sign: Int64, _ y: UInt8) {
+      func rewritten(_ v: Value) -> Value {
+        guard let rel = v.relation else { return v }
+        let c = rel.coefficient(x)
+        guard c != 0 else { return v }
+        var out = v
+        if let m = mul(-sign, c),
+          let r = relation(rel, plus: 1, Relation(register: y, stride: m, offset: 0))
+        {
+          out.relation = r
+        } else {
+          out = detached(v)
+        }
+        return out
+      }
+      for i in registers.indices where i != Int(x) && registers[i].relation?.mentions(x) == true {
+        registers[i] = rewritten(registers[i])
+      }
+      for i in slots.indices where slots[i].value.relation?.mentions(x) == true {
+        slots[i].value = rewritten(slots[i].value)
+      }
+      for i in registers.indices where registers[i].pair?.register == x {
+        registers[i].pair = nil
+      }
+    }
+
     /// Sets `r` to `v` after forgetting what depended on the old value.
     mutating func assign(_ r: FunctionIR.Register, _ v: Value) {
       forget(r.index)
       var v = v
-      if v.relation?.register == r.index { v.relation = nil }
+      if v.relation?.mentions(r.index) == true { v.relation = nil }
+      if v.pair?.register == r.index { v.pair = nil }
       self[r] = v
     }
 

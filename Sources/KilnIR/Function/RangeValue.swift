@@ -119,12 +119,65 @@ extension FunctionIR.RangeAnalysis {
     }
   }
 
-  /// `value = offset + stride * r[register]` (mod 2^64; for pointers the
-  /// value is the offset from the base).
+  /// `value = offset + stride * r[register] + stride2 * r[register2]`
+  /// (mod 2^64; for pointers the value is the offset from the base; the
+  /// second term only when `stride2 != 0`, then on another register).
   public struct Relation: Hashable, Sendable {
     public var register: UInt8
     public var stride: Int64
     public var offset: Int64
+    public var register2: UInt8 = 0
+    public var stride2: Int64 = 0
+
+    /// The coefficient of `r` (0: it does not appear).
+    func coefficient(_ r: UInt8) -> Int64 {
+      (register == r ? stride : 0) + (stride2 != 0 && register2 == r ? stride2 : 0)
+    }
+
+    func mentions(_ r: UInt8) -> Bool { coefficient(r) != 0 }
+
+    /// `offset + s1 * r1 + s2 * r2 + s3 * r3` with like terms summed, when
+    /// at most two terms are left (at least one) and every number stays
+    /// within `Bound.limit`.
+    static func linear(
+      _ offset: Int64, _ terms: (UInt8, Int64), _ t2: (UInt8, Int64) = (0, 0),
+      _ t3: (UInt8, Int64) = (0, 0)
+    ) -> Relation? {
+      guard offset >= -Bound.limit, offset <= Bound.limit else { return nil }
+      var c = InlineArray<11, Int64>(repeating: 0)
+      func put(_ t: (UInt8, Int64)) -> Bool {
+        guard t.1 != 0 else { return true }
+        guard t.0 < 11 else { return false }
+        c[Int(t.0)] &+= t.1
+        return true
+      }
+      guard put(terms), put(t2), put(t3) else { return nil }
+      // Terms in register order: one relation, one spelling.
+      var rel: Relation? = nil
+      for i in 0..<11 where c[i] != 0 {
+        guard c[i] >= -Bound.limit, c[i] <= Bound.limit else { return nil }
+        if rel == nil {
+          rel = Relation(register: UInt8(i), stride: c[i], offset: offset)
+        } else if rel?.stride2 == 0 {
+          rel?.register2 = UInt8(i)
+          rel?.stride2 = c[i]
+        } else {
+          return nil
+        }
+      }
+      return rel
+    }
+  }
+
+  /// `value + sign * r[register]` is in `[lo, hi]` (`sign` is 1 or -1; the
+  /// signed views, added as integers: no wrap). Scalars only; learned from
+  /// comparisons of two registers and from `x ± y`.
+  public struct Pair: Hashable, Sendable {
+    public var register: UInt8
+    public var sign: Int64
+    /// `Int64.min`: none.
+    public var lo: Int64
+    public var hi: Bound?
   }
 
   /// What a register (or a frame slot) holds.
@@ -145,6 +198,8 @@ extension FunctionIR.RangeAnalysis {
     /// The exact value (of the offset), when known.
     public var exact: Bound?
     public var relation: Relation?
+    /// What the value is next to another register (scalars).
+    public var pair: Pair? = nil
 
     public static let unknown = Value(base: .scalar, lo: .min, hi: nil, exact: nil, relation: nil)
 
