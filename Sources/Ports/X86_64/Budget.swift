@@ -6,12 +6,12 @@ import KilnIR
 /// its loop head, and where chained jumps arrive), covering the longest
 /// path to the next check; the paths shorter than that give the difference
 /// back on their way (`refundBudget`), so the count is exact wherever the
-/// code leaves. The budget left (`BudgetLayout.remaining`) lives in r14
+/// code leaves. The budget left (`BudgetLayout.remaining`) lives in r11
 /// (`X86ABI.budgetRegister`) while generated code runs, spilled to the
 /// state block with the pinned registers, so the longest path (a loop's
 /// usual body) pays two register instructions per pass (`sub; jb`, which
 /// macro-fuse) and no memory access (no store-to-load chain from one pass
-/// to the next), the others one `add r14, k` more per edge off it. An
+/// to the next), the others one `add r11, k` more per edge off it. An
 /// interruptible VM (`BudgetLayout.polls`) also reads the limit word,
 /// which only another thread writes (`cmp; je`), so its request cannot be
 /// lost.
@@ -19,13 +19,13 @@ extension BlockLowering {
   /// The check, before anything of the block runs; leaving here writes
   /// back the cache registers the region may have written so far
   /// (`dirty`), so the guest state is as the block found it. `limit` is
-  /// only read (another thread lowers it to interrupt), r14 only written
+  /// only read (another thread lowers it to interrupt), r11 only written
   /// by this thread, so the interrupt cannot be lost:
   ///
   ///     cmp qword [r15 + limit], 0          ; only if BudgetLayout.polls
   ///     je  budgetExit(0)                   ; cold: exitPC = start, exit(.budget)
-  ///     sub r14, covered                    ; BudgetPlan.covered
-  ///     jb  budgetExit(covered)             ; cold: r14 += covered, then as above
+  ///     sub r11, covered                    ; BudgetPlan.covered
+  ///     jb  budgetExit(covered)             ; cold: r11 += covered, then as above
   mutating func emitBudgetCheck(_ block: Block, _ budget: BudgetLayout) {
     guard let plan = budgetPlan, plan.checks[current] else { return }
     let covered = plan.covered[current]
@@ -66,7 +66,7 @@ extension BlockLowering {
 
   /// Gives back what the current block's path did not run, on the way to
   /// `target` (nil: a terminator that leaves the region), where flags are
-  /// dead: `add r14, refund` (nothing when it is 0).
+  /// dead: `add r11, refund` (nothing when it is 0).
   mutating func refundBudget(toward target: Target?) {
     emitRefund(budgetRefund(toward: target))
   }
@@ -128,12 +128,12 @@ extension BlockLowering {
   /// After a select's `cmov` (flags still those of its compare): charges
   /// `charge` when the move ran, then gives back what the edge to `join`
   /// gives back. The check covered the longer way, through the move's
-  /// block, so r14 stays exact at every exit (it may dip below what is
+  /// block, so r11 stays exact at every exit (it may dip below what is
   /// left in between, where nothing reads it):
   ///
-  ///     lea   rax, [r14 - charge]
-  ///     cmovcc r14, rax
-  ///     add   r14, refund               ; BudgetPlan.refund(current → join)
+  ///     lea   rax, [r11 - charge]
+  ///     cmovcc r11, rax
+  ///     add   r11, refund               ; BudgetPlan.refund(current → join)
   mutating func emitSelectCharge(_ charge: Int, if cc: ConditionCode, join: Int) {
     guard let plan = budgetPlan else { return }
     let counter = X86ABI.budgetRegister
