@@ -142,3 +142,82 @@ extension BlockLowering {
     emitRefund(plan.refund(from: current, to: join))
   }
 }
+
+/// A region whose entry block is a counted loop (`CountedLoop`): the
+/// region's start charges all its passes at once and runs a copy of the
+/// block without a check (`lowerCountedCopy`), emitted after the region's
+/// blocks; when the passes are not known or not covered, the loop runs as
+/// before, checking every pass. Only without interrupts (`polls`): a
+/// counted loop would not look at the limit word for all its passes.
+extension BlockLowering {
+  /// The region's counted loop, if the budget is set, not polled, and the
+  /// region's entry is one (and its check covers that block only).
+  func countedLoop() -> CountedLoop? {
+    guard let budget = abi.layout.budget, !budget.polls, let plan = budgetPlan,
+      let loop = CountedLoop(region), plan.checks[0], plan.covered[0] == loop.cost
+    else { return nil }
+    return loop
+  }
+
+  /// At the region's start, before the loop's checked block (`blockLabels[0]`),
+  /// which follows; scratch registers are free there:
+  ///
+  ///     mov  eax, bound ; sub eax, i     ; d (i - bound when descending)
+  ///     test eax, |step| - 1 ; jne perPass   (if |step| > 1)
+  ///     shr  eax, shift                  ; passes (test eax, eax if 0)
+  ///     je   perPass                     ; d = 0: 2^32 / |step| passes
+  ///     mov  ecx, cost ; imul rax, rcx   ; passes × cost
+  ///     sub  r11, rax ; jae counted      ; charged: the copy, no checks
+  ///     add  r11, rax                    ; not covered: give it back
+  ///   perPass:                           ; the block, checking every pass
+  mutating func emitCountedCharge(_ loop: CountedLoop, counted: Label) {
+    let induction = Value.register(loop.induction)
+    let (from, minus) = loop.descending ? (induction, loop.bound) : (loop.bound, induction)
+    load(.rax, from)
+    switch location(minus) {
+    case .register(let r): a.alu(.sub, .dword, .rax, r)
+    case .memory(let m): a.alu(.sub, .dword, .rax, m)
+    case .immediate(let i): a.alu(.sub, .dword, .rax, imm: Int32(bitPattern: i))
+    }
+    let perPass = blockLabels[0]
+    if loop.shift > 0 {
+      a.test(.dword, .rax, imm: (UInt32(1) << UInt32(loop.shift)) &- 1)
+      a.jcc(.ne, perPass)
+      a.shift(.shr, .dword, .rax, imm: UInt8(loop.shift))
+    } else {
+      a.test(.dword, .rax, .rax)
+    }
+    a.jcc(.e, perPass)
+    a.mov(.rcx, imm32: UInt32(loop.cost))
+    a.imul(.qword, .rax, .rcx)
+    a.alu(.sub, .qword, X86ABI.budgetRegister, .rax)
+    a.jcc(.ae, counted)
+    a.alu(.add, .qword, X86ABI.budgetRegister, .rax)
+  }
+
+  /// The loop's block again, at `label`, without the check: its back edge
+  /// goes to `label`, its exit as the checked block's does (the count is
+  /// exact there: every charged pass has run).
+  mutating func lowerCountedCopy(at label: Label, analysis: RegionAnalysis) throws(CodeGenError) {
+    let block = region.blocks[0]
+    try emitBlockEntry(0, analysis: analysis, at: label)
+    countedCopy = label
+    for operation in block.operations {
+      try lower(operation)
+      noteWrite(operation)
+    }
+    try lower(block.terminator)
+    countedCopy = nil
+  }
+
+  /// Whether block `index` is emitted right after the current one (never
+  /// in the counted copy, emitted after the region's blocks).
+  func isNext(_ index: Int) -> Bool { countedCopy == nil && index == current + 1 }
+
+  /// Where a local jump to block `index` goes: in the counted copy, its
+  /// own start for the loop's block.
+  func localLabel(_ index: Int) -> Label {
+    if index == 0, let countedCopy { return countedCopy }
+    return blockLabels[index]
+  }
+}
