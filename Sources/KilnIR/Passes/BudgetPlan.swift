@@ -96,3 +96,82 @@ public struct BudgetPlan: Sendable, Equatable {
     return covered[from] - depth[from] - cost[from]
   }
 }
+
+/// A region whose entry block is a loop by itself whose number of passes
+/// is known when it starts: the block ends in `bne i, bound, entry` (or
+/// `beq i, bound, out` falling back to the entry), writes the induction
+/// register `i` once, `i += step` with `step = ±2^shift`, does not write
+/// `bound` and stores nothing. Then, with `d = bound - i` (`i - bound` for
+/// a negative step) taken at the entry, the loop runs exactly `d >> shift`
+/// passes when `d` is a non-zero multiple of `|step|` (modulo 2^32), and
+/// the entry can charge them all at once (`passes × cost`) instead of
+/// checking every pass; the loop's exit leaves with the count exact, and
+/// the block has no other way out but faults (which end the run). When
+/// `d` does not qualify, or the budget left does not cover the charge, the
+/// loop checks every pass as before.
+public struct CountedLoop: Sendable, Equatable {
+  /// The induction register.
+  public let induction: GuestRegister
+  /// What the induction register is compared with.
+  public let bound: Value
+  /// Whether the step is negative.
+  public let descending: Bool
+  /// `|step| = 2^shift`.
+  public let shift: Int
+  /// The loop block's budget cost (``Block/budgetCost``).
+  public let cost: Int
+
+  public init?(_ region: Region) {
+    guard let head = region.blocks.first,
+      case .branch(let condition, let lhs, let rhs, let taken, let notTaken) = head.terminator
+    else { return nil }
+    let entry = Target.pc(head.startPC)
+    // The loop goes on while lhs != rhs, back to the entry, and out otherwise.
+    switch condition {
+    case .notEqual: guard taken == entry, notTaken != entry else { return nil }
+    case .equal: guard notTaken == entry, taken != entry else { return nil }
+    default: return nil
+    }
+    // No other block goes back to the entry (it would skip the charge).
+    guard
+      !region.blocks.dropFirst().contains(where: { $0.directSuccessors.contains(head.startPC) })
+    else { return nil }
+    var writes: [GuestRegister: Int] = [:]
+    for operation in head.operations {
+      switch operation {
+      case .move(let d, _), .binary(_, let d, _, _), .load(let d, _, _, _, _, _):
+        writes[d, default: 0] += 1
+      case .store: return nil
+      }
+    }
+    for (i, bound) in [(lhs, rhs), (rhs, lhs)] {
+      guard case .register(let induction) = i, writes[induction] == 1 else { continue }
+      if case .register(let b) = bound, b == induction || writes[b] != nil { continue }
+      guard let step = Self.step(of: induction, in: head.operations) else { continue }
+      let magnitude = step.magnitude
+      guard magnitude != 0, magnitude & (magnitude - 1) == 0 else { continue }
+      self.induction = induction
+      self.bound = bound
+      descending = step < 0
+      shift = magnitude.trailingZeroBitCount
+      cost = head.budgetCost
+      return
+    }
+    return nil
+  }
+
+  /// The constant `i` is stepped by, if its one write is `i = i ± c`.
+  static func step(of i: GuestRegister, in operations: [Operation]) -> Int32? {
+    for operation in operations {
+      switch operation {
+      case .binary(.add, i, .register(i), .immediate(let c)),
+        .binary(.add, i, .immediate(let c), .register(i)):
+        return Int32(bitPattern: c)
+      case .binary(.sub, i, .register(i), .immediate(let c)):
+        return Int32(bitPattern: 0 &- c)
+      default: continue
+      }
+    }
+    return nil
+  }
+}

@@ -14,10 +14,11 @@ import KilnIR
 ///     r13    hint 0 (RV32 x2 sp)          rbx    block cache 0
 ///     rsi    hint 1 (RV32 x10 a0)         rbp    block cache 1
 ///     rdi    hint 2 (RV32 x11 a1)         r12    block cache 2
-///     r8     hint 3 (RV32 x12 a2)         r14    block cache 3, or budget left
+///     r8     hint 3 (RV32 x12 a2)         r14    block cache 3
 ///     r9     hint 4 (RV32 x13 a3)         rax    scratch, exit reason
 ///     r10    hint 5 (RV32 x14 a4)         rcx    scratch (shift count)
-///     r11    hint 6 (RV32 x15 a5)         rdx    scratch (page index, div)
+///     r11    hint 6 (RV32 x15 a5),        rdx    scratch (page index, div)
+///            or budget left
 ///     r15    state pointer                rsp    host stack (16-aligned)
 ///
 /// The hinted registers are pinned for the whole run. Every other guest
@@ -28,10 +29,15 @@ import KilnIR
 /// host call, and reloaded after it, so the runtime (syscall handlers,
 /// `readRegister`) always sees them there.
 ///
-/// With an instruction budget (`StateLayout.budget`), r14 holds the budget
-/// left (`BudgetLayout.remaining`) for the whole run instead of caching a
-/// guest register (three cache registers are left), spilled and reloaded
-/// with the pinned ones, so the check is `sub r14, n; jb` (`Budget.swift`).
+/// With an instruction budget (`StateLayout.budget`), r11 holds the budget
+/// left (`BudgetLayout.remaining`) for the whole run instead of the last
+/// hinted guest register (RV32 a5, which then lives in the register file
+/// and is cached by the regions that use it), spilled and reloaded with the
+/// pinned ones, so the check is `sub r11, n; jb` (`Budget.swift`). Taking
+/// the least preferred pinned register costs less than taking a cache
+/// register: a hot loop rarely uses a5, but often wants a fourth cached
+/// register (coremark's matrix loop: two more memory operands per pass
+/// without it).
 ///
 /// Frame while generated code runs (built by the entry stub):
 ///
@@ -73,15 +79,13 @@ public struct X86ABI: Sendable {
   public static let cacheRegisters: [GPR] = [.rbx, .rbp, .r12, .r14]
   public static let calleeSaved: [GPR] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
   /// The budget left (`BudgetLayout.remaining`) while generated code runs
-  /// (only with a budget; taken from the cache registers).
-  public static let budgetRegister = GPR.r14
+  /// (only with a budget; taken from the pinned registers: the last one,
+  /// so the hint's last register is not pinned then).
+  public static let budgetRegister = GPR.r11
 
-  /// The cache registers of this layout: all four, or three when r14
-  /// counts the budget.
-  public var cacheHosts: [GPR] {
-    layout.budget == nil
-      ? Self.cacheRegisters : Self.cacheRegisters.filter { $0 != Self.budgetRegister }
-  }
+  /// The cache registers of this layout (the same with and without a
+  /// budget).
+  public var cacheHosts: [GPR] { Self.cacheRegisters }
 
   public let layout: StateLayout
   /// Guest register → pinned host register, for this layout's hint.
@@ -91,7 +95,10 @@ public struct X86ABI: Sendable {
   public init(layout: StateLayout) {
     self.layout = layout
     let hinted = layout.preferredRegisters.filter { Int($0.index) < layout.registerCount }
-    pinned = Array(zip(hinted, Self.pinnedHosts))
+    let hosts =
+      layout.budget == nil
+      ? Self.pinnedHosts : Self.pinnedHosts.filter { $0 != Self.budgetRegister }
+    pinned = Array(zip(hinted, hosts))
     var map = [GPR?](repeating: nil, count: layout.registerCount)
     for (guest, host) in pinned { map[Int(guest.index)] = host }
     hostOf = map

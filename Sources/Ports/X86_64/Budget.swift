@@ -6,12 +6,12 @@ import KilnIR
 /// its loop head, and where chained jumps arrive), covering the longest
 /// path to the next check; the paths shorter than that give the difference
 /// back on their way (`refundBudget`), so the count is exact wherever the
-/// code leaves. The budget left (`BudgetLayout.remaining`) lives in r14
+/// code leaves. The budget left (`BudgetLayout.remaining`) lives in r11
 /// (`X86ABI.budgetRegister`) while generated code runs, spilled to the
 /// state block with the pinned registers, so the longest path (a loop's
 /// usual body) pays two register instructions per pass (`sub; jb`, which
 /// macro-fuse) and no memory access (no store-to-load chain from one pass
-/// to the next), the others one `add r14, k` more per edge off it. An
+/// to the next), the others one `add r11, k` more per edge off it. An
 /// interruptible VM (`BudgetLayout.polls`) also reads the limit word,
 /// which only another thread writes (`cmp; je`), so its request cannot be
 /// lost.
@@ -19,13 +19,13 @@ extension BlockLowering {
   /// The check, before anything of the block runs; leaving here writes
   /// back the cache registers the region may have written so far
   /// (`dirty`), so the guest state is as the block found it. `limit` is
-  /// only read (another thread lowers it to interrupt), r14 only written
+  /// only read (another thread lowers it to interrupt), r11 only written
   /// by this thread, so the interrupt cannot be lost:
   ///
   ///     cmp qword [r15 + limit], 0          ; only if BudgetLayout.polls
   ///     je  budgetExit(0)                   ; cold: exitPC = start, exit(.budget)
-  ///     sub r14, covered                    ; BudgetPlan.covered
-  ///     jb  budgetExit(covered)             ; cold: r14 += covered, then as above
+  ///     sub r11, covered                    ; BudgetPlan.covered
+  ///     jb  budgetExit(covered)             ; cold: r11 += covered, then as above
   mutating func emitBudgetCheck(_ block: Block, _ budget: BudgetLayout) {
     guard let plan = budgetPlan, plan.checks[current] else { return }
     let covered = plan.covered[current]
@@ -66,7 +66,7 @@ extension BlockLowering {
 
   /// Gives back what the current block's path did not run, on the way to
   /// `target` (nil: a terminator that leaves the region), where flags are
-  /// dead: `add r14, refund` (nothing when it is 0).
+  /// dead: `add r11, refund` (nothing when it is 0).
   mutating func refundBudget(toward target: Target?) {
     emitRefund(budgetRefund(toward: target))
   }
@@ -128,17 +128,96 @@ extension BlockLowering {
   /// After a select's `cmov` (flags still those of its compare): charges
   /// `charge` when the move ran, then gives back what the edge to `join`
   /// gives back. The check covered the longer way, through the move's
-  /// block, so r14 stays exact at every exit (it may dip below what is
+  /// block, so r11 stays exact at every exit (it may dip below what is
   /// left in between, where nothing reads it):
   ///
-  ///     lea   rax, [r14 - charge]
-  ///     cmovcc r14, rax
-  ///     add   r14, refund               ; BudgetPlan.refund(current → join)
+  ///     lea   rax, [r11 - charge]
+  ///     cmovcc r11, rax
+  ///     add   r11, refund               ; BudgetPlan.refund(current → join)
   mutating func emitSelectCharge(_ charge: Int, if cc: ConditionCode, join: Int) {
     guard let plan = budgetPlan else { return }
     let counter = X86ABI.budgetRegister
     a.lea(.qword, .rax, Memory(base: counter, displacement: Int32(clamping: -charge)))
     a.cmov(cc, .qword, counter, .rax)
     emitRefund(plan.refund(from: current, to: join))
+  }
+}
+
+/// A region whose entry block is a counted loop (`CountedLoop`): the
+/// region's start charges all its passes at once and runs a copy of the
+/// block without a check (`lowerCountedCopy`), emitted after the region's
+/// blocks; when the passes are not known or not covered, the loop runs as
+/// before, checking every pass. Only without interrupts (`polls`): a
+/// counted loop would not look at the limit word for all its passes.
+extension BlockLowering {
+  /// The region's counted loop, if the budget is set, not polled, and the
+  /// region's entry is one (and its check covers that block only).
+  func countedLoop() -> CountedLoop? {
+    guard let budget = abi.layout.budget, !budget.polls, let plan = budgetPlan,
+      let loop = CountedLoop(region), plan.checks[0], plan.covered[0] == loop.cost
+    else { return nil }
+    return loop
+  }
+
+  /// At the region's start, before the loop's checked block (`blockLabels[0]`),
+  /// which follows; scratch registers are free there:
+  ///
+  ///     mov  eax, bound ; sub eax, i     ; d (i - bound when descending)
+  ///     test eax, |step| - 1 ; jne perPass   (if |step| > 1)
+  ///     shr  eax, shift                  ; passes (test eax, eax if 0)
+  ///     je   perPass                     ; d = 0: 2^32 / |step| passes
+  ///     mov  ecx, cost ; imul rax, rcx   ; passes × cost
+  ///     sub  r11, rax ; jae counted      ; charged: the copy, no checks
+  ///     add  r11, rax                    ; not covered: give it back
+  ///   perPass:                           ; the block, checking every pass
+  mutating func emitCountedCharge(_ loop: CountedLoop, counted: Label) {
+    let induction = Value.register(loop.induction)
+    let (from, minus) = loop.descending ? (induction, loop.bound) : (loop.bound, induction)
+    load(.rax, from)
+    switch location(minus) {
+    case .register(let r): a.alu(.sub, .dword, .rax, r)
+    case .memory(let m): a.alu(.sub, .dword, .rax, m)
+    case .immediate(let i): a.alu(.sub, .dword, .rax, imm: Int32(bitPattern: i))
+    }
+    let perPass = blockLabels[0]
+    if loop.shift > 0 {
+      a.test(.dword, .rax, imm: (UInt32(1) << UInt32(loop.shift)) &- 1)
+      a.jcc(.ne, perPass)
+      a.shift(.shr, .dword, .rax, imm: UInt8(loop.shift))
+    } else {
+      a.test(.dword, .rax, .rax)
+    }
+    a.jcc(.e, perPass)
+    a.mov(.rcx, imm32: UInt32(loop.cost))
+    a.imul(.qword, .rax, .rcx)
+    a.alu(.sub, .qword, X86ABI.budgetRegister, .rax)
+    a.jcc(.ae, counted)
+    a.alu(.add, .qword, X86ABI.budgetRegister, .rax)
+  }
+
+  /// The loop's block again, at `label`, without the check: its back edge
+  /// goes to `label`, its exit as the checked block's does (the count is
+  /// exact there: every charged pass has run).
+  mutating func lowerCountedCopy(at label: Label, analysis: RegionAnalysis) throws(CodeGenError) {
+    let block = region.blocks[0]
+    try emitBlockEntry(0, analysis: analysis, at: label)
+    countedCopy = label
+    for operation in block.operations {
+      try lower(operation)
+      noteWrite(operation)
+    }
+    try lower(block.terminator)
+    countedCopy = nil
+  }
+
+  /// Whether block `index` is emitted right after the current one (never
+  /// in the counted copy, emitted after the region's blocks).
+  func isNext(_ index: Int) -> Bool { countedCopy == nil && index == current + 1 }
+
+  /// Where a local jump to block `index` goes: in the counted copy, its
+  /// own start for the loop's block.
+  func localLabel(_ index: Int) -> Label {
+    if index == 0, let countedCopy { return countedCopy }
+    return blockLabels[index]
   }
 }

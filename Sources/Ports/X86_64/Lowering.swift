@@ -61,6 +61,8 @@ struct BlockLowering {
   var current = 0
   /// Where the budget is checked and given back (nil: no budget).
   var budgetPlan: BudgetPlan?
+  /// While lowering the unchecked copy of a counted loop's block: its start.
+  var countedCopy: Label?
 
   init(abi: X86ABI, stubs: HostStubs, baseAddress: UInt, lookup: @escaping (UInt32) -> UInt?) {
     self.abi = abi
@@ -77,6 +79,8 @@ struct BlockLowering {
     budgetPlan = abi.layout.budget == nil ? nil : BudgetPlan(region)
     blockLabels = region.blocks.map { _ in a.newLabel() }
     allocateCache(analysis)
+    let counted = countedLoop().map { ($0, a.newLabel()) }
+    if let (loop, label) = counted { emitCountedCharge(loop, counted: label) }
     var owners: [Int] = []  // the block each cold path comes from
     for (i, block) in region.blocks.enumerated() {
       try emitBlockEntry(i, analysis: analysis)
@@ -87,6 +91,10 @@ struct BlockLowering {
       }
       try lower(block.terminator)
       owners += repeatElement(i, count: cold.count - owners.count)
+    }
+    if let (_, label) = counted {
+      try lowerCountedCopy(at: label, analysis: analysis)
+      owners += repeatElement(0, count: cold.count - owners.count)
     }
     var next = 0
     while next < cold.count {  // cold paths may add cold paths (chain exits)
@@ -101,9 +109,11 @@ struct BlockLowering {
   /// local jumps to it. Every guest block's entry is emitted here, and only
   /// here (a per-block hook belongs here). The cache registers possibly
   /// written on the way in are dirty.
-  mutating func emitBlockEntry(_ index: Int, analysis: RegionAnalysis) throws(CodeGenError) {
+  mutating func emitBlockEntry(
+    _ index: Int, analysis: RegionAnalysis, at label: Label? = nil
+  ) throws(CodeGenError) {
     current = index
-    try a.bind(blockLabels[index])
+    try a.bind(label ?? blockLabels[index])
     dirty = cacheOrder.filter { analysis.mayWriteIn[index].contains($0) }
   }
 

@@ -13,7 +13,7 @@ extension BlockLowering {
       if condition.setsFlagsByTest { test(lhs, rhs) } else { compare(lhs, rhs) }
       let cc = ConditionCode(condition)
       if try lowerSelect(cc, taken: taken, notTaken: notTaken) { return }
-      if let index = internalBlock(taken), index == current + 1 {
+      if let index = internalBlock(taken), isNext(index) {
         // The taken side is the next block: branch on the inverse to the other side.
         try leave(if: cc.inverted, to: notTaken)
         refundBudget(toward: taken)
@@ -41,7 +41,7 @@ extension BlockLowering {
   mutating func leave(to target: Target) throws(CodeGenError) {
     refundBudget(toward: target)
     if let index = internalBlock(target) {
-      if index != current + 1 { a.jmp(blockLabels[index]) }
+      if !isNext(index) { a.jmp(localLabel(index)) }
       return
     }
     writeBackCache()
@@ -54,7 +54,7 @@ extension BlockLowering {
     let refund = budgetRefund(toward: target)
     if refund > 0 { return leaveRefunding(if: cc, to: target, amount: refund) }
     if let index = internalBlock(target) {
-      a.jcc(cc, blockLabels[index])
+      a.jcc(cc, localLabel(index))
     } else if dirty.isEmpty {
       try jump(if: cc, to: target)
     } else {
