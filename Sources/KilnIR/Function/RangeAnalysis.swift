@@ -40,6 +40,17 @@ extension FunctionIR {
     /// The facts of every access site of `function` (index: site; sites
     /// past the end, and packet loads, are `.checked`).
     public static func facts(for function: Function, frameSize: Int) -> [AccessFact] {
+      var run = makeRun(for: function, frameSize: frameSize)
+      for _ in 0..<maxPasses {
+        if !run.pass() { return run.facts }
+      }
+      return [AccessFact](repeating: .checked, count: run.facts.count)
+    }
+
+    /// The analysis of `function` before its first pass: one access fact
+    /// per site, local functions' entries seeded (their `r1` is not the
+    /// context).
+    static func makeRun(for function: Function, frameSize: Int) -> Run {
       var sites = 0
       var calleeEntries: [Int] = []
       for op in function.ops {
@@ -55,10 +66,7 @@ extension FunctionIR {
       for l in calleeEntries where l >= 0 && l < function.labelCount {
         run.labelIn[l] = .entry(context: false)
       }
-      for _ in 0..<maxPasses {
-        if !run.pass() { return run.facts }
-      }
-      return [AccessFact](repeating: .checked, count: sites)
+      return run
     }
   }
 }

@@ -22,21 +22,7 @@ extension FunctionIR.RangeAnalysis {
     for function: FunctionIR.Function, frameSize: Int, lengthFits: Bool
   ) -> [UInt16] {
     let ops = function.ops
-    var calleeEntries: [Int] = []
-    var sites = 0
-    for op in ops {
-      switch op {
-      case .load(_, _, _, _, _, let site), .store(_, _, _, _, let site),
-        .atomic(_, _, _, _, _, _, let site):
-        sites = max(sites, site + 1)
-      case .callLocal(let l, _): calleeEntries.append(l.id)
-      default: break
-      }
-    }
-    var run = Run(function: function, frameSize: Int64(frameSize), siteCount: sites)
-    for l in calleeEntries where l >= 0 && l < function.labelCount {
-      run.labelIn[l] = .entry(context: false)
-    }
+    var run = makeRun(for: function, frameSize: frameSize)
     var converged = false
     for _ in 0..<maxPasses where !run.pass() {
       converged = true
