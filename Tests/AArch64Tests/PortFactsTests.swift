@@ -58,7 +58,7 @@ import Testing
     #expect(Set(facts.registerMap.map(\.host)).count == 31)
     let row = { (name: String) in facts.registerMap.first { $0.host == name }?.blocks }
     #expect(row("x19") == "pinned: register hint 0")
-    #expect(row("x15") == "pinned: register hint 23")
+    #expect(row("x15") == "pinned: register hint 23, or the instruction budget left")
     #expect(row("x28") == "state pointer")
     #expect(row("x18") == "unused (platform register)")
     #expect(row("x16") == "scratch 0 (guest address)")

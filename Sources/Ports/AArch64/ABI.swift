@@ -113,7 +113,10 @@ public struct BlockABI: Sendable {
   /// What block code keeps in host register x`n` (for the port's facts).
   static func role(_ n: Int) -> String {
     guard let r = GPR(rawValue: UInt8(n)) else { return "unassigned" }
-    if let i = pinnedHosts.firstIndex(of: r) { return "pinned: register hint \(i)" }
+    if let i = pinnedHosts.firstIndex(of: r) {
+      let budget = r == budgetRegister.gpr ? ", or the instruction budget left" : ""
+      return "pinned: register hint \(i)\(budget)"
+    }
     switch r {
     case .x0: return "scratch, exit reason, host-call result"
     case .x16: return "scratch 0 (guest address)"
