@@ -11,19 +11,9 @@ import Testing
 @Suite struct RangeRelationTests {
   typealias Fact = FunctionIR.AccessFact
 
+  /// The facts of every access of `source`, by site.
   func facts(_ source: String) throws -> [Int: Fact] {
-    var function = try Translator.translate(Program(assembly: source))
-    function.analyzeRanges(frameSize: 512)
-    var out: [Int: Fact] = [:]
-    for op in function.ops {
-      switch op {
-      case .load(_, _, _, _, _, let site), .store(_, _, _, _, let site),
-        .atomic(_, _, _, _, _, _, let site):
-        out[site] = function.accessFact(site: site)
-      default: break
-      }
-    }
-    return out
+    try RangeAnalysisTests().facts(source)
   }
 
   /// `r5 = r3 - r4` after a comparison of r3 and r4 (`cond` taken skips).
@@ -174,18 +164,14 @@ import Testing
   func run(_ engine: Engine, _ source: String, length: Int, fill: [UInt8] = []) throws
     -> (result: Result<UInt64, EBPFError>, bytes: [UInt8], base: UInt64)
   {
-    let vm = try makeVM(engine, source)
-    let buffer = try lowBuffer(length)
-    defer { freeLowBuffer(buffer) }
-    for (i, b) in fill.enumerated() where i < buffer.count { buffer[i] = b }
-    let base = UInt64(UInt(bitPattern: buffer.baseAddress!))
-    let result: Result<UInt64, EBPFError>
-    do throws(EBPFError) {
-      result = .success(try vm.run(context: buffer))
-    } catch {
-      result = .failure(error)
-    }
-    return (result, Array(buffer), base)
+    var bytes: [UInt8] = []
+    let (result, base) = try RangeProofTests().run(
+      engine, source, length: length,
+      fill: { buffer in
+        for (i, b) in fill.enumerated() where i < buffer.count { buffer[i] = b }
+      },
+      after: { bytes = Array($0) })
+    return (result, bytes, base)
   }
 
   /// An error with its address made relative to the buffer (buffers differ between runs).
