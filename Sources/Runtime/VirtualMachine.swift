@@ -96,8 +96,10 @@ public final class VirtualMachine {
       ? GuestBudget(end: config.instructionBudget ?? .max, polls: config.interruptible) : nil
     switch config.memoryMode {
     case .paged:
+      // The interpreter walks no tables: it needs no miss region.
+      let walk = config.engine == .jit || config.pageWalk != .faulting ? config.pageWalk : .direct
       state = try GuestState(
-        walk: config.pageWalk, preferredRegisters: hint, budget: counts, executor: executor)
+        walk: walk, preferredRegisters: hint, budget: counts, executor: executor)
       memory = try PagedMemory(state: state, pages: config.maxMemoryPages, executor: executor)
     case .flat:
       let reservation = try FlatReservation(quota: config.maxMemoryPages)
