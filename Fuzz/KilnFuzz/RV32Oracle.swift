@@ -13,6 +13,9 @@ public struct RV32Outcome: Equatable, Sendable {
 public enum RV32Memory: String, CaseIterable, Sendable {
   case pageTable = "page-table"
   case direct, faulting, flat
+  /// Flat memory with tiered compilation: each block runs twice in the
+  /// interpreter before it is compiled (`Config.compileThreshold`).
+  case tiered
 
   /// The faulting walk and flat memory need the SIGSEGV handler (Linux).
   public static var available: [RV32Memory] {
@@ -25,6 +28,9 @@ public enum RV32Memory: String, CaseIterable, Sendable {
     case .direct: config.pageWalk = .direct
     case .faulting: config.pageWalk = .faulting
     case .flat: config.memoryMode = .flat
+    case .tiered:
+      config.memoryMode = .flat
+      config.compileThreshold = 2
     }
   }
 }

@@ -87,8 +87,20 @@ public struct Config: Sendable {
   /// entry (x86-64) or block entry (AArch64), as with a budget (the same check; its cost is measured in the
   /// README); without a budget and this flag it emits no check at all.
   public var interruptible = false
+  /// Tiered compilation: how many times a block runs in the interpreter
+  /// before the JIT compiles it (0...1,000,000). 0, the library default,
+  /// compiles every block before its first run. With 1, code that runs
+  /// once (start-up code, straight-line programs) is never compiled, and a
+  /// loop is compiled, as a region from its head, when it comes round the
+  /// second time. Interpreted blocks behave exactly as compiled ones (the
+  /// same results, errors and self-modifying-code rules). With an
+  /// `instructionBudget` or `interruptible` every block is compiled at once
+  /// (the budget's exact stop is kept by the JIT's own accounting).
+  public var compileThreshold = 0
 
   public init() {}
+
+  public static let maxCompileThreshold = 1_000_000
 
   public static let maxPages = 65536
   public static let minCodeSize = 64 << 10

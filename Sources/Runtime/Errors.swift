@@ -5,6 +5,7 @@ public enum VMError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidMaxCodeSize(Int, limit: Int)
   case invalidMaxStackDepth(Int)
   case invalidMaxBlockInstructions(Int)
+  case invalidCompileThreshold(Int)
   case allocationFailed(bytes: Int)
   case memory(MemoryError)
   case jitUnavailable(String)
@@ -20,6 +21,8 @@ public enum VMError: Error, Equatable, Sendable, CustomStringConvertible {
     case .invalidMaxStackDepth(let n):
       "maxStackDepth must hold at least one register set (\(SpillStack.frameBytes) bytes) and at most 64 MiB, got \(n)"
     case .invalidMaxBlockInstructions(let n): "maxBlockInstructions must be in 1...4096, got \(n)"
+    case .invalidCompileThreshold(let n):
+      "compileThreshold must be in 0...\(Config.maxCompileThreshold), got \(n)"
     case .allocationFailed(let bytes): "could not allocate \(bytes) bytes"
     case .memory(let e): e.description
     case .jitUnavailable(let why): "JIT unavailable: \(why)"

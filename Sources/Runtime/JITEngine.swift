@@ -30,6 +30,8 @@ protocol CompiledEngine: AnyObject {
 /// back here on a miss. When the buffer is full, or guest code is written,
 /// everything is dropped (`flush`) and recompiled on demand. Every write of
 /// code is committed (W^X flip, instruction-cache flush) before it runs.
+/// With `Config.compileThreshold`, a block first runs that many times in
+/// the interpreter (tiered compilation), on the same registers and memory.
 final class JITEngine<Port: BlockPort>: CompiledEngine {
   let state: GuestState
   let memory: any GuestMemory
@@ -50,6 +52,16 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
   private(set) var generation = 0
   private var counters = Statistics()
   var onBlockCompiled: ((CompiledBlockInfo) -> Void)?
+  /// Tiered compilation (`Config.compileThreshold`; 0 when the VM counts
+  /// instructions): runs of each block in the interpreter so far, and the
+  /// interpreter's decoded instructions. Generated code's stores do not
+  /// maintain that cache; they reach `flush`, which empties it, because
+  /// every page an interpreted block runs from is marked as code.
+  private let compileThreshold: Int
+  private var interpretedRuns: [UInt32: Int] = [:]
+  private let tierCache = InstructionCache()
+  /// Whether interpreted blocks marked pages as code since the last flush.
+  private var tierMarkedCode = false
 
   var statistics: Statistics {
     var s = counters
@@ -68,6 +80,8 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
     self.memory = memory
     self.config = config
     self.executor = executor
+    let counts = config.instructionBudget != nil || config.interruptible
+    compileThreshold = counts ? 0 : config.compileThreshold
     do {
       code = try executor.makeCodeMemory(capacity: config.maxCodeSize, port: facts)
     } catch { throw .jitUnavailable(error.description) }
@@ -128,6 +142,10 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
     var pc = start
     let statePointer = UInt(bitPattern: state.pointer)
     while pc != VirtualMachine.returnAddress {
+      if interpretsNext(pc) {
+        try interpretBlock(at: &pc, vm: vm)
+        continue
+      }
       let host = try hostCode(for: pc)
       let generationAtEntry = generation
       let raw: UInt64
@@ -140,12 +158,12 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
       case .chain:
         pc = state.exitPC
         let site = state.exitPatchSite
-        guard site != 0, pc != VirtualMachine.returnAddress else { continue }
+        guard site != 0, pc != VirtualMachine.returnAddress, !interpretsNext(pc) else { continue }
         let target = try hostCode(for: pc)
         if generation == generationAtEntry { try patch(site: site, target: target) }
       case .indirect:
         pc = state.exitPC
-        guard pc != VirtualMachine.returnAddress else { continue }
+        guard pc != VirtualMachine.returnAddress, !interpretsNext(pc) else { continue }
         state.cacheJump(pc: pc, host: try hostCode(for: pc))
       case .synchronize:
         pc = state.exitPC
@@ -160,6 +178,61 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
         throw .internalError("unknown exit reason \(reason)")
       }
     }
+  }
+
+  // MARK: tiered compilation
+
+  /// Whether the block at `pc` runs in the interpreter this time: it is
+  /// not compiled and has run there fewer than `compileThreshold` times.
+  private func interpretsNext(_ pc: UInt32) -> Bool {
+    compileThreshold > 0 && pc & 3 == 0 && blocks[pc] == nil
+      && interpretedRuns[pc, default: 0] < compileThreshold
+  }
+
+  /// Runs the block at `pc` in the interpreter, as far as a compiled block
+  /// would go (`straightLineLength`), handling a syscall or fault as the
+  /// interpreter engine does.
+  private func interpretBlock(at pc: inout UInt32, vm: VirtualMachine) throws(RuntimeError) {
+    interpretedRuns[pc, default: 0] += 1
+    let count = straightLineLength(at: pc)
+    // Stores into these pages (generated code's too) now take the slow
+    // path, whose flush empties `tierCache`.
+    let first = pc >> 12
+    let last = max(first, (pc &+ UInt32(count - 1) &* 4) >> 12)
+    for page in first...last {
+      do { try memory.markCode(page: page) } catch {
+        throw .outOfMemory(pc: pc, address: page << 12)
+      }
+    }
+    tierMarkedCode = true
+    let before = vm.interpretedInstructions
+    defer {
+      counters.blocksInterpreted += 1
+      counters.guestInstructionsInterpreted += vm.interpretedInstructions - before
+    }
+    if let event = try vm.interpret(from: &pc, budget: UInt64(count), cache: tierCache) {
+      try vm.handle(event)
+    }
+  }
+
+  /// Instructions from `pc` up to and including the first that may jump or
+  /// leave the block (a branch, `jal`, `jalr`, a system instruction or a
+  /// fence), at most `maxBlockInstructions`, and only while they can be
+  /// fetched; at least 1 (an instruction that cannot be fetched faults in
+  /// the interpreter, as it would at a compiled block's start).
+  private func straightLineLength(at pc: UInt32) -> Int {
+    var n = 0
+    var address = pc
+    while n < config.maxBlockInstructions {
+      guard memory.permissions.isExecutable(address >> 12), let word = memory.fetch(address)
+      else { break }
+      n += 1
+      switch word & 0x7F {
+      case 0x63, 0x67, 0x6F, 0x73, 0x0F: return n
+      default: address &+= 4
+      }
+    }
+    return max(n, 1)
   }
 
   // MARK: code cache
@@ -253,16 +326,24 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
   /// compiled over them, so a block that is still running (the one whose
   /// store invalidated code) can finish its exit sequence. With nothing
   /// compiled (a loader protecting pages one by one) there is nothing to do
-  /// and nothing to count.
+  /// and nothing to count. The interpreter's decoded instructions (tiered
+  /// compilation) are dropped too, and their blocks start counting again.
   func flush() {
-    if blocks.isEmpty && cursor == stubsEnd { return }
+    let compiled = !(blocks.isEmpty && cursor == stubsEnd)
+    guard compiled || tierMarkedCode else { return }
+    if tierMarkedCode {
+      tierCache.invalidateAll()
+      interpretedRuns.removeAll(keepingCapacity: true)
+      tierMarkedCode = false
+    }
+    memory.unmarkAllCode()
+    counters.cacheFlushes += 1
+    guard compiled else { return }
     blocks.removeAll(keepingCapacity: true)
     faultSites.removeAll(keepingCapacity: true)
     cursor = stubsEnd
     state.resetJumpCache()
-    memory.unmarkAllCode()
     generation += 1
-    counters.cacheFlushes += 1
   }
 
   /// Where generated code resumes after the signal handler sent the guest

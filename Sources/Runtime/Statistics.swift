@@ -11,6 +11,10 @@ public struct Statistics: Sendable, Equatable {
   public var cacheFlushes = 0
   public var chainedJumps = 0
   public var dispatcherExits = 0
+  /// Runs of blocks in the interpreter before they were compiled
+  /// (`Config.compileThreshold`), and the guest instructions they executed.
+  public var blocksInterpreted = 0
+  public var guestInstructionsInterpreted = 0
   /// Host instructions executed by generated code, where the executor
   /// counts them (Unicorn); nil natively.
   public var hostInstructionsExecuted: UInt64?

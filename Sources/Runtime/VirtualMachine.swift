@@ -75,6 +75,9 @@ public final class VirtualMachine {
     guard (1...4096).contains(config.maxBlockInstructions) else {
       throw .invalidMaxBlockInstructions(config.maxBlockInstructions)
     }
+    guard (0...Config.maxCompileThreshold).contains(config.compileThreshold) else {
+      throw .invalidCompileThreshold(config.compileThreshold)
+    }
     let jitHost: HostTarget?
     if config.engine == .jit {
       guard let host else {

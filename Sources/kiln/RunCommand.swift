@@ -51,6 +51,13 @@ extension Kiln {
     var pageWalk: PageWalk = .faulting
 
     @Option(
+      name: .customLong("compile-threshold"),
+      help: ArgumentHelp(
+        "Run each block N times in the interpreter before compiling it (tiered compilation; 0 compiles every block before its first run; ignored with --max-instructions or --timeout). Default: 0.",
+        valueName: "N"))
+    var compileThreshold = 0
+
+    @Option(
       name: .customLong("max-instructions"),
       help: ArgumentHelp(
         "Stop the guest after exactly N guest instructions (any engine; status 134).",
@@ -127,6 +134,7 @@ extension Kiln {
       config.engine = selectedEngine
       config.memoryMode = selectedMemory(emulated: host?.emulated ?? false)
       config.pageWalk = pageWalk
+      config.compileThreshold = compileThreshold
       config.maxMemoryPages = maxMemory * 256
       config.instructionBudget = maxInstructions
       config.interruptible = timeout != nil
@@ -191,6 +199,7 @@ extension Kiln {
         kiln: compile time: \(msText) ms
         kiln: code generation time: \(milliseconds(s.codeGenerationNanoseconds)) ms
         kiln: cache flushes: \(s.cacheFlushes)
+        kiln: blocks interpreted before compiling: \(s.blocksInterpreted) (\(s.guestInstructionsInterpreted) guest instructions)
 
         """
       if let executed = s.hostInstructionsExecuted {

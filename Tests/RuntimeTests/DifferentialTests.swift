@@ -88,6 +88,8 @@ struct DifferentialTests {
   /// How the JIT reaches guest memory: both page walks, and flat memory.
   enum MemoryVariant: CaseIterable, CustomStringConvertible {
     case pageTable, direct, faulting, flat
+    /// Flat memory, each block interpreted twice before it is compiled.
+    case tiered
 
     /// The faulting walk and flat memory need the SIGSEGV handler (Linux).
     static var available: [MemoryVariant] {
@@ -100,6 +102,7 @@ struct DifferentialTests {
       case .direct: "direct-table walk"
       case .faulting: "faulting direct-table walk"
       case .flat: "flat memory"
+      case .tiered: "flat memory, tiered compilation"
       }
     }
 
@@ -109,6 +112,9 @@ struct DifferentialTests {
       case .direct: config.pageWalk = .direct
       case .faulting: config.pageWalk = .faulting
       case .flat: config.memoryMode = .flat
+      case .tiered:
+        config.memoryMode = .flat
+        config.compileThreshold = 2
       }
     }
   }

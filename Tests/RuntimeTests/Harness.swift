@@ -12,11 +12,14 @@ struct Setup: Sendable, CustomTestStringConvertible, CustomStringConvertible {
   var host: HostTarget?
   /// Paged memory's page walk (the library default, or the faulting one).
   var pageWalk = Config().pageWalk
+  /// `Config.compileThreshold` (tiered compilation).
+  var compileThreshold = 0
 
   var description: String {
     let engineName = host.map { "jit[\($0.description)]" } ?? engine.rawValue
     let walk = pageWalk == Config().pageWalk ? "" : "+\(pageWalk.rawValue)"
-    return "\(engineName)/\(memory.rawValue)\(walk)"
+    let tiers = compileThreshold == 0 ? "" : "+tiered\(compileThreshold)"
+    return "\(engineName)/\(memory.rawValue)\(walk)\(tiers)"
   }
   var testDescription: String { description }
 
@@ -24,6 +27,7 @@ struct Setup: Sendable, CustomTestStringConvertible, CustomStringConvertible {
     config.engine = engine
     config.memoryMode = memory
     config.pageWalk = pageWalk
+    config.compileThreshold = compileThreshold
   }
 
   /// A VM of this setup with `config`'s other settings.
@@ -68,11 +72,18 @@ struct Harness {
     + jitSetups
   /// The JIT rows only; the native port that implements the faulting page
   /// walk (`PageWalk.faulting`, which needs the SIGSEGV handler) also runs
-  /// paged memory with it.
+  /// paged memory with it. The native port also runs tiered compilation
+  /// (`Config.compileThreshold` 2: every block interpreted twice, then
+  /// compiled), in flat memory where it exists.
   static let jitSetups: [Setup] = jitHosts.flatMap { host in
     var rows = memoryModes(host).map { Setup(engine: .jit, memory: $0, host: host) }
     if !host.emulated, host.port.facts.faultingPageWalk, MemoryMode.flatAvailable {
       rows.append(Setup(engine: .jit, memory: .paged, host: host, pageWalk: .faulting))
+    }
+    if !host.emulated {
+      var tiered = Setup(engine: .jit, memory: memoryModes(host).last ?? .paged, host: host)
+      tiered.compileThreshold = 2
+      rows.append(tiered)
     }
     return rows
   }
