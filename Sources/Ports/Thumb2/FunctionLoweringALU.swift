@@ -48,6 +48,9 @@ extension FunctionLowering {
     if width == .w64, case .narrow = home(dst), RegisterAllocation.lowOnly(op) {
       return try lowerALU(op, .w32, dst, src)
     }
+    if op == .move, width == .w64, case .register(let s) = src, try lowerIndexedLoad(dst, s) {
+      return
+    }
     if op == .move, case .register(let s) = src, try lowerMoveThenOp(dst, s) { return }
     if op == .move {
       // A 64-bit move of a value within 32 bits into a register within 32
