@@ -36,7 +36,7 @@
     let stackReach: Int
     var running = false
     /// Whether `state` holds the fields no run changes (helper call, frame
-    /// top, the stack region, host context), written by the first run.
+    /// top, the stack region, host context): written at load.
     var statePrepared = false
     /// Where a run writes in the state block.
     let words: StateWords
@@ -73,6 +73,8 @@
       stack = .allocate(byteCount: stackSize, alignment: 16)
       self.stackReach = min(stackReach, stackSize)
       state = .allocate(capacity: words.count)
+      prepareState(state, of: self, stack: stack)
+      statePrepared = true
     }
 
     deinit {
@@ -220,10 +222,16 @@
       }
     }
     // Every run starts from a zeroed stack, as the interpreter's: the bytes
-    // below the frame top it can reach (memset: 256 bytes per loop
-    // iteration, Runtime/libc.c).
-    (stack + (stackSize - compiled.stackReach)).initializeMemory(
-      as: UInt8.self, repeating: 0, count: compiled.stackReach)
+    // below the frame top it can reach (a multiple of 8): a few words
+    // directly, more with memset (64 bytes per loop iteration,
+    // Runtime/libc.c).
+    let reach = compiled.stackReach
+    if reach > 64 {
+      (stack + (stackSize - reach)).initializeMemory(as: UInt8.self, repeating: 0, count: reach)
+    } else if reach > 0 {
+      (stack + (stackSize - reach)).initializeMemory(
+        as: UInt64.self, repeating: 0, count: reach / 8)
+    }
     if reentered || !compiled.statePrepared {
       prepareState(state, of: compiled, stack: stack)
       if !reentered { compiled.statePrepared = true }
@@ -264,9 +272,10 @@
     set(Env.helperCall, UInt64(UInt(bitPattern: trampoline)))
     set(Env.frameTop, stackBase + UInt64(stackSize))
     set(Env.regionBase(Env.stackRegion), stackBase)
-    for s in [1, 2, 4, 8] {
-      set(Env.regionLimit(Env.stackRegion, size: s), UInt64(stackSize - s + 1))
-    }
+    set(Env.regionLimit(Env.stackRegion, size: 1), UInt64(stackSize))
+    set(Env.regionLimit(Env.stackRegion, size: 2), UInt64(stackSize - 1))
+    set(Env.regionLimit(Env.stackRegion, size: 4), UInt64(stackSize - 3))
+    set(Env.regionLimit(Env.stackRegion, size: 8), UInt64(stackSize - 7))
     let program = Unmanaged.passUnretained(compiled).toOpaque()
     set(Env.hostContext, UInt64(UInt(bitPattern: program)))
   }

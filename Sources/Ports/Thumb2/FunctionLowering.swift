@@ -385,7 +385,17 @@ struct FunctionLowering {
   /// read and may be set to 0. If `r` already fits 32 bits, its high word
   /// (register or slot) is 0 and stays so: only the low word is written.
   mutating func writeLow(_ r: FunctionIR.Register, _ value: Pair) {
+    // One host register: the low word is all it keeps.
+    if case .narrow(let h) = home(r) {
+      if h != value.lo { a.mov(h, value.lo) }
+      return
+    }
     guard fits(r) else {
+      if case .pair(let p) = home(r) {
+        if p.lo != value.lo { a.mov(p.lo, value.lo) }
+        a.mov(p.hi, imm: imm(0))
+        return
+      }
       a.mov(value.hi, imm: imm(0))
       return write(r, value)
     }

@@ -247,10 +247,19 @@ extension FunctionLowering {
     if lrIsLive { a.str(.lr, .sp, 32) }
   }
 
-  /// After the `blx`: lr back, the call area freed, r0 = the result.
+  /// After the `blx`: lr back, the call area freed, r0 = the result (its
+  /// low word alone when the next operation zero-extends it from 32 bits,
+  /// a helper with a 32-bit result: the extension is lowered here).
   mutating func leaveHelperCall() {
     if lrIsLive { a.ldr(.lr, .sp, 32) }
     if !returnsByBranch { a.add(.sp, .sp, imm: imm(40)) }
+    if index + 1 < ops.count, case .zeroExtend(.r0, bits: 32) = ops[index + 1] {
+      // `writeLow` keeps r0's high word where r0 fitted before the call
+      // (it is 0 there) and clears it otherwise.
+      writeLow(.r0, ABI.a)
+      loweredThrough = index + 1
+      return
+    }
     write(.r0, ABI.a)
   }
 

@@ -146,16 +146,17 @@ extension FunctionLowering {
     return detail
   }
 
-  /// `d = s ; d += t ; d = *(u8/u16/u32 *)(d + 0)` (64-bit, operations
-  /// `index` to `index + 2`) where the access has no check: one
-  /// register-offset load `ldr{b,h} d, [s, t]` (the address is the low
-  /// words' sum, as for every access without a check; the sum itself is
+  /// `d = s ; d += t ; d = *(u8/u16/u32 *)(d + 0)` (operations `index` to
+  /// `index + 2`, moves and adds of either width) where the access has no
+  /// check: one register-offset load `ldr{b,h} d, [s, t]` (the address is
+  /// the low words' sum, as for every access without a check, and the low
+  /// word of the sum is the same at either width; the sum itself is
   /// overwritten by the load). False: not that (nothing emitted).
   mutating func lowerIndexedLoad(_ dst: FunctionIR.Register, _ s: FunctionIR.Register)
     throws(CodeGenError) -> Bool
   {
     guard index + 2 < ops.count, s != dst,
-      case .alu(.add, .w64, let d1, .register(let t)) = ops[index + 1], d1 == dst, t != dst,
+      case .alu(.add, _, let d1, .register(let t)) = ops[index + 1], d1 == dst, t != dst,
       case .load(let d2, let base, 0, let size, let signExtend, let site) = ops[index + 2],
       d2 == dst, base == dst, size < 8, !isChecked(dst, 0, size: size, site: site)
     else { return false }
