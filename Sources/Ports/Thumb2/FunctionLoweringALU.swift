@@ -161,8 +161,16 @@ extension FunctionLowering {
       loweredThrough = index + 2
     case .add, .sub, .and, .or, .xor:
       var m: ModifiedImmediate? = nil
+      var op = op
       if case .immediate(let i) = t {
         m = ModifiedImmediate(exactly: UInt32(bitPattern: i))
+        // `add -c` as `sub c` (and back): the same low word.
+        if m == nil, op == .add || op == .sub,
+          let n = ModifiedImmediate(exactly: 0 &- UInt32(bitPattern: i))
+        {
+          m = n
+          op = op == .add ? .sub : .add
+        }
         if m == nil { return false }
       }
       let x = readLow(s, into: ABI.a.lo)
