@@ -53,6 +53,7 @@ func printProfiles(_ path: String, engine: String) throws {
   _ = try board.call("kiln_bench_prepare")
   _ = try board.call("kiln_bench_load", [0])
   _ = try board.call("kiln_bench_load", [1])
+  try dumpCode(board, engine: engine)
   for (symbol, arguments) in [("kiln_bench_fletcher16", [UInt32]()), ("kiln_bench_dht22", [0])] {
     let (rows, total) = try board.profile(symbol, arguments)
     print("\nProfile of \(symbol) on \(engine): \(total) instructions")
@@ -63,5 +64,26 @@ func printProfiles(_ path: String, engine: String) throws {
           format: "%9d %5.1f%%  ", r.instructions, 100 * Double(r.instructions) / Double(total))
           + name)
     }
+  }
+}
+
+/// With KILN_BENCH_DUMP=DIR, writes the code the JIT compiled for each
+/// program (slot 0, 1: loaded in that order, each at the next 8-byte
+/// boundary of `kiln_code_buffer`) to DIR/SLOT.bin, for
+/// `arm-none-eabi-objdump -D -b binary -marm -Mforce-thumb DIR/SLOT.bin`.
+func dumpCode(_ board: Board, engine: String) throws {
+  guard engine != "interpreter",
+    let dir = ProcessInfo.processInfo.environment["KILN_BENCH_DUMP"]
+  else { return }
+  var offset: UInt64 = 0
+  let buffer = try board.address(of: "kiln_code_buffer")
+  for slot: UInt32 in [0, 1] {
+    let size = try board.call("kiln_bench_code_bytes", [slot]).r0
+    var bytes = [UInt8](repeating: 0, count: Int(size))
+    try bytes.withUnsafeMutableBytes {
+      try board.emulator.readMemory(at: buffer + offset, into: $0)
+    }
+    FileManager.default.createFile(atPath: "\(dir)/\(slot).bin", contents: Data(bytes))
+    offset = (offset + UInt64(size) + 7) & ~7
   }
 }

@@ -13,10 +13,8 @@ unsigned long dht_read_pulse(unsigned long index) {
   return kiln_dht22_pulses[selected_frame][index];
 }
 
-uint64_t kiln_helper_read_pulse(uint64_t index, uint64_t a2, uint64_t a3, uint64_t a4,
-                                uint64_t a5) {
-  (void)a2, (void)a3, (void)a4, (void)a5;
-  return index < DHT22_BITS ? (uint64_t)dht_read_pulse((unsigned long)index) : ~(uint64_t)0;
+uint32_t kiln_helper_read_pulse(uint64_t index) {
+  return index < DHT22_BITS ? (uint32_t)dht_read_pulse((unsigned long)index) : 0xFFFFFFFFu;
 }
 
 uint32_t kiln_native_fletcher16(void) {

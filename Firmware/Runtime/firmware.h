@@ -59,12 +59,12 @@ void kiln_dht22_select(uint32_t frame);
 /// the length in microseconds of high pulse `index` of the selected frame,
 /// or ~0 past the end.
 unsigned long dht_read_pulse(unsigned long index);
-/// The same reader as eBPF helper `(r1, r2, r3, r4, r5) -> r0` (AAPCS: r1
-/// in r0:r1, the rest ignored): `dht_read_pulse(r1)` zero-extended, ~0 for
-/// an index past the last bit. The interpreter's helper table calls it, the
-/// Thumb-2 JIT calls it directly (no Swift closure or thunk in between).
-uint64_t kiln_helper_read_pulse(uint64_t index, uint64_t a2, uint64_t a3, uint64_t a4,
-                                uint64_t a5);
+/// The same reader as eBPF helper `(r1) -> r0` of one argument (AAPCS: r1
+/// in r0:r1) and a 32-bit result (in r0; eBPF r0 is its zero extension):
+/// `dht_read_pulse(r1)`, 0xFFFFFFFF for an index past the last bit. The
+/// Thumb-2 JIT calls it directly (no Swift closure or thunk in between);
+/// the interpreter's helper table has the same code as a Swift closure.
+uint32_t kiln_helper_read_pulse(uint64_t index);
 /// Accessors for Swift (which does not import C arrays of unknown size).
 struct kiln_bytes {
   const uint8_t *bytes;

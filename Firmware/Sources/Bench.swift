@@ -33,8 +33,7 @@ func benchLoad(_ which: UInt32) -> Int32 {
   guard Int(which) < benchPrograms.count else { return 2 }
   do throws(EBPFError) {
     benchLoaded[Int(which)] = try load(
-      benchPrograms[Int(which)], helpers: firmwareHelpers(), direct: firmwareDirectHelpers(),
-      memoryFree: firmwareMemoryFreeHelpers())
+      benchPrograms[Int(which)], helpers: firmwareHelpers(), facts: firmwareHelperFacts())
     return 0
   } catch {
     return 1

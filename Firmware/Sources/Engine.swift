@@ -27,27 +27,40 @@ enum Engine {
 
 /// A program made ready to run by one engine: checked (interpreter) or
 /// compiled (JIT). Loading is what the benchmark counts as the load cost.
+/// The interpreter's case is boxed: a copy of the enum (each run takes one
+/// from the caller's storage) is then one reference, not the
+/// `Interpreter` struct's bytes (a `memcpy` of about 180 instructions).
 enum LoadedProgram {
-  case interpreter(Interpreter)
+  indirect case interpreter(Interpreter)
   #if KILN_THUMB2_JIT
     case thumb2(Thumb2Program)
   #endif
 }
 
+/// What the firmware knows of some of its helpers beyond the table, for a
+/// JIT (the interpreter calls the table's closures and needs none of it).
+struct HelperFacts {
+  /// C entry points, by id, which a JIT may call without the helper table
+  /// (each the same function as the table's).
+  var direct: [UInt32: UInt64] = [:]
+  /// How many 64-bit arguments the C entry point of `direct[id]` takes
+  /// (fewer than five: a call passes only those).
+  var arguments: [UInt32: Int] = [:]
+  /// Helpers whose result is always below 2^32 (their C function returns
+  /// `uint32_t`): the JIT zero-extends the 32-bit result into r0.
+  var narrowResults: [UInt32] = []
+  /// Helpers that access no memory through their arguments (a JIT then
+  /// zeroes only the stack a run can reach).
+  var memoryFree: [UInt32] = []
+}
+
 /// Checks (and, for a JIT, compiles) `program` for the selected engine.
-/// `direct`: C entry points of some of the helpers, by id, which a JIT may
-/// call without the helper table (each the same function as the table's).
-/// `memoryFree`: ids of helpers that access no memory through their
-/// arguments (a JIT then zeroes only the stack a run can reach).
-func load(
-  _ program: Program, helpers: HelperTable, direct: [UInt32: UInt64] = [:],
-  memoryFree: [UInt32] = []
-) throws(EBPFError) -> LoadedProgram {
+func load(_ program: Program, helpers: HelperTable, facts: HelperFacts = HelperFacts())
+  throws(EBPFError) -> LoadedProgram
+{
   switch Engine.selected {
   case .interpreter: return try loadForInterpreter(program, helpers: helpers)
-  case .thumb2JIT:
-    return try loadForThumb2JIT(
-      program, helpers: helpers, direct: direct, memoryFree: memoryFree)
+  case .thumb2JIT: return try loadForThumb2JIT(program, helpers: helpers, facts: facts)
   }
 }
 
@@ -82,12 +95,11 @@ func loadForInterpreter(_ program: Program, helpers: HelperTable) throws(EBPFErr
 /// The Thumb-2 JIT: compile into a static SRAM code buffer (no mmap on the
 /// MCU), DSB + ISB after writing the code (the M4 has no instruction cache),
 /// call the entry with the Thumb bit set.
-func loadForThumb2JIT(
-  _ program: Program, helpers: HelperTable, direct: [UInt32: UInt64], memoryFree: [UInt32]
-) throws(EBPFError) -> LoadedProgram {
+func loadForThumb2JIT(_ program: Program, helpers: HelperTable, facts: HelperFacts)
+  throws(EBPFError) -> LoadedProgram
+{
   #if KILN_THUMB2_JIT
-    .thumb2(
-      try compileForThumb2(program, helpers: helpers, direct: direct, memoryFree: memoryFree))
+    .thumb2(try compileForThumb2(program, helpers: helpers, facts: facts))
   #else
     throw .engineUnavailable(reason: "this image is built without the Thumb-2 JIT (Thumb2Port)")
   #endif

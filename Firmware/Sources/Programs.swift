@@ -4,12 +4,12 @@ import EBPF
 let readPulseHelper: UInt32 = 1
 
 /// `read_pulse(index)`: the length of high pulse `index` of the selected
-/// frame in microseconds (the simulated sensor of Runtime/board.c), ~0 past
-/// the end. A C function (`kiln_helper_read_pulse`) that the Thumb-2 JIT
-/// calls directly (``firmwareDirectHelpers()``); the interpreter's helper
+/// frame in microseconds (the simulated sensor of Runtime/board.c),
+/// 0xFFFF_FFFF past the end: always below 2^32. A C function
+/// (`kiln_helper_read_pulse(uint64_t) -> uint32_t`) that the Thumb-2 JIT
+/// calls directly (``firmwareHelperFacts()``); the interpreter's helper
 /// table has the same code as a Swift closure.
-let readPulse: @convention(c) (UInt64, UInt64, UInt64, UInt64, UInt64) -> UInt64 =
-  kiln_helper_read_pulse
+let readPulse: @convention(c) (UInt64) -> UInt32 = kiln_helper_read_pulse
 
 /// The helpers of the firmware's own programs.
 func firmwareHelpers() -> HelperTable {
@@ -17,22 +17,24 @@ func firmwareHelpers() -> HelperTable {
   // `kiln_helper_read_pulse` written out: a Swift closure calling a C
   // function pointer would go through one more call and thunk.
   helpers.register(readPulseHelper) { index, _, _, _, _ in
-    guard index < 40 else { return UInt64.max }
-    return UInt64(dht_read_pulse(UInt(index)))
+    guard index < 40 else { return 0xFFFF_FFFF }
+    return UInt64(UInt32(truncatingIfNeeded: dht_read_pulse(UInt(index))))
   }
   return helpers
 }
 
-/// The same helpers as C entry points, by id, for a JIT's direct calls
-/// (`FunctionEnvironment.directHelpers`): the address as `blx` takes it,
-/// Thumb bit set.
-func firmwareDirectHelpers() -> [UInt32: UInt64] {
-  [readPulseHelper: UInt64(UInt(bitPattern: unsafeBitCast(readPulse, to: UnsafeRawPointer.self)))]
+/// What a JIT may know of the firmware's helpers (``HelperFacts``):
+/// `read_pulse` is a C function of one argument whose result is below
+/// 2^32, and it takes an index (no memory through its argument).
+func firmwareHelperFacts() -> HelperFacts {
+  HelperFacts(
+    direct: [
+      readPulseHelper: UInt64(
+        UInt(bitPattern: unsafeBitCast(readPulse, to: UnsafeRawPointer.self)))
+    ],
+    arguments: [readPulseHelper: 1], narrowResults: [readPulseHelper],
+    memoryFree: [readPulseHelper])
 }
-
-/// The firmware's helpers that access no memory through their arguments
-/// (`read_pulse` takes an index).
-func firmwareMemoryFreeHelpers() -> [UInt32] { [readPulseHelper] }
 
 /// A program of the generated data as a decoded ``Program``.
 func program(_ bytes: kiln_bytes) throws(EBPFError) -> Program {
@@ -56,7 +58,7 @@ func runFletcher16(_ tally: inout Tally) {
   do throws(EBPFError) {
     let loaded = try load(
       program(kiln_fletcher16_program()), helpers: firmwareHelpers(),
-      direct: firmwareDirectHelpers(), memoryFree: firmwareMemoryFreeHelpers())
+      facts: firmwareHelperFacts())
     let r0 = try run(loaded, context: fletcherContext())
     tally.record(
       r0 == expected && native == expected,
@@ -87,8 +89,7 @@ func runDHT22(_ tally: inout Tally) {
   let loaded: LoadedProgram
   do throws(EBPFError) {
     loaded = try load(
-      program(kiln_dht22_program()), helpers: firmwareHelpers(), direct: firmwareDirectHelpers(),
-      memoryFree: firmwareMemoryFreeHelpers())
+      program(kiln_dht22_program()), helpers: firmwareHelpers(), facts: firmwareHelperFacts())
   } catch {
     tally.record(false, "dht22: \(error.description)")
     return

@@ -29,17 +29,17 @@
     /// that starts while another one is active (a helper running the same
     /// program) allocates its own.
     let stack: UnsafeMutableRawPointer
-    let state: UnsafeMutableRawPointer
+    let state: UnsafeMutablePointer<UInt64>
+    let stackSize: Int
     /// Bytes at the top of the stack a run can reach (`reachableStackBytes`):
     /// the ones a run zeroes.
     let stackReach: Int
     var running = false
     /// Whether `state` holds the fields no run changes (helper call, frame
-    /// top, the stack region, host context), written by the first run.
+    /// top, the stack region, host context): written at load.
     var statePrepared = false
-    /// State offsets of the context region's base and limit[1, 2, 4, 8].
-    let contextBase: Int
-    let contextLimits: (Int, Int, Int, Int)
+    /// Where a run writes in the state block.
+    let words: StateWords
 
     static let maxHelperSlots = 64
     static let regionCount = 2
@@ -68,16 +68,13 @@
       for id in 0..<count {
         (helperSlots + id).initialize(to: HelperSlot(function: helpers.function(for: UInt64(id))))
       }
-      contextBase = Int(Env.regionBase(Env.contextRegion))
-      contextLimits = (
-        Int(Env.regionLimit(Env.contextRegion, size: 1)),
-        Int(Env.regionLimit(Env.contextRegion, size: 2)),
-        Int(Env.regionLimit(Env.contextRegion, size: 4)),
-        Int(Env.regionLimit(Env.contextRegion, size: 8))
-      )
-      stack = .allocate(byteCount: Self.stackSize(options), alignment: 16)
-      self.stackReach = min(stackReach, Self.stackSize(options))
-      state = .allocate(byteCount: Env.stateSize(regionCount: Self.regionCount), alignment: 16)
+      words = StateWords(regionCount: Self.regionCount)
+      stackSize = Self.stackSize(options)
+      stack = .allocate(byteCount: stackSize, alignment: 16)
+      self.stackReach = min(stackReach, stackSize)
+      state = .allocate(capacity: words.count)
+      prepareState(state, of: self, stack: stack)
+      statePrepared = true
     }
 
     deinit {
@@ -119,8 +116,7 @@
   /// Checks `program` (as the hosted JIT does), translates it to FunctionIR
   /// and compiles it for the Cortex-M4.
   func compileForThumb2(
-    _ program: Program, helpers: HelperTable, direct: [UInt32: UInt64] = [:],
-    memoryFree: [UInt32] = []
+    _ program: Program, helpers: HelperTable, facts: HelperFacts = HelperFacts()
   ) throws(EBPFError) -> Thumb2Program {
     let options = ExecutionOptions()
     try options.validate()
@@ -130,18 +126,26 @@
       writable: [true, true], boundsChecks: options.boundsChecks,
       maxCallDepth: options.maxCallDepth, frameSize: ExecutionOptions.stackFrameSize)
     // Helpers with a C entry point are called directly (no trampoline).
-    environment.directHelpers = direct
+    environment.directHelpers = facts.direct
     var function = try Translator.translate(program)
-    if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize) }
+    // A 32-bit helper result, zero-extended, is then a fact of the IR.
+    function = zeroExtendingResults(of: facts.narrowResults, in: function)
+    // One run of the range analysis gives both the access facts (bounds
+    // checks left out) and the word facts (single-register homes).
+    let analysis = FunctionIR.RangeAnalysis.factsAndWordFacts(
+      for: function, frameSize: environment.frameSize, lengthFits: true)
+    if options.boundsChecks { function.accessFacts = analysis.facts }
     let code: [UInt8]
     do {
-      code = try Thumb2Port.compile(function, environment: environment, baseAddress: 0)
+      code = try Thumb2Port.compile(
+        function, environment: environment, baseAddress: 0,
+        hints: Thumb2Port.Hints(wordFacts: analysis.words, helperArguments: facts.arguments))
     } catch {
       throw .engineUnavailable(reason: "code generation failed: \(error.description)")
     }
     let reach = reachableStackBytes(
       function, frameSize: environment.frameSize, stackSize: Thumb2Program.stackSize(options),
-      memoryFree: memoryFree)
+      memoryFree: facts.memoryFree, provenReach: analysis.frameReach)
     return try Thumb2Program(code: code, helpers: helpers, options: options, stackReach: reach)
   }
 
@@ -149,6 +153,43 @@
 
   /// The compiled entry: AAPCS `(state) -> UInt64` (r0:r1).
   typealias Thumb2Entry = @convention(c) (UnsafeMutableRawPointer) -> UInt64
+
+  /// The state block's fields a run writes, as indices of its 8-byte
+  /// words, found once per program: `FunctionEnvironment`'s offsets are
+  /// lazily initialised globals, and in Embedded Swift every read of one
+  /// checks its initialisation (about 15 instructions each).
+  struct StateWords {
+    /// Words `0..<cleared` (status, errorSite, errorAddress, errorDetail,
+    /// savedStack, callDepth, helperID: what code and trampoline write)
+    /// are zeroed before each run.
+    let cleared: Int
+    let status: Int
+    let callDepth: Int
+    let argument1: Int
+    let argument2: Int
+    /// The context region's base and limit[1, 2, 4, 8].
+    let contextBase: Int
+    let contextLimits: (Int, Int, Int, Int)
+    /// The state block's size in words.
+    let count: Int
+
+    init(regionCount: Int) {
+      func word(_ offset: Int32) -> Int { Int(offset) / 8 }
+      cleared = word(Env.helperID) + 1
+      status = word(Env.status)
+      callDepth = word(Env.callDepth)
+      argument1 = word(Env.argument1)
+      argument2 = word(Env.argument2)
+      contextBase = word(Env.regionBase(Env.contextRegion))
+      contextLimits = (
+        word(Env.regionLimit(Env.contextRegion, size: 1)),
+        word(Env.regionLimit(Env.contextRegion, size: 2)),
+        word(Env.regionLimit(Env.contextRegion, size: 4)),
+        word(Env.regionLimit(Env.contextRegion, size: 8))
+      )
+      count = (Env.stateSize(regionCount: regionCount) + 7) / 8
+    }
+  }
 
   /// Runs `compiled` once, with a state block and eBPF stack of its own (as
   /// `EBPFJIT.RunState` does), and turns the status the run left into the
@@ -162,17 +203,15 @@
       base = UInt64(UInt(bitPattern: start))
       length = UInt64(context.count)
     }
-    let stackSize = Thumb2Program.stackSize(compiled.options)
-    let regionCount = Thumb2Program.regionCount
-    let stateSize = Env.stateSize(regionCount: regionCount)
+    let w = compiled.words
+    let stackSize = compiled.stackSize
     // The program's own buffers, unless a run of it is active already.
     let reentered = compiled.running
     let stack =
       reentered
       ? UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16) : compiled.stack
     let state =
-      reentered
-      ? UnsafeMutableRawPointer.allocate(byteCount: stateSize, alignment: 16) : compiled.state
+      reentered ? UnsafeMutablePointer<UInt64>.allocate(capacity: w.count) : compiled.state
     compiled.running = true
     defer {
       if reentered {
@@ -183,44 +222,62 @@
       }
     }
     // Every run starts from a zeroed stack, as the interpreter's: the bytes
-    // below the frame top it can reach (memset: 256 bytes per loop
-    // iteration, Runtime/libc.c).
-    (stack + (stackSize - compiled.stackReach)).initializeMemory(
-      as: UInt8.self, repeating: 0, count: compiled.stackReach)
-    func set(_ offset: Int, _ value: UInt64) {
-      state.storeBytes(of: value, toByteOffset: offset, as: UInt64.self)
+    // below the frame top it can reach (a multiple of 8): a few words
+    // directly, more with memset (64 bytes per loop iteration,
+    // Runtime/libc.c).
+    let reach = compiled.stackReach
+    if reach > 64 {
+      (stack + (stackSize - reach)).initializeMemory(as: UInt8.self, repeating: 0, count: reach)
+    } else if reach > 0 {
+      (stack + (stackSize - reach)).initializeMemory(
+        as: UInt64.self, repeating: 0, count: reach / 8)
     }
     if reentered || !compiled.statePrepared {
-      state.initializeMemory(as: UInt8.self, repeating: 0, count: stateSize)
-      let stackBase = UInt64(UInt(bitPattern: stack))
-      let trampoline = unsafeBitCast(thumb2HelperTrampoline, to: UnsafeRawPointer.self)
-      set(Int(Env.helperCall), UInt64(UInt(bitPattern: trampoline)))
-      set(Int(Env.frameTop), stackBase + UInt64(stackSize))
-      set(Int(Env.regionBase(Env.stackRegion)), stackBase)
-      for s in [1, 2, 4, 8] {
-        set(Int(Env.regionLimit(Env.stackRegion, size: s)), UInt64(stackSize - s + 1))
-      }
-      let program = Unmanaged.passUnretained(compiled).toOpaque()
-      set(Int(Env.hostContext), UInt64(UInt(bitPattern: program)))
+      prepareState(state, of: compiled, stack: stack)
       if !reentered { compiled.statePrepared = true }
     } else {
-      // What code and trampoline write: status, errorSite, errorAddress,
-      // errorDetail, savedStack, callDepth, helperID (the first words).
-      state.initializeMemory(as: UInt8.self, repeating: 0, count: Int(Env.helperID) + 8)
+      for i in 0..<w.cleared { state[i] = 0 }
     }
-    set(Int(Env.callDepth), 1)
-    set(Int(Env.argument1), base)
-    set(Int(Env.argument2), length)
-    set(compiled.contextBase, base)
-    set(compiled.contextLimits.0, length)
-    set(compiled.contextLimits.1, length >= 2 ? length - 1 : 0)
-    set(compiled.contextLimits.2, length >= 4 ? length - 3 : 0)
-    set(compiled.contextLimits.3, length >= 8 ? length - 7 : 0)
+    state[w.callDepth] = 1
+    state[w.argument1] = base
+    state[w.argument2] = length
+    state[w.contextBase] = base
+    state[w.contextLimits.0] = length
+    state[w.contextLimits.1] = length >= 2 ? length - 1 : 0
+    state[w.contextLimits.2] = length >= 4 ? length - 3 : 0
+    state[w.contextLimits.3] = length >= 8 ? length - 7 : 0
     // The entry is Thumb code: call it with bit 0 set.
     let entry = unsafeBitCast(compiled.address | 1, to: Thumb2Entry.self)
-    let r0 = entry(state)
-    try checkStatus(state, contextLength: length, limit: compiled.options.maxCallDepth)
+    let r0 = entry(UnsafeMutableRawPointer(state))
+    if state[w.status] != 0 {
+      try checkStatus(
+        UnsafeMutableRawPointer(state), contextLength: length,
+        limit: compiled.options.maxCallDepth)
+    }
     return r0
+  }
+
+  /// Writes every field of a fresh state block for `compiled` with `stack`
+  /// (0 except the fields no run changes: helper call, frame top, the stack
+  /// region, host context); `runThumb2` then writes the per-run ones.
+  private func prepareState(
+    _ state: UnsafeMutablePointer<UInt64>, of compiled: Thumb2Program,
+    stack: UnsafeMutableRawPointer
+  ) {
+    state.initialize(repeating: 0, count: compiled.words.count)
+    func set(_ offset: Int32, _ value: UInt64) { state[Int(offset) / 8] = value }
+    let stackBase = UInt64(UInt(bitPattern: stack))
+    let stackSize = compiled.stackSize
+    let trampoline = unsafeBitCast(thumb2HelperTrampoline, to: UnsafeRawPointer.self)
+    set(Env.helperCall, UInt64(UInt(bitPattern: trampoline)))
+    set(Env.frameTop, stackBase + UInt64(stackSize))
+    set(Env.regionBase(Env.stackRegion), stackBase)
+    set(Env.regionLimit(Env.stackRegion, size: 1), UInt64(stackSize))
+    set(Env.regionLimit(Env.stackRegion, size: 2), UInt64(stackSize - 1))
+    set(Env.regionLimit(Env.stackRegion, size: 4), UInt64(stackSize - 3))
+    set(Env.regionLimit(Env.stackRegion, size: 8), UInt64(stackSize - 7))
+    let program = Unmanaged.passUnretained(compiled).toOpaque()
+    set(Env.hostContext, UInt64(UInt(bitPattern: program)))
   }
 
   /// `RunState.check`: the run's status as an ``EBPFError``.

@@ -21,16 +21,46 @@ extension FunctionIR.RangeAnalysis {
   public static func wordFacts(
     for function: FunctionIR.Function, frameSize: Int, lengthFits: Bool
   ) -> [UInt16] {
-    let ops = function.ops
+    factsAndWordFacts(for: function, frameSize: frameSize, lengthFits: lengthFits).words
+  }
+
+  /// The access facts (``facts(for:frameSize:)``) and the word facts
+  /// (``wordFacts(for:frameSize:lengthFits:)``) from one run of the
+  /// analysis, for a caller that needs both (a JIT on a 32-bit device:
+  /// the fixed point is most of the analysis' cost, paid once here).
+  ///
+  /// `frameReach`: how many bytes below r10 the accesses through a frame
+  /// pointer (r10 plus or minus a known amount) reach at most, on the
+  /// paths the analysis follows (`frameSize` where a bound is unknown; 0
+  /// if there are none). With the facts: a `.proven` access whose base is
+  /// a frame pointer stays within `frameReach` bytes below r10.
+  public static func factsAndWordFacts(
+    for function: FunctionIR.Function, frameSize: Int, lengthFits: Bool
+  ) -> (facts: [FunctionIR.AccessFact], words: [UInt16], frameReach: Int) {
     var run = makeRun(for: function, frameSize: frameSize)
     var converged = false
     for _ in 0..<maxPasses where !run.pass() {
       converged = true
       break
     }
-    guard converged else { return [UInt16](repeating: 0, count: ops.count) }
+    guard converged else {
+      return (
+        [FunctionIR.AccessFact](repeating: .checked, count: run.facts.count),
+        [UInt16](repeating: 0, count: function.ops.count), frameSize
+      )
+    }
+    let (words, reach) = walk(run, frameSize: frameSize, lengthFits: lengthFits)
+    return (run.facts, words, reach)
+  }
+
+  /// The word facts of `run` at its fixed point, and the frame reach: one
+  /// more walk over the operations, recording the state before each.
+  static func walk(_ run: Run, frameSize: Int, lengthFits: Bool) -> ([UInt16], Int) {
+    let ops = run.function.ops
     let all: UInt16 = 0x3FF
     var out = [UInt16](repeating: all, count: ops.count)
+    var reach: Int64 = 0
+    let size = Int64(frameSize)
     var current: State? = .entry(context: true)
     for (i, op) in ops.enumerated() {
       if case .label(let l) = op {
@@ -38,7 +68,19 @@ extension FunctionIR.RangeAnalysis {
         current = run.labelIn.indices.contains(l.id) ? run.labelIn[l.id] : nil
       }
       guard var s = current else { continue }
-      out[i] = fitting(s, frameSize: Int64(frameSize), lengthFits: lengthFits)
+      out[i] = fitting(s, frameSize: size, lengthFits: lengthFits)
+      switch op {
+      case .load(_, let base, let offset, _, _, _), .store(let base, let offset, _, _, _),
+        .atomic(_, _, _, let base, let offset, _, _):
+        let v = s[base]
+        if v.base == .frame {
+          let lo = s.range(of: v).0
+          reach =
+            lo == .min || lo < -size || Int64(offset) < -size
+            ? size : max(reach, -(lo + Int64(offset)))
+        }
+      default: break
+      }
       switch op {
       case .label, .charge: break
       case .jump, .return: current = nil
@@ -49,7 +91,7 @@ extension FunctionIR.RangeAnalysis {
         current = s
       }
     }
-    return out
+    return (out, Int(min(max(reach, 0), size)))
   }
 
   /// The registers r0–r9 of `s` whose values are in `[0, 2^32)`.

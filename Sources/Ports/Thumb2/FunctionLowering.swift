@@ -42,6 +42,8 @@ struct FunctionLowering {
   let unsignedDivision: Label
   let signedDivision: Label
   var usesDivision = false
+  /// Argument counts of direct helpers (`Thumb2Port.Hints.helperArguments`).
+  var helperArguments: [UInt32: Int] = [:]
   /// Which registers fit 32 bits before each operation (their high word is
   /// 0), and the operation being lowered.
   var upper = UpperZero(FunctionIR.Function(ops: [], labelCount: 0), entry: 0)
@@ -90,7 +92,11 @@ struct FunctionLowering {
 
   // MARK: The function
 
-  mutating func lower(_ function: FunctionIR.Function) throws(CodeGenError) -> [UInt8] {
+  /// `wordFacts`: the range analysis' word facts of `function` (with
+  /// `lengthFits`), if the caller has them; computed here otherwise.
+  mutating func lower(_ function: FunctionIR.Function, wordFacts: [UInt16]? = nil)
+    throws(CodeGenError) -> [UInt8]
+  {
     accessFacts = function.accessFacts
     guard environment.regionCount <= 150 else {
       throw .immediateOutOfRange("\(environment.regionCount) memory regions (at most 150)")
@@ -99,13 +105,16 @@ struct FunctionLowering {
     // context's address and length (below 4 GiB, as every region).
     upper = UpperZero(function, entry: 0x3FF)
     ops = function.ops
-    let words = FunctionIR.RangeAnalysis.wordFacts(
-      for: function, frameSize: environment.frameSize, lengthFits: true)
+    let words =
+      wordFacts
+      ?? FunctionIR.RangeAnalysis.wordFacts(
+        for: function, frameSize: environment.frameSize, lengthFits: true)
     fitsBefore = zip(upper.before, words).map { $0 | $1 }
     returnsByBranch = RegisterAllocation.lrIsFree(function)
     frameIsFree = RegisterAllocation.frameIsFree(function)
     homes = RegisterAllocation.homes(
       function, fits: fitsBefore, baseReadsHigh: function.ops.map(baseReadsHigh),
+      helperReads: helperReads,
       hosts: RegisterAllocation.hosts + (returnsByBranch ? [.lr] : [])
         + (frameIsFree ? [ABI.frame] : []))
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
@@ -164,6 +173,22 @@ struct FunctionLowering {
     a.pop(ABI.restored)
   }
 
+  /// The eBPF registers a call of helper `id` passes (bit i: ri): r1–r5,
+  /// or fewer for a direct helper with a known argument count.
+  func helperArgumentMask(_ id: UInt32) -> UInt16 {
+    guard environment.directHelpers[id] != nil, let n = helperArguments[id] else {
+      return 0b11_1110
+    }
+    return UInt16((1 << (n + 1)) - 2)
+  }
+
+  /// `helperArgumentMask` of every direct helper with a known count.
+  var helperReads: [UInt32: UInt16] {
+    var out: [UInt32: UInt16] = [:]
+    for id in helperArguments.keys { out[id] = helperArgumentMask(id) }
+    return out
+  }
+
   mutating func lower(_ op: FunctionIR.Op) throws(CodeGenError) {
     switch op {
     case .label(let l): try a.bind(labels[l.id])
@@ -189,8 +214,10 @@ struct FunctionLowering {
       a.asr(d.hi, d.lo, imm: 31)
       write(dst, d)
     case .zeroExtend(let dst, let bits):
-      // A register within 32 bits is its own 32-bit zero extension.
+      // A register within 32 bits is its own 32-bit zero extension, and
+      // so is one kept in one host register (its high word is 0).
       guard bits < 64, bits == 16 || !fits(dst) else { return }
+      if bits == 32, case .narrow = home(dst) { return }
       let d = read(dst, into: ABI.a)
       if bits == 16 { a.uxth(d.lo, d.lo) }
       writeLow(dst, d)
@@ -358,7 +385,17 @@ struct FunctionLowering {
   /// read and may be set to 0. If `r` already fits 32 bits, its high word
   /// (register or slot) is 0 and stays so: only the low word is written.
   mutating func writeLow(_ r: FunctionIR.Register, _ value: Pair) {
+    // One host register: the low word is all it keeps.
+    if case .narrow(let h) = home(r) {
+      if h != value.lo { a.mov(h, value.lo) }
+      return
+    }
     guard fits(r) else {
+      if case .pair(let p) = home(r) {
+        if p.lo != value.lo { a.mov(p.lo, value.lo) }
+        a.mov(p.hi, imm: imm(0))
+        return
+      }
       a.mov(value.hi, imm: imm(0))
       return write(r, value)
     }

@@ -37,6 +37,7 @@ extension FunctionLowering {
     _ op: BinaryOperation, _ width: FunctionIR.Width, _ dst: FunctionIR.Register,
     _ src: FunctionIR.Operand
   ) throws(CodeGenError) {
+    if op == .move, case .register(let s) = src, try lowerIndexedLoad(dst, s) { return }
     if op == .multiply, width == .w64,
       RegisterAllocation.fusedMultiplyHigh(ops, index, fits: fitsBefore),
       case .alu(_, _, _, .immediate(let n)) = ops[index + 1]
@@ -128,13 +129,17 @@ extension FunctionLowering {
   /// instruction into a narrow `dst` (host register h): `d op= t` (`add`,
   /// `sub`, `and`, `or`, `xor`; 32-bit, or 64-bit into a narrow register,
   /// `NarrowHomes.swift`) as `op h, s, t`, and a fused multiply-high
-  /// `d *= t ; d >>= n` as `umull r12, h, s, t` (+ `lsr`). False: nothing
+  /// `d *= t ; d >>= n` as `umull r12, h, s, t` (+ `lsr`), and a shift by
+  /// an immediate as `lsl`/`lsr`/`asr h, s, #n` (64-bit: left by less than
+  /// 32, whose low word is that of the low word's shift; right only where
+  /// `d` fits 32 bits, so its high word shifts in zeros). False: nothing
   /// emitted.
   mutating func lowerMoveThenOp(_ dst: FunctionIR.Register, _ s: FunctionIR.Register)
     throws(CodeGenError) -> Bool
   {
     guard case .narrow(let h) = home(dst), s != dst, index + 1 < ops.count,
-      case .alu(let op, _, let d2, let t) = ops[index + 1], d2 == dst, t != .register(dst)
+      case .alu(let op, let width, let d2, let t) = ops[index + 1], d2 == dst,
+      t != .register(dst)
     else { return false }
     func source(_ t: FunctionIR.Operand) -> Reg {
       switch t {
@@ -156,8 +161,16 @@ extension FunctionLowering {
       loweredThrough = index + 2
     case .add, .sub, .and, .or, .xor:
       var m: ModifiedImmediate? = nil
+      var op = op
       if case .immediate(let i) = t {
         m = ModifiedImmediate(exactly: UInt32(bitPattern: i))
+        // `add -c` as `sub c` (and back): the same low word.
+        if m == nil, op == .add || op == .sub,
+          let n = ModifiedImmediate(exactly: 0 &- UInt32(bitPattern: i))
+        {
+          m = n
+          op = op == .add ? .sub : .add
+        }
         if m == nil { return false }
       }
       let x = readLow(s, into: ABI.a.lo)
@@ -178,6 +191,20 @@ extension FunctionLowering {
         case .or: a.orr(h, x, y)
         default: a.eor(h, x, y)
         }
+      }
+      loweredThrough = index + 1
+    case .shiftLeft, .shiftRightLogical, .shiftRightArithmetic:
+      guard case .immediate(let i) = t else { return false }
+      let n = UInt8(truncatingIfNeeded: i) & (width == .w64 ? 63 : 31)
+      guard n != 0, n < 32 else { return false }
+      let dFits = index + 1 < fitsBefore.count && fitsBefore[index + 1] & (1 << dst.index) != 0
+      if width == .w64, op != .shiftLeft, !dFits { return false }
+      let x = readLow(s, into: ABI.a.lo)
+      switch op {
+      case .shiftLeft: a.lsl(h, x, imm: n)
+      // A 64-bit right shift of a value within 32 bits is the logical one.
+      case .shiftRightArithmetic where width == .w32: a.asr(h, x, imm: n)
+      default: a.lsr(h, x, imm: n)
       }
       loweredThrough = index + 1
     default: return false
@@ -222,14 +249,20 @@ extension FunctionLowering {
       guard case .immediate(let i) = src else { return false }
       let n = UInt8(truncatingIfNeeded: i) & 63
       guard n != 0 else { return true }
-      let d = read(dst, into: ABI.a)
+      // The high word is 0: only the low one is read.
+      let d = readWord(dst, into: ABI.a)
       if n < 32 { a.lsr(d.lo, d.lo, imm: n) } else { a.mov(d.lo, imm: imm(0)) }
       writeLow(dst, d)
     case .shiftLeft:
       guard case .immediate(let i) = src else { return false }
       let n = UInt8(truncatingIfNeeded: i) & 63
       guard n != 0, n < 32 else { return false }
-      let d = read(dst, into: ABI.a)
+      let d = readWord(dst, into: ABI.a)
+      // One host register keeps the low word only.
+      if case .narrow = home(dst) {
+        a.lsl(d.lo, d.lo, imm: n)
+        return true
+      }
       a.lsr(d.hi, d.lo, imm: 32 - n)
       a.lsl(d.lo, d.lo, imm: n)
       write(dst, d)

@@ -186,7 +186,7 @@ extension FunctionLowering {
   /// (only possible with `callx`) in the status, checked after indirect calls.
   mutating func callHelper(id: FunctionIR.Operand, site: Int) throws(CodeGenError) {
     if case .immediate(let i) = id, let address = environment.directHelpers[UInt32(bitPattern: i)] {
-      return try callDirectHelper(address)
+      return try callDirectHelper(address, passing: helperArgumentMask(UInt32(bitPattern: i)))
     }
     let state = Reg.r12
     a.ldr(state, ABI.fp, ABI.statePointer)
@@ -220,13 +220,14 @@ extension FunctionLowering {
   /// A helper with its own C entry point (``FunctionEnvironment/directHelpers``):
   /// the same arguments and frame as through the trampoline, without the id
   /// and the state pointer.
-  mutating func callDirectHelper(_ address: UInt64) throws(CodeGenError) {
+  /// `mask`: the eBPF registers passed (`helperArgumentMask`).
+  mutating func callDirectHelper(_ address: UInt64, passing mask: UInt16) throws(CodeGenError) {
     guard let target = UInt32(exactly: address) else {
       throw .immediateOutOfRange("helper address \(address) (a 32-bit host)")
     }
-    enterHelperCall()
-    move(into: ABI.b, read(FunctionIR.Register(2), into: ABI.b))
-    move(into: ABI.a, read(FunctionIR.Register(1), into: ABI.a))
+    enterHelperCall(passing: mask)
+    if mask & 0b100 != 0 { move(into: ABI.b, read(FunctionIR.Register(2), into: ABI.b)) }
+    if mask & 0b10 != 0 { move(into: ABI.a, read(FunctionIR.Register(1), into: ABI.a)) }
     a.mov32(.r12, target)
     a.blx(.r12)
     leaveHelperCall()
@@ -236,19 +237,29 @@ extension FunctionLowering {
   /// here, or by the prologue once for a function entered by a branch
   /// (sp never moves in its body, `FunctionABI.swift`). lr is saved only
   /// when it holds something: a return address or an eBPF register.
-  mutating func enterHelperCall() {
+  /// Only the registers of `mask` among r3–r5 are stored (bit i: ri).
+  mutating func enterHelperCall(passing mask: UInt16 = 0b11_1110) {
     if !returnsByBranch { a.sub(.sp, .sp, imm: imm(40)) }
-    for (k, i) in [3, 4, 5].enumerated() {
+    for (k, i) in [3, 4, 5].enumerated() where mask & (1 << i) != 0 {
       let v = read(FunctionIR.Register(UInt8(i)), into: ABI.a)
       a.strd(v.lo, v.hi, .sp, Int32(8 * k))
     }
     if lrIsLive { a.str(.lr, .sp, 32) }
   }
 
-  /// After the `blx`: lr back, the call area freed, r0 = the result.
+  /// After the `blx`: lr back, the call area freed, r0 = the result (its
+  /// low word alone when the next operation zero-extends it from 32 bits,
+  /// a helper with a 32-bit result: the extension is lowered here).
   mutating func leaveHelperCall() {
     if lrIsLive { a.ldr(.lr, .sp, 32) }
     if !returnsByBranch { a.add(.sp, .sp, imm: imm(40)) }
+    if index + 1 < ops.count, case .zeroExtend(.r0, bits: 32) = ops[index + 1] {
+      // `writeLow` keeps r0's high word where r0 fitted before the call
+      // (it is 0 there) and clears it otherwise.
+      writeLow(.r0, ABI.a)
+      loweredThrough = index + 1
+      return
+    }
     write(.r0, ABI.a)
   }
 

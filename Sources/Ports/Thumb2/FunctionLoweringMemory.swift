@@ -146,6 +146,42 @@ extension FunctionLowering {
     return detail
   }
 
+  /// `d = s ; d += t ; d = *(u8/u16/u32 *)(d + 0)` (operations `index` to
+  /// `index + 2`, moves and adds of either width) where the access has no
+  /// check: one register-offset load `ldr{b,h} d, [s, t]` (the address is
+  /// the low words' sum, as for every access without a check, and the low
+  /// word of the sum is the same at either width; the sum itself is
+  /// overwritten by the load). False: not that (nothing emitted).
+  mutating func lowerIndexedLoad(_ dst: FunctionIR.Register, _ s: FunctionIR.Register)
+    throws(CodeGenError) -> Bool
+  {
+    guard index + 2 < ops.count, s != dst,
+      case .alu(.add, _, let d1, .register(let t)) = ops[index + 1], d1 == dst, t != dst,
+      case .load(let d2, let base, 0, let size, let signExtend, let site) = ops[index + 2],
+      d2 == dst, base == dst, size < 8, !isChecked(dst, 0, size: size, site: site)
+    else { return false }
+    let x = readLow(s, into: .r12)
+    let y = readLow(t, into: .r2)
+    let d = target(dst, ABI.a)
+    switch (size, signExtend) {
+    case (1, false): a.ldrb(d.lo, x, index: y)
+    case (1, true): a.ldrsb(d.lo, x, index: y)
+    case (2, false): a.ldrh(d.lo, x, index: y)
+    case (2, true): a.ldrsh(d.lo, x, index: y)
+    default: a.ldr(d.lo, x, index: y)
+    }
+    loweredThrough = index + 2
+    // `dst`'s high word is as it was before the move (`writeLow` asks
+    // `fits` there): 0 if it fitted, else written here.
+    guard signExtend else {
+      writeLow(dst, d)
+      return true
+    }
+    a.asr(d.hi, d.lo, imm: 31)
+    write(dst, d)
+    return true
+  }
+
   mutating func lowerLoad(
     _ dst: FunctionIR.Register, _ base: FunctionIR.Register, _ offset: Int32, size: Int,
     signExtend: Bool, site: Int

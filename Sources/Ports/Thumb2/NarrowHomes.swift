@@ -22,7 +22,8 @@ import KilnIR
 /// * the shift of a fused `d *= s ; d >>= n` (n ≥ 32) whose operands fit
 ///   (`fusedMultiplyHigh`): one `umull`, the result within 32 bits.
 ///
-/// Helper calls read r1–r5 whole (the arguments), `exit` r0; budget
+/// Helper calls read r1–r5 whole (the arguments; a direct helper with a
+/// known argument count only those, `helperReads`), `exit` r0; budget
 /// checks, polls, local calls, atomics and packet loads count as reading
 /// every register (their stops and callees see whole registers).
 ///
@@ -32,11 +33,13 @@ import KilnIR
 extension RegisterAllocation {
   /// The largest subset of `within` that passes when it is the narrow set.
   static func largestNarrowSet(
-    _ function: FunctionIR.Function, fits: [UInt16], baseReadsHigh: [Bool], within: UInt16
+    _ function: FunctionIR.Function, fits: [UInt16], baseReadsHigh: [Bool],
+    helperReads: [UInt32: UInt16] = [:], within: UInt16
   ) -> UInt16 {
     var set = within
     while true {
-      let passing = narrowPasses(function, fits: fits, baseReadsHigh: baseReadsHigh, set)
+      let passing = narrowPasses(
+        function, fits: fits, baseReadsHigh: baseReadsHigh, helperReads: helperReads, set)
       if passing & set == set { return set }
       set &= passing
     }
@@ -45,7 +48,8 @@ extension RegisterAllocation {
   /// The registers of `narrow` whose high word is read only where they
   /// fit, when `narrow` is the set of narrow homes.
   static func narrowPasses(
-    _ function: FunctionIR.Function, fits: [UInt16], baseReadsHigh: [Bool], _ narrow: UInt16
+    _ function: FunctionIR.Function, fits: [UInt16], baseReadsHigh: [Bool],
+    helperReads: [UInt32: UInt16] = [:], _ narrow: UInt16
   ) -> UInt16 {
     var failing: UInt16 = 0
     let ops = function.ops
@@ -53,8 +57,9 @@ extension RegisterAllocation {
     for (i, op) in ops.enumerated() {
       if i == skip { continue }
       if fusedMultiplyHigh(ops, i, fits: fits) { skip = i + 1 }
-      let reads = highReads(
+      var reads = highReads(
         op, narrow: narrow, baseReadsHigh: i < baseReadsHigh.count && baseReadsHigh[i])
+      if case .callHelper(let id, _) = op, let mask = helperReads[id] { reads = mask }
       failing |= reads & ~(i < fits.count ? fits[i] : 0)
     }
     return narrow & ~failing

@@ -73,7 +73,8 @@ enum RegisterAllocation {
   /// finds it within 32 bits (`NarrowHomes.swift`), given the narrow set
   /// itself; the set shrinks until the homes it gives pass.
   static func homes(
-    _ function: FunctionIR.Function, fits: [UInt16], baseReadsHigh: [Bool], hosts: [Reg]
+    _ function: FunctionIR.Function, fits: [UInt16], baseReadsHigh: [Bool],
+    helperReads: [UInt32: UInt16] = [:], hosts: [Reg]
   ) -> [Home] {
     let weights = weightedUses(function)
     var candidates: UInt16 = 0
@@ -82,11 +83,13 @@ enum RegisterAllocation {
     }
     for _ in 0..<10 {
       let narrow = largestNarrowSet(
-        function, fits: fits, baseReadsHigh: baseReadsHigh, within: candidates)
+        function, fits: fits, baseReadsHigh: baseReadsHigh, helperReads: helperReads,
+        within: candidates)
       let homes = assign(weights, narrow: narrow, hosts: hosts)
       var given: UInt16 = 0
       for (r, h) in homes.enumerated() { if case .narrow = h { given |= 1 << r } }
-      let passing = narrowPasses(function, fits: fits, baseReadsHigh: baseReadsHigh, given)
+      let passing = narrowPasses(
+        function, fits: fits, baseReadsHigh: baseReadsHigh, helperReads: helperReads, given)
       if passing == given { return homes }
       candidates = narrow & passing
     }
