@@ -40,12 +40,16 @@ public struct X86Assembler: Sendable {
   /// unbound or a `rel8` branch cannot reach its target.
   public mutating func finish() throws(CodeGenError) -> [UInt8] {
     try labels.resolve(in: &buffer)
-    return buffer.bytes
+    return buffer.takeBytes()
   }
 
   // MARK: Byte sinks for the encoder files
 
   mutating func emit8(_ value: UInt8) { buffer.emit8(value) }
+  /// One whole instruction, collected by the encoder (`InstructionBytes`).
+  mutating func emit(_ bytes: InstructionBytes) {
+    buffer.emit(bytes.lo, bytes.hi, count: bytes.count)
+  }
   mutating func emit16(_ value: UInt16) { buffer.emit16(value) }
   mutating func emit32(_ value: UInt32) { buffer.emit32(value) }
   mutating func emit64(_ value: UInt64) { buffer.emit64(value) }

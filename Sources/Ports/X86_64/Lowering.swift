@@ -39,6 +39,8 @@ enum ColdPath {
 struct BlockLowering {
   let abi: X86ABI
   let stubs: HostStubs
+  /// The shared slow paths (`SharedStubs`); nil: every block inlines its own.
+  let shared: SharedStubAddresses?
   let lookup: (UInt32) -> UInt?
   var a: X86Assembler
   /// Out-of-line code, emitted after the terminator.
@@ -64,9 +66,13 @@ struct BlockLowering {
   /// While lowering the unchecked copy of a counted loop's block: its start.
   var countedCopy: Label?
 
-  init(abi: X86ABI, stubs: HostStubs, baseAddress: UInt, lookup: @escaping (UInt32) -> UInt?) {
+  init(
+    abi: X86ABI, stubs: HostStubs, shared: SharedStubAddresses?, baseAddress: UInt,
+    lookup: @escaping (UInt32) -> UInt?
+  ) {
     self.abi = abi
     self.stubs = stubs
+    self.shared = shared
     self.lookup = lookup
     a = X86Assembler(baseAddress: baseAddress)
     cached = [GPR?](repeating: nil, count: abi.layout.registerCount)
@@ -82,6 +88,10 @@ struct BlockLowering {
     let counted = countedLoop().map { ($0, a.newLabel()) }
     if let (loop, label) = counted { emitCountedCharge(loop, counted: label) }
     var owners: [Int] = []  // the block each cold path comes from
+    // One allocation each for a typical region (its growth from empty was
+    // several reallocations per block, callgrind).
+    owners.reserveCapacity(16)
+    cold.reserveCapacity(16)
     for (i, block) in region.blocks.enumerated() {
       try emitBlockEntry(i, analysis: analysis)
       if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
@@ -182,7 +192,14 @@ extension BlockLowering {
       let writeBack, let faultSite):
       try a.bind(label)
       if let faultSite { faultSites.append(FaultSite(access: faultSite, slowPath: a.offset)) }
-      try slowAccess(call, size: size, signed: signed, pc: pc, value: value, writeBack: writeBack)
+      if let shared, abi.layout.budget == nil {
+        try sharedSlowAccess(
+          shared.access(size, signed: signed, store: call == .store, stubs: stubs), pc: pc,
+          value: value, writeBack: writeBack)
+      } else {
+        try slowAccess(
+          call, size: size, signed: signed, pc: pc, value: value, writeBack: writeBack)
+      }
       if let register { store(register, from: .rax) }
       a.jmp(resume)
     case .misalignedIndirect(let label, let pc):
@@ -198,6 +215,14 @@ extension BlockLowering {
       try jump(to: target)
     case .chainExit(let label, let siteAddress, let pc):
       try a.bind(label)
+      if let shared {
+        // edx = pc, rax = the field's host address (RIP-relative: the
+        // code's own address), then the shared chain exit.
+        a.mov(.rdx, imm32: pc)
+        a.leaRIP(.rax, target: Int(siteAddress - a.buffer.baseAddress))
+        try a.jmp(absolute: shared.chain(stubs))
+        return
+      }
       a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
       a.mov(.rax, imm64: UInt64(siteAddress))
       a.mov(.qword, abi.field(abi.layout.exitPatchSite), .rax)

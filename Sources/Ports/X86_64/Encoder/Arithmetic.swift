@@ -41,15 +41,17 @@ extension X86Assembler {
   /// eAX/rAX, else `[REX.W] 81 /op id`. For `qword` the immediate is sign-extended.
   public mutating func alu(_ op: ALUOp, _ size: OperandSize, _ dst: GPR, imm: Int32) {
     if Self.fitsImm8(imm) {
-      emitModRM(w: size.rexW, opcode: 0x83, reg: op.rawValue, rm: .reg(dst))
-      emit8(UInt8(truncatingIfNeeded: imm))
+      emitModRM(
+        w: size.rexW, opcode: 0x83, reg: op.rawValue, rm: .reg(dst),
+        immediate: UInt32(bitPattern: imm), immediateBytes: 1)
     } else if dst == .rax {
       emitREX(w: size.rexW, r: 0, x: 0, b: 0)
       emit8(op.rawValue << 3 | 0x05)
       emit32(UInt32(bitPattern: imm))
     } else {
-      emitModRM(w: size.rexW, opcode: 0x81, reg: op.rawValue, rm: .reg(dst))
-      emit32(UInt32(bitPattern: imm))
+      emitModRM(
+        w: size.rexW, opcode: 0x81, reg: op.rawValue, rm: .reg(dst),
+        immediate: UInt32(bitPattern: imm), immediateBytes: 4)
     }
   }
 
@@ -57,11 +59,13 @@ extension X86Assembler {
   /// byte, else `[REX.W] 81 /op id`.
   public mutating func alu(_ op: ALUOp, _ size: OperandSize, _ dst: Memory, imm: Int32) {
     if Self.fitsImm8(imm) {
-      emitModRM(w: size.rexW, opcode: 0x83, reg: op.rawValue, rm: .mem(dst))
-      emit8(UInt8(truncatingIfNeeded: imm))
+      emitModRM(
+        w: size.rexW, opcode: 0x83, reg: op.rawValue, rm: .mem(dst),
+        immediate: UInt32(bitPattern: imm), immediateBytes: 1)
     } else {
-      emitModRM(w: size.rexW, opcode: 0x81, reg: op.rawValue, rm: .mem(dst))
-      emit32(UInt32(bitPattern: imm))
+      emitModRM(
+        w: size.rexW, opcode: 0x81, reg: op.rawValue, rm: .mem(dst),
+        immediate: UInt32(bitPattern: imm), immediateBytes: 4)
     }
   }
 
