@@ -109,4 +109,15 @@ import Testing
     }
     #expect(a.offset == 0)
   }
+
+  /// `testAL(imm:)` (the page walks' alignment test). Bytes from LLVM:
+  /// `test al, 3`, `test al, 1`, `test al, 2` in `.intel_syntax noprefix`,
+  /// `clang --target=x86_64-linux-gnu -c t8.s && llvm-objdump -d t8.o`.
+  @Test func testALMatchesLLVM() throws {
+    var a = X86Assembler(baseAddress: Self.base)
+    a.testAL(imm: 3)
+    a.testAL(imm: 1)
+    a.testAL(imm: 2)
+    #expect(try a.finish() == [0xA8, 0x03, 0xA8, 0x01, 0xA8, 0x02])
+  }
 }

@@ -40,6 +40,10 @@ public struct RegionAnalysis: Sendable {
 
   public init(_ region: Region, registerCount: Int) {
     let blocks = region.blocks
+    if blocks.count == 1 {
+      self = RegionAnalysis(single: blocks[0], registerCount: registerCount)
+      return
+    }
     var successors: [[Int]] = []
     successors.reserveCapacity(blocks.count)
     for block in blocks {
@@ -113,6 +117,38 @@ public struct RegionAnalysis: Sendable {
     mayWriteIn = mayIn
   }
 
+  /// The analysis of a region of one block (every region of the
+  /// block-at-a-time ports, and `compile-bench`): what the general `init`
+  /// computes, without its search for cycles, its fixed point and the
+  /// arrays they take (allocations were most of the analysis' cost,
+  /// callgrind).
+  private init(single block: Block, registerCount: Int) {
+    let start = block.startPC
+    func isStart(_ t: Target) -> Bool {
+      if case .pc(let p) = t { return p == start }
+      return false
+    }
+    let selfLoop =
+      switch block.terminator {
+      case .jump(let t): isStart(t)
+      case .branch(_, _, _, let taken, let notTaken): isStart(taken) || isStart(notTaken)
+      case .jumpIndirect, .syscall, .breakpoint, .synchronize, .fault: false
+      }
+    successors = [selfLoop ? [0] : []]
+    inCycle = [selfLoop]
+    let uses = block.registerUses(registerCount: registerCount)
+    let weight = selfLoop ? Self.loopWeight : 1
+    counts = (0..<max(0, registerCount, uses.slotCount)).map { slot in
+      slot < uses.slotCount ? uses.count(atSlot: slot) * weight : 0
+    }
+    let written = block.writtenRegisters
+    priority = Self.priorities(
+      CollectionOfOne(uses), inCycle: inCycle, loopWrites: selfLoop ? written : RegisterSet(),
+      loopComputed: selfLoop ? block.computedRegisters : RegisterSet(), slots: counts.count)
+    entryUses = uses
+    mayWriteIn = [selfLoop ? written : RegisterSet()]
+  }
+
   /// Whether a host register holding `g` must be loaded on region entry:
   /// yes unless the entry block's first use of `g` is a write and no back
   /// edge re-enters the entry block with `g` possibly written (its exits
@@ -139,7 +175,7 @@ public struct RegionAnalysis: Sendable {
   /// in memory costs a store and a forwarded load in a row), plus
   /// ``carriedBonus`` for a loop-carried register.
   static func priorities(
-    _ uses: [RegisterUses], inCycle: [Bool], loopWrites: RegisterSet,
+    _ uses: some Collection<RegisterUses>, inCycle: [Bool], loopWrites: RegisterSet,
     loopComputed: RegisterSet, slots: Int
   ) -> [Int] {
     var priority = [Int](repeating: 0, count: slots)

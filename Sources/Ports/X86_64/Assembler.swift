@@ -16,11 +16,12 @@ import KilnCore
 /// tests compare against bytes produced by LLVM's assembler.
 public struct X86Assembler: Sendable {
   public private(set) var buffer: CodeBuffer
-  private var labels = LabelTable<X86Fixup>()
+  private var labels: LabelTable<X86Fixup>
 
   /// `baseAddress` is the host address that byte 0 will have once installed.
   public init(baseAddress: UInt = 0) {
     buffer = CodeBuffer(baseAddress: baseAddress)
+    labels = LabelTable()
   }
 
   /// The offset of the next instruction (`buffer.offset`).
@@ -41,6 +42,21 @@ public struct X86Assembler: Sendable {
   public mutating func finish() throws(CodeGenError) -> [UInt8] {
     try labels.resolve(in: &buffer)
     return buffer.takeBytes()
+  }
+
+  /// An assembler that uses `labels` (emptied with `reset`, kept from an
+  /// earlier assembly so that its storage is reused: `LoweringScratch`).
+  init(baseAddress: UInt, labels: LabelTable<X86Fixup>) {
+    buffer = CodeBuffer(baseAddress: baseAddress)
+    self.labels = labels
+  }
+
+  /// Hands the label table over for reuse (emptied), leaving an empty one.
+  mutating func takeLabels() -> LabelTable<X86Fixup> {
+    var taken = LabelTable<X86Fixup>(capacity: 0)
+    swap(&taken, &labels)
+    taken.reset()
+    return taken
   }
 
   // MARK: Byte sinks for the encoder files

@@ -73,7 +73,7 @@ extension BlockLowering {
       let misaligned = a.newLabel()
       effectiveAddress(base, offset)
       a.alu(.and, .dword, .rax, imm: -2)
-      a.test(.dword, .rax, imm: 2)
+      a.testAL(imm: 2)
       a.jcc(.ne, misaligned)
       if let link {
         lower(move: link, .immediate(returnAddress))

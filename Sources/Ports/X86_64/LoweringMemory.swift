@@ -120,7 +120,7 @@ extension BlockLowering {
     a.mov(.dword, .rdx, .rax)
     a.shift(.shr, .dword, .rdx, imm: 12)
     if size != .byte {
-      a.test(.dword, .rax, imm: UInt32(size.rawValue - 1))
+      a.testAL(imm: UInt8(size.rawValue - 1))
       a.jcc(.ne, slow)
     }
     a.alu(

@@ -25,6 +25,8 @@ public struct X86_64Blocks: BlockBackend {
   /// failed; `makeStubs` then assembles again to report the error, and
   /// blocks inline their slow paths.
   let stubs: ([UInt8], Stubs)?
+  /// Storage each compile reuses (`LoweringScratch`).
+  let scratch = LoweringScratch()
 
   public init(layout: StateLayout) {
     abi = X86ABI(layout: layout)
@@ -60,7 +62,9 @@ public struct X86_64Blocks: BlockBackend {
   ) throws(CodeGenError) -> CompiledCode {
     try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> CompiledCode in
       var lowering = BlockLowering(
-        abi: abi, stubs: stubs, shared: shared, baseAddress: baseAddress, lookup: lookup)
+        abi: abi, stubs: stubs, shared: shared, baseAddress: baseAddress, lookup: lookup,
+        scratch: scratch)
+      defer { lowering.giveBack(scratch) }
       return try lowering.lower(region)
     }
   }

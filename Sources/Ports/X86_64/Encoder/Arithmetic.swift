@@ -85,4 +85,14 @@ extension X86Assembler {
     }
     emit32(imm)
   }
+
+  /// `test al, imm8` — `A8 ib`: flags of the low byte of rax and `imm`
+  /// (the same ZF as `test eax, imm` for an `imm` below 256, in 2 bytes
+  /// instead of 5).
+  public mutating func testAL(imm: UInt8) {
+    var bytes = InstructionBytes()
+    bytes.add8(0xA8)
+    bytes.add8(imm)
+    emit(bytes)
+  }
 }
