@@ -46,6 +46,16 @@ public struct LabelTable<Kind: FixupKind>: Sendable {
     fixups.reserveCapacity(16)
   }
 
+  /// A table with room for `capacity` labels and uses reserved (0: no
+  /// allocation at all, for a table that is about to be swapped with a
+  /// reused one).
+  @inlinable public init(capacity: Int) {
+    if capacity > 0 {
+      positions.reserveCapacity(capacity)
+      fixups.reserveCapacity(capacity)
+    }
+  }
+
   @inlinable public mutating func make() -> Label {
     positions.append(Self.unbound)
     return Label(id: positions.count - 1)
@@ -64,6 +74,14 @@ public struct LabelTable<Kind: FixupKind>: Sendable {
   /// Records that the instruction whose patchable field is at `site` refers to `label`.
   @inlinable public mutating func use(_ label: Label, site: Int, kind: Kind) {
     fixups.append(Fixup(label: label, site: site, kind: kind))
+  }
+
+  /// Forgets every label and use, keeping the storage: a port that
+  /// assembles many units reuses one table instead of allocating two arrays
+  /// per unit.
+  @inlinable public mutating func reset() {
+    positions.removeAll(keepingCapacity: true)
+    fixups.removeAll(keepingCapacity: true)
   }
 
   /// Patches every recorded use. Call once, after the last `bind`.

@@ -40,6 +40,10 @@ public struct RegionAnalysis: Sendable {
 
   public init(_ region: Region, registerCount: Int) {
     let blocks = region.blocks
+    if blocks.count == 1 {
+      self = RegionAnalysis(single: blocks[0], registerCount: registerCount)
+      return
+    }
     var successors: [[Int]] = []
     successors.reserveCapacity(blocks.count)
     for block in blocks {
@@ -48,19 +52,12 @@ public struct RegionAnalysis: Sendable {
     self.successors = successors
 
     var inCycle = [Bool](repeating: false, count: blocks.count)
-    for start in blocks.indices {
-      // Is `start` reachable from its own successors?
-      var visited = [Bool](repeating: false, count: blocks.count)
-      var stack = successors[start]
-      while let b = stack.popLast() {
-        if b == start {
-          inCycle[start] = true
-          break
-        }
-        if visited[b] { continue }
-        visited[b] = true
-        stack += successors[b]
-      }
+    if blocks.count == 1 {
+      // One block (the block-at-a-time ports, `compile-bench`): a cycle is a
+      // jump to itself; no search (and none of its arrays).
+      inCycle[0] = successors[0].contains(0)
+    } else {
+      Self.findCycles(successors, into: &inCycle)
     }
     self.inCycle = inCycle
 
@@ -73,11 +70,11 @@ public struct RegionAnalysis: Sendable {
     for (i, block) in blocks.enumerated() {
       let uses = block.registerUses(registerCount: registerCount)
       blockUses.append(uses)
-      if uses.counts.count > counts.count {
-        counts += [Int](repeating: 0, count: uses.counts.count - counts.count)
+      if uses.slotCount > counts.count {
+        counts += [Int](repeating: 0, count: uses.slotCount - counts.count)
       }
       let weight = inCycle[i] ? Self.loopWeight : 1
-      for (slot, n) in uses.counts.enumerated() { counts[slot] += n * weight }
+      for slot in 0..<uses.slotCount { counts[slot] += uses.count(atSlot: slot) * weight }
       let written = block.writtenRegisters
       writes.append(written)
       if inCycle[i] {
@@ -120,6 +117,38 @@ public struct RegionAnalysis: Sendable {
     mayWriteIn = mayIn
   }
 
+  /// The analysis of a region of one block (every region of the
+  /// block-at-a-time ports, and `compile-bench`): what the general `init`
+  /// computes, without its search for cycles, its fixed point and the
+  /// arrays they take (allocations were most of the analysis' cost,
+  /// callgrind).
+  private init(single block: Block, registerCount: Int) {
+    let start = block.startPC
+    func isStart(_ t: Target) -> Bool {
+      if case .pc(let p) = t { return p == start }
+      return false
+    }
+    let selfLoop =
+      switch block.terminator {
+      case .jump(let t): isStart(t)
+      case .branch(_, _, _, let taken, let notTaken): isStart(taken) || isStart(notTaken)
+      case .jumpIndirect, .syscall, .breakpoint, .synchronize, .fault: false
+      }
+    successors = [selfLoop ? [0] : []]
+    inCycle = [selfLoop]
+    let uses = block.registerUses(registerCount: registerCount)
+    let weight = selfLoop ? Self.loopWeight : 1
+    counts = (0..<max(0, registerCount, uses.slotCount)).map { slot in
+      slot < uses.slotCount ? uses.count(atSlot: slot) * weight : 0
+    }
+    let written = block.writtenRegisters
+    priority = Self.priorities(
+      CollectionOfOne(uses), inCycle: inCycle, loopWrites: selfLoop ? written : RegisterSet(),
+      loopComputed: selfLoop ? block.computedRegisters : RegisterSet(), slots: counts.count)
+    entryUses = uses
+    mayWriteIn = [selfLoop ? written : RegisterSet()]
+  }
+
   /// Whether a host register holding `g` must be loaded on region entry:
   /// yes unless the entry block's first use of `g` is a write and no back
   /// edge re-enters the entry block with `g` possibly written (its exits
@@ -146,13 +175,15 @@ public struct RegionAnalysis: Sendable {
   /// in memory costs a store and a forwarded load in a row), plus
   /// ``carriedBonus`` for a loop-carried register.
   static func priorities(
-    _ uses: [RegisterUses], inCycle: [Bool], loopWrites: RegisterSet,
+    _ uses: some Collection<RegisterUses>, inCycle: [Bool], loopWrites: RegisterSet,
     loopComputed: RegisterSet, slots: Int
   ) -> [Int] {
     var priority = [Int](repeating: 0, count: slots)
     var carried = RegisterSet()
     for (i, blockUses) in uses.enumerated() {
-      for (slot, n) in blockUses.counts.enumerated() where n > 0 && slot < slots {
+      for slot in 0..<min(blockUses.slotCount, slots) {
+        let n = blockUses.count(atSlot: slot)
+        guard n > 0 else { continue }
         let g = GuestRegister(UInt8(truncatingIfNeeded: slot))
         guard inCycle[i] else {
           priority[slot] += n
@@ -180,13 +211,47 @@ public struct RegionAnalysis: Sendable {
     limit: Int, minimumUses: Int = RegisterUses.worthwhile,
     excluding excluded: (GuestRegister) -> Bool
   ) -> [GuestRegister] {
-    let candidates = counts.indices.filter { slot in
-      counts[slot] >= minimumUses && !excluded(GuestRegister(UInt8(truncatingIfNeeded: slot)))
+    // Selection rather than a sort: `limit` is small (a port's cache
+    // registers), and a sort of the candidates cost more than the rest of
+    // the analysis (callgrind, `compile-bench`). Picks in order of
+    // (priority descending, slot ascending): the next pick is the best slot
+    // strictly after the previous pick in that order.
+    var chosen: [GuestRegister] = []
+    guard limit > 0 else { return chosen }
+    chosen.reserveCapacity(limit)
+    var previous: (priority: Int, slot: Int)? = nil
+    while chosen.count < limit {
+      var best: (priority: Int, slot: Int)? = nil
+      for slot in counts.indices where counts[slot] >= minimumUses {
+        let p = priority[slot]
+        if let q = previous, !(p < q.priority || (p == q.priority && slot > q.slot)) { continue }
+        if let b = best, !(p > b.priority) { continue }
+        if excluded(GuestRegister(UInt8(truncatingIfNeeded: slot))) { continue }
+        best = (p, slot)
+      }
+      guard let b = best else { break }
+      chosen.append(GuestRegister(UInt8(truncatingIfNeeded: b.slot)))
+      previous = b
     }
-    let ordered = candidates.sorted { x, y in
-      priority[x] != priority[y] ? priority[x] > priority[y] : x < y
+    return chosen
+  }
+
+  /// Marks the blocks that can reach themselves over `successors`.
+  private static func findCycles(_ successors: [[Int]], into inCycle: inout [Bool]) {
+    for start in successors.indices {
+      // Is `start` reachable from its own successors?
+      var visited = [Bool](repeating: false, count: successors.count)
+      var stack = successors[start]
+      while let b = stack.popLast() {
+        if b == start {
+          inCycle[start] = true
+          break
+        }
+        if visited[b] { continue }
+        visited[b] = true
+        stack += successors[b]
+      }
     }
-    return ordered.prefix(max(0, limit)).map { GuestRegister(UInt8(truncatingIfNeeded: $0)) }
   }
 }
 

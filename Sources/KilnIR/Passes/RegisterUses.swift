@@ -60,6 +60,12 @@ public struct RegisterUses: Sendable, Equatable {
   }
 
   /// How often the block uses `g`.
+  /// The number of slots counted (`counts.count`, without building `counts`).
+  public var slotCount: Int { slots.count }
+
+  /// `counts[slot]`, without building `counts` (an array per call).
+  public func count(atSlot slot: Int) -> Int { Int(slots[slot] >> 1) }
+
   public func count(of g: GuestRegister) -> Int {
     Int(g.index) < slots.count ? Int(slots[Int(g.index)] >> 1) : 0
   }

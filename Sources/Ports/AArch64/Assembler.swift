@@ -81,7 +81,7 @@ public struct AArch64Assembler: Sendable {
     }
     if let deferredError { throw deferredError }
     try labels.resolve(in: &buffer)
-    return buffer.bytes
+    return buffer.takeBytes()
   }
 
   // MARK: Word sinks for the encoder files

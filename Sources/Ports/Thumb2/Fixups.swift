@@ -103,7 +103,7 @@ public enum Thumb2Fixup: FixupKind, CaseIterable {
     let distance = target - (site + 4)
     try check(distance)
     if size == 2 {
-      let old = UInt32(buffer.bytes[site]) | UInt32(buffer.bytes[site + 1]) << 8
+      let old = UInt32(buffer.read8(at: site)) | UInt32(buffer.read8(at: site + 1)) << 8
       let new = insert(distance, into: old)
       buffer.patch8(at: site, UInt8(truncatingIfNeeded: new))
       buffer.patch8(at: site + 1, UInt8(truncatingIfNeeded: new >> 8))

@@ -16,11 +16,12 @@ import KilnCore
 /// tests compare against bytes produced by LLVM's assembler.
 public struct X86Assembler: Sendable {
   public private(set) var buffer: CodeBuffer
-  private var labels = LabelTable<X86Fixup>()
+  private var labels: LabelTable<X86Fixup>
 
   /// `baseAddress` is the host address that byte 0 will have once installed.
   public init(baseAddress: UInt = 0) {
     buffer = CodeBuffer(baseAddress: baseAddress)
+    labels = LabelTable()
   }
 
   /// The offset of the next instruction (`buffer.offset`).
@@ -40,12 +41,31 @@ public struct X86Assembler: Sendable {
   /// unbound or a `rel8` branch cannot reach its target.
   public mutating func finish() throws(CodeGenError) -> [UInt8] {
     try labels.resolve(in: &buffer)
-    return buffer.bytes
+    return buffer.takeBytes()
+  }
+
+  /// An assembler that uses `labels` (emptied with `reset`, kept from an
+  /// earlier assembly so that its storage is reused: `LoweringScratch`).
+  init(baseAddress: UInt, labels: LabelTable<X86Fixup>) {
+    buffer = CodeBuffer(baseAddress: baseAddress)
+    self.labels = labels
+  }
+
+  /// Hands the label table over for reuse (emptied), leaving an empty one.
+  mutating func takeLabels() -> LabelTable<X86Fixup> {
+    var taken = LabelTable<X86Fixup>(capacity: 0)
+    swap(&taken, &labels)
+    taken.reset()
+    return taken
   }
 
   // MARK: Byte sinks for the encoder files
 
   mutating func emit8(_ value: UInt8) { buffer.emit8(value) }
+  /// One whole instruction, collected by the encoder (`InstructionBytes`).
+  mutating func emit(_ bytes: InstructionBytes) {
+    buffer.emit(bytes.lo, bytes.hi, count: bytes.count)
+  }
   mutating func emit16(_ value: UInt16) { buffer.emit16(value) }
   mutating func emit32(_ value: UInt32) { buffer.emit32(value) }
   mutating func emit64(_ value: UInt64) { buffer.emit64(value) }

@@ -31,6 +31,26 @@ enum ColdPath {
   case exit(label: Label, writeBack: [GuestRegister], target: Target)
 }
 
+/// Storage that `BlockLowering` reuses from one region to the next: its
+/// arrays and label table were several allocations and frees per compiled
+/// block (callgrind, `compile-bench`). One per `X86_64Blocks`; a lowering
+/// moves the storage out while it runs (`init(…scratch:)`) and back when
+/// done (`giveBack`), so a second lowering at the same time would only find
+/// it empty, never shared.
+final class LoweringScratch {
+  var cold: [ColdPath] = []
+  var owners: [Int] = []
+  var blockLabels: [Label] = []
+  var labels = LabelTable<X86Fixup>()
+
+  /// The label table, leaving an empty one without storage.
+  func takeLabels() -> LabelTable<X86Fixup> {
+    var taken = LabelTable<X86Fixup>(capacity: 0)
+    swap(&taken, &labels)
+    return taken
+  }
+}
+
 /// Instruction selection for one region (one or more blocks, `Region`): IR
 /// operations and terminators to x86-64 code. Jumps and branches between the
 /// region's blocks are local jumps that keep the cache registers; slow paths
@@ -39,13 +59,15 @@ enum ColdPath {
 struct BlockLowering {
   let abi: X86ABI
   let stubs: HostStubs
+  /// The shared slow paths (`SharedStubs`); nil: every block inlines its own.
+  let shared: SharedStubAddresses?
   let lookup: (UInt32) -> UInt?
   var a: X86Assembler
   /// Out-of-line code, emitted after the terminator.
   var cold: [ColdPath] = []
   /// Block-local register cache: guest register index → callee-saved host
   /// register, for the block's most used memory-backed registers.
-  var cached: [GPR?]
+  var cached = CacheMap()
   /// Cached registers written so far, in order: stored back before the
   /// block is left (an exit in the middle stores only those written before it).
   var dirty: [GuestRegister] = []
@@ -57,6 +79,8 @@ struct BlockLowering {
   var region = Region(blocks: [])
   var analysis: RegionAnalysis?
   var blockLabels: [Label] = []
+  /// The block each cold path comes from.
+  var owners: [Int] = []
   /// Index of the block being lowered.
   var current = 0
   /// Where the budget is checked and given back (nil: no budget).
@@ -64,12 +88,33 @@ struct BlockLowering {
   /// While lowering the unchecked copy of a counted loop's block: its start.
   var countedCopy: Label?
 
-  init(abi: X86ABI, stubs: HostStubs, baseAddress: UInt, lookup: @escaping (UInt32) -> UInt?) {
+  init(
+    abi: X86ABI, stubs: HostStubs, shared: SharedStubAddresses?, baseAddress: UInt,
+    lookup: @escaping (UInt32) -> UInt?, scratch: LoweringScratch? = nil
+  ) {
     self.abi = abi
     self.stubs = stubs
+    self.shared = shared
     self.lookup = lookup
-    a = X86Assembler(baseAddress: baseAddress)
-    cached = [GPR?](repeating: nil, count: abi.layout.registerCount)
+    if let scratch {
+      a = X86Assembler(baseAddress: baseAddress, labels: scratch.takeLabels())
+      swap(&cold, &scratch.cold)
+      swap(&owners, &scratch.owners)
+      swap(&blockLabels, &scratch.blockLabels)
+    } else {
+      a = X86Assembler(baseAddress: baseAddress)
+    }
+  }
+
+  /// Gives the reusable storage back to `scratch`, emptied.
+  mutating func giveBack(_ scratch: LoweringScratch) {
+    cold.removeAll(keepingCapacity: true)
+    owners.removeAll(keepingCapacity: true)
+    blockLabels.removeAll(keepingCapacity: true)
+    swap(&cold, &scratch.cold)
+    swap(&owners, &scratch.owners)
+    swap(&blockLabels, &scratch.blockLabels)
+    scratch.labels = a.takeLabels()
   }
 
   mutating func lower(_ region: Region) throws(CodeGenError) -> CompiledCode {
@@ -77,11 +122,14 @@ struct BlockLowering {
     self.region = region
     self.analysis = analysis
     budgetPlan = abi.layout.budget == nil ? nil : BudgetPlan(region)
-    blockLabels = region.blocks.map { _ in a.newLabel() }
+    for _ in region.blocks { blockLabels.append(a.newLabel()) }
     allocateCache(analysis)
     let counted = countedLoop().map { ($0, a.newLabel()) }
     if let (loop, label) = counted { emitCountedCharge(loop, counted: label) }
-    var owners: [Int] = []  // the block each cold path comes from
+    // One allocation each for a typical region (its growth from empty was
+    // several reallocations per block, callgrind); nothing when reused.
+    owners.reserveCapacity(16)
+    cold.reserveCapacity(16)
     for (i, block) in region.blocks.enumerated() {
       try emitBlockEntry(i, analysis: analysis)
       if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
@@ -182,7 +230,14 @@ extension BlockLowering {
       let writeBack, let faultSite):
       try a.bind(label)
       if let faultSite { faultSites.append(FaultSite(access: faultSite, slowPath: a.offset)) }
-      try slowAccess(call, size: size, signed: signed, pc: pc, value: value, writeBack: writeBack)
+      if let shared, abi.layout.budget == nil {
+        try sharedSlowAccess(
+          shared.access(size, signed: signed, store: call == .store, stubs: stubs), pc: pc,
+          value: value, writeBack: writeBack)
+      } else {
+        try slowAccess(
+          call, size: size, signed: signed, pc: pc, value: value, writeBack: writeBack)
+      }
       if let register { store(register, from: .rax) }
       a.jmp(resume)
     case .misalignedIndirect(let label, let pc):
@@ -198,6 +253,14 @@ extension BlockLowering {
       try jump(to: target)
     case .chainExit(let label, let siteAddress, let pc):
       try a.bind(label)
+      if let shared {
+        // edx = pc, rax = the field's host address (RIP-relative: the
+        // code's own address), then the shared chain exit.
+        a.mov(.rdx, imm32: pc)
+        a.leaRIP(.rax, target: Int(siteAddress - a.buffer.baseAddress))
+        try a.jmp(absolute: shared.chain(stubs))
+        return
+      }
       a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
       a.mov(.rax, imm64: UInt64(siteAddress))
       a.mov(.qword, abi.field(abi.layout.exitPatchSite), .rax)

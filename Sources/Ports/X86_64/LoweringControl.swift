@@ -73,7 +73,7 @@ extension BlockLowering {
       let misaligned = a.newLabel()
       effectiveAddress(base, offset)
       a.alu(.and, .dword, .rax, imm: -2)
-      a.test(.dword, .rax, imm: 2)
+      a.testAL(imm: 2)
       a.jcc(.ne, misaligned)
       if let link {
         lower(move: link, .immediate(returnAddress))
@@ -207,6 +207,14 @@ extension BlockLowering {
   /// Records the fault through `HostCall.fault` and leaves with `.error`.
   mutating func fault(_ kind: GuestFaultCode, pc: UInt32, detailInECX: Bool) throws(CodeGenError) {
     if !detailInECX { a.alu(.xor, .dword, .rcx, .rcx) }
+    if let shared {
+      // eax = kind, edx = pc, ecx = detail: the shared fault exit spills
+      // the pinned registers (rsi among them) before it sets up the call.
+      a.mov(.rax, imm32: UInt32(kind.rawValue))
+      a.mov(.rdx, imm32: pc)
+      try a.jmp(absolute: shared.fault(stubs))
+      return
+    }
     abi.spillPinned(&a)
     a.mov(.rsi, imm32: UInt32(kind.rawValue))
     a.mov(.rdx, imm32: pc)

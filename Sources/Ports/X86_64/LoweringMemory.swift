@@ -120,7 +120,7 @@ extension BlockLowering {
     a.mov(.dword, .rdx, .rax)
     a.shift(.shr, .dword, .rdx, imm: 12)
     if size != .byte {
-      a.test(.dword, .rax, imm: UInt32(size.rawValue - 1))
+      a.testAL(imm: UInt8(size.rawValue - 1))
       a.jcc(.ne, slow)
     }
     a.alu(
@@ -244,6 +244,20 @@ extension BlockLowering {
     a.jccShort(.e, ok)
     try exitOnStatus(next: pc &+ 4, writeBack: writeBack)
     try a.bind(ok)
+  }
+
+  /// The slow path through the shared access stub at `stub` (eax = guest
+  /// address): the cache registers written so far go home first (the stub
+  /// may leave the block; they stay valid in their registers), then
+  /// `call stub` with edx = pc and ecx = the value of a store. The loaded
+  /// value is in eax when it returns.
+  mutating func sharedSlowAccess(
+    _ stub: UInt, pc: UInt32, value: Value?, writeBack: [GuestRegister]
+  ) throws(CodeGenError) {
+    if let value { load(.rcx, value) }
+    for g in writeBack { self.writeBack(g) }
+    a.mov(.rdx, imm32: pc)
+    try a.call(absolute: stub)
   }
 
   /// edx = non-zero `HostCallStatus`: `.error` exits with `ExitReason.error`,

@@ -20,11 +20,29 @@ public enum X86_64Port: BlockPort, FunctionPort {
 /// The x86-64 block compiler of one VM (its state layout and register hint).
 public struct X86_64Blocks: BlockBackend {
   let abi: X86ABI
+  /// The stubs, assembled once: they are position independent (labels
+  /// only), so the same bytes serve any `baseAddress`. Nil if assembling
+  /// failed; `makeStubs` then assembles again to report the error, and
+  /// blocks inline their slow paths.
+  let stubs: ([UInt8], Stubs)?
+  /// Storage each compile reuses (`LoweringScratch`).
+  let scratch = LoweringScratch()
 
-  public init(layout: StateLayout) { abi = X86ABI(layout: layout) }
+  public init(layout: StateLayout) {
+    abi = X86ABI(layout: layout)
+    stubs = try? Stubs.build(abi: abi, baseAddress: 0)
+  }
+
+  /// The shared slow paths, when the stubs assembled (`SharedStubs`).
+  var shared: SharedStubAddresses? { stubs.map { SharedStubAddresses(offsets: $0.1.shared) } }
 
   public func makeStubs(baseAddress: UInt) throws(CodeGenError) -> HostStubs {
-    let (bytes, s) = try Stubs.build(abi: abi, baseAddress: baseAddress)
+    let (bytes, s): ([UInt8], Stubs)
+    if let stubs {
+      (bytes, s) = stubs
+    } else {
+      (bytes, s) = try Stubs.build(abi: abi, baseAddress: baseAddress)
+    }
     return HostStubs(
       bytes: bytes, entry: baseAddress + UInt(s.entry), exit: baseAddress + UInt(s.exit),
       syscall: baseAddress + UInt(s.syscall), indirect: baseAddress + UInt(s.indirect),
@@ -43,7 +61,10 @@ public struct X86_64Blocks: BlockBackend {
     _ region: Region, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
   ) throws(CodeGenError) -> CompiledCode {
     try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> CompiledCode in
-      var lowering = BlockLowering(abi: abi, stubs: stubs, baseAddress: baseAddress, lookup: lookup)
+      var lowering = BlockLowering(
+        abi: abi, stubs: stubs, shared: shared, baseAddress: baseAddress, lookup: lookup,
+        scratch: scratch)
+      defer { lowering.giveBack(scratch) }
       return try lowering.lower(region)
     }
   }

@@ -45,3 +45,43 @@ extension BlockLowering {
     if let host = cached[Int(g.index)] { a.mov(.dword, abi.slot(g), host) }
   }
 }
+
+/// Guest register index → cache host register for the few cache registers
+/// of a region, without an array (one array of `registerCount` optionals
+/// per block before): up to four entries packed in one word, each 16 bits:
+/// guest index + 1 (0: free) in the low byte, the host register above it.
+struct CacheMap {
+  private var entries: UInt64 = 0
+
+  static let capacity = 4
+
+  subscript(index: Int) -> GPR? {
+    get {
+      guard index >= 0, index < 255 else { return nil }
+      for i in 0..<Self.capacity {
+        let e = (entries >> UInt64(16 * i)) & 0xFFFF
+        if Int(e & 0xFF) == index + 1 { return GPR(rawValue: UInt8(truncatingIfNeeded: e >> 8)) }
+      }
+      return nil
+    }
+    set {
+      precondition(index >= 0 && index < 255, "guest register index out of range")
+      // The entry of `index`, else the first free one.
+      var slot: Int? = nil
+      for i in 0..<Self.capacity {
+        let e = (entries >> UInt64(16 * i)) & 0xFFFF
+        if Int(e & 0xFF) == index + 1 {
+          slot = i
+          break
+        }
+        if e == 0 && slot == nil { slot = i }
+      }
+      guard let slot else { preconditionFailure("more cached registers than cache registers") }
+      let shift = UInt64(16 * slot)
+      entries &= ~(UInt64(0xFFFF) << shift)
+      if let host = newValue {
+        entries |= (UInt64(index + 1) | UInt64(host.rawValue) << 8) << shift
+      }
+    }
+  }
+}

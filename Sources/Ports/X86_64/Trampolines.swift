@@ -19,12 +19,16 @@ import KilnIR
 ///   The signal handler only changes rip, and generated code never pushes, so
 ///   rsp is the entry stub's frame, 16-byte aligned: two pushes keep it so
 ///   for the call.
+/// * the shared slow paths that blocks reach instead of inlining them
+///   (`SharedStubs`, `SharedStubs.swift`): one access stub per access kind,
+///   one chain exit, one fault exit.
 struct Stubs {
   var entry = 0
   var exit = 0
   var indirect = 0
   var syscall = 0
   var memoryFault = 0
+  var shared = SharedStubs()
 
   static func build(abi: X86ABI, baseAddress: UInt) throws(CodeGenError) -> ([UInt8], Stubs) {
     var a = X86Assembler(baseAddress: baseAddress)
@@ -103,6 +107,7 @@ struct Stubs {
     a.mov(.rax, imm32: ExitReason.error.rawValue)
     a.jmp(exit)
 
+    try s.shared.build(abi: abi, &a, exit: exit)
     return (try a.finish(), s)
   }
 }

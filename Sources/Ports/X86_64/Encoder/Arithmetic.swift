@@ -41,15 +41,17 @@ extension X86Assembler {
   /// eAX/rAX, else `[REX.W] 81 /op id`. For `qword` the immediate is sign-extended.
   public mutating func alu(_ op: ALUOp, _ size: OperandSize, _ dst: GPR, imm: Int32) {
     if Self.fitsImm8(imm) {
-      emitModRM(w: size.rexW, opcode: 0x83, reg: op.rawValue, rm: .reg(dst))
-      emit8(UInt8(truncatingIfNeeded: imm))
+      emitModRM(
+        w: size.rexW, opcode: 0x83, reg: op.rawValue, rm: .reg(dst),
+        immediate: UInt32(bitPattern: imm), immediateBytes: 1)
     } else if dst == .rax {
       emitREX(w: size.rexW, r: 0, x: 0, b: 0)
       emit8(op.rawValue << 3 | 0x05)
       emit32(UInt32(bitPattern: imm))
     } else {
-      emitModRM(w: size.rexW, opcode: 0x81, reg: op.rawValue, rm: .reg(dst))
-      emit32(UInt32(bitPattern: imm))
+      emitModRM(
+        w: size.rexW, opcode: 0x81, reg: op.rawValue, rm: .reg(dst),
+        immediate: UInt32(bitPattern: imm), immediateBytes: 4)
     }
   }
 
@@ -57,11 +59,13 @@ extension X86Assembler {
   /// byte, else `[REX.W] 81 /op id`.
   public mutating func alu(_ op: ALUOp, _ size: OperandSize, _ dst: Memory, imm: Int32) {
     if Self.fitsImm8(imm) {
-      emitModRM(w: size.rexW, opcode: 0x83, reg: op.rawValue, rm: .mem(dst))
-      emit8(UInt8(truncatingIfNeeded: imm))
+      emitModRM(
+        w: size.rexW, opcode: 0x83, reg: op.rawValue, rm: .mem(dst),
+        immediate: UInt32(bitPattern: imm), immediateBytes: 1)
     } else {
-      emitModRM(w: size.rexW, opcode: 0x81, reg: op.rawValue, rm: .mem(dst))
-      emit32(UInt32(bitPattern: imm))
+      emitModRM(
+        w: size.rexW, opcode: 0x81, reg: op.rawValue, rm: .mem(dst),
+        immediate: UInt32(bitPattern: imm), immediateBytes: 4)
     }
   }
 
@@ -80,5 +84,15 @@ extension X86Assembler {
       emitModRM(w: size.rexW, opcode: 0xF7, reg: 0, rm: .reg(a))
     }
     emit32(imm)
+  }
+
+  /// `test al, imm8` — `A8 ib`: flags of the low byte of rax and `imm`
+  /// (the same ZF as `test eax, imm` for an `imm` below 256, in 2 bytes
+  /// instead of 5).
+  public mutating func testAL(imm: UInt8) {
+    var bytes = InstructionBytes()
+    bytes.add8(0xA8)
+    bytes.add8(imm)
+    emit(bytes)
   }
 }

@@ -59,6 +59,15 @@ extension X86Assembler {
     return site
   }
 
+  /// `call rel32` — `E8 cd` to the absolute host address `target` (the
+  /// shared slow-path stubs). Throws `.branchOutOfRange` (emitting nothing)
+  /// if `target` is not within ±2 GiB.
+  public mutating func call(absolute target: UInt) throws(CodeGenError) {
+    let field = try rel32Field(site: buffer.baseAddress &+ UInt(offset + 1), target: target)
+    emit8(0xE8)
+    emit32(field)
+  }
+
   /// `jmp r64` — `[REX.B] FF /4`.
   public mutating func jmp(_ target: GPR) {
     emitModRM(w: false, opcode: 0xFF, reg: 4, rm: .reg(target))

@@ -17,9 +17,11 @@ extension X86Assembler {
 
   /// `mov r32, imm32` — `[REX.B] B8+rd id`; zero-extends into the 64-bit register.
   public mutating func mov(_ dst: GPR, imm32: UInt32) {
-    emitREX(w: false, r: 0, x: 0, b: dst.high1)
-    emit8(0xB8 | dst.low3)
-    emit32(imm32)
+    var bytes = InstructionBytes()
+    if dst.high1 != 0 { bytes.add8(0b0100_0001) }  // REX.B
+    bytes.add8(0xB8 | dst.low3)
+    bytes.add32(imm32)
+    emit(bytes)
   }
 
   /// `movabs r64, imm64` — `REX.W B8+rd io`.
@@ -31,8 +33,9 @@ extension X86Assembler {
 
   /// `mov m32|64, imm32` — `[REX.W] C7 /0 id`; for `qword` the immediate is sign-extended.
   public mutating func mov(_ size: OperandSize, _ dst: Memory, imm32: Int32) {
-    emitModRM(w: size.rexW, opcode: 0xC7, reg: 0, rm: .mem(dst))
-    emit32(UInt32(bitPattern: imm32))
+    emitModRM(
+      w: size.rexW, opcode: 0xC7, reg: 0, rm: .mem(dst), immediate: UInt32(bitPattern: imm32),
+      immediateBytes: 4)
   }
 
   /// `movzx r32, byte ptr m` — `0F B6 /r`; the result zero-extends to 64 bits.
@@ -79,6 +82,19 @@ extension X86Assembler {
   /// `mov word ptr m, r16` — `66 [REX] 89 /r` (low 16 bits of `src`).
   public mutating func store16(_ dst: Memory, _ src: GPR) {
     emitModRM(w: false, operandSize16: true, opcode: 0x89, reg: src.rawValue, rm: .mem(dst))
+  }
+
+  /// `lea r64, [rip + disp32]` — `REX.W 8D /r` with ModRM mod = 00, rm = 101
+  /// (RIP-relative: the displacement counts from the end of this 7-byte
+  /// instruction). `target` is a buffer offset; the host address of that
+  /// byte lands in `dst` wherever the code is installed.
+  ///
+  ///     0100 1 R 0 0   10001101   00 reg 101   disp32
+  public mutating func leaRIP(_ dst: GPR, target: Int) {
+    emitREX(w: true, r: dst.high1, x: 0, b: 0)
+    emit8(0x8D)
+    emit8(0b00 << 6 | dst.low3 << 3 | 0b101)
+    emit32(UInt32(truncatingIfNeeded: Int32(truncatingIfNeeded: target - (offset + 4))))
   }
 
   /// `lea r32|64, m` — `[REX.W] 8D /r`.

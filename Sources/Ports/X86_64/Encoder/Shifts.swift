@@ -24,8 +24,9 @@ extension X86Assembler {
     if imm == 1 {
       emitModRM(w: size.rexW, opcode: 0xD1, reg: op.rawValue, rm: .reg(dst))
     } else {
-      emitModRM(w: size.rexW, opcode: 0xC1, reg: op.rawValue, rm: .reg(dst))
-      emit8(imm)
+      emitModRM(
+        w: size.rexW, opcode: 0xC1, reg: op.rawValue, rm: .reg(dst), immediate: UInt32(imm),
+        immediateBytes: 1)
     }
   }
 
