@@ -100,20 +100,18 @@ struct BudgetUnrollTests {
       memory: try vm.readMemory(at: data, count: values.count * 4 + 16))
   }
 
-  /// Budgets: every one up to `dense`, then every `stride`-th up to the
-  /// whole run (`total`, found by running the interpreter without a budget
-  /// that stops it), and the last few.
-  static func budgets(total: UInt64, dense: UInt64, stride: UInt64) -> [UInt64] {
-    Array(0...dense)
-      + Swift.stride(from: dense, through: total, by: UInt64.Stride(stride)).map { $0 }
-      + (total - 3...total + 1).map { $0 }
+  /// Budgets: every one up to 24 (inside the first checks), 16 spread
+  /// over the whole run (`total`, found by running the interpreter), and
+  /// the last few.
+  static func budgets(total: UInt64) -> [UInt64] {
+    Array(0...24) + (1...16).map { total * $0 / 17 + $0 } + (total - 2...total + 1).map { $0 }
   }
 
   static func compare(
     _ setup: Setup, _ source: String, _ arguments: [UInt32], total: UInt64
   ) throws {
     let oracle = Setup(engine: .interpreter, memory: setup.memory, host: nil)
-    for n in budgets(total: total, dense: 80, stride: 13) {
+    for n in budgets(total: total) {
       let expected = try run(oracle, source, arguments, budget: n)
       let got = try run(setup, source, arguments, budget: n)
       #expect(got == expected, "budget \(n)")
@@ -143,9 +141,9 @@ struct BudgetUnrollTests {
 
   @Test(arguments: Harness.jitSetups)
   func aScanLeavingFromEveryCopyStopsAsTheInterpreterDoes(_ setup: Setup) throws {
-    let arguments: [UInt32] = [40, Self.data, 1000, 0, Self.data + 0x400 + 8]
+    let arguments: [UInt32] = [15, Self.data, 1000, 0, Self.data + 0x400 + 8]
     let total = try Self.total(setup, Self.scan, arguments)
-    #expect(total > 400)
+    #expect(total > 250)
     try Self.compare(setup, Self.scan, arguments, total: total)
   }
 
@@ -153,11 +151,11 @@ struct BudgetUnrollTests {
   func aLoopWithTwoPathsAndTwoExitsStopsAsTheInterpreterDoes(_ setup: Setup) throws {
     // The end of the array (a2 never found), then an early exit.
     for arguments: [UInt32] in [
-      [100, Self.data, 2000, 0, Self.data + 0x400 + 8],
-      [200, Self.data, 1000 + 43, 0, Self.data + 0x400 + 8],
+      [30, Self.data, 2000, 0, Self.data + 0x400 + 8],
+      [60, Self.data, 1000 + 43, 0, Self.data + 0x400 + 8],
     ] {
       let total = try Self.total(setup, Self.twoPaths, arguments)
-      #expect(total > 300)
+      #expect(total > 200)
       try Self.compare(setup, Self.twoPaths, arguments, total: total)
     }
   }
