@@ -39,6 +39,14 @@ public struct BudgetPlan: Sendable, Equatable {
   /// Per block: the budget its check (or the check it is reached from)
   /// covers and charges.
   public let covered: [Int]
+  /// Per block: whether it is on the loop through the entry (every block,
+  /// when the region has no such loop).
+  public let inLoop: [Bool]
+  /// Whether the region has a loop through its entry (a back edge to it).
+  public let loops: Bool
+  /// What the entry's check covers: the longest path round the loop (or
+  /// through the region, without a loop).
+  public let maximum: Int
 
   public init(_ region: Region) {
     let blocks = region.blocks
@@ -65,6 +73,9 @@ public struct BudgetPlan: Sendable, Equatable {
       depth = [Int](repeating: 0, count: n)
       checks = [Bool](repeating: true, count: n)
       covered = cost
+      inLoop = [Bool](repeating: false, count: n)
+      loops = false
+      maximum = cost.first ?? 0
       return
     }
     // The loop through the entry, if any: the blocks that reach a back
@@ -72,7 +83,8 @@ public struct BudgetPlan: Sendable, Equatable {
     // code after the loop) checks its own cost, so that a pass round the
     // loop gives nothing back for the longer way out.
     var inLoop = [Bool](repeating: true, count: n)
-    if blocks.contains(where: { b in b.directSuccessors.contains(region.entry.startPC) }) {
+    let loops = blocks.contains { b in b.directSuccessors.contains(region.entry.startPC) }
+    if loops {
       for i in order.reversed() {
         inLoop[i] =
           i == 0 || blocks[i].directSuccessors.contains(region.entry.startPC)
@@ -85,6 +97,9 @@ public struct BudgetPlan: Sendable, Equatable {
     }
     let maximum = (0..<n).filter { inLoop[$0] }.map { depth[$0] + cost[$0] }.max() ?? 0
     self.depth = depth
+    self.inLoop = inLoop
+    self.loops = loops
+    self.maximum = maximum
     checks = (0..<n).map { $0 == 0 || !inLoop[$0] }
     covered = (0..<n).map { inLoop[$0] ? maximum : cost[$0] }
   }
@@ -94,6 +109,29 @@ public struct BudgetPlan: Sendable, Equatable {
   public func refund(from: Int, to: Int?) -> Int {
     if let to, !checks[to] { return depth[to] - depth[from] - cost[from] }
     return covered[from] - depth[from] - cost[from]
+  }
+
+  /// How many copies of the loop through the entry a port lays out, one
+  /// after the other, so that the entry's check covers several passes
+  /// (as `BudgetUnroll` does for eBPF): copy `c`'s back edge goes to copy
+  /// `c + 1`, the last one's to the checked entry, which charges
+  /// `copies × maximum`; an edge that leaves the loop from copy `c` also
+  /// gives back the `copies - 1 - c` passes charged ahead. For small loops
+  /// only (≤ 48 instructions in all, so that the copies stay ≤ 128): as
+  /// many copies as one check needs to cover 64 instructions, up to 8.
+  public var copies: Int {
+    guard loops, maximum > 0 else { return 1 }
+    let size = zip(cost, inLoop).reduce(0) { $0 + ($1.1 ? $1.0 : 0) }
+    guard size <= 48 else { return 1 }
+    return max(1, min(8, (64 + maximum - 1) / maximum, 128 / size))
+  }
+
+  /// What an edge from loop block `from` in copy `copy` of `copies`
+  /// (``copies``) gives back, besides ``refund(from:to:)``, for the passes
+  /// charged ahead: nothing on the loop's own edges.
+  public func ahead(from: Int, to: Int?, copy: Int, of copies: Int) -> Int {
+    guard inLoop[from], to.map({ !inLoop[$0] }) ?? true else { return 0 }
+    return (copies - 1 - copy) * maximum
   }
 }
 

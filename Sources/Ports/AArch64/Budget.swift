@@ -25,7 +25,7 @@ extension BlockLowering {
       a.cbz(XReg.x17, interrupted)
       cold.append(.budgetExit(label: interrupted, pc: block.startPC, covered: 0))
     }
-    let cost = block.budgetCost
+    let cost = block.budgetCost * copies  // an unrolled loop's copies
     if let imm = AddSubImmediate(exactly: cost), let n = counter.orSP {
       a.subs(counter, n, imm)
     } else {
@@ -57,8 +57,70 @@ extension BlockLowering {
   ///     add x15, x15, #rest
   mutating func refundBudget(resumingAt next: UInt32) {
     guard abi.layout.budget != nil, let block else { return }
-    let rest = block.budgetCost - Int((next &- block.startPC) / 4)
+    let ahead = (copies - 1 - copy) * block.budgetCost  // lowerUnrolled
+    let rest = block.budgetCost - Int((next &- block.startPC) / 4) + ahead
     guard rest > 0 else { return }
     a.addOffset(BlockABI.budgetRegister, BlockABI.budgetRegister, rest)
+  }
+}
+
+/// A block that loops to itself (a jump to its own start, or a branch with
+/// one side there) with a budget: its code is laid out `copies` times
+/// (`BudgetPlan.copies` for a one-block loop), one check at the first
+/// copy's start charging all the copies' passes, each copy's back edge to
+/// the next copy and the last one's to the check. The way out of copy `c`
+/// gives back the `copies - 1 - c` passes charged ahead (`add x15, x15,
+/// #k`, after the branch has read the flags), so the count is exact
+/// wherever the code leaves; an interrupt still stops the loop at its
+/// check every `copies` passes.
+extension BlockLowering {
+  /// How many copies of `block` to lay out, nil for one (not a loop to
+  /// itself, or too long to unroll).
+  static func loopCopies(_ block: Block) -> Int? {
+    let me = Target.pc(block.startPC)
+    switch block.terminator {
+    case .jump(me): break
+    case .branch(_, _, _, let taken, let notTaken) where (taken == me) != (notTaken == me): break
+    default: return nil
+    }
+    let copies = BudgetPlan(Region(blocks: [block])).copies
+    return copies > 1 ? copies : nil
+  }
+
+  /// `block` `copies` times (see above).
+  mutating func lowerUnrolled(_ block: Block, _ budget: BudgetLayout, copies: Int)
+    throws(CodeGenError)
+  {
+    self.copies = copies
+    let me = Target.pc(block.startPC)
+    let starts = (0..<copies).map { _ in a.newLabel() }
+    for c in 0..<copies {
+      copy = c
+      try a.bind(starts[c])
+      if c == 0 { emitBudgetCheck(block, budget) }
+      for operation in block.operations { try lower(operation) }
+      let next = starts[(c + 1) % copies]
+      let ahead = (copies - 1 - c) * block.budgetCost
+      switch block.terminator {
+      case .branch(let condition, let lhs, let rhs, let taken, let notTaken):
+        let test = branchTest(condition, lhs, rhs)
+        let out = taken == me ? notTaken : taken
+        if taken == me {
+          branch(test, next)
+        } else if let inverse = test.inverted {
+          branch(inverse, next)
+        } else {
+          let exit = a.newLabel()
+          branch(test, exit)
+          a.b(next)
+          try a.bind(exit)
+        }
+        if ahead > 0 { a.addOffset(BlockABI.budgetRegister, BlockABI.budgetRegister, ahead) }
+        try jump(to: out)
+      default:  // a jump to itself
+        a.b(next)
+      }
+      coldCopies += repeatElement(c, count: cold.count - coldCopies.count)
+    }
   }
 }

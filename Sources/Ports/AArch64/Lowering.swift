@@ -42,6 +42,12 @@ struct BlockLowering {
   /// The block being lowered (for the budget given back after a store
   /// into compiled code, `refundBudget(resumingAt:)`).
   var block: Block?
+  /// A block that loops to itself with a budget (`lowerUnrolled`): the
+  /// copy being lowered, how many there are, and the copy each cold path
+  /// comes from.
+  var copy = 0
+  var copies = 1
+  var coldCopies: [Int] = []
 
   init(
     abi: BlockABI, stubs: HostStubs, accessStubs: AccessStubs, baseAddress: UInt,
@@ -56,11 +62,16 @@ struct BlockLowering {
 
   mutating func lower(_ block: Block) throws(CodeGenError) -> CompiledCode {
     self.block = block
-    if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
-    for operation in block.operations { try lower(operation) }
-    try lower(block.terminator)
+    if let budget = abi.layout.budget, let copies = Self.loopCopies(block) {
+      try lowerUnrolled(block, budget, copies: copies)
+    } else {
+      if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
+      for operation in block.operations { try lower(operation) }
+      try lower(block.terminator)
+    }
     var i = 0
     while i < cold.count {  // cold paths may add cold paths
+      if i < coldCopies.count { copy = coldCopies[i] }
       try emit(cold[i])
       i += 1
     }

@@ -27,8 +27,9 @@ extension BlockLowering {
   ///     sub r11, covered                    ; BudgetPlan.covered
   ///     jb  budgetExit(covered)             ; cold: r11 += covered, then as above
   mutating func emitBudgetCheck(_ block: Block, _ budget: BudgetLayout) {
-    guard let plan = budgetPlan, plan.checks[current] else { return }
-    let covered = plan.covered[current]
+    guard let plan = budgetPlan, plan.checks[current], copy == 0 else { return }
+    // The entry of an unrolled loop charges all its copies' passes.
+    let covered = plan.covered[current] * (current == 0 ? copies : 1)
     if budget.polls {
       let interrupted = a.newLabel()
       a.alu(.cmp, .qword, abi.field(budget.limit), imm: 0)
@@ -61,7 +62,9 @@ extension BlockLowering {
   /// internal block, or out of the region), 0 without a budget.
   func budgetRefund(toward target: Target?) -> Int {
     guard let plan = budgetPlan else { return 0 }
-    return plan.refund(from: current, to: target.flatMap(internalBlock))
+    let to = target.flatMap(internalBlock)
+    return plan.refund(from: current, to: to)
+      + plan.ahead(from: current, to: to, copy: copy, of: copies)
   }
 
   /// Gives back what the current block's path did not run, on the way to
@@ -93,7 +96,7 @@ extension BlockLowering {
     try a.bind(label)
     emitRefund(amount)
     if let index = internalBlock(target) {
-      a.jmp(blockLabels[index])
+      a.jmp(localLabel(index))
       return
     }
     for g in writeBack { self.writeBack(g) }
@@ -108,7 +111,8 @@ extension BlockLowering {
   mutating func refundBudget(resumingAt next: UInt32) {
     guard let plan = budgetPlan else { return }
     let ran = Int((next &- region.blocks[current].startPC) / 4)
-    emitRefund(plan.covered[current] - plan.depth[current] - ran)
+    let ahead = plan.ahead(from: current, to: nil, copy: copy, of: copies)
+    emitRefund(plan.covered[current] - plan.depth[current] - ran + ahead)
   }
 }
 
@@ -210,14 +214,52 @@ extension BlockLowering {
     countedCopy = nil
   }
 
-  /// Whether block `index` is emitted right after the current one (never
-  /// in the counted copy, emitted after the region's blocks).
-  func isNext(_ index: Int) -> Bool { countedCopy == nil && index == current + 1 }
+  /// Whether a local jump to block `index` goes to the block emitted right
+  /// after the current one (never in the counted copy, emitted last).
+  func isNext(_ index: Int) -> Bool { countedCopy == nil && localLabel(index) == nextLabel }
 
   /// Where a local jump to block `index` goes: in the counted copy, its
-  /// own start for the loop's block.
+  /// own start for the loop's block; in copy `c` of an unrolled loop, the
+  /// block of the same copy, or copy `c + 1`'s entry for the back edge
+  /// (the checked entry from the last copy); blocks after the loop have
+  /// one copy.
   func localLabel(_ index: Int) -> Label {
     if index == 0, let countedCopy { return countedCopy }
-    return blockLabels[index]
+    guard copies > 1, let plan = budgetPlan, plan.inLoop[index] else { return blockLabels[index] }
+    return copyLabel(index == 0 ? ((copy + 1) % copies, 0) : (copy, index))
+  }
+
+  /// The start of block `index` in copy `copy` of the loop.
+  func copyLabel(_ at: (copy: Int, index: Int)) -> Label {
+    at.copy == 0 ? blockLabels[at.index] : copyLabels[at.copy - 1][at.index]
+  }
+}
+
+/// A region whose loop through its entry is small (`BudgetPlan.copies`):
+/// the loop's blocks are laid out `copies` times, one check at the first
+/// copy's entry charging all of them, so that the check costs a fraction
+/// of a pass's code; edges that leave the loop give back the passes
+/// charged ahead (`BudgetPlan.ahead`). The copies after the first follow
+/// the region's blocks: copy 0 (the region, checked), copy 1, …; each
+/// copy's back edge goes to the next one's entry, the last one's to the
+/// checked entry. With an interrupt, the check still comes every
+/// `copies` passes.
+extension BlockLowering {
+  /// The order in which blocks are emitted, as (copy, block): the
+  /// region's blocks, then the loop's blocks of each further copy. Sets
+  /// `copies` and `copyLabels` (one copy without a budget, or with a
+  /// counted loop, which has its own unchecked copy).
+  mutating func layOutLoopCopies(counted: Bool) -> [(Int, Int)] {
+    let n = region.blocks.count
+    var order = (0..<n).map { (0, $0) }
+    copies = 1
+    copyLabels = []
+    guard !counted, let plan = budgetPlan, plan.copies > 1 else { return order }
+    copies = plan.copies
+    for c in 1..<copies {
+      copyLabels.append((0..<n).map { _ in a.newLabel() })
+      order += (0..<n).filter { plan.inLoop[$0] }.map { (c, $0) }
+    }
+    return order
   }
 }

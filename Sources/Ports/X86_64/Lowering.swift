@@ -39,7 +39,7 @@ enum ColdPath {
 /// it empty, never shared.
 final class LoweringScratch {
   var cold: [ColdPath] = []
-  var owners: [Int] = []
+  var owners: [(Int, Int)] = []
   var blockLabels: [Label] = []
   var labels = LabelTable<X86Fixup>()
 
@@ -80,13 +80,20 @@ struct BlockLowering {
   var analysis: RegionAnalysis?
   var blockLabels: [Label] = []
   /// The block each cold path comes from.
-  var owners: [Int] = []
+  var owners: [(Int, Int)] = []
   /// Index of the block being lowered.
   var current = 0
   /// Where the budget is checked and given back (nil: no budget).
   var budgetPlan: BudgetPlan?
   /// While lowering the unchecked copy of a counted loop's block: its start.
   var countedCopy: Label?
+  /// The copy of the region's loop being lowered (`layOutLoopCopies`), how
+  /// many there are, and the labels of copies 1... (copy 0: `blockLabels`).
+  var copy = 0
+  var copies = 1
+  var copyLabels: [[Label]] = []
+  /// The start of the block emitted after the current one (nil: none).
+  var nextLabel: Label?
 
   init(
     abi: X86ABI, stubs: HostStubs, shared: SharedStubAddresses?, baseAddress: UInt,
@@ -130,23 +137,29 @@ struct BlockLowering {
     // several reallocations per block, callgrind); nothing when reused.
     owners.reserveCapacity(16)
     cold.reserveCapacity(16)
-    for (i, block) in region.blocks.enumerated() {
-      try emitBlockEntry(i, analysis: analysis)
+    let order = layOutLoopCopies(counted: counted != nil)
+    for (n, (copy, i)) in order.enumerated() {
+      let block = region.blocks[i]
+      self.copy = copy
+      nextLabel = n + 1 < order.count ? copyLabel(order[n + 1]) : nil
+      try emitBlockEntry(i, analysis: analysis, at: copyLabel((copy, i)))
       if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
       for operation in block.operations {
         try lower(operation)
         noteWrite(operation)
       }
       try lower(block.terminator)
-      owners += repeatElement(i, count: cold.count - owners.count)
+      owners += repeatElement((i, copy), count: cold.count - owners.count)
     }
+    copy = 0
+    nextLabel = nil
     if let (_, label) = counted {
       try lowerCountedCopy(at: label, analysis: analysis)
-      owners += repeatElement(0, count: cold.count - owners.count)
+      owners += repeatElement((0, 0), count: cold.count - owners.count)
     }
     var next = 0
     while next < cold.count {  // cold paths may add cold paths (chain exits)
-      if next < owners.count { current = owners[next] }
+      if next < owners.count { (current, copy) = owners[next] }
       try emit(cold[next])
       next += 1
     }

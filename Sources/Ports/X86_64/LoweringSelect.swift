@@ -63,7 +63,7 @@ extension BlockLowering {
       preconditionFailure("a register location is never an immediate")
     }
     if let charge { emitSelectCharge(charge, if: choice.cc, join: choice.join) }
-    if choice.join != current + 1 { a.jmp(blockLabels[choice.join]) }
+    if !isNext(choice.join) { a.jmp(localLabel(choice.join)) }
     return true
   }
 
