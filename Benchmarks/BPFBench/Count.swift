@@ -31,6 +31,7 @@ func timeCompile<Port: FunctionPort>(
     let t0 = now()
     var function = try Translator.translate(program)
     if options.boundsChecks { function.analyzeRanges(frameSize: environment.frameSize) }
+    if Port.facts.pointerBits == 64 { FunctionIR.RecurrenceUnroll.apply(to: &function) }
     bytes = try Port.compile(function, environment: environment, baseAddress: 0).count
     best = min(best, Double(now() - t0))
   }

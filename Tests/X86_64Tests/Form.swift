@@ -33,6 +33,7 @@ enum Form: Sendable, Equatable {
   case shiftCL(ShiftOp, OperandSize, GPR)
   case imulRR(OperandSize, GPR, GPR)
   case imulRM(OperandSize, GPR, Memory)
+  case imulRRI(OperandSize, GPR, GPR, Int32)
   case mul(OperandSize, GPR)
   case imulWide(OperandSize, GPR)
   case div(OperandSize, GPR)
@@ -91,6 +92,7 @@ enum Form: Sendable, Equatable {
     case .shiftCL(let op, let s, let d): a.shiftByCL(op, s, d)
     case .imulRR(let s, let d, let r): a.imul(s, d, r)
     case .imulRM(let s, let d, let m): a.imul(s, d, m)
+    case .imulRRI(let s, let d, let r, let i): a.imul(s, d, r, imm: i)
     case .mul(let s, let r): a.mul(s, r)
     case .imulWide(let s, let r): a.imulWide(s, r)
     case .div(let s, let r): a.div(s, r)
@@ -167,6 +169,7 @@ enum Form: Sendable, Equatable {
     case .shiftCL(let op, let s, let d): return "\(op) \(n(s, d)), cl"
     case .imulRR(let s, let d, let r): return "imul \(n(s, d)), \(n(s, r))"
     case .imulRM(let s, let d, let m): return "imul \(n(s, d)), \(p(s, m))"
+    case .imulRRI(let s, let d, let r, let i): return "imul \(n(s, d)), \(n(s, r)), \(i)"
     case .mul(let s, let r): return "mul \(n(s, r))"
     case .imulWide(let s, let r): return "imul \(n(s, r))"
     case .div(let s, let r): return "div \(n(s, r))"

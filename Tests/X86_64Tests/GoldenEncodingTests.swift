@@ -19,6 +19,7 @@ import Testing
   @Test(arguments: goldenTest) func test(_ row: Golden) { Self.check(row) }
   @Test(arguments: goldenShifts) func shifts(_ row: Golden) { Self.check(row) }
   @Test(arguments: goldenMulDiv) func mulDiv(_ row: Golden) { Self.check(row) }
+  @Test(arguments: goldenIMulImmediate) func imulImmediate(_ row: Golden) { Self.check(row) }
   @Test(arguments: goldenConditions) func conditions(_ row: Golden) { Self.check(row) }
   @Test(arguments: goldenControlFlow) func controlFlow(_ row: Golden) { Self.check(row) }
   @Test(arguments: goldenStack) func stackAndMisc(_ row: Golden) { Self.check(row) }

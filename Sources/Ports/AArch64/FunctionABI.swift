@@ -31,7 +31,8 @@ import KilnIR
 ///                   x21, x22
 ///                   x19, x20
 ///     savedStack -> x29, x30          (frame record; x29 = sp)
-///                   per local call:   x25, x30 / x21, x22 / x19, x20   (48 bytes)
+///                   per local call:   x25, x30 / x21, x22 / x19, x20   (48 bytes;
+///                                     a pair of r6–r9 the callee never writes is left out)
 ///                   per helper call:  x4, x30 / x2, x3 / x0, x1        (48 bytes)
 ///
 /// eBPF frames live in a separate block (`frameTop` in the state), not on
@@ -57,8 +58,15 @@ enum FunctionABI {
   ]
   /// Callee-saved registers the prologue saves, in pairs (x29, x30 first).
   static let calleeSavedPairs: [(GPR, GPR)] = [(.x19, .x20), (.x21, .x22), (.x25, .x26)]
-  /// r6–r10 and the return address, saved around local calls (48 bytes).
-  static let localCallPairs: [(GPR, GPR)] = [(.x19, .x20), (.x21, .x22), (.x25, .x30)]
+  /// What a local call saves: the pairs of r6–r9 with a register the
+  /// callee may write (bit i of `writes`: ri), then r10 with the return
+  /// address; 16, 32 or 48 bytes.
+  static func localCallPairs(writing writes: UInt16) -> [(GPR, GPR)] {
+    var pairs: [(GPR, GPR)] = []
+    if writes & (1 << 6 | 1 << 7) != 0 { pairs.append((.x19, .x20)) }
+    if writes & (1 << 8 | 1 << 9) != 0 { pairs.append((.x21, .x22)) }
+    return pairs + [(.x25, .x30)]
+  }
   /// r1–r5 and the return address, saved around helper calls (48 bytes).
   static let helperCallPairs: [(GPR, GPR)] = [(.x0, .x1), (.x2, .x3), (.x4, .x30)]
 

@@ -11,6 +11,8 @@ struct FunctionLowering {
   let environment: FunctionEnvironment
   /// The range analysis' facts, by access site (`FunctionIR.Function.accessFacts`).
   var accessFacts: [FunctionIR.AccessFact] = []
+  /// The registers each local function may write (which pairs a call saves).
+  var callWrites = FunctionIR.LocalCallWrites(FunctionIR.Function(ops: [], labelCount: 0))
   let features: CPUFeatures
   /// IR label → assembler label.
   var labels: [Label] = []
@@ -53,6 +55,7 @@ struct FunctionLowering {
 
   mutating func lower(_ function: FunctionIR.Function) throws(CodeGenError) -> [UInt8] {
     accessFacts = function.accessFacts
+    callWrites = FunctionIR.LocalCallWrites(function)
     countsBudget = function.ops.contains {
       switch $0 {
       case .budget, .charge: return true
@@ -155,7 +158,8 @@ struct FunctionLowering {
     case .callHelperIndirect(let r, let site):
       try storeField(x(r), Env.helperID)
       try callHelper(site: site, checkStatus: true)
-    case .callLocal(let l, let site): try lowerLocalCall(labels[l.id], site: site)
+    case .callLocal(let l, let site):
+      try lowerLocalCall(labels[l.id], writes: callWrites.writes(l), site: site)
     case .return: a.ret()
     case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
     case .poll(let site): try emitPoll(site: site)

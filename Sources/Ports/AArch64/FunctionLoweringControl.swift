@@ -76,24 +76,31 @@ extension FunctionLowering {
     }
   }
 
-  /// Local call: check and count the depth, save r6–r10 and x30, give the
-  /// callee the next frame down, `bl`, restore (r10 with the pairs).
-  mutating func lowerLocalCall(_ target: Label, site: Int) throws(CodeGenError) {
-    let depth = XReg(Self.scratch.address)
-    let limit = XReg(Self.scratch.b)
+  /// Local call: check the depth, save the pairs of r6–r9 the callee may
+  /// write (`writes`, from ``FunctionIR/LocalCallWrites``) and r10 with
+  /// x30, give the callee the next frame down, `bl`, restore.
+  ///
+  /// The depth is where r10 is: frames are contiguous below `frameTop`, so
+  /// at depth d, r10 = frameTop − (d − 1)·frameSize and a call from depth
+  /// d ≥ maxCallDepth fails when r10 + (maxCallDepth − 1)·frameSize ≤
+  /// frameTop (no counter to load, add and store back around every call).
+  mutating func lowerLocalCall(_ target: Label, writes: UInt16, site: Int) throws(CodeGenError) {
+    let t = XReg(Self.scratch.address)
+    let top = XReg(Self.scratch.b)
     let fail = a.newLabel()
-    try loadField(depth, Env.callDepth)
-    a.mov(limit, imm: UInt64(environment.maxCallDepth))
-    a.cmp(depth, limit)
-    a.b(.hs, fail)
+    let reach = Int64(max(0, environment.maxCallDepth - 1)) &* Int64(environment.frameSize)
+    a.mov(t, imm: UInt64(bitPattern: reach))
+    a.add(t, t, x(.r10))
+    try loadField(top, Env.frameTop)
+    a.cmp(t, top)
+    a.b(.ls, fail)
     cold.append(.init(label: fail, site: site, detail: 0, stub: depthExceeded))
-    try addToDepth(1)
-    push(FunctionABI.localCallPairs)
+    let pairs = FunctionABI.localCallPairs(writing: writes)
+    push(pairs)
     let r10 = XRegSP(host(.r10))
     a.sub(r10, r10, try frameSize())
     a.bl(target)
-    pop(FunctionABI.localCallPairs)
-    try addToDepth(-1)
+    pop(pairs)
   }
 
   func frameSize() throws(CodeGenError) -> AddSubImmediate {
@@ -101,14 +108,6 @@ extension FunctionLowering {
       throw .immediateOutOfRange("frame size \(environment.frameSize)")
     }
     return imm
-  }
-
-  /// `callDepth += delta` (x9).
-  mutating func addToDepth(_ delta: Int) throws(CodeGenError) {
-    let t = XRegSP(Self.scratch.address)
-    try loadField(XReg(Self.scratch.address), Env.callDepth)
-    if delta > 0 { a.add(t, t, 1) } else { a.sub(t, t, 1) }
-    try storeField(XReg(Self.scratch.address), Env.callDepth)
   }
 
   /// Pushes register pairs (the first pair lowest), 16 bytes each.

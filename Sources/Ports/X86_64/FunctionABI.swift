@@ -21,8 +21,9 @@ import KilnIR
 ///     [entry rsp]       return address into Swift
 ///                       saved rbx, rbp, r12, r13, r14, r15   (6 × 8)
 ///     savedStack  ->    return address of `call <entry function>`
-///                       per local call: saved rbx r13 r14 r15 rbp (5 × 8)
-///                       and the return address (8): 48 bytes, so alignment holds
+///                       per local call: those of rbx r13 r14 r15 that the
+///                       callee may write, padded to an even count, rbp, and
+///                       the return address: 16, 32 or 48 bytes, so alignment holds
 ///
 /// eBPF frames live in a separate block (`frameTop` in the state), not on
 /// the host stack. Every `return` is a `ret`: the entry function is itself
@@ -35,8 +36,21 @@ public enum FunctionABI {
     .rax, .rdi, .rsi, .rdx, .rcx, .r8, .rbx, .r13, .r14, .r15, .rbp,
   ]
   public static let calleeSaved: [GPR] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
-  /// r6–r10, saved around local calls (5 registers + return address = 48 bytes).
+  /// r6–r10, preserved across local calls.
   public static let preservedAcrossCalls: [GPR] = [.rbx, .r13, .r14, .r15, .rbp]
+
+  /// What a local call pushes: the hosts of r6–r9 that the callee may
+  /// write (bit i of `writes`: ri), padded with another of them to an even
+  /// number, then rbp (r10): an odd number of pushes, which with the return
+  /// address keeps the stack 16-byte aligned.
+  public static func saved(aroundCallWriting writes: UInt16) -> [GPR] {
+    let candidates: [(UInt8, GPR)] = [(6, .rbx), (7, .r13), (8, .r14), (9, .r15)]
+    var saved = candidates.filter { writes & (1 << $0.0) != 0 }.map(\.1)
+    if saved.count % 2 == 1, let pad = candidates.first(where: { !saved.contains($0.1) }) {
+      saved.append(pad.1)
+    }
+    return saved + [.rbp]
+  }
   /// r1–r5, which helper calls here preserve (the interpreter does too), pushed
   /// with one padding slot to keep the stack aligned.
   public static let arguments: [GPR] = [.rdi, .rsi, .rdx, .rcx, .r8]

@@ -10,6 +10,8 @@ struct FunctionLowering {
   let environment: FunctionEnvironment
   /// The range analysis' facts, by access site (`FunctionIR.Function.accessFacts`).
   var accessFacts: [FunctionIR.AccessFact] = []
+  /// The registers each local function may write (which of r6–r9 a call saves).
+  var callWrites = FunctionIR.LocalCallWrites(FunctionIR.Function(ops: [], labelCount: 0))
   /// IR label → assembler label.
   var labels: [Label] = []
   /// Out-of-line failure paths, emitted after the body.
@@ -39,6 +41,7 @@ struct FunctionLowering {
 
   mutating func lower(_ function: FunctionIR.Function) throws(CodeGenError) -> [UInt8] {
     accessFacts = function.accessFacts
+    callWrites = FunctionIR.LocalCallWrites(function)
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
     let body = a.newLabel()
     prologue(body: body)
@@ -117,7 +120,8 @@ struct FunctionLowering {
     case .callHelperIndirect(let r, let site):
       a.mov(.qword, field(Env.helperID), host(r))
       try callHelper(site: site, checkStatus: true)
-    case .callLocal(let l, let site): lowerLocalCall(labels[l.id], site: site)
+    case .callLocal(let l, let site):
+      lowerLocalCall(labels[l.id], writes: callWrites.writes(l), site: site)
     case .return: a.ret()
     case .budget(let cost, let site): try emitBudgetCheck(cost: cost, site: site)
     case .poll(let site): emitPoll(site: site)

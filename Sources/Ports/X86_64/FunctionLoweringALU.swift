@@ -31,9 +31,10 @@ extension FunctionLowering {
       switch src {
       case .register(let r): a.imul(sz, dst, host(r))
       case .immediate(let i):
-        let t = FunctionABI.scratch.address
-        loadOperand(t, i, w)
-        a.imul(sz, dst, t)
+        // `imul r, r, imm32` sign-extends the immediate, as a 64-bit IR
+        // operand is; for 32 bits only the low half of the product is
+        // kept, the same whichever way the immediate is extended.
+        a.imul(sz, dst, dst, imm: i)
       }
     case .shift(let shift):
       lowerShift(shift, w, dst, src)

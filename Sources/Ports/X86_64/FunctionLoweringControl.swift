@@ -42,19 +42,33 @@ extension FunctionLowering {
     }
   }
 
-  /// Local call: check and count the depth, save r6–r10, give the callee the
-  /// next frame down, `call`, restore.
-  mutating func lowerLocalCall(_ target: Label, site: Int) {
+  /// Local call: check the depth, save the registers of r6–r9 the callee
+  /// may write (`writes`, from ``FunctionIR/LocalCallWrites``) and r10,
+  /// give the callee the next frame down, `call`, restore.
+  ///
+  /// The depth is where r10 is: frames are contiguous below `frameTop`, so
+  /// at depth d, rbp = frameTop − (d − 1)·frameSize and a call from depth
+  /// d ≥ maxCallDepth fails when rbp + (maxCallDepth − 1)·frameSize ≤
+  /// frameTop (no counter to load, add and store back around every call).
+  mutating func lowerLocalCall(_ target: Label, writes: UInt16, site: Int) {
     let fail = a.newLabel()
-    a.alu(.cmp, .qword, field(Env.callDepth), imm: Int32(environment.maxCallDepth))
-    a.jcc(.ae, fail)
+    let t = FunctionABI.scratch.address
+    let reach = Int64(max(0, environment.maxCallDepth - 1)) &* Int64(environment.frameSize)
+    if let displacement = Int32(exactly: reach) {
+      a.lea(.qword, t, Memory(base: .rbp, displacement: displacement))
+    } else {
+      // Beyond a displacement (ExecutionOptions bounds the depth well below).
+      loadConstant(t, UInt64(bitPattern: reach))
+      a.alu(.add, .qword, t, .rbp)
+    }
+    a.alu(.cmp, .qword, t, field(Env.frameTop))
+    a.jcc(.be, fail)
     cold.append(.init(label: fail, site: site, detail: 0, stub: depthExceeded))
-    a.alu(.add, .qword, field(Env.callDepth), imm: 1)
-    for r in FunctionABI.preservedAcrossCalls { a.push(r) }
+    let saved = FunctionABI.saved(aroundCallWriting: writes)
+    for r in saved { a.push(r) }
     a.alu(.sub, .qword, .rbp, imm: Int32(environment.frameSize))
     a.call(target)
-    for r in FunctionABI.preservedAcrossCalls.reversed() { a.pop(r) }
-    a.alu(.sub, .qword, field(Env.callDepth), imm: 1)
+    for r in saved.reversed() { a.pop(r) }
   }
 
   mutating func emitColdPaths() throws(CodeGenError) {

@@ -11,6 +11,19 @@ extension X86Assembler {
     emitModRM(w: size.rexW, map: .escape0F, opcode: 0xAF, reg: dst.rawValue, rm: .mem(src))
   }
 
+  /// `imul r, r/m, imm` — `[REX.W] 6B /r ib` if the immediate fits a
+  /// sign-extended byte, else `[REX.W] 69 /r id` (truncated signed product
+  /// of `src` and the immediate, sign-extended to 64 bits for `qword`).
+  public mutating func imul(_ size: OperandSize, _ dst: GPR, _ src: GPR, imm: Int32) {
+    if Self.fitsImm8(imm) {
+      emitModRM(w: size.rexW, opcode: 0x6B, reg: dst.rawValue, rm: .reg(src))
+      emit8(UInt8(truncatingIfNeeded: imm))
+    } else {
+      emitModRM(w: size.rexW, opcode: 0x69, reg: dst.rawValue, rm: .reg(src))
+      emit32(UInt32(bitPattern: imm))
+    }
+  }
+
   /// `mul r` — `[REX.W] F7 /4`: rDX:rAX ← rAX × src, unsigned.
   public mutating func mul(_ size: OperandSize, _ src: GPR) {
     emitModRM(w: size.rexW, opcode: 0xF7, reg: 4, rm: .reg(src))
