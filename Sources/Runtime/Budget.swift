@@ -37,7 +37,7 @@ extension VirtualMachine {
   var configuredLimit: UInt64 { config.instructionBudget ?? .max }
 
   /// Whether runs count instructions (a budget, or interrupts).
-  var countsInstructions: Bool { config.instructionBudget != nil || config.interruptible }
+  var countsInstructions: Bool { config.countsInstructions }
 
   /// Starts the budget of an outermost run. The limit is written before the
   /// interrupt flag is read, so a request made meanwhile is not lost.

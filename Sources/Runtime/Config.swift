@@ -104,4 +104,7 @@ public struct Config: Sendable {
 
   public static let maxPages = 65536
   public static let minCodeSize = 64 << 10
+
+  /// Whether runs count instructions (a budget, or interrupts).
+  var countsInstructions: Bool { instructionBudget != nil || interruptible }
 }

@@ -80,8 +80,7 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
     self.memory = memory
     self.config = config
     self.executor = executor
-    let counts = config.instructionBudget != nil || config.interruptible
-    compileThreshold = counts ? 0 : config.compileThreshold
+    compileThreshold = config.countsInstructions ? 0 : config.compileThreshold
     do {
       code = try executor.makeCodeMemory(capacity: config.maxCodeSize, port: facts)
     } catch { throw .jitUnavailable(error.description) }

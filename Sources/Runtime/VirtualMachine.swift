@@ -95,7 +95,7 @@ public final class VirtualMachine {
     }
     let hint = Translator.preferredRegisters
     let counts =
-      config.instructionBudget != nil || config.interruptible
+      config.countsInstructions
       ? GuestBudget(end: config.instructionBudget ?? .max, polls: config.interruptible) : nil
     switch config.memoryMode {
     case .paged:
