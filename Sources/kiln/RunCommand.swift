@@ -199,6 +199,7 @@ extension Kiln {
         kiln: compile time: \(msText) ms
         kiln: code generation time: \(milliseconds(s.codeGenerationNanoseconds)) ms
         kiln: cache flushes: \(s.cacheFlushes)
+        kiln: dispatcher exits: \(s.dispatcherExits) (jumps chained: \(s.chainedJumps))
         kiln: blocks interpreted before compiling: \(s.blocksInterpreted) (\(s.guestInstructionsInterpreted) guest instructions)
 
         """
