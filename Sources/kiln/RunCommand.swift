@@ -53,9 +53,9 @@ extension Kiln {
     @Option(
       name: .customLong("compile-threshold"),
       help: ArgumentHelp(
-        "Run each block N times in the interpreter before compiling it (tiered compilation; 0 compiles every block before its first run; ignored with --max-instructions or --timeout). Default: 0.",
+        "Run each block N times in the interpreter before compiling it (tiered compilation; 0 compiles every block before its first run; ignored with --max-instructions or --timeout). Default: 1 natively (code that runs once is never compiled), 0 when the generated code runs in an emulator (--emulate or a --host of another architecture), where running the port's code is the point.",
         valueName: "N"))
-    var compileThreshold = 0
+    var compileThreshold: Int?
 
     @Option(
       name: .customLong("max-instructions"),
@@ -125,6 +125,12 @@ extension Kiln {
       memory ?? (emulated ? .paged : .hostDefault)
     }
 
+    /// The tiering threshold: as given, else 1 for native code and 0 when the
+    /// generated code runs in an emulator.
+    func selectedCompileThreshold(emulated: Bool) -> Int {
+      compileThreshold ?? (emulated ? 0 : 1)
+    }
+
     func run() throws {
       let bytes = try readProgram(program, limit: InputLimit.executable)
 
@@ -134,7 +140,7 @@ extension Kiln {
       config.engine = selectedEngine
       config.memoryMode = selectedMemory(emulated: host?.emulated ?? false)
       config.pageWalk = pageWalk
-      config.compileThreshold = compileThreshold
+      config.compileThreshold = selectedCompileThreshold(emulated: host?.emulated ?? false)
       config.maxMemoryPages = maxMemory * 256
       config.instructionBudget = maxInstructions
       config.interruptible = timeout != nil

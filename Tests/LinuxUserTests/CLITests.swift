@@ -148,11 +148,17 @@ struct CLITests {
 
   @Test(arguments: Engine.allCases)
   func statsGoToStderr(engine: Engine) throws {
-    let r = try Self.kiln(["run", "--stats", "--engine", engine.rawValue, Tools.helloELF.path])
+    // Threshold 0: every block compiled (by default, code that runs once is
+    // interpreted: `tieringIsTheNativeDefault`).
+    let r = try Self.kiln([
+      "run", "--stats", "--compile-threshold", "0", "--engine", engine.rawValue,
+      Tools.helloELF.path,
+    ])
     #expect(r.status == 0)
     #expect(r.stdoutText.hasPrefix("Hello from RISC-V"))
     for key in [
       "blocks compiled:", "guest instructions translated:", "compile time:", "cache flushes:",
+      "dispatcher exits:",
     ] {
       #expect(r.stderrText.contains(key), "missing \(key) in \(r.stderrText)")
     }
@@ -168,6 +174,36 @@ struct CLITests {
       let r = try Self.kiln(command + ["--host", "vax", Tools.helloELF.path])
       #expect(r.status == 64, "\(r)")
       Self.expectOneDiagnostic(r, containing: "unknown host 'vax' (this build has: x86_64")
+    }
+  }
+
+  /// `kiln run` tiers by default natively (a block runs once in the
+  /// interpreter and is compiled when it runs again) and not in an emulator,
+  /// where the port's code should run every block. The program: `li a0, 3`,
+  /// then a loop `a0 -= 1; bnez a0` of three passes, then exit(7). Natively
+  /// the first block and the loop's first run are interpreted, then the loop
+  /// is compiled.
+  @Test func tieringIsTheNativeDefault() throws {
+    let words =
+      [RV.addi(RV.a0, 0, 3), RV.addi(RV.a0, RV.a0, -1), RV.bne(RV.a0, 0, -4)] + RV.exit(7)
+    #expect(RV.bne(RV.a0, 0, -4) == 0xfe05_1ee3)
+    let path = try Self.file("tiering-default", ELFBuilder.program(words).bytes())
+    /// The first number after `key` in the `--stats` output.
+    func count(_ r: ProcessResult, _ key: String) -> Int? {
+      guard let line = r.stderrText.split(separator: "\n").first(where: { $0.contains(key) }),
+        let range = line.range(of: key)
+      else { return nil }
+      return Int(line[range.upperBound...].prefix { $0.isNumber })
+    }
+    let interpreted = "blocks interpreted before compiling: "
+    let native = try Self.kiln(["run", "--stats", path])
+    #expect(native.status == 7, "\(native)")
+    #expect((count(native, interpreted) ?? 0) >= 2, "\(native)")
+    #expect((count(native, "blocks compiled: ") ?? 0) >= 1, "\(native)")
+    for options in [["--compile-threshold", "0"], ["--emulate"]] {
+      let r = try Self.kiln(["run", "--stats"] + options + [path])
+      #expect(r.status == 7, "\(r)")
+      #expect(count(r, interpreted) == 0, "\(options): \(r)")
     }
   }
 
@@ -188,7 +224,9 @@ struct CLITests {
   }
 
   @Test func verboseDumpsGuestAndHostCode() throws {
-    let r = try Self.kiln(["run", "-v", "--engine", "jit", Tools.helloELF.path])
+    let r = try Self.kiln([
+      "run", "-v", "--compile-threshold", "0", "--engine", "jit", Tools.helloELF.path,
+    ])
     #expect(r.status == 0)
     #expect(r.stdoutText.hasPrefix("Hello from RISC-V"))
     let err = r.stderrText
@@ -214,7 +252,9 @@ struct CLITests {
   @Test func perfMapNamesJITCode() throws {
     // The map is named after kiln's pid, which we learn from the file list.
     let before = Set((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [])
-    let r = try Self.kiln(["run", "--perf-map", "--engine", "jit", Tools.helloELF.path])
+    let r = try Self.kiln([
+      "run", "--perf-map", "--compile-threshold", "0", "--engine", "jit", Tools.helloELF.path,
+    ])
     #expect(r.status == 0)
     let after = Set((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [])
     let maps = after.subtracting(before).filter { $0.hasPrefix("perf-") && $0.hasSuffix(".map") }

@@ -73,11 +73,13 @@ struct CodeBufferCLITests {
     let path = try CLITests.file(
       "straight-\(setup.memory)-\(setup.emulatedPort ?? "native")",
       ELFBuilder.program(Self.program.words).bytes())
-    let small = try CLITests.kiln(["run", "--code-size", "1", "--stats"] + setup.options + [path])
+    let small = try CLITests.kiln(
+      ["run", "--code-size", "1", "--stats", "--compile-threshold", "0"] + setup.options + [path])
     #expect(small.status == Self.program.status, "\(small)")
     #expect((Self.flushes(small) ?? 0) >= 1, "\(small)")
     // The default buffer holds all of it: compiled once, never flushed.
-    let large = try CLITests.kiln(["run", "--stats"] + setup.options + [path])
+    let large = try CLITests.kiln(
+      ["run", "--stats", "--compile-threshold", "0"] + setup.options + [path])
     #expect(large.status == Self.program.status, "\(large)")
     #expect(Self.flushes(large) == 0, "\(large)")
   }

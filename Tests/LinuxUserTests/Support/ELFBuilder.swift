@@ -85,6 +85,13 @@ enum RV {
   static func addi(_ rd: UInt32, _ rs1: UInt32, _ imm: Int32) -> UInt32 {
     (UInt32(bitPattern: imm) & 0xfff) << 20 | rs1 << 15 | rd << 7 | 0x13
   }
+  /// `bne rs1, rs2, offset` (B-type; `bne a0, zero, -4` is 0xfe051ee3, from
+  /// `echo "bne a0, zero, -4" | llvm-mc --triple=riscv32 --show-encoding`).
+  static func bne(_ rs1: UInt32, _ rs2: UInt32, _ offset: Int32) -> UInt32 {
+    let i = UInt32(bitPattern: offset)
+    return (i >> 12 & 1) << 31 | (i >> 5 & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | 1 << 12
+      | (i >> 1 & 0xf) << 8 | (i >> 11 & 1) << 7 | 0x63
+  }
   static let ecall: UInt32 = 0x0000_0073
   static let a0: UInt32 = 10
   static let a7: UInt32 = 17
