@@ -17,14 +17,59 @@ extension DecodedSlot {
     case jeq64, jgt64, jge64, jset64, jne64, jsgt64, jsge64, jlt64, jle64, jslt64, jsle64
     case jeq32, jgt32, jge32, jset32, jne32, jsgt32, jsge32, jlt32, jle32, jslt32, jsle32
     case callHelper, callRegister, callLocal, exit
-    case loadImmediate64, load, loadSigned, storeImmediate, storeRegister, atomic
+    case loadImmediate64
+    /// Loads and stores, one code per ``AccessSize`` (`ldxb`…`ldxdw`,
+    /// `ldxsb`…`ldxsw`, `stb`…`stdw`, `stxb`…`stxdw`), so that the size is
+    /// a constant where the loop handles them.
+    case load8, load16, load32, load64, loadSigned8, loadSigned16, loadSigned32
+    case storeImmediate8, storeImmediate16, storeImmediate32, storeImmediate64
+    case storeRegister8, storeRegister16, storeRegister32, storeRegister64
+    case atomic
     case packetAbsolute, packetIndirect
+    /// Superinstructions (`InterpreterFusion.swift`): a `mov64`, `add64`
+    /// or `mov32` slot followed by an arithmetic operation or (after
+    /// `mov64` and `add64`) a conditional jump, run in one dispatch. In
+    /// the order of the second code (arithmetic, then conditional jumps),
+    /// which `fused(lead:second:)` relies on.
+    case mov64ThenAdd64, mov64ThenSub64, mov64ThenMul64, mov64ThenDiv64, mov64ThenSdiv64,
+      mov64ThenOr64, mov64ThenAnd64, mov64ThenLsh64, mov64ThenRsh64, mov64ThenNeg64, mov64ThenMod64,
+      mov64ThenSmod64, mov64ThenXor64, mov64ThenMov64, mov64ThenMovsx8to64, mov64ThenMovsx16to64,
+      mov64ThenMovsx32to64, mov64ThenArsh64, mov64ThenAdd32, mov64ThenSub32, mov64ThenMul32,
+      mov64ThenDiv32, mov64ThenSdiv32, mov64ThenOr32, mov64ThenAnd32, mov64ThenLsh32,
+      mov64ThenRsh32, mov64ThenNeg32, mov64ThenMod32, mov64ThenSmod32, mov64ThenXor32,
+      mov64ThenMov32, mov64ThenMovsx8to32, mov64ThenMovsx16to32, mov64ThenMovsx32to32,
+      mov64ThenArsh32, mov64ThenJeq64, mov64ThenJgt64, mov64ThenJge64, mov64ThenJset64,
+      mov64ThenJne64, mov64ThenJsgt64, mov64ThenJsge64, mov64ThenJlt64, mov64ThenJle64,
+      mov64ThenJslt64, mov64ThenJsle64, mov64ThenJeq32, mov64ThenJgt32, mov64ThenJge32,
+      mov64ThenJset32, mov64ThenJne32, mov64ThenJsgt32, mov64ThenJsge32, mov64ThenJlt32,
+      mov64ThenJle32, mov64ThenJslt32, mov64ThenJsle32
+    case add64ThenAdd64, add64ThenSub64, add64ThenMul64, add64ThenDiv64, add64ThenSdiv64,
+      add64ThenOr64, add64ThenAnd64, add64ThenLsh64, add64ThenRsh64, add64ThenNeg64, add64ThenMod64,
+      add64ThenSmod64, add64ThenXor64, add64ThenMov64, add64ThenMovsx8to64, add64ThenMovsx16to64,
+      add64ThenMovsx32to64, add64ThenArsh64, add64ThenAdd32, add64ThenSub32, add64ThenMul32,
+      add64ThenDiv32, add64ThenSdiv32, add64ThenOr32, add64ThenAnd32, add64ThenLsh32,
+      add64ThenRsh32, add64ThenNeg32, add64ThenMod32, add64ThenSmod32, add64ThenXor32,
+      add64ThenMov32, add64ThenMovsx8to32, add64ThenMovsx16to32, add64ThenMovsx32to32,
+      add64ThenArsh32, add64ThenJeq64, add64ThenJgt64, add64ThenJge64, add64ThenJset64,
+      add64ThenJne64, add64ThenJsgt64, add64ThenJsge64, add64ThenJlt64, add64ThenJle64,
+      add64ThenJslt64, add64ThenJsle64, add64ThenJeq32, add64ThenJgt32, add64ThenJge32,
+      add64ThenJset32, add64ThenJne32, add64ThenJsgt32, add64ThenJsge32, add64ThenJlt32,
+      add64ThenJle32, add64ThenJslt32, add64ThenJsle32
+    case mov32ThenAdd64, mov32ThenSub64, mov32ThenMul64, mov32ThenDiv64, mov32ThenSdiv64,
+      mov32ThenOr64, mov32ThenAnd64, mov32ThenLsh64, mov32ThenRsh64, mov32ThenNeg64, mov32ThenMod64,
+      mov32ThenSmod64, mov32ThenXor64, mov32ThenMov64, mov32ThenMovsx8to64, mov32ThenMovsx16to64,
+      mov32ThenMovsx32to64, mov32ThenArsh64, mov32ThenAdd32, mov32ThenSub32, mov32ThenMul32,
+      mov32ThenDiv32, mov32ThenSdiv32, mov32ThenOr32, mov32ThenAnd32, mov32ThenLsh32,
+      mov32ThenRsh32, mov32ThenNeg32, mov32ThenMod32, mov32ThenSmod32, mov32ThenXor32,
+      mov32ThenMov32, mov32ThenMovsx8to32, mov32ThenMovsx16to32, mov32ThenMovsx32to32,
+      mov32ThenArsh32
     /// Rejected by the ``Checker`` (BTF calls) or never executed (`lddw`'s
     /// second slot).
     case notExecuted
 
     /// `arithmetic` applied to this code's operation and width, `branch` to
-    /// its condition and width, or else `other` to this code. Each case passes constants, so
+    /// its condition and width, `fused` to a superinstruction's lead
+    /// operation and second half, or else `other` to this code. Each case passes constants, so
     /// where this is inlined the closures are specialized per case and the
     /// interpreter dispatches once per instruction (as
     /// ``ALUOperation/withMeaning(_:)`` does for ``Semantics``).
@@ -32,7 +77,8 @@ extension DecodedSlot {
     func dispatch<R, E: Error>(
       arithmetic: (ALUOperation, Width) throws(E) -> R,
       branch: (Condition, Width) throws(E) -> R,
-      other: (Code) throws(E) -> R
+      other: (Code) throws(E) -> R,
+      fused: ((ALUOperation, Width), Fused) throws(E) -> R
     ) throws(E) -> R {
       switch self {
       case .add64: try arithmetic(.add, .w64)
@@ -102,25 +148,233 @@ extension DecodedSlot {
       case .callLocal: try other(.callLocal)
       case .exit: try other(.exit)
       case .loadImmediate64: try other(.loadImmediate64)
-      case .load: try other(.load)
-      case .loadSigned: try other(.loadSigned)
-      case .storeImmediate: try other(.storeImmediate)
-      case .storeRegister: try other(.storeRegister)
+      case .load8: try other(.load8)
+      case .load16: try other(.load16)
+      case .load32: try other(.load32)
+      case .load64: try other(.load64)
+      case .loadSigned8: try other(.loadSigned8)
+      case .loadSigned16: try other(.loadSigned16)
+      case .loadSigned32: try other(.loadSigned32)
+      case .storeImmediate8: try other(.storeImmediate8)
+      case .storeImmediate16: try other(.storeImmediate16)
+      case .storeImmediate32: try other(.storeImmediate32)
+      case .storeImmediate64: try other(.storeImmediate64)
+      case .storeRegister8: try other(.storeRegister8)
+      case .storeRegister16: try other(.storeRegister16)
+      case .storeRegister32: try other(.storeRegister32)
+      case .storeRegister64: try other(.storeRegister64)
       case .atomic: try other(.atomic)
       case .packetAbsolute: try other(.packetAbsolute)
       case .packetIndirect: try other(.packetIndirect)
       case .notExecuted: try other(.notExecuted)
+      case .mov64ThenAdd64: try fused((.mov, .w64), .arithmetic(.add, .w64))
+      case .mov64ThenSub64: try fused((.mov, .w64), .arithmetic(.sub, .w64))
+      case .mov64ThenMul64: try fused((.mov, .w64), .arithmetic(.mul, .w64))
+      case .mov64ThenDiv64: try fused((.mov, .w64), .arithmetic(.div, .w64))
+      case .mov64ThenSdiv64: try fused((.mov, .w64), .arithmetic(.sdiv, .w64))
+      case .mov64ThenOr64: try fused((.mov, .w64), .arithmetic(.or, .w64))
+      case .mov64ThenAnd64: try fused((.mov, .w64), .arithmetic(.and, .w64))
+      case .mov64ThenLsh64: try fused((.mov, .w64), .arithmetic(.lsh, .w64))
+      case .mov64ThenRsh64: try fused((.mov, .w64), .arithmetic(.rsh, .w64))
+      case .mov64ThenNeg64: try fused((.mov, .w64), .arithmetic(.neg, .w64))
+      case .mov64ThenMod64: try fused((.mov, .w64), .arithmetic(.mod, .w64))
+      case .mov64ThenSmod64: try fused((.mov, .w64), .arithmetic(.smod, .w64))
+      case .mov64ThenXor64: try fused((.mov, .w64), .arithmetic(.xor, .w64))
+      case .mov64ThenMov64: try fused((.mov, .w64), .arithmetic(.mov, .w64))
+      case .mov64ThenMovsx8to64: try fused((.mov, .w64), .arithmetic(.movsx8, .w64))
+      case .mov64ThenMovsx16to64: try fused((.mov, .w64), .arithmetic(.movsx16, .w64))
+      case .mov64ThenMovsx32to64: try fused((.mov, .w64), .arithmetic(.movsx32, .w64))
+      case .mov64ThenArsh64: try fused((.mov, .w64), .arithmetic(.arsh, .w64))
+      case .mov64ThenAdd32: try fused((.mov, .w64), .arithmetic(.add, .w32))
+      case .mov64ThenSub32: try fused((.mov, .w64), .arithmetic(.sub, .w32))
+      case .mov64ThenMul32: try fused((.mov, .w64), .arithmetic(.mul, .w32))
+      case .mov64ThenDiv32: try fused((.mov, .w64), .arithmetic(.div, .w32))
+      case .mov64ThenSdiv32: try fused((.mov, .w64), .arithmetic(.sdiv, .w32))
+      case .mov64ThenOr32: try fused((.mov, .w64), .arithmetic(.or, .w32))
+      case .mov64ThenAnd32: try fused((.mov, .w64), .arithmetic(.and, .w32))
+      case .mov64ThenLsh32: try fused((.mov, .w64), .arithmetic(.lsh, .w32))
+      case .mov64ThenRsh32: try fused((.mov, .w64), .arithmetic(.rsh, .w32))
+      case .mov64ThenNeg32: try fused((.mov, .w64), .arithmetic(.neg, .w32))
+      case .mov64ThenMod32: try fused((.mov, .w64), .arithmetic(.mod, .w32))
+      case .mov64ThenSmod32: try fused((.mov, .w64), .arithmetic(.smod, .w32))
+      case .mov64ThenXor32: try fused((.mov, .w64), .arithmetic(.xor, .w32))
+      case .mov64ThenMov32: try fused((.mov, .w64), .arithmetic(.mov, .w32))
+      case .mov64ThenMovsx8to32: try fused((.mov, .w64), .arithmetic(.movsx8, .w32))
+      case .mov64ThenMovsx16to32: try fused((.mov, .w64), .arithmetic(.movsx16, .w32))
+      case .mov64ThenMovsx32to32: try fused((.mov, .w64), .arithmetic(.movsx32, .w32))
+      case .mov64ThenArsh32: try fused((.mov, .w64), .arithmetic(.arsh, .w32))
+      case .mov64ThenJeq64: try fused((.mov, .w64), .branch(.eq, .w64))
+      case .mov64ThenJgt64: try fused((.mov, .w64), .branch(.gt, .w64))
+      case .mov64ThenJge64: try fused((.mov, .w64), .branch(.ge, .w64))
+      case .mov64ThenJset64: try fused((.mov, .w64), .branch(.set, .w64))
+      case .mov64ThenJne64: try fused((.mov, .w64), .branch(.ne, .w64))
+      case .mov64ThenJsgt64: try fused((.mov, .w64), .branch(.sgt, .w64))
+      case .mov64ThenJsge64: try fused((.mov, .w64), .branch(.sge, .w64))
+      case .mov64ThenJlt64: try fused((.mov, .w64), .branch(.lt, .w64))
+      case .mov64ThenJle64: try fused((.mov, .w64), .branch(.le, .w64))
+      case .mov64ThenJslt64: try fused((.mov, .w64), .branch(.slt, .w64))
+      case .mov64ThenJsle64: try fused((.mov, .w64), .branch(.sle, .w64))
+      case .mov64ThenJeq32: try fused((.mov, .w64), .branch(.eq, .w32))
+      case .mov64ThenJgt32: try fused((.mov, .w64), .branch(.gt, .w32))
+      case .mov64ThenJge32: try fused((.mov, .w64), .branch(.ge, .w32))
+      case .mov64ThenJset32: try fused((.mov, .w64), .branch(.set, .w32))
+      case .mov64ThenJne32: try fused((.mov, .w64), .branch(.ne, .w32))
+      case .mov64ThenJsgt32: try fused((.mov, .w64), .branch(.sgt, .w32))
+      case .mov64ThenJsge32: try fused((.mov, .w64), .branch(.sge, .w32))
+      case .mov64ThenJlt32: try fused((.mov, .w64), .branch(.lt, .w32))
+      case .mov64ThenJle32: try fused((.mov, .w64), .branch(.le, .w32))
+      case .mov64ThenJslt32: try fused((.mov, .w64), .branch(.slt, .w32))
+      case .mov64ThenJsle32: try fused((.mov, .w64), .branch(.sle, .w32))
+      case .add64ThenAdd64: try fused((.add, .w64), .arithmetic(.add, .w64))
+      case .add64ThenSub64: try fused((.add, .w64), .arithmetic(.sub, .w64))
+      case .add64ThenMul64: try fused((.add, .w64), .arithmetic(.mul, .w64))
+      case .add64ThenDiv64: try fused((.add, .w64), .arithmetic(.div, .w64))
+      case .add64ThenSdiv64: try fused((.add, .w64), .arithmetic(.sdiv, .w64))
+      case .add64ThenOr64: try fused((.add, .w64), .arithmetic(.or, .w64))
+      case .add64ThenAnd64: try fused((.add, .w64), .arithmetic(.and, .w64))
+      case .add64ThenLsh64: try fused((.add, .w64), .arithmetic(.lsh, .w64))
+      case .add64ThenRsh64: try fused((.add, .w64), .arithmetic(.rsh, .w64))
+      case .add64ThenNeg64: try fused((.add, .w64), .arithmetic(.neg, .w64))
+      case .add64ThenMod64: try fused((.add, .w64), .arithmetic(.mod, .w64))
+      case .add64ThenSmod64: try fused((.add, .w64), .arithmetic(.smod, .w64))
+      case .add64ThenXor64: try fused((.add, .w64), .arithmetic(.xor, .w64))
+      case .add64ThenMov64: try fused((.add, .w64), .arithmetic(.mov, .w64))
+      case .add64ThenMovsx8to64: try fused((.add, .w64), .arithmetic(.movsx8, .w64))
+      case .add64ThenMovsx16to64: try fused((.add, .w64), .arithmetic(.movsx16, .w64))
+      case .add64ThenMovsx32to64: try fused((.add, .w64), .arithmetic(.movsx32, .w64))
+      case .add64ThenArsh64: try fused((.add, .w64), .arithmetic(.arsh, .w64))
+      case .add64ThenAdd32: try fused((.add, .w64), .arithmetic(.add, .w32))
+      case .add64ThenSub32: try fused((.add, .w64), .arithmetic(.sub, .w32))
+      case .add64ThenMul32: try fused((.add, .w64), .arithmetic(.mul, .w32))
+      case .add64ThenDiv32: try fused((.add, .w64), .arithmetic(.div, .w32))
+      case .add64ThenSdiv32: try fused((.add, .w64), .arithmetic(.sdiv, .w32))
+      case .add64ThenOr32: try fused((.add, .w64), .arithmetic(.or, .w32))
+      case .add64ThenAnd32: try fused((.add, .w64), .arithmetic(.and, .w32))
+      case .add64ThenLsh32: try fused((.add, .w64), .arithmetic(.lsh, .w32))
+      case .add64ThenRsh32: try fused((.add, .w64), .arithmetic(.rsh, .w32))
+      case .add64ThenNeg32: try fused((.add, .w64), .arithmetic(.neg, .w32))
+      case .add64ThenMod32: try fused((.add, .w64), .arithmetic(.mod, .w32))
+      case .add64ThenSmod32: try fused((.add, .w64), .arithmetic(.smod, .w32))
+      case .add64ThenXor32: try fused((.add, .w64), .arithmetic(.xor, .w32))
+      case .add64ThenMov32: try fused((.add, .w64), .arithmetic(.mov, .w32))
+      case .add64ThenMovsx8to32: try fused((.add, .w64), .arithmetic(.movsx8, .w32))
+      case .add64ThenMovsx16to32: try fused((.add, .w64), .arithmetic(.movsx16, .w32))
+      case .add64ThenMovsx32to32: try fused((.add, .w64), .arithmetic(.movsx32, .w32))
+      case .add64ThenArsh32: try fused((.add, .w64), .arithmetic(.arsh, .w32))
+      case .add64ThenJeq64: try fused((.add, .w64), .branch(.eq, .w64))
+      case .add64ThenJgt64: try fused((.add, .w64), .branch(.gt, .w64))
+      case .add64ThenJge64: try fused((.add, .w64), .branch(.ge, .w64))
+      case .add64ThenJset64: try fused((.add, .w64), .branch(.set, .w64))
+      case .add64ThenJne64: try fused((.add, .w64), .branch(.ne, .w64))
+      case .add64ThenJsgt64: try fused((.add, .w64), .branch(.sgt, .w64))
+      case .add64ThenJsge64: try fused((.add, .w64), .branch(.sge, .w64))
+      case .add64ThenJlt64: try fused((.add, .w64), .branch(.lt, .w64))
+      case .add64ThenJle64: try fused((.add, .w64), .branch(.le, .w64))
+      case .add64ThenJslt64: try fused((.add, .w64), .branch(.slt, .w64))
+      case .add64ThenJsle64: try fused((.add, .w64), .branch(.sle, .w64))
+      case .add64ThenJeq32: try fused((.add, .w64), .branch(.eq, .w32))
+      case .add64ThenJgt32: try fused((.add, .w64), .branch(.gt, .w32))
+      case .add64ThenJge32: try fused((.add, .w64), .branch(.ge, .w32))
+      case .add64ThenJset32: try fused((.add, .w64), .branch(.set, .w32))
+      case .add64ThenJne32: try fused((.add, .w64), .branch(.ne, .w32))
+      case .add64ThenJsgt32: try fused((.add, .w64), .branch(.sgt, .w32))
+      case .add64ThenJsge32: try fused((.add, .w64), .branch(.sge, .w32))
+      case .add64ThenJlt32: try fused((.add, .w64), .branch(.lt, .w32))
+      case .add64ThenJle32: try fused((.add, .w64), .branch(.le, .w32))
+      case .add64ThenJslt32: try fused((.add, .w64), .branch(.slt, .w32))
+      case .add64ThenJsle32: try fused((.add, .w64), .branch(.sle, .w32))
+      case .mov32ThenAdd64: try fused((.mov, .w32), .arithmetic(.add, .w64))
+      case .mov32ThenSub64: try fused((.mov, .w32), .arithmetic(.sub, .w64))
+      case .mov32ThenMul64: try fused((.mov, .w32), .arithmetic(.mul, .w64))
+      case .mov32ThenDiv64: try fused((.mov, .w32), .arithmetic(.div, .w64))
+      case .mov32ThenSdiv64: try fused((.mov, .w32), .arithmetic(.sdiv, .w64))
+      case .mov32ThenOr64: try fused((.mov, .w32), .arithmetic(.or, .w64))
+      case .mov32ThenAnd64: try fused((.mov, .w32), .arithmetic(.and, .w64))
+      case .mov32ThenLsh64: try fused((.mov, .w32), .arithmetic(.lsh, .w64))
+      case .mov32ThenRsh64: try fused((.mov, .w32), .arithmetic(.rsh, .w64))
+      case .mov32ThenNeg64: try fused((.mov, .w32), .arithmetic(.neg, .w64))
+      case .mov32ThenMod64: try fused((.mov, .w32), .arithmetic(.mod, .w64))
+      case .mov32ThenSmod64: try fused((.mov, .w32), .arithmetic(.smod, .w64))
+      case .mov32ThenXor64: try fused((.mov, .w32), .arithmetic(.xor, .w64))
+      case .mov32ThenMov64: try fused((.mov, .w32), .arithmetic(.mov, .w64))
+      case .mov32ThenMovsx8to64: try fused((.mov, .w32), .arithmetic(.movsx8, .w64))
+      case .mov32ThenMovsx16to64: try fused((.mov, .w32), .arithmetic(.movsx16, .w64))
+      case .mov32ThenMovsx32to64: try fused((.mov, .w32), .arithmetic(.movsx32, .w64))
+      case .mov32ThenArsh64: try fused((.mov, .w32), .arithmetic(.arsh, .w64))
+      case .mov32ThenAdd32: try fused((.mov, .w32), .arithmetic(.add, .w32))
+      case .mov32ThenSub32: try fused((.mov, .w32), .arithmetic(.sub, .w32))
+      case .mov32ThenMul32: try fused((.mov, .w32), .arithmetic(.mul, .w32))
+      case .mov32ThenDiv32: try fused((.mov, .w32), .arithmetic(.div, .w32))
+      case .mov32ThenSdiv32: try fused((.mov, .w32), .arithmetic(.sdiv, .w32))
+      case .mov32ThenOr32: try fused((.mov, .w32), .arithmetic(.or, .w32))
+      case .mov32ThenAnd32: try fused((.mov, .w32), .arithmetic(.and, .w32))
+      case .mov32ThenLsh32: try fused((.mov, .w32), .arithmetic(.lsh, .w32))
+      case .mov32ThenRsh32: try fused((.mov, .w32), .arithmetic(.rsh, .w32))
+      case .mov32ThenNeg32: try fused((.mov, .w32), .arithmetic(.neg, .w32))
+      case .mov32ThenMod32: try fused((.mov, .w32), .arithmetic(.mod, .w32))
+      case .mov32ThenSmod32: try fused((.mov, .w32), .arithmetic(.smod, .w32))
+      case .mov32ThenXor32: try fused((.mov, .w32), .arithmetic(.xor, .w32))
+      case .mov32ThenMov32: try fused((.mov, .w32), .arithmetic(.mov, .w32))
+      case .mov32ThenMovsx8to32: try fused((.mov, .w32), .arithmetic(.movsx8, .w32))
+      case .mov32ThenMovsx16to32: try fused((.mov, .w32), .arithmetic(.movsx16, .w32))
+      case .mov32ThenMovsx32to32: try fused((.mov, .w32), .arithmetic(.movsx32, .w32))
+      case .mov32ThenArsh32: try fused((.mov, .w32), .arithmetic(.arsh, .w32))
       }
     }
 
     /// The operation and width of an arithmetic code; nil for the others.
     var arithmetic: (ALUOperation, Width)? {
-      dispatch(arithmetic: { ($0, $1) }, branch: { _, _ in nil }, other: { _ in nil })
+      dispatch(
+        arithmetic: { ($0, $1) }, branch: { _, _ in nil }, other: { _ in nil },
+        fused: { _, _ in nil })
     }
 
     /// The condition and width of a conditional jump's code; nil for the others.
     var branch: (Condition, Width)? {
-      dispatch(arithmetic: { _, _ in nil }, branch: { ($0, $1) }, other: { _ in nil })
+      dispatch(
+        arithmetic: { _, _ in nil }, branch: { ($0, $1) }, other: { _ in nil },
+        fused: { _, _ in nil })
+    }
+
+    /// The code of a load of `size`.
+    static func load(_ size: AccessSize) -> Code {
+      switch size {
+      case .byte: .load8
+      case .half: .load16
+      case .word: .load32
+      case .double: .load64
+      }
+    }
+
+    /// The code of a sign-extending load of `size` (`ldxsdw` does not
+    /// exist; were it decoded, it would be a plain 8-byte load).
+    static func loadSigned(_ size: AccessSize) -> Code {
+      switch size {
+      case .byte: .loadSigned8
+      case .half: .loadSigned16
+      case .word: .loadSigned32
+      case .double: .load64
+      }
+    }
+
+    /// The code of a store of an immediate of `size`.
+    static func storeImmediate(_ size: AccessSize) -> Code {
+      switch size {
+      case .byte: .storeImmediate8
+      case .half: .storeImmediate16
+      case .word: .storeImmediate32
+      case .double: .storeImmediate64
+      }
+    }
+
+    /// The code of a store of a register of `size`.
+    static func storeRegister(_ size: AccessSize) -> Code {
+      switch size {
+      case .byte: .storeRegister8
+      case .half: .storeRegister16
+      case .word: .storeRegister32
+      case .double: .storeRegister64
+      }
     }
 
     /// The code of `operation` at `width`.
