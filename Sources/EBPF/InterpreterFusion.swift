@@ -50,8 +50,9 @@ extension DecodedSlot.Code {
   /// A superinstruction's lead and second half; nil for other codes.
   var fusedParts: ((ALUOperation, Width), Fused)? {
     dispatch(
-      arithmetic: { _, _ in nil }, branch: { _, _ in nil }, other: { _ in nil },
-      fused: { ($0, $1) })
+      arithmetic: { _, _, _ in nil }, branch: { _, _, _ in nil }, other: { _ in nil },
+      fusedArithmetic: { lead, second, _, _ in (lead, .arithmetic(second.0, second.1)) },
+      fusedBranch: { lead, second, _, _ in (lead, .branch(second.0, second.1)) })
   }
 }
 

@@ -76,53 +76,53 @@ extension Interpreter {
     while true {
       try budget.spend { i - slots }
       let result: UInt64? = try i.pointee.code.dispatch(
-        arithmetic: { (op: ALUOperation, width: Width) throws(EBPFError) -> UInt64? in
-          Self.arithmetic(op, width, &i, regs)
+        arithmetic: { (_, _, step: ALUStep) throws(EBPFError) -> UInt64? in
+          Self.arithmetic(step, &i, regs)
           return nil
         },
-        branch: { (condition: Condition, width: Width) throws(EBPFError) -> UInt64? in
-          Self.branch(condition, width, &i, regs)
+        branch: { (_, _, test: BranchTest) throws(EBPFError) -> UInt64? in
+          Self.branch(test, &i, regs)
           return nil
         },
         other: { (code: DecodedSlot.Code) throws(EBPFError) -> UInt64? in
           try execute(
             code, &i, slots: slots, s, frames: frames, fast: fast, depth: &depth)
         },
-        fused: {
-          (lead: (ALUOperation, Width), second: DecodedSlot.Code.Fused) throws(EBPFError) -> UInt64?
-          in
-          Self.arithmetic(lead.0, lead.1, &i, regs)
-          switch second {
-          case .arithmetic(let op, let width): Self.arithmetic(op, width, &i, regs)
-          case .branch(let condition, let width): Self.branch(condition, width, &i, regs)
-          }
+        fusedArithmetic: { (_, _, lead: ALUStep, second: ALUStep) throws(EBPFError) -> UInt64? in
+          Self.arithmetic(lead, &i, regs)
+          Self.arithmetic(second, &i, regs)
+          return nil
+        },
+        fusedBranch: { (_, _, lead: ALUStep, second: BranchTest) throws(EBPFError) -> UInt64? in
+          Self.arithmetic(lead, &i, regs)
+          Self.branch(second, &i, regs)
           return nil
         })
       if let result { return result }
     }
   }
 
-  /// The arithmetic slot at `i`, of `op` and `width`; moves `i` to the next one.
+  /// The arithmetic slot at `i`, whose operation is `step`; moves `i` to
+  /// the next one.
   @inline(always)
   private static func arithmetic(
-    _ op: ALUOperation, _ width: Width, _ i: inout UnsafePointer<DecodedSlot>,
-    _ regs: UnsafeMutablePointer<UInt64>
+    _ step: ALUStep, _ i: inout UnsafePointer<DecodedSlot>, _ regs: UnsafeMutablePointer<UInt64>
   ) {
     let d = Int(i.pointee.dst)
-    regs[d] = Semantics.alu(op, width, regs[d], regs[Int(i.pointee.src)] | i.pointee.immediate)
+    regs[d] = step(regs[d], regs[Int(i.pointee.src)] | i.pointee.immediate)
     i += 1
   }
 
-  /// The conditional jump at `i`, on `condition` at `width`; moves `i` to
+  /// The conditional jump at `i`, whose condition is `test`; moves `i` to
   /// its target or the next slot.
   @inline(always)
   private static func branch(
-    _ condition: Condition, _ width: Width, _ i: inout UnsafePointer<DecodedSlot>,
-    _ regs: UnsafeMutablePointer<UInt64>
+    _ test: BranchTest, _ i: inout UnsafePointer<DecodedSlot>, _ regs: UnsafeMutablePointer<UInt64>
   ) {
     let d = Int(i.pointee.dst)
-    let b = regs[Int(i.pointee.src)] | i.pointee.immediate
-    if Semantics.condition(condition, width, regs[d], b) { i += Int(i.pointee.offset) }
+    if test(regs[d], regs[Int(i.pointee.src)] | i.pointee.immediate) {
+      i += Int(i.pointee.offset)
+    }
     i += 1
   }
 
