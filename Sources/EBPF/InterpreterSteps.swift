@@ -1,3 +1,8 @@
+/// `dst = step(dst, operand)`.
+typealias ALUStep = (UInt64, UInt64) -> UInt64
+/// Whether a conditional jump on `(dst, operand)` is taken.
+typealias BranchTest = (UInt64, UInt64) -> Bool
+
 /// One function per arithmetic operation and width, and per jump condition
 /// and width, each `Semantics` with constant arguments: what
 /// `DecodedSlot.Code.dispatch` hands the interpreter's loop with every code.
@@ -7,15 +12,11 @@
 /// chain (``ALUOperation/withMeaning(_:)``, KilnIR's generic `evaluate`) is
 /// large before the optimizer folds it. Expanded at each of the loop's 340
 /// arithmetic sites (superinstructions included) it took the compiler past
-/// 16 GB (issue 11, round 4); expanded once per function here it costs what
-/// the loop cost before, and the optimizer folds each function to a few
-/// instructions that it then inlines where the loop calls it.
+/// 7.9 GB (16.5 GB in CI; issue 11, round 4); expanded once per function
+/// here it costs less than the loop cost before, and the optimizer folds
+/// each function to a few instructions that it then inlines where the loop
+/// calls it (README, "Interpreter, round 5").
 /// `InterpreterCodeTests` checks every function against `Semantics`.
-/// `dst = step(dst, operand)`.
-typealias ALUStep = (UInt64, UInt64) -> UInt64
-/// Whether a conditional jump on `(dst, operand)` is taken.
-typealias BranchTest = (UInt64, UInt64) -> Bool
-
 enum Steps {
   @inline(__always) static func add64(_ a: UInt64, _ b: UInt64) -> UInt64 {
     Semantics.alu(.add, .w64, a, b)
