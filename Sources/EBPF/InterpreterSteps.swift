@@ -10,7 +10,7 @@ typealias BranchTest = (UInt64, UInt64) -> Bool
 /// Why functions and not the `(operation, width)` pair alone: the loop
 /// specializes each case by inlining, and `Semantics.alu`'s always-inlined
 /// chain (``ALUOperation/withMeaning(_:)``, KilnIR's generic `evaluate`) is
-/// large before the optimizer folds it. Expanded at each of the loop's 340
+/// large before the optimizer folds it. Expanded at each of the loop's 296
 /// arithmetic sites (superinstructions included) it took the compiler past
 /// 7.9 GB (16.5 GB in CI; issue 11, round 4); expanded once per function
 /// here it costs less than the loop cost before, and the optimizer folds
