@@ -59,6 +59,29 @@ stale() {  # stale STAMP FLAGS INPUT...
 }
 stamp() { echo "$2" > "$1.flags"; touch "$1"; }
 
+# Memory guard: the host compile of Sources/EBPF and the Embedded module
+# compiles run under `ulimit -v` (default 6 GB, $KILN_COMPILE_MEMORY_KB;
+# they need under 1 GB). An inlining blow-up in the interpreter once took
+# the host compile past 16 GB (issue 11, round 4): it now fails here, with
+# one clear line, instead of exhausting the machine.
+compile_memory_kb="${KILN_COMPILE_MEMORY_KB:-6000000}"
+limited() {  # limited WHAT COMMAND...: COMMAND under the memory limit
+  local what="$1" log
+  shift
+  log="$(mktemp)"
+  if (ulimit -v "$compile_memory_kb" && "$@") 2>"$log"; then
+    cat "$log" >&2
+    rm -f "$log"
+    return 0
+  fi
+  cat "$log" >&2
+  if grep -q -i -e 'out of memory' -e 'allocation failed' -e 'bad_alloc' "$log"; then
+    echo "build.sh: $what needs more than $((compile_memory_kb / 1000)) MB (ulimit -v, KILN_COMPILE_MEMORY_KB): an inlining blow-up? (@inline(always) chains, issue 11)" >&2
+  fi
+  rm -f "$log"
+  return 1
+}
+
 ir_sources=$(find "$root/Sources/KilnIR" -name '*.swift' | sort)
 ebpf_sources=$(ls "$root"/Sources/EBPF/*.swift)
 
@@ -68,7 +91,8 @@ host_step() {
   if stale "$h/conformance" host $ir_sources $ebpf_sources "$firmware/Host/conformance.swift"; then
     swiftc -wmo -parse-as-library -module-name KilnIR -emit-module \
       -emit-module-path "$h/KilnIR.swiftmodule" -c $ir_sources -o "$h/kilnir.o"
-    swiftc -wmo -parse-as-library -I "$h" -module-name EBPF -emit-module \
+    limited "the host compile of Sources/EBPF" \
+      swiftc -wmo -parse-as-library -I "$h" -module-name EBPF -emit-module \
       -emit-module-path "$h/EBPF.swiftmodule" -c $ebpf_sources -o "$h/ebpf.o"
     swiftc -I "$h" -module-name conformance "$firmware/Host/conformance.swift" \
       "$h/ebpf.o" "$h/kilnir.o" -o "$h/conformance"
@@ -104,7 +128,7 @@ module() {  # module NAME OBJECT SOURCES...
   local name="$1" object="$2"
   shift 2
   if stale "$s/$object" "${swift_flags[*]}" "$@"; then
-    swiftc "${swift_flags[@]}" -I "$s" -module-name "$name" -emit-module \
+    limited "the Embedded compile of $name" swiftc "${swift_flags[@]}" -I "$s" -module-name "$name" -emit-module \
       -emit-module-path "$s/$name.swiftmodule" -c "$@" -o "$s/$object"
     stamp "$s/$object" "${swift_flags[*]}"
   fi

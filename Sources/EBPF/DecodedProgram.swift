@@ -3,6 +3,9 @@
 /// changes), with every operand in the form the interpreter uses it.
 struct DecodedProgram: Sendable {
   let slots: [DecodedSlot]
+  /// `slots` with superinstructions (`InterpreterFusion.swift`), for runs
+  /// without an instruction budget.
+  let fused: [DecodedSlot]
 
   /// Registers of the interpreter's file: `r0`…`r10`, then a register that
   /// is always 0 (see ``DecodedSlot``).
@@ -16,6 +19,7 @@ struct DecodedProgram: Sendable {
       slots.append(DecodedSlot(instruction, at: index))
     }
     self.slots = slots
+    self.fused = Self.fuse(slots)
   }
 }
 
@@ -24,7 +28,7 @@ struct DecodedProgram: Sendable {
 /// and the operands resolved:
 ///
 ///     bytes 0…7   immediate   8…9 offset   10 code   11 dst   12 src
-///           13    size        14  atomic
+///           13    size        14  atomic   15 region
 ///
 /// * The second operand of arithmetic and conditional jumps is
 ///   `registers[src] | immediate`: a register form has `immediate` 0, an
@@ -36,6 +40,10 @@ struct DecodedProgram: Sendable {
 ///   for `ja`/`ja32` and local calls the index of the target slot.
 /// * `offset`: the memory offset of loads, stores and atomics, and the
 ///   jump offset (in slots, from the next slot) of conditional jumps.
+/// * Loads and stores get one code per ``AccessSize`` (`size` stays set);
+///   `region` says which region their fast bounds check tries
+///   (`InterpreterMemory.swift`): 0, the stack, when the base register is
+///   `r10`, else 1, the context. Only a hint: the slow path tries all.
 ///
 /// The semantics stay those of ``Semantics`` and the interpreter's memory
 /// model; this is only where the interpreter finds its operands.
@@ -47,6 +55,7 @@ struct DecodedSlot: Sendable {
   var src: UInt8
   var size: AccessSize = .byte
   var atomic: AtomicOperation = .add
+  var region: UInt8 = 0
 
   init(code: Code, dst: Register = .r0, src: UInt8 = 0, offset: Int16 = 0, immediate: UInt64 = 0) {
     self.code = code
@@ -94,17 +103,21 @@ struct DecodedSlot: Sendable {
     case .loadImm64:
       self.init(code: .loadImmediate64, dst: i.dst, immediate: i.imm64)
     case .load(let s):
-      self.init(code: .load, dst: i.dst, src: i.src.rawValue, offset: i.offset)
+      self.init(code: .load(s), dst: i.dst, src: i.src.rawValue, offset: i.offset)
       size = s
+      region = Self.region(base: i.src)
     case .loadSigned(let s):
-      self.init(code: .loadSigned, dst: i.dst, src: i.src.rawValue, offset: i.offset)
+      self.init(code: .loadSigned(s), dst: i.dst, src: i.src.rawValue, offset: i.offset)
       size = s
+      region = Self.region(base: i.src)
     case .storeImm(let s):
-      self.init(code: .storeImmediate, dst: i.dst, offset: i.offset, immediate: i.imm64)
+      self.init(code: .storeImmediate(s), dst: i.dst, offset: i.offset, immediate: i.imm64)
       size = s
+      region = Self.region(base: i.dst)
     case .storeReg(let s):
-      self.init(code: .storeRegister, dst: i.dst, src: i.src.rawValue, offset: i.offset)
+      self.init(code: .storeRegister(s), dst: i.dst, src: i.src.rawValue, offset: i.offset)
       size = s
+      region = Self.region(base: i.dst)
     case .atomic(let op, let s):
       self.init(code: .atomic, dst: i.dst, src: i.src.rawValue, offset: i.offset)
       atomic = op
@@ -118,4 +131,7 @@ struct DecodedSlot: Sendable {
       self.init(code: .notExecuted)
     }
   }
+
+  /// The region that an access through `base` tries first (see above).
+  static func region(base: Register) -> UInt8 { base == .r10 ? 0 : 1 }
 }

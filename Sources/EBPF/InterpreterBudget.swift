@@ -55,10 +55,14 @@ extension Interpreter {
 protocol InstructionBudget {
   /// Called before an instruction runs; `index` is its slot.
   mutating func spend(_ index: () -> Int) throws(EBPFError)
+  /// Whether `spend` must see every slot, so that the loop runs no
+  /// superinstructions (`InterpreterFusion.swift`).
+  static var spendsPerSlot: Bool { get }
 }
 
 struct UnlimitedBudget: InstructionBudget {
   @inline(__always) mutating func spend(_ index: () -> Int) {}
+  static var spendsPerSlot: Bool { false }
 }
 
 /// Spends the cost of each straight-line run at its first slot
@@ -67,6 +71,7 @@ struct UnlimitedBudget: InstructionBudget {
 /// the budget, inside that run. Polls the interrupter at each run start
 /// (and at each instruction once counting one by one).
 struct LimitedBudget: InstructionBudget {
+  static var spendsPerSlot: Bool { true }
   var remaining: UInt64
   /// The budget at the start of the run.
   let initial: UInt64

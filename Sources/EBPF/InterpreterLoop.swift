@@ -1,7 +1,9 @@
 /// The interpreter's loop over the ``DecodedProgram``: one dispatch on the
 /// slot's code (`DecodedSlot.Code.dispatch`), then the meaning of the
-/// operation, which is ``Semantics``'s. Memory goes through `State.pointer`,
-/// the bounds check of `Memory.swift`.
+/// operation, which is ``Semantics``'s (or of both operations of a
+/// superinstruction, `InterpreterFusion.swift`). Loads and stores go through the
+/// fast bounds check of `InterpreterMemory.swift`, whose slow path is
+/// `State.pointer`, the bounds check of `Memory.swift`.
 extension Interpreter {
   /// A caller's registers, saved across a local call.
   struct Frame {
@@ -41,14 +43,22 @@ extension Interpreter {
     throws(EBPFError) -> UInt64
   {
     let frames = UnsafeMutablePointer<Frame>.allocate(capacity: options.maxCallDepth)
-    defer { frames.deallocate() }
-    return try decoded.slots.withUnsafeBufferPointer {
+    let fast = UnsafeMutablePointer<FastRegion>.allocate(capacity: 2)
+    Self.initializeFastRegions(fast, s)
+    defer {
+      frames.deallocate()
+      fast.deallocate()
+    }
+    // Superinstructions only where the budget need not see every slot.
+    let program = B.spendsPerSlot ? decoded.slots : decoded.fused
+    return try program.withUnsafeBufferPointer {
       (slots: UnsafeBufferPointer<DecodedSlot>) throws(EBPFError) -> UInt64 in
       // The checker rejects empty programs; the guard keeps this total.
       guard let first = slots.baseAddress, index >= 0, index < slots.count else {
         throw .emptyProgram
       }
-      return try run(first, from: first + index, s, frames: frames, budget: &budget)
+      return try run(
+        first, from: first + index, s, frames: frames, fast: fast, budget: &budget)
     }
   }
 
@@ -58,7 +68,7 @@ extension Interpreter {
   @inline(always)
   private func run<B: InstructionBudget>(
     _ slots: UnsafePointer<DecodedSlot>, from start: UnsafePointer<DecodedSlot>, _ s: State,
-    frames: UnsafeMutablePointer<Frame>, budget: inout B
+    frames: UnsafeMutablePointer<Frame>, fast: UnsafePointer<FastRegion>, budget: inout B
   ) throws(EBPFError) -> UInt64 {
     let regs = s.regs
     var i = start
@@ -66,25 +76,54 @@ extension Interpreter {
     while true {
       try budget.spend { i - slots }
       let result: UInt64? = try i.pointee.code.dispatch(
-        arithmetic: { (op: ALUOperation, width: Width) throws(EBPFError) -> UInt64? in
-          let d = Int(i.pointee.dst)
-          regs[d] = Semantics.alu(
-            op, width, regs[d], regs[Int(i.pointee.src)] | i.pointee.immediate)
-          i += 1
+        arithmetic: { (_, _, step: ALUStep) throws(EBPFError) -> UInt64? in
+          Self.arithmetic(step, &i, regs)
           return nil
         },
-        branch: { (condition: Condition, width: Width) throws(EBPFError) -> UInt64? in
-          let d = Int(i.pointee.dst)
-          let b = regs[Int(i.pointee.src)] | i.pointee.immediate
-          if Semantics.condition(condition, width, regs[d], b) { i += Int(i.pointee.offset) }
-          i += 1
+        branch: { (_, _, test: BranchTest) throws(EBPFError) -> UInt64? in
+          Self.branch(test, &i, regs)
           return nil
         },
         other: { (code: DecodedSlot.Code) throws(EBPFError) -> UInt64? in
-          try execute(code, &i, slots: slots, s, frames: frames, depth: &depth)
+          try execute(
+            code, &i, slots: slots, s, frames: frames, fast: fast, depth: &depth)
+        },
+        fusedArithmetic: { (_, _, lead: ALUStep, second: ALUStep) throws(EBPFError) -> UInt64? in
+          Self.arithmetic(lead, &i, regs)
+          Self.arithmetic(second, &i, regs)
+          return nil
+        },
+        fusedBranch: { (_, _, lead: ALUStep, second: BranchTest) throws(EBPFError) -> UInt64? in
+          Self.arithmetic(lead, &i, regs)
+          Self.branch(second, &i, regs)
+          return nil
         })
       if let result { return result }
     }
+  }
+
+  /// The arithmetic slot at `i`, whose operation is `step`; moves `i` to
+  /// the next one.
+  @inline(always)
+  private static func arithmetic(
+    _ step: ALUStep, _ i: inout UnsafePointer<DecodedSlot>, _ regs: UnsafeMutablePointer<UInt64>
+  ) {
+    let d = Int(i.pointee.dst)
+    regs[d] = step(regs[d], regs[Int(i.pointee.src)] | i.pointee.immediate)
+    i += 1
+  }
+
+  /// The conditional jump at `i`, whose condition is `test`; moves `i` to
+  /// its target or the next slot.
+  @inline(always)
+  private static func branch(
+    _ test: BranchTest, _ i: inout UnsafePointer<DecodedSlot>, _ regs: UnsafeMutablePointer<UInt64>
+  ) {
+    let d = Int(i.pointee.dst)
+    if test(regs[d], regs[Int(i.pointee.src)] | i.pointee.immediate) {
+      i += Int(i.pointee.offset)
+    }
+    i += 1
   }
 
   /// Executes the slot at `i`, of `code` (no arithmetic or conditional
@@ -94,7 +133,7 @@ extension Interpreter {
   private func execute(
     _ code: DecodedSlot.Code, _ i: inout UnsafePointer<DecodedSlot>,
     slots: UnsafePointer<DecodedSlot>, _ s: State, frames: UnsafeMutablePointer<Frame>,
-    depth: inout Int
+    fast: UnsafePointer<FastRegion>, depth: inout Int
   ) throws(EBPFError) -> UInt64? {
     let regs = s.regs
     let d = Int(i.pointee.dst)
@@ -144,33 +183,30 @@ extension Interpreter {
       i += 2
       return nil
 
-    case .load:
-      let size = i.pointee.size
-      let p = try s.pointer(
-        regs[Int(i.pointee.src)] &+ UInt64(bitPattern: Int64(i.pointee.offset)),
-        size.byteCount, write: false, index: i - slots)
-      regs[d] = Self.load(p, size)
+    case .load8: try Self.load(i, .byte, signed: false, s, fast: fast, slots: slots)
+    case .load16: try Self.load(i, .half, signed: false, s, fast: fast, slots: slots)
+    case .load32: try Self.load(i, .word, signed: false, s, fast: fast, slots: slots)
+    case .load64: try Self.load(i, .double, signed: false, s, fast: fast, slots: slots)
+    case .loadSigned8: try Self.load(i, .byte, signed: true, s, fast: fast, slots: slots)
+    case .loadSigned16: try Self.load(i, .half, signed: true, s, fast: fast, slots: slots)
+    case .loadSigned32: try Self.load(i, .word, signed: true, s, fast: fast, slots: slots)
 
-    case .loadSigned:
-      let size = i.pointee.size
-      let p = try s.pointer(
-        regs[Int(i.pointee.src)] &+ UInt64(bitPattern: Int64(i.pointee.offset)),
-        size.byteCount, write: false, index: i - slots)
-      regs[d] = Self.signExtend(Self.load(p, size), size)
-
-    case .storeImmediate:
-      let size = i.pointee.size
-      let p = try s.pointer(
-        regs[d] &+ UInt64(bitPattern: Int64(i.pointee.offset)), size.byteCount, write: true,
-        index: i - slots)
-      Self.store(p, size, i.pointee.immediate)
-
-    case .storeRegister:
-      let size = i.pointee.size
-      let p = try s.pointer(
-        regs[d] &+ UInt64(bitPattern: Int64(i.pointee.offset)), size.byteCount, write: true,
-        index: i - slots)
-      Self.store(p, size, regs[Int(i.pointee.src)])
+    case .storeImmediate8:
+      try Self.store(i, .byte, i.pointee.immediate, s, fast: fast, slots: slots)
+    case .storeImmediate16:
+      try Self.store(i, .half, i.pointee.immediate, s, fast: fast, slots: slots)
+    case .storeImmediate32:
+      try Self.store(i, .word, i.pointee.immediate, s, fast: fast, slots: slots)
+    case .storeImmediate64:
+      try Self.store(i, .double, i.pointee.immediate, s, fast: fast, slots: slots)
+    case .storeRegister8:
+      try Self.store(i, .byte, regs[Int(i.pointee.src)], s, fast: fast, slots: slots)
+    case .storeRegister16:
+      try Self.store(i, .half, regs[Int(i.pointee.src)], s, fast: fast, slots: slots)
+    case .storeRegister32:
+      try Self.store(i, .word, regs[Int(i.pointee.src)], s, fast: fast, slots: slots)
+    case .storeRegister64:
+      try Self.store(i, .double, regs[Int(i.pointee.src)], s, fast: fast, slots: slots)
 
     case .atomic:
       let size = i.pointee.size
