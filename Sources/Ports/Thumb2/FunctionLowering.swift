@@ -59,6 +59,9 @@ struct FunctionLowering {
   /// (bit i: ri): their accesses try the stack region first. Only an
   /// ordering hint for the bounds check, never a proof.
   var stackDerived: UInt16 = 0
+  /// Host registers holding a constant for the whole function
+  /// (`MultiplyAccumulate.swift`), set by the prologue.
+  var constantRegisters: [(value: UInt32, register: Reg)] = []
 
   init(environment: FunctionEnvironment) {
     self.environment = environment
@@ -117,6 +120,8 @@ struct FunctionLowering {
       helperReads: helperReads,
       hosts: RegisterAllocation.hosts + (returnsByBranch ? [.lr] : [])
         + (frameIsFree ? [ABI.frame] : []))
+    constantRegisters = RegisterAllocation.constantRegisters(
+      function.ops, homes: homes, fits: fitsBefore, frameIsFree: frameIsFree)
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
     let body = a.newLabel()
     try prologue(body: body)
@@ -163,6 +168,7 @@ struct FunctionLowering {
     a.mov(.r2, imm: imm(0))
     a.mov(.r3, imm: imm(0))
     for i: UInt8 in [0, 3, 4, 5, 6, 7, 8, 9] { write(FunctionIR.Register(i), ABI.b) }
+    for (value, k) in constantRegisters { a.mov32(k, value) }
     if returnsByBranch { a.b(body) } else { a.bl(body) }
     // The body returned: r0:r1 = eBPF r0.
     try a.bind(returned)

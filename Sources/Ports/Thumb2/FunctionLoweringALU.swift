@@ -38,6 +38,7 @@ extension FunctionLowering {
     _ src: FunctionIR.Operand
   ) throws(CodeGenError) {
     if op == .move, case .register(let s) = src, try lowerIndexedLoad(dst, s) { return }
+    if op == .multiply, case .immediate = src, lowerMultiplyAccumulate() { return }
     if op == .multiply, width == .w64,
       RegisterAllocation.fusedMultiplyHigh(ops, index, fits: fitsBefore),
       case .alu(_, _, _, .immediate(let n)) = ops[index + 1]
