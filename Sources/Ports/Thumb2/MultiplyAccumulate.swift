@@ -36,7 +36,7 @@ extension RegisterAllocation {
       guard case .narrow = homes[Int(d.index)] else { return nil }
     }
     guard let k = isOverwrittenBeforeRead(t, ops, from: i + 2),
-      staleIsHarmless(t, homes: homes, fits: fits, kept: i, overwrite: k)
+      staleIsHarmless(t, ops, homes: homes, fits: fits, kept: i, overwrite: k)
     else { return nil }
     return UInt32(bitPattern: c)
   }
@@ -78,11 +78,21 @@ extension RegisterAllocation {
   /// a narrow register has no high word; else the old value fits 32 bits
   /// (so does every value the facts promise), or `overwrite` writes the
   /// whole register (`r` does not fit before it, so its lowering cannot
-  /// keep the high word as it is: `writeLow` sets it to 0 then).
+  /// keep the high word as it is: `writeLow` sets it to 0 then; or it is a
+  /// constant outside 32 bits).
   static func staleIsHarmless(
-    _ r: FunctionIR.Register, homes: [Home], fits: [UInt16], kept: Int, overwrite: Int
+    _ r: FunctionIR.Register, _ ops: [FunctionIR.Op], homes: [Home], fits: [UInt16],
+    kept: Int, overwrite: Int
   ) -> Bool {
     if Int(r.index) < homes.count, case .narrow = homes[Int(r.index)] { return true }
+    // A constant outside 32 bits is written whole (`lower(_:)`, `lowerALU`).
+    if overwrite < ops.count {
+      switch ops[overwrite] {
+      case .constant(_, let v) where v >> 32 != 0: return true
+      case .alu(.move, .w64, _, .immediate(let i)) where i < 0: return true
+      default: break
+      }
+    }
     func fitsBefore(_ i: Int) -> Bool { i < fits.count && fits[i] & (1 << r.index) != 0 }
     return fitsBefore(kept) || !fitsBefore(overwrite)
   }
@@ -104,7 +114,9 @@ extension RegisterAllocation {
     var out: [(value: UInt32, register: Reg)] = []
     guard !free.isEmpty else { return out }
     for i in ops.indices {
-      guard let c = multiplyAccumulateConstant(ops, at: i, homes: homes, fits: fits) else { continue }
+      guard let c = multiplyAccumulateConstant(ops, at: i, homes: homes, fits: fits) else {
+        continue
+      }
       if out.contains(where: { $0.value == c }) { continue }
       out.append((c, free.removeFirst()))
       if free.isEmpty { break }
@@ -118,8 +130,9 @@ extension FunctionLowering {
   /// register, if they are a fusable site and the constant has one.
   /// False: nothing emitted.
   mutating func lowerMultiplyAccumulate() -> Bool {
-    guard let c = RegisterAllocation.multiplyAccumulateConstant(
-      ops, at: index, homes: homes, fits: fitsBefore),
+    guard
+      let c = RegisterAllocation.multiplyAccumulateConstant(
+        ops, at: index, homes: homes, fits: fitsBefore),
       let k = constantRegisters.first(where: { $0.value == c })?.register,
       case .alu(_, _, let t, _) = ops[index],
       case .alu(let op, _, let d, _) = ops[index + 1]
