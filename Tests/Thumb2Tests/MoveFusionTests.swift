@@ -203,4 +203,60 @@ import Testing
       #expect(result == expected, "x \(x) before \(before) wide \(wideK)")
     }
   }
+
+  // MARK: Constants on branch edges, lr across calls
+
+  /// `r0 = -2 ; if r2 < 15 goto bad ; if r2 > 100 goto bad ; r0 = r2`
+  /// (`live`: `r0 += r2` instead, which reads the constant on the
+  /// fall-through path too), r2 = the context's length.
+  static func sunkConstant(live: Bool) -> FunctionIR.Function {
+    let (r0, r2) = (r(0), r(2))
+    let bad = FunctionIR.Label(0)
+    return FunctionIR.Function(
+      ops: [
+        .constant(r0, UInt64(bitPattern: -2)),
+        .branch(.lessThanUnsigned, .w64, r2, .immediate(15), bad),
+        .branch(.greaterThanUnsigned, .w64, r2, .immediate(100), bad),
+        .alu(live ? .add : .move, .w64, r0, .register(r2)),
+        .return,
+        .label(bad),
+        .return,
+      ], labelCount: 1)
+  }
+
+  @Test(arguments: [0, 14, 15, 50, 100, 101, 150], [false, true])
+  func constantOnBranchEdges(length: Int, live: Bool) throws {
+    let (result, code) = try Self.compileAndRun(
+      Self.sunkConstant(live: live), context: [UInt8](repeating: 1, count: length))
+    let minus2 = UInt64(bitPattern: -2)
+    let good = live ? minus2 &+ UInt64(length) : UInt64(length)
+    #expect(result == (length < 15 || length > 100 ? minus2 : good))
+    // Sunk: the constant (`mvn rX, #1`) is written only after the body
+    // (`udf`), on the edges; live: in the body.
+    let udf = try #require(code.firstIndex { $0.0 == "udf" })
+    let constants = code.indices.filter {
+      code[$0].0.hasPrefix("mvn") && code[$0].1.hasSuffix("#1")
+    }
+    #expect(!constants.isEmpty)
+    #expect(constants.allSatisfy { ($0 > udf) == !live }, "\(code.map { $0.0 + " " + $0.1 })")
+  }
+
+  /// Ten registers live across a direct helper call, one of them in lr
+  /// (saved and restored around the `blx`), all summed after it.
+  @Test func lrSurvivesACallWhenLive() throws {
+    var ops: [Op] = (0..<10).map { .constant(Self.r(UInt8($0)), UInt64($0) &* 0x101) }
+    ops += [
+      .constant(Self.r(1), 40),
+      .callHelper(id: 1, site: 0),
+      .zeroExtend(Self.r(0), bits: 32),
+    ]
+    for i: UInt8 in 1...9 { ops.append(.alu(.add, .w64, Self.r(0), .register(Self.r(i)))) }
+    ops.append(.return)
+    let f = FunctionIR.Function(ops: ops, labelCount: 0)
+    let (result, code) = try Self.compileAndRun(
+      f, context: [], helperArguments: [1: 1], helper: true)
+    let expected = (2...9).reduce(UInt64(47 + 40)) { $0 &+ UInt64($1) &* 0x101 }
+    #expect(result == expected)
+    #expect(code.contains { $0.0.hasPrefix("str") && $0.1.hasPrefix("lr") })
+  }
 }
