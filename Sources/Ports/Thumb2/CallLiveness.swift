@@ -27,37 +27,77 @@ struct CallLiveness {
   /// `reads(id)`: the registers a direct call of helper `id` reads, nil
   /// for one that is not direct or of unknown arity (it reads all).
   init(_ function: FunctionIR.Function, reads: (UInt32) -> UInt16?) {
+    // Each operation's effect and successors once (the fixed point then
+    // only combines bit sets: this runs on the device at every load).
     let ops = function.ops
-    var labelIndex = [Int](repeating: ops.count, count: function.labelCount)
+    let n = ops.count
+    var labelIndex = [Int](repeating: n, count: function.labelCount)
     for (i, op) in ops.enumerated() {
       if case .label(let l) = op, l.id < labelIndex.count { labelIndex[l.id] = i }
     }
-    var before = [UInt16](repeating: 0, count: ops.count + 1)
-    func at(_ l: FunctionIR.Label) -> UInt16 {
-      guard l.id < labelIndex.count, labelIndex[l.id] < ops.count else { return Self.all }
-      return before[labelIndex[l.id]]
+    var use = [UInt16](repeating: 0, count: n)
+    var def = [UInt16](repeating: 0, count: n)
+    // The operation a jump or branch goes to (n: an unbound label, where
+    // everything is live), -1 for none; whether the next one follows.
+    var jumpTo = [Int](repeating: -1, count: n)
+    var falls = [Bool](repeating: true, count: n)
+    for i in 0..<n {
+      let op = ops[i]
+      (use[i], def[i]) = Self.effect(of: op, reads: reads)
+      switch op {
+      case .jump(let l):
+        jumpTo[i] = l.id < labelIndex.count ? labelIndex[l.id] : n
+        falls[i] = false
+      case .return: falls[i] = false
+      case .branch(_, _, _, _, let l), .charge(_, let l):
+        jumpTo[i] = l.id < labelIndex.count ? labelIndex[l.id] : n
+      default: break
+      }
     }
+    var before = [UInt16](repeating: 0, count: n + 1)
     var changed = true
     while changed {
       changed = false
-      for i in stride(from: ops.count - 1, through: 0, by: -1) {
-        let op = ops[i]
-        let after: UInt16
-        switch op {
-        case .jump(let l): after = at(l)
-        case .return: after = 0
-        case .branch(_, _, _, _, let l), .charge(_, let l): after = at(l) | before[i + 1]
-        default: after = before[i + 1]
-        }
-        let (r, w) = Self.effect(of: op, reads: reads)
-        let live = (after & ~w) | r
+      var i = n - 1
+      while i >= 0 {
+        var after: UInt16 = falls[i] ? before[i + 1] : 0
+        let t = jumpTo[i]
+        if t >= 0 { after |= t < n ? before[t] : Self.all }
+        let live = (after & ~def[i]) | use[i]
         if live != before[i] {
           before[i] = live
           changed = true
         }
+        i -= 1
       }
     }
     self.before = before
+  }
+
+  /// Whether the lowering has a use for the liveness (it is not computed
+  /// otherwise): a constant written right before a branch
+  /// (`sinkConstant`), or an eBPF register in lr and a helper call.
+  static func isUseful(_ function: FunctionIR.Function, homes: [RegisterAllocation.Home]) -> Bool {
+    let inLR = homes.contains { home in
+      switch home {
+      case .narrow(let h): h == .lr
+      case .pair(let p): p.lo == .lr || p.hi == .lr
+      case .slot: false
+      }
+    }
+    var constantBefore = false
+    for op in function.ops {
+      switch op {
+      case .callHelper: if inLR { return true }
+      case .branch: if constantBefore { return true }
+      default: break
+      }
+      switch op {
+      case .constant, .alu(.move, _, _, .immediate): constantBefore = true
+      default: constantBefore = false
+      }
+    }
+    return false
   }
 
   /// The registers (r0–r9) `op` reads, and those it certainly writes.

@@ -132,7 +132,7 @@ struct FunctionLowering {
       helperReads: helperReads,
       hosts: RegisterAllocation.hosts + (returnsByBranch ? [.lr] : [])
         + (frameIsFree ? [ABI.frame] : []))
-    if returnsByBranch {
+    if returnsByBranch, CallLiveness.isUseful(function, homes: homes) {
       var reads: [UInt32: UInt16] = [:]
       for id in environment.directHelpers.keys { reads[id] = helperArgumentMask(id) }
       liveness = CallLiveness(function) { reads[$0] }
