@@ -232,11 +232,13 @@
       (stack + (stackSize - reach)).initializeMemory(
         as: UInt64.self, repeating: 0, count: reach / 8)
     }
+    // The fields a run writes (`StateWords.cleared`) are 0 here: from
+    // `prepareState`, and after a failed run (below). A run that succeeds
+    // leaves the status 0, and every path that sets a status writes the
+    // fields `checkStatus` reads for it, so nothing else needs clearing.
     if reentered || !compiled.statePrepared {
       prepareState(state, of: compiled, stack: stack)
       if !reentered { compiled.statePrepared = true }
-    } else {
-      for i in 0..<w.cleared { state[i] = 0 }
     }
     state[w.callDepth] = 1
     state[w.argument1] = base
@@ -250,6 +252,7 @@
     let entry = unsafeBitCast(compiled.address | 1, to: Thumb2Entry.self)
     let r0 = entry(UnsafeMutableRawPointer(state))
     if state[w.status] != 0 {
+      defer { for i in 0..<w.cleared { state[i] = 0 } }
       try checkStatus(
         UnsafeMutableRawPointer(state), contextLength: length,
         limit: compiled.options.maxCallDepth)

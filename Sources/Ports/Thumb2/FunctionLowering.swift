@@ -59,6 +59,21 @@ struct FunctionLowering {
   /// (bit i: ri): their accesses try the stack region first. Only an
   /// ordering hint for the bounds check, never a proof.
   var stackDerived: UInt16 = 0
+  /// Host registers holding a constant for the whole function
+  /// (`MultiplyAccumulate.swift`), set by the prologue.
+  var constantRegisters: [(value: UInt32, register: Reg)] = []
+  /// The register the next direct helper call passes as r1 instead of r1
+  /// (`foldArgumentMove`).
+  var argumentSource: FunctionIR.Register? = nil
+  /// Liveness with this port's calls (`CallLiveness.swift`), for a
+  /// function entered by a branch.
+  var liveness: CallLiveness? = nil
+  /// A constant written on the edges of the branches after it
+  /// (`SinkConstants.swift`): its operation and the last branch; the edge
+  /// stubs (label, constant's operation, branch target).
+  var sunk: (constant: Int, through: Int)? = nil
+  var edges: [(label: Label, constant: Int, target: Label)] = []
+  var emittingEdges = false
 
   init(environment: FunctionEnvironment) {
     self.environment = environment
@@ -117,6 +132,13 @@ struct FunctionLowering {
       helperReads: helperReads,
       hosts: RegisterAllocation.hosts + (returnsByBranch ? [.lr] : [])
         + (frameIsFree ? [ABI.frame] : []))
+    if returnsByBranch, CallLiveness.isUseful(function, homes: homes) {
+      var reads: [UInt32: UInt16] = [:]
+      for id in environment.directHelpers.keys { reads[id] = helperArgumentMask(id) }
+      liveness = CallLiveness(function) { reads[$0] }
+    }
+    constantRegisters = RegisterAllocation.constantRegisters(
+      function.ops, homes: homes, fits: fitsBefore, frameIsFree: frameIsFree)
     labels = (0..<function.labelCount).map { _ in a.newLabel() }
     let body = a.newLabel()
     try prologue(body: body)
@@ -128,6 +150,7 @@ struct FunctionLowering {
     }
     // The checker guarantees the last instruction is `exit` or a jump.
     a.udf(0)
+    try emitEdges()
     try emitColdPaths()
     try emitStubs()
     if usesDivision { try emitDivisionRoutines() }
@@ -163,6 +186,7 @@ struct FunctionLowering {
     a.mov(.r2, imm: imm(0))
     a.mov(.r3, imm: imm(0))
     for i: UInt8 in [0, 3, 4, 5, 6, 7, 8, 9] { write(FunctionIR.Register(i), ABI.b) }
+    for (value, k) in constantRegisters { a.mov32(k, value) }
     if returnsByBranch { a.b(body) } else { a.bl(body) }
     // The body returned: r0:r1 = eBPF r0.
     try a.bind(returned)
@@ -238,6 +262,7 @@ struct FunctionLowering {
       }
       write(dst, d)
     case .constant(let dst, let value):
+      if sinkConstant(dst) { return }
       let d = target(dst, ABI.a)
       a.mov32(d.lo, UInt32(truncatingIfNeeded: value))
       guard value >> 32 != 0 else { return writeLow(dst, d) }
@@ -254,7 +279,7 @@ struct FunctionLowering {
       try lowerPacketLoad(size: size, index: index, imm: imm, site: site)
     case .jump(let l): a.b(labels[l.id])
     case .branch(let c, let width, let lhs, let rhs, let l):
-      lowerBranch(c, width, lhs, rhs, labels[l.id])
+      lowerBranch(c, width, lhs, rhs, branchTarget(labels[l.id]))
     case .callHelper(let id, let site):
       try callHelper(id: .immediate(Int32(bitPattern: id)), site: site)
     case .callHelperIndirect(let r, let site):

@@ -38,6 +38,10 @@ extension FunctionLowering {
     _ src: FunctionIR.Operand
   ) throws(CodeGenError) {
     if op == .move, case .register(let s) = src, try lowerIndexedLoad(dst, s) { return }
+    if op == .multiply, case .immediate = src, lowerMultiplyAccumulate() { return }
+    if op == .shiftLeft, case .immediate(let n) = src, lowerShiftThenOp(width, dst, n) { return }
+    if op == .move, case .register(let s) = src, foldArgumentMove(width, dst, s) { return }
+    if op == .move, case .immediate = src, sinkConstant(dst) { return }
     if op == .multiply, width == .w64,
       RegisterAllocation.fusedMultiplyHigh(ops, index, fits: fitsBefore),
       case .alu(_, _, _, .immediate(let n)) = ops[index + 1]

@@ -227,7 +227,10 @@ extension FunctionLowering {
     }
     enterHelperCall(passing: mask)
     if mask & 0b100 != 0 { move(into: ABI.b, read(FunctionIR.Register(2), into: ABI.b)) }
-    if mask & 0b10 != 0 { move(into: ABI.a, read(FunctionIR.Register(1), into: ABI.a)) }
+    if mask & 0b10 != 0 {
+      move(into: ABI.a, read(argumentSource ?? FunctionIR.Register(1), into: ABI.a))
+    }
+    argumentSource = nil
     a.mov32(.r12, target)
     a.blx(.r12)
     leaveHelperCall()
@@ -244,15 +247,21 @@ extension FunctionLowering {
       let v = read(FunctionIR.Register(UInt8(i)), into: ABI.a)
       a.strd(v.lo, v.hi, .sp, Int32(8 * k))
     }
-    if lrIsLive { a.str(.lr, .sp, 32) }
+    if lrIsLiveAcrossCall { a.str(.lr, .sp, 32) }
   }
 
   /// After the `blx`: lr back, the call area freed, r0 = the result (its
   /// low word alone when the next operation zero-extends it from 32 bits,
   /// a helper with a 32-bit result: the extension is lowered here).
   mutating func leaveHelperCall() {
-    if lrIsLive { a.ldr(.lr, .sp, 32) }
+    if lrIsLiveAcrossCall { a.ldr(.lr, .sp, 32) }
     if !returnsByBranch { a.add(.sp, .sp, imm: imm(40)) }
+    if let m = resultMove() {
+      // `x = r0` with r0 dead after it (`MoveFusions.swift`).
+      if m.word { writeLow(m.x, ABI.a) } else { write(m.x, ABI.a) }
+      loweredThrough = m.at
+      return
+    }
     if index + 1 < ops.count, case .zeroExtend(.r0, bits: 32) = ops[index + 1] {
       // `writeLow` keeps r0's high word where r0 fitted before the call
       // (it is 0 there) and clears it otherwise.
@@ -263,17 +272,21 @@ extension FunctionLowering {
     write(.r0, ABI.a)
   }
 
-  /// Whether lr holds a value across the body: the return address, or an
-  /// eBPF register allocated to it.
-  var lrIsLive: Bool {
-    !returnsByBranch
-      || homes.contains { home in
-        switch home {
-        case .narrow(let h): h == .lr
-        case .pair(let p): p.lo == .lr || p.hi == .lr
-        case .slot: false
-        }
+  /// Whether lr must survive the helper call at `index`: it holds the
+  /// return address, or an eBPF register that may be read after the call
+  /// (`CallLiveness`; without it, any register in lr).
+  var lrIsLiveAcrossCall: Bool {
+    guard returnsByBranch else { return true }
+    for (i, home) in homes.enumerated() {
+      let inLR: Bool
+      switch home {
+      case .narrow(let h): inLR = h == .lr
+      case .pair(let p): inLR = p.lo == .lr || p.hi == .lr
+      case .slot: inLR = false
       }
+      if inLR { return isLiveAfter(FunctionIR.Register(UInt8(i))) }
+    }
+    return false
   }
 
   /// Local call: check and count the depth, save r6–r9, r10 and lr, give
