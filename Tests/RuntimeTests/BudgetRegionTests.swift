@@ -5,7 +5,7 @@ import Testing
 /// The budget where the x86-64 JIT checks once per pass round a region's
 /// loop (`BudgetPlan`): a loop whose body has two paths of different
 /// lengths (the shorter one gives budget back on its back edge), the code
-/// after the loop (a block that checks its own cost, after the region's
+/// after the loop (charged on the loop's exit edge: after the region's
 /// exit from the loop), and the chained jump from the function's first
 /// region into the loop's region. Every budget from 0 up to the whole run
 /// must stop at the same instruction with the same registers on every
@@ -24,7 +24,7 @@ struct BudgetRegionTests {
   ///     +20 addi t0, t0, 1    │ 2 back
   ///     +24 addi t1, t1, 1    │
   ///     +28 blt t1, a0, +8    ┘
-  ///     +32 mv a0, t0         after the loop: checks its own 2
+  ///     +32 mv a0, t0         after the loop: the exit edge checks 2
   ///     +36 ret
   static let ifLoop = """
     li t0, 0

@@ -21,9 +21,16 @@
 /// check fails, the runtime interprets what is left of the budget exactly.
 ///
 /// In a region with a loop through its entry, only the blocks of that loop
-/// are covered by the entry's check; the others (the code after the loop)
-/// check their own cost, as a check of its own costs no more than giving
-/// back on every pass round the loop.
+/// are covered by the entry's check (a charge for the longer way out would
+/// be given back on every pass round the loop). The others (the code after
+/// the loop, a DAG entered only from the loop) are charged on the edges
+/// that leave the loop, for the longest path from the edge's target out of
+/// the region (``rest``), less what the edge gives back for the loop: the
+/// edge checks the difference when it is positive, and gives it back when
+/// not (an unrolled loop's passes charged ahead usually cover it), so the
+/// code after the loop has no check of its own. For those blocks
+/// `covered - depth` is what was charged and not yet run at their start,
+/// as for the loop's blocks, and their edges give back as the loop's do.
 ///
 /// If the internal edges other than those to the entry had a cycle (region
 /// formation never makes one; this is a safety net) every block checks its
@@ -34,10 +41,13 @@ public struct BudgetPlan: Sendable, Equatable {
   /// Per block: the longest path (in guest instructions) from its check
   /// to its start; 0 for a block that checks.
   public let depth: [Int]
-  /// Per block: whether it checks at its entry.
+  /// Per block: whether it checks at its entry (the region's entry only,
+  /// but for a region with a cycle).
   public let checks: [Bool]
   /// Per block: the budget its check (or the check it is reached from)
-  /// covers and charges.
+  /// covers and charges; for the code after the loop, the longest path
+  /// through it (``rest`` of its longest block), `depth` being measured
+  /// from there.
   public let covered: [Int]
   /// Per block: whether it is on the loop through the entry (every block,
   /// when the region has no such loop).
@@ -96,19 +106,32 @@ public struct BudgetPlan: Sendable, Equatable {
       for j in successors[i] where inLoop[j] { depth[j] = max(depth[j], depth[i] + cost[i]) }
     }
     let maximum = (0..<n).filter { inLoop[$0] }.map { depth[$0] + cost[$0] }.max() ?? 0
+    // The code after the loop: the longest path from each block's start
+    // out of the region (its successors are all after the loop too).
+    var rest = [Int](repeating: 0, count: n)
+    for i in order.reversed() where !inLoop[i] {
+      rest[i] = cost[i] + (successors[i].map { rest[$0] }.max() ?? 0)
+    }
+    let after = rest.max() ?? 0
+    for i in 0..<n where !inLoop[i] { depth[i] = after - rest[i] }
     self.depth = depth
     self.inLoop = inLoop
     self.loops = loops
     self.maximum = maximum
-    checks = (0..<n).map { $0 == 0 || !inLoop[$0] }
-    covered = (0..<n).map { inLoop[$0] ? maximum : cost[$0] }
+    checks = (0..<n).map { $0 == 0 }
+    covered = (0..<n).map { inLoop[$0] ? maximum : after }
   }
 
   /// What block `from` gives back on its way to block `to` of the region
-  /// (nil: out of the region, a fault, or any other exit).
+  /// (nil: out of the region, a fault, or any other exit). Negative on an
+  /// edge from the loop to the code after it that gives back less than
+  /// that code is charged: the edge checks that much (a port checks it
+  /// there, as at a block's entry, leaving at `to`'s start when it fails).
   public func refund(from: Int, to: Int?) -> Int {
-    if let to, !checks[to] { return depth[to] - depth[from] - cost[from] }
-    return covered[from] - depth[from] - cost[from]
+    let out = covered[from] - depth[from] - cost[from]
+    guard let to, !checks[to] else { return out }
+    if inLoop[from] == inLoop[to] { return depth[to] - depth[from] - cost[from] }
+    return out - (covered[to] - depth[to])
   }
 
   /// How many copies of the loop through the entry a port lays out, one
@@ -117,13 +140,15 @@ public struct BudgetPlan: Sendable, Equatable {
   /// `c + 1`, the last one's to the checked entry, which charges
   /// `copies × maximum`; an edge that leaves the loop from copy `c` also
   /// gives back the `copies - 1 - c` passes charged ahead. For small loops
-  /// only (≤ 48 instructions in all, so that the copies stay ≤ 128): as
-  /// many copies as one check needs to cover 64 instructions, up to 8.
+  /// only (≤ 48 instructions in all, so that the copies stay ≤ 256): as
+  /// many copies as one check needs to cover 128 instructions, up to 16
+  /// (a check per 64 instructions, up to 8 copies, left sort's copy and
+  /// merge loops and coremark's list walks paying 2–3% for their checks).
   public var copies: Int {
     guard loops, maximum > 0 else { return 1 }
     let size = zip(cost, inLoop).reduce(0) { $0 + ($1.1 ? $1.0 : 0) }
     guard size <= 48 else { return 1 }
-    return max(1, min(8, (64 + maximum - 1) / maximum, 128 / size))
+    return max(1, min(16, (128 + maximum - 1) / maximum, 256 / size))
   }
 
   /// What an edge from loop block `from` in copy `copy` of `copies`

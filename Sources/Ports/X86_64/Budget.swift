@@ -69,9 +69,32 @@ extension BlockLowering {
 
   /// Gives back what the current block's path did not run, on the way to
   /// `target` (nil: a terminator that leaves the region), where flags are
-  /// dead: `add r11, refund` (nothing when it is 0).
+  /// dead: `add r11, refund` (nothing when it is 0); or, on an edge from
+  /// the loop to the code after it that gives back less than that code is
+  /// charged (`BudgetPlan.refund` < 0), checks the difference
+  /// (`emitEdgeCheck`).
   mutating func refundBudget(toward target: Target?) {
-    emitRefund(budgetRefund(toward: target))
+    let amount = budgetRefund(toward: target)
+    if amount < 0, let target, let index = internalBlock(target) {
+      let exit = a.newLabel()
+      a.alu(.sub, .qword, X86ABI.budgetRegister, imm: Int32(clamping: -amount))
+      a.jcc(.b, exit)
+      cold.append(
+        .budgetExit(
+          label: exit, pc: region.blocks[index].startPC, covered: budgetCharged(at: index),
+          writeBack: dirty))
+      return
+    }
+    emitRefund(amount)
+  }
+
+  /// What the check an edge into block `index` reaches charged for the
+  /// code from its start on (`BudgetPlan.covered - depth`): what a failed
+  /// check on an edge into the code after the loop gives back to leave
+  /// there with the count exact.
+  func budgetCharged(at index: Int) -> Int {
+    guard let plan = budgetPlan else { return 0 }
+    return plan.covered[index] - plan.depth[index]
   }
 
   mutating func emitRefund(_ amount: Int) {
@@ -81,19 +104,33 @@ extension BlockLowering {
 
   /// A conditional edge that gives budget back: `jcc` to a cold stub that
   /// gives it back, then goes on to `target` (writing back `writeBack`
-  /// first when the target is out of the region).
+  /// first when the target is out of the region). A negative amount (an
+  /// edge into the code after the loop that charges it) is a check there.
   mutating func leaveRefunding(if cc: ConditionCode, to target: Target, amount: Int) {
     let stub = a.newLabel()
     a.jcc(cc, stub)
-    let writeBack = internalBlock(target) == nil ? dirty : []
+    let writeBack = internalBlock(target) == nil || amount < 0 ? dirty : []
     cold.append(.refundEdge(label: stub, amount: amount, writeBack: writeBack, target: target))
   }
 
-  /// The cold side of `leaveRefunding`.
+  /// The cold side of `leaveRefunding`; for a negative amount, with
+  /// `writeBack` the registers to write back if the check fails:
+  ///
+  ///     sub r11, -amount ; jae target   ; charged: on to the block
+  ///     add r11, charged at target      ; not covered: leave at its start
   mutating func emitRefundEdge(
     _ label: Label, amount: Int, writeBack: [GuestRegister], target: Target
   ) throws(CodeGenError) {
     try a.bind(label)
+    if amount < 0, let index = internalBlock(target) {
+      a.alu(.sub, .qword, X86ABI.budgetRegister, imm: Int32(clamping: -amount))
+      a.jcc(.ae, localLabel(index))
+      let exit = a.newLabel()
+      try emitBudgetExit(
+        exit, pc: region.blocks[index].startPC, covered: budgetCharged(at: index),
+        writeBack: writeBack)
+      return
+    }
     emitRefund(amount)
     if let index = internalBlock(target) {
       a.jmp(localLabel(index))
@@ -121,9 +158,12 @@ extension BlockLowering {
   /// (`lowerSelect`) runs and its `join` does not: the block's, or one
   /// (the move) when the block is the move and a copy of the join. Nil
   /// without a budget, or where the region's entry check does not cover
-  /// both blocks (one checks its own cost), so no select there.
+  /// both blocks (one checks its own cost), or on an edge from the loop
+  /// into the code after it (which charges that code), so no select there.
   func budgetSelectCharge(move: Int, join: Int) -> Int? {
-    guard let plan = budgetPlan, !plan.checks[move], !plan.checks[join] else { return nil }
+    guard let plan = budgetPlan, !plan.checks[move], !plan.checks[join],
+      plan.inLoop[current] == plan.inLoop[join]
+    else { return nil }
     let m = region.blocks[move]
     let j = region.blocks[join]
     return m.endPC == j.endPC ? plan.cost[move] - plan.cost[join] : plan.cost[move]

@@ -52,7 +52,7 @@ extension BlockLowering {
   /// of the region through a cold path that writes back first.
   mutating func leave(if cc: ConditionCode, to target: Target) throws(CodeGenError) {
     let refund = budgetRefund(toward: target)
-    if refund > 0 { return leaveRefunding(if: cc, to: target, amount: refund) }
+    if refund != 0 { return leaveRefunding(if: cc, to: target, amount: refund) }
     if let index = internalBlock(target) {
       a.jcc(cc, localLabel(index))
     } else if dirty.isEmpty {
