@@ -24,7 +24,10 @@ for _ in range(runs):
     for memory in memories:
         for workload, args in ARGS.items():
             for which, budget in VARIANTS:
-                cmd = [kilns[which], "run", "--memory", memory]
+                # Threshold 0: a budget compiles every block at once, so the
+                # run without one must not tier either (`kiln run` tiers by
+                # default natively).
+                cmd = [kilns[which], "run", "--memory", memory, "--compile-threshold", "0"]
                 if budget:
                     cmd += ["--max-instructions", "1000000000000000"]
                 cmd += [f"{elf_dir}/{workload}.elf"] + args
