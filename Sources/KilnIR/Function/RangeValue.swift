@@ -18,10 +18,14 @@ extension FunctionIR.RangeAnalysis {
 
   /// `q * floor(L / 2^k) + c`, with `0 <= q <= 2^k` (so the term is at most
   /// `L`) and `|c| <= 2^40`; `q = 0` is the constant `c`.
+  ///
+  /// Layout: `k` (0…62) is stored in a byte, so that a `Bound?` takes 18
+  /// bytes instead of 25 (the values below are copied and compared often).
   public struct Bound: Hashable, Sendable {
     public let q: Int64
-    public let k: Int64
     public let c: Int64
+    let kBits: UInt8
+    public var k: Int64 { Int64(kBits) }
 
     /// A valid bound, or nil (which callers read as "no bound").
     public static func make(q: Int64, k: Int64, c: Int64) -> Bound? {
@@ -33,7 +37,7 @@ extension FunctionIR.RangeAnalysis {
 
     init(q: Int64, k: Int64, c: Int64) {
       self.q = q
-      self.k = k
+      self.kBits = UInt8(truncatingIfNeeded: k)
       self.c = c
     }
 
@@ -122,12 +126,24 @@ extension FunctionIR.RangeAnalysis {
   /// `value = offset + stride * r[register] + stride2 * r[register2]`
   /// (mod 2^64; for pointers the value is the offset from the base; the
   /// second term only when `stride2 != 0`, then on another register).
+  ///
+  /// (Stored numbers first and registers last: no padding between them.)
   public struct Relation: Hashable, Sendable {
-    public var register: UInt8
     public var stride: Int64
     public var offset: Int64
-    public var register2: UInt8 = 0
     public var stride2: Int64 = 0
+    public var register: UInt8
+    public var register2: UInt8 = 0
+
+    public init(
+      register: UInt8, stride: Int64, offset: Int64, register2: UInt8 = 0, stride2: Int64 = 0
+    ) {
+      self.stride = stride
+      self.offset = offset
+      self.stride2 = stride2
+      self.register = register
+      self.register2 = register2
+    }
 
     /// The coefficient of `r` (0: it does not appear).
     func coefficient(_ r: UInt8) -> Int64 {
@@ -173,11 +189,22 @@ extension FunctionIR.RangeAnalysis {
   /// signed views, added as integers: no wrap). Scalars only; learned from
   /// comparisons of two registers and from `x ± y`.
   public struct Pair: Hashable, Sendable {
-    public var register: UInt8
-    public var sign: Int64
     /// `Int64.min`: none.
     public var lo: Int64
     public var hi: Bound?
+    public var register: UInt8
+    var signBits: Int8
+    public var sign: Int64 {
+      get { Int64(signBits) }
+      set { signBits = Int8(truncatingIfNeeded: newValue) }
+    }
+
+    public init(register: UInt8, sign: Int64, lo: Int64, hi: Bound?) {
+      self.lo = lo
+      self.hi = hi
+      self.register = register
+      self.signBits = Int8(truncatingIfNeeded: sign)
+    }
   }
 
   /// What a register (or a frame slot) holds.
@@ -190,7 +217,6 @@ extension FunctionIR.RangeAnalysis {
       /// The context's first byte plus the offset.
       case context
     }
-    public var base: Base
     /// Lower bound of the (offset's) signed view; `Int64.min`: none.
     public var lo: Int64
     /// Upper bound; nil: none.
@@ -200,6 +226,20 @@ extension FunctionIR.RangeAnalysis {
     public var relation: Relation?
     /// What the value is next to another register (scalars).
     public var pair: Pair? = nil
+    // (The base last: it fills the pair's padding.)
+    public var base: Base
+
+    public init(
+      base: Base, lo: Int64, hi: Bound?, exact: Bound? = nil, relation: Relation? = nil,
+      pair: Pair? = nil
+    ) {
+      self.lo = lo
+      self.hi = hi
+      self.exact = exact
+      self.relation = relation
+      self.pair = pair
+      self.base = base
+    }
 
     public static let unknown = Value(base: .scalar, lo: .min, hi: nil, exact: nil, relation: nil)
 
