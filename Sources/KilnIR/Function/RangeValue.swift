@@ -219,26 +219,106 @@ extension FunctionIR.RangeAnalysis {
     }
     /// Lower bound of the (offset's) signed view; `Int64.min`: none.
     public var lo: Int64
+
+    // Storage: eleven words and no padding, so that copies are small and
+    // `==` (synthesized over these fields) compares words. An absent part
+    // is stored in one spelling only (a bound's `q` -1 and its other
+    // fields 0; a relation's or pair's register 0xFF and its other fields
+    // 0), so equal words are exactly equal values.
+    var hiQ: Int64 = -1
+    var hiC: Int64 = 0
+    var exactQ: Int64 = -1
+    var exactC: Int64 = 0
+    var relationStride: Int64 = 0
+    var relationOffset: Int64 = 0
+    var relationStride2: Int64 = 0
+    var pairLo: Int64 = 0
+    var pairHiQ: Int64 = -1
+    var pairHiC: Int64 = 0
+    /// Bytes: 0 base, 1 hi's k, 2 exact's k, 3 relation's register (0xFF:
+    /// no relation), 4 its register2, 5 pair's register (0xFF: no pair),
+    /// 6 its sign, 7 its hi's k.
+    var bytes: UInt64 = 0xFF << 40 | 0xFF << 24
+
+    @inline(__always) func byte(_ i: UInt64) -> UInt8 {
+      UInt8(truncatingIfNeeded: bytes >> (8 * i))
+    }
+
+    @inline(__always) mutating func setByte(_ i: UInt64, _ b: UInt8) {
+      bytes = bytes & ~(0xFF << (8 * i)) | UInt64(b) << (8 * i)
+    }
+
+    public var base: Base {
+      get { Base(rawValue: byte(0)) ?? .scalar }
+      set { setByte(0, newValue.rawValue) }
+    }
+
     /// Upper bound; nil: none.
-    public var hi: Bound?
+    public var hi: Bound? {
+      get { hiQ < 0 ? nil : Bound(q: hiQ, k: Int64(byte(1)), c: hiC) }
+      set {
+        hiQ = newValue?.q ?? -1
+        hiC = newValue?.c ?? 0
+        setByte(1, newValue?.kBits ?? 0)
+      }
+    }
+
     /// The exact value (of the offset), when known.
-    public var exact: Bound?
-    public var relation: Relation?
+    public var exact: Bound? {
+      get { exactQ < 0 ? nil : Bound(q: exactQ, k: Int64(byte(2)), c: exactC) }
+      set {
+        exactQ = newValue?.q ?? -1
+        exactC = newValue?.c ?? 0
+        setByte(2, newValue?.kBits ?? 0)
+      }
+    }
+
+    public var relation: Relation? {
+      get {
+        byte(3) == 0xFF
+          ? nil
+          : Relation(
+            register: byte(3), stride: relationStride, offset: relationOffset,
+            register2: byte(4), stride2: relationStride2)
+      }
+      set {
+        relationStride = newValue?.stride ?? 0
+        relationOffset = newValue?.offset ?? 0
+        relationStride2 = newValue?.stride2 ?? 0
+        setByte(3, newValue?.register ?? 0xFF)
+        setByte(4, newValue?.register2 ?? 0)
+      }
+    }
+
     /// What the value is next to another register (scalars).
-    public var pair: Pair? = nil
-    // (The base last: it fills the pair's padding.)
-    public var base: Base
+    public var pair: Pair? {
+      get {
+        byte(5) == 0xFF
+          ? nil
+          : Pair(
+            register: byte(5), sign: Int64(Int8(bitPattern: byte(6))), lo: pairLo,
+            hi: pairHiQ < 0 ? nil : Bound(q: pairHiQ, k: Int64(byte(7)), c: pairHiC))
+      }
+      set {
+        pairLo = newValue?.lo ?? 0
+        pairHiQ = newValue?.hi?.q ?? -1
+        pairHiC = newValue?.hi?.c ?? 0
+        setByte(5, newValue?.register ?? 0xFF)
+        setByte(6, UInt8(bitPattern: newValue?.signBits ?? 0))
+        setByte(7, newValue?.hi?.kBits ?? 0)
+      }
+    }
 
     public init(
       base: Base, lo: Int64, hi: Bound?, exact: Bound? = nil, relation: Relation? = nil,
       pair: Pair? = nil
     ) {
       self.lo = lo
-      self.hi = hi
-      self.exact = exact
-      self.relation = relation
-      self.pair = pair
       self.base = base
+      if let hi { self.hi = hi }
+      if let exact { self.exact = exact }
+      if let relation { self.relation = relation }
+      if let pair { self.pair = pair }
     }
 
     public static let unknown = Value(base: .scalar, lo: .min, hi: nil, exact: nil, relation: nil)
@@ -262,10 +342,10 @@ extension FunctionIR.RangeAnalysis {
       return v
     }
 
-    public var constantValue: Int64? { exact?.constantValue }
+    public var constantValue: Int64? { exactQ == 0 ? exactC : nil }
     var isNonNegative: Bool { lo >= 0 }
     /// Constant upper bound, if any.
-    var hiConstant: Int64? { hi?.constantValue }
+    var hiConstant: Int64? { hiQ == 0 ? hiC : nil }
     /// Whether the value is in `[0, 2^32)`.
     var fits32: Bool {
       guard lo >= 0, let h = hiConstant else { return false }
