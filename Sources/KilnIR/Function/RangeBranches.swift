@@ -119,8 +119,15 @@ extension FunctionIR.RangeAnalysis {
       }
     }
     var out = s
-    out[lhs] = x
-    if let r = rhsRegister { out[r] = y }
+    // Values the edge did not change stay as they are: no copy of the
+    // registers (compared in place).
+    let same = s.registers.withUnsafeBufferPointer { b in
+      b[Int(lhs.index)] == x && (rhsRegister.map { b[Int($0.index)] == y } ?? true)
+    }
+    if !same {
+      out[lhs] = x
+      if let r = rhsRegister { out[r] = y }
+    }
     out.learnLength(from: x)
     out.learnLength(from: y)
     return out

@@ -11,6 +11,13 @@ extension FunctionIR.RangeAnalysis {
     out.lmin = widen && new.lmin < old.lmin ? 0 : min(old.lmin, new.lmin)
     var changed = out.lmin != old.lmin
     for i in 0..<old.registers.count {
+      // Equal values join to themselves (`joinValue`'s first test): the
+      // common case at a label, compared in place without copying them.
+      if old.registers.withUnsafeBufferPointer({ a in
+        new.registers.withUnsafeBufferPointer { b in i < b.count && a[i] == b[i] }
+      }) {
+        continue
+      }
       let v = joinValue(
         old.registers[i], new.registers[i], old, new, exclude: i, lmin: out.lmin, widen: widen,
         thresholds: i < thresholds.count ? thresholds[i] : [])
@@ -191,9 +198,12 @@ extension FunctionIR.RangeAnalysis {
     for j in 0..<sa.registers.count where j != exclude && j != 10 {
       let x = sa.registers[j]
       let y = sb.registers[j]
-      guard x.base == .scalar, y.base == .scalar, let ja = Form(x), let jb = Form(y) else {
-        continue
-      }
+      guard x.base == .scalar, y.base == .scalar else { continue }
+      // The same form on both edges (the same constant, or no constant and
+      // the same relation, or none): `dj` is zero, nothing to find.
+      let cx = x.constantValue
+      if cx == y.constantValue, cx != nil || x.relation == y.relation { continue }
+      guard let ja = Form(x), let jb = Form(y) else { continue }
       let dj = jb.plus(-1, ja)
       // s from one nonzero part of dj, checked on all of them.
       var s: Int64? = nil

@@ -131,7 +131,14 @@ extension FunctionIR.RangeAnalysis {
     /// Folds the relations on `r` into intervals and drops them (and the
     /// pairs with `r`): `r` is about to change in a way no relation can follow.
     mutating func forget(_ r: UInt8) {
-      for i in registers.indices {
+      // Read in place first: most often nothing mentions `r`.
+      let mentioned = registers.withUnsafeBufferPointer { b in
+        for i in b.indices where b[i].relation?.mentions(r) == true || b[i].pair?.register == r {
+          return true
+        }
+        return false
+      }
+      for i in registers.indices where mentioned {
         if registers[i].relation?.mentions(r) == true { registers[i] = detached(registers[i]) }
         if registers[i].pair?.register == r { registers[i].pair = nil }
       }

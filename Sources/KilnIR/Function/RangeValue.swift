@@ -18,10 +18,14 @@ extension FunctionIR.RangeAnalysis {
 
   /// `q * floor(L / 2^k) + c`, with `0 <= q <= 2^k` (so the term is at most
   /// `L`) and `|c| <= 2^40`; `q = 0` is the constant `c`.
+  ///
+  /// Layout: `k` (0…62) is stored in a byte, so that a `Bound?` takes 18
+  /// bytes instead of 25 (the values below are copied and compared often).
   public struct Bound: Hashable, Sendable {
     public let q: Int64
-    public let k: Int64
     public let c: Int64
+    let kBits: UInt8
+    public var k: Int64 { Int64(kBits) }
 
     /// A valid bound, or nil (which callers read as "no bound").
     public static func make(q: Int64, k: Int64, c: Int64) -> Bound? {
@@ -33,7 +37,7 @@ extension FunctionIR.RangeAnalysis {
 
     init(q: Int64, k: Int64, c: Int64) {
       self.q = q
-      self.k = k
+      self.kBits = UInt8(truncatingIfNeeded: k)
       self.c = c
     }
 
@@ -122,12 +126,24 @@ extension FunctionIR.RangeAnalysis {
   /// `value = offset + stride * r[register] + stride2 * r[register2]`
   /// (mod 2^64; for pointers the value is the offset from the base; the
   /// second term only when `stride2 != 0`, then on another register).
+  ///
+  /// (Stored numbers first and registers last: no padding between them.)
   public struct Relation: Hashable, Sendable {
-    public var register: UInt8
     public var stride: Int64
     public var offset: Int64
-    public var register2: UInt8 = 0
     public var stride2: Int64 = 0
+    public var register: UInt8
+    public var register2: UInt8 = 0
+
+    public init(
+      register: UInt8, stride: Int64, offset: Int64, register2: UInt8 = 0, stride2: Int64 = 0
+    ) {
+      self.stride = stride
+      self.offset = offset
+      self.stride2 = stride2
+      self.register = register
+      self.register2 = register2
+    }
 
     /// The coefficient of `r` (0: it does not appear).
     func coefficient(_ r: UInt8) -> Int64 {
@@ -173,11 +189,22 @@ extension FunctionIR.RangeAnalysis {
   /// signed views, added as integers: no wrap). Scalars only; learned from
   /// comparisons of two registers and from `x ± y`.
   public struct Pair: Hashable, Sendable {
-    public var register: UInt8
-    public var sign: Int64
     /// `Int64.min`: none.
     public var lo: Int64
     public var hi: Bound?
+    public var register: UInt8
+    var signBits: Int8
+    public var sign: Int64 {
+      get { Int64(signBits) }
+      set { signBits = Int8(truncatingIfNeeded: newValue) }
+    }
+
+    public init(register: UInt8, sign: Int64, lo: Int64, hi: Bound?) {
+      self.lo = lo
+      self.hi = hi
+      self.register = register
+      self.signBits = Int8(truncatingIfNeeded: sign)
+    }
   }
 
   /// What a register (or a frame slot) holds.
@@ -190,16 +217,109 @@ extension FunctionIR.RangeAnalysis {
       /// The context's first byte plus the offset.
       case context
     }
-    public var base: Base
     /// Lower bound of the (offset's) signed view; `Int64.min`: none.
     public var lo: Int64
+
+    // Storage: eleven words and no padding, so that copies are small and
+    // `==` (synthesized over these fields) compares words. An absent part
+    // is stored in one spelling only (a bound's `q` -1 and its other
+    // fields 0; a relation's or pair's register 0xFF and its other fields
+    // 0), so equal words are exactly equal values.
+    var hiQ: Int64 = -1
+    var hiC: Int64 = 0
+    var exactQ: Int64 = -1
+    var exactC: Int64 = 0
+    var relationStride: Int64 = 0
+    var relationOffset: Int64 = 0
+    var relationStride2: Int64 = 0
+    var pairLo: Int64 = 0
+    var pairHiQ: Int64 = -1
+    var pairHiC: Int64 = 0
+    /// Bytes: 0 base, 1 hi's k, 2 exact's k, 3 relation's register (0xFF:
+    /// no relation), 4 its register2, 5 pair's register (0xFF: no pair),
+    /// 6 its sign, 7 its hi's k.
+    var bytes: UInt64 = 0xFF << 40 | 0xFF << 24
+
+    @inline(__always) func byte(_ i: UInt64) -> UInt8 {
+      UInt8(truncatingIfNeeded: bytes >> (8 * i))
+    }
+
+    @inline(__always) mutating func setByte(_ i: UInt64, _ b: UInt8) {
+      bytes = bytes & ~(0xFF << (8 * i)) | UInt64(b) << (8 * i)
+    }
+
+    public var base: Base {
+      get { Base(rawValue: byte(0)) ?? .scalar }
+      set { setByte(0, newValue.rawValue) }
+    }
+
     /// Upper bound; nil: none.
-    public var hi: Bound?
+    public var hi: Bound? {
+      get { hiQ < 0 ? nil : Bound(q: hiQ, k: Int64(byte(1)), c: hiC) }
+      set {
+        hiQ = newValue?.q ?? -1
+        hiC = newValue?.c ?? 0
+        setByte(1, newValue?.kBits ?? 0)
+      }
+    }
+
     /// The exact value (of the offset), when known.
-    public var exact: Bound?
-    public var relation: Relation?
+    public var exact: Bound? {
+      get { exactQ < 0 ? nil : Bound(q: exactQ, k: Int64(byte(2)), c: exactC) }
+      set {
+        exactQ = newValue?.q ?? -1
+        exactC = newValue?.c ?? 0
+        setByte(2, newValue?.kBits ?? 0)
+      }
+    }
+
+    public var relation: Relation? {
+      get {
+        byte(3) == 0xFF
+          ? nil
+          : Relation(
+            register: byte(3), stride: relationStride, offset: relationOffset,
+            register2: byte(4), stride2: relationStride2)
+      }
+      set {
+        relationStride = newValue?.stride ?? 0
+        relationOffset = newValue?.offset ?? 0
+        relationStride2 = newValue?.stride2 ?? 0
+        setByte(3, newValue?.register ?? 0xFF)
+        setByte(4, newValue?.register2 ?? 0)
+      }
+    }
+
     /// What the value is next to another register (scalars).
-    public var pair: Pair? = nil
+    public var pair: Pair? {
+      get {
+        byte(5) == 0xFF
+          ? nil
+          : Pair(
+            register: byte(5), sign: Int64(Int8(bitPattern: byte(6))), lo: pairLo,
+            hi: pairHiQ < 0 ? nil : Bound(q: pairHiQ, k: Int64(byte(7)), c: pairHiC))
+      }
+      set {
+        pairLo = newValue?.lo ?? 0
+        pairHiQ = newValue?.hi?.q ?? -1
+        pairHiC = newValue?.hi?.c ?? 0
+        setByte(5, newValue?.register ?? 0xFF)
+        setByte(6, UInt8(bitPattern: newValue?.signBits ?? 0))
+        setByte(7, newValue?.hi?.kBits ?? 0)
+      }
+    }
+
+    public init(
+      base: Base, lo: Int64, hi: Bound?, exact: Bound? = nil, relation: Relation? = nil,
+      pair: Pair? = nil
+    ) {
+      self.lo = lo
+      self.base = base
+      if let hi { self.hi = hi }
+      if let exact { self.exact = exact }
+      if let relation { self.relation = relation }
+      if let pair { self.pair = pair }
+    }
 
     public static let unknown = Value(base: .scalar, lo: .min, hi: nil, exact: nil, relation: nil)
 
@@ -222,10 +342,10 @@ extension FunctionIR.RangeAnalysis {
       return v
     }
 
-    public var constantValue: Int64? { exact?.constantValue }
+    public var constantValue: Int64? { exactQ == 0 ? exactC : nil }
     var isNonNegative: Bool { lo >= 0 }
     /// Constant upper bound, if any.
-    var hiConstant: Int64? { hi?.constantValue }
+    var hiConstant: Int64? { hiQ == 0 ? hiC : nil }
     /// Whether the value is in `[0, 2^32)`.
     var fits32: Bool {
       guard lo >= 0, let h = hiConstant else { return false }
