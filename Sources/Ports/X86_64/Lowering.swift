@@ -12,10 +12,12 @@ enum Location: Equatable {
 /// Code placed after a block's hot path, entered by a jump to `label`.
 enum ColdPath {
   /// Page-walk miss (or, in flat mode, a fault at the access instruction at
-  /// offset `faultSite`): host call, then back to `resume` (eax = guest address).
+  /// offset `faultSite`): host call, then back to `resume` (eax = guest address,
+  /// or, with `address`, recomputed from that base and offset first).
   case access(
     label: Label, resume: Label, call: HostCall, register: GuestRegister?, value: Value?,
-    size: AccessSize, signed: Bool, pc: UInt32, writeBack: [GuestRegister], faultSite: Int?)
+    size: AccessSize, signed: Bool, pc: UInt32, writeBack: [GuestRegister], faultSite: Int?,
+    address: (base: Value, offset: Int32)? = nil)
   /// JALR to a target with bit 1 set (eax = target).
   case misalignedIndirect(label: Label, pc: UInt32)
   case fault(label: Label, GuestFault)
@@ -240,9 +242,10 @@ extension BlockLowering {
     switch path {
     case .access(
       let label, let resume, let call, let register, let value, let size, let signed, let pc,
-      let writeBack, let faultSite):
+      let writeBack, let faultSite, let address):
       try a.bind(label)
       if let faultSite { faultSites.append(FaultSite(access: faultSite, slowPath: a.offset)) }
+      if let address { effectiveAddress(address.base, address.offset) }
       if let shared, abi.layout.budget == nil {
         try sharedSlowAccess(
           shared.access(size, signed: signed, store: call == .store, stubs: stubs), pc: pc,

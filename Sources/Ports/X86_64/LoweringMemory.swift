@@ -60,7 +60,9 @@ extension BlockLowering {
   /// not apply. Paged memory only.
   mutating func pageWalk(size: AccessSize, tables: PageTables, store: Bool, slow: Label) {
     if let direct = tables.directTables, tables.missBase != nil {
-      faultingWalk(size: size, table: store ? direct.write : direct.read, slow: slow)
+      faultingWalk(
+        size: size, table: store ? direct.write : direct.read,
+        aligned: !store && tables.guardedPool, slow: slow)
       return
     }
     if let direct = tables.directTables {
@@ -116,10 +118,15 @@ extension BlockLowering {
   ///     edx = a >> 12
   ///     test eax, size - 1 ; jnz slow                            could straddle a page
   ///     rax += table[edx]                                        then [r15 + rax + missBase]
-  mutating func faultingWalk(size: AccessSize, table: Int32, slow: Label) {
+  ///
+  /// The test is left out (`aligned`) for loads from a guarded
+  /// pool (`PageTables.guardedPool`): a load that straddles out of its page
+  /// reads the next guest page, held by the next pool page, or faults in
+  /// the gap after its page's run into its slow path.
+  mutating func faultingWalk(size: AccessSize, table: Int32, aligned: Bool, slow: Label) {
     a.mov(.dword, .rdx, .rax)
     a.shift(.shr, .dword, .rdx, imm: 12)
-    if size != .byte {
+    if size != .byte && !aligned {
       a.testAL(imm: UInt8(size.rawValue - 1))
       a.jcc(.ne, slow)
     }
@@ -169,8 +176,15 @@ extension BlockLowering {
     let slow = a.newLabel()
     let resume = a.newLabel()
     effectiveAddress(base, offset)
+    // A load from a guarded pool that faults after straddling out of its
+    // page has rax = guest address + the page's entry: its slow path
+    // recomputes the address (the base is unchanged at the fault).
+    var address: (base: Value, offset: Int32)? = nil
     if case .paged(let tables) = abi.layout.memory {
       pageWalk(size: size, tables: tables, store: false, slow: slow)
+      if tables.guardedPool && tables.missBase != nil && size != .byte {
+        address = (base, offset)
+      }
     }
     let faultSite: Int? = accessesFault ? a.offset : nil
     var target = GPR.rax
@@ -188,7 +202,7 @@ extension BlockLowering {
     cold.append(
       .access(
         label: slow, resume: resume, call: .load, register: dst, value: nil, size: size,
-        signed: signed, pc: pc, writeBack: dirty, faultSite: faultSite))
+        signed: signed, pc: pc, writeBack: dirty, faultSite: faultSite, address: address))
   }
 
   mutating func lowerStore(
