@@ -134,6 +134,45 @@ extension BlockLowering {
       .add, .qword, .rax, Memory(base: X86ABI.state, index: .rdx, scale: .x8, displacement: table))
   }
 
+  /// The displacement of a walk-reusing load (`PageReuse`) from the walk
+  /// kept in rdx: the miss region's offset; nil where loads never reuse a
+  /// walk (no guarded pool).
+  var reusedWalkBase: Int32? {
+    guard case .paged(let tables) = abi.layout.memory, tables.guardedPool else { return nil }
+    return tables.missBase
+  }
+
+  /// At a block's start: no walk to reuse yet.
+  mutating func startPageReuse() {
+    pageReuse = PageReuse()
+    operationIndex = 0
+    walkInRDX = false
+  }
+
+  /// Before each operation: its role (`PageReuse`), looking ahead in the
+  /// current block (`.walk` for an operation lowered out of that order).
+  mutating func notePageRole(_ operation: Operation) {
+    pageRole = .walk
+    guard reusedWalkBase != nil else { return }
+    let operations = region.blocks[current].operations
+    if operationIndex < operations.count, operations[operationIndex] == operation {
+      pageRole = pageReuse.role(of: operationIndex, in: operations)
+    }
+  }
+
+  /// After each operation: only a walk-reusing load leaves the walk in rdx.
+  mutating func noteLowered(_ operation: Operation) {
+    if case .follower = pageRole {} else { walkInRDX = false }
+    if reusedWalkBase != nil { pageReuse.lowered(operation, role: pageRole) }
+    operationIndex += 1
+  }
+
+  /// rdx = the reused walk again (at the end of a reusing load's slow path,
+  /// whose host call clobbered it).
+  mutating func reloadReusedWalk() {
+    a.mov(.qword, .rdx, Memory(base: .rsp))
+  }
+
   /// Flat stores: jumps to `slow` if the first page the store touches (eax =
   /// guest address) or the next one holds compiled code. Checking the next
   /// page as well covers stores that straddle into a code page, at the price
@@ -175,21 +214,31 @@ extension BlockLowering {
   ) throws(CodeGenError) {
     let slow = a.newLabel()
     let resume = a.newLabel()
-    effectiveAddress(base, offset)
     // A load from a guarded pool that faults after straddling out of its
-    // page has rax = guest address + the page's entry: its slow path
-    // recomputes the address (the base is unchanged at the fault).
-    var address: (base: Value, offset: Int32)? = nil
-    if case .paged(let tables) = abi.layout.memory {
-      pageWalk(size: size, tables: tables, store: false, slow: slow)
-      if tables.guardedPool && tables.missBase != nil && size != .byte {
-        address = (base, offset)
+    // page, or that reuses a walk, has rax = guest address + a page's entry
+    // (or nothing useful): its slow path recomputes the address (the base
+    // is unchanged at the fault).
+    var address: (base: Value, offset: Int32, reuse: Bool)? = nil
+    var source = accessOperand
+    if case .follower(let delta) = pageRole, let miss = reusedWalkBase {
+      // rdx = leader's guest address + its page's entry ([rsp], `PageReuse`).
+      if !walkInRDX { a.mov(.qword, .rdx, Memory(base: .rsp)) }
+      source = Memory(base: X86ABI.state, index: .rdx, displacement: miss &+ delta)
+      address = (base, offset, true)
+    } else {
+      effectiveAddress(base, offset)
+      if case .paged(let tables) = abi.layout.memory {
+        pageWalk(size: size, tables: tables, store: false, slow: slow)
+        if tables.guardedPool && tables.missBase != nil {
+          address = (base, offset, false)
+          // Keep the walk for the followers: rax = address + entry.
+          if pageRole == .leader { a.mov(.qword, Memory(base: .rsp), .rax) }
+        }
       }
     }
     let faultSite: Int? = accessesFault ? a.offset : nil
     var target = GPR.rax
     if case .register(let r) = location(dst) { target = r }
-    let source = accessOperand
     switch (size, signed) {
     case (.byte, false): a.movzx8(target, source)
     case (.byte, true): a.movsx8(target, source)
@@ -199,6 +248,7 @@ extension BlockLowering {
     }
     if target == .rax { store(dst, from: .rax) }
     try a.bind(resume)
+    if address?.reuse == true { walkInRDX = true }
     cold.append(
       .access(
         label: slow, resume: resume, call: .load, register: dst, value: nil, size: size,
