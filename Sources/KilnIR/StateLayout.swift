@@ -112,6 +112,13 @@ public struct PageTables: Sendable {
   ///     if size > 1 && a & (size - 1) != 0 { slow path }
   ///     host = state + missBase + a + table[a >> 12]      // faults on a miss
   public var missBase: Int32?
+  /// With `missBase`: the page pool is guarded (the runtime's
+  /// `PagedMemory`): a run of pool pages holding consecutive guest pages is
+  /// followed by a page that faults, so a load that straddles out of its
+  /// page reads the next guest page or faults into its slow path, and loads
+  /// need no alignment test. Stores keep it (a straddling store must not
+  /// write into a code or read-only page through its neighbour's entry).
+  public var guardedPool = false
 
   public init(
     pageTable: Int32, readTags: Int32, writeTags: Int32, hostBias: Int32,

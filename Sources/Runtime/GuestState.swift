@@ -29,13 +29,15 @@ struct GuestState {
   /// The paged state block's miss region (`PageWalk.faulting`, natively).
   let pagedReservation: PagedReservation?
 
-  /// A paged state block (its own allocation, from the executor).
+  /// A paged state block (its own allocation, from the executor). With the
+  /// faulting walk natively, the reservation also holds a guarded page pool
+  /// of `poolPages` pages when that is non-zero (`PagedMemory`).
   init(
     walk: PageWalk, preferredRegisters: [GuestRegister], budget: GuestBudget?,
-    executor: any Executor
+    executor: any Executor, poolPages: Int = 0
   ) throws(VMError) {
     if walk == .faulting, executor.runsNatively,
-      let reservation = PagedReservation(stateSize: Paged.size)
+      let reservation = PagedReservation(stateSize: Paged.size, poolPages: poolPages)
     {
       storage = reservation
       pointer = reservation.start

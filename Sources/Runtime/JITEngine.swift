@@ -101,6 +101,7 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
       // `PageWalk.faulting`; otherwise (registry full, a port without it)
       // the direct walk, on the same tables.
       tables.missBase = Int32(reservation.missOffset)
+      tables.guardedPool = paged.hasGuardedPool
       layout.memory = .paged(tables)
       paged.useMissRegion(at: reservation.missBase)
     }

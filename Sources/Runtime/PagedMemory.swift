@@ -2,6 +2,12 @@ import KilnIR
 import KilnPort
 import RV32
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Guest memory as the RV32IM runtime spec describes it: 4 KiB pages, a
 /// 2^20-entry table of 16-bit indices into a page pool allocated when the VM
 /// is created, pages mapped lazily on first touch, each pool page recording
@@ -17,7 +23,18 @@ final class PagedMemory: GuestMemory {
   static let pageShift: UInt32 = 12
 
   let state: GuestState
-  let pool: HostAllocation
+  /// The pool's first page; its memory is `poolStorage`, or the guarded pool
+  /// of the state's reservation.
+  let poolBase: UnsafeMutableRawPointer
+  private let poolStorage: HostAllocation?
+  /// The guarded pool (`PagedReservation.poolPages`): pool index → slot
+  /// (page of the pool's address space), runs of consecutive guest pages in
+  /// consecutive slots, a PROT_NONE slot after each run, so a load that
+  /// straddles out of a page reads the next guest page or faults. Empty:
+  /// the plain pool, index i at slot i - 1.
+  private var slots: [Int32] = []
+  /// The first slot after the last one handed out (guarded pool).
+  private var nextSlot = 0
   let capacity: Int
   /// Pool pages handed out so far (pool indices 1...used). Index 0 is never
   /// handed out: unmapped pages have page-table entry 0, and its tags stay
@@ -47,7 +64,15 @@ final class PagedMemory: GuestMemory {
   init(state: GuestState, pages: Int, executor: any Executor) throws(VMError) {
     self.state = state
     capacity = pages
-    pool = try HostAllocation(size: pages * Self.pageSize, executor: executor)
+    if let reservation = state.pagedReservation, reservation.poolPages >= pages {
+      poolBase = reservation.poolBase
+      poolStorage = nil
+      slots = [Int32](repeating: 0, count: min(pages, Self.maxIndex) + 1)
+    } else {
+      let pool = try HostAllocation(size: pages * Self.pageSize, executor: executor)
+      poolBase = pool.base
+      poolStorage = pool
+    }
     codePages.reserveCapacity(64)
     pageTable = state.field(GuestState.Paged.pageTable, as: UInt16.self)
     readTags = state.field(GuestState.Paged.readTags, as: UInt32.self)
@@ -59,6 +84,44 @@ final class PagedMemory: GuestMemory {
       readTags[i] = GuestState.noPage
       writeTags[i] = GuestState.noPage
     }
+  }
+
+  /// Whether the pool is guarded (see `slots`): generated loads need no
+  /// alignment test (`PageTables.guardedPool`).
+  var hasGuardedPool: Bool { !slots.isEmpty }
+
+  /// The pool size for which `VirtualMachine` asks its reservation for a
+  /// guarded pool: `pages`, when two memory mappings per page (a page and
+  /// the gap after it, at worst) stay well inside the process's limit
+  /// (`vm.max_map_count`); else 0 (the plain pool, and loads keep their
+  /// alignment test).
+  static func guardedPoolPages(_ pages: Int) -> Int {
+    #if canImport(Glibc)
+      let limit = maxMapCount() ?? 65530
+      return 2 * min(pages, maxIndex) + 8192 <= limit ? pages : 0
+    #else
+      return 0
+    #endif
+  }
+
+  /// `/proc/sys/vm/max_map_count`, if readable.
+  private static func maxMapCount() -> Int? {
+    #if canImport(Glibc)
+      let fd = Glibc.open("/proc/sys/vm/max_map_count", O_RDONLY)
+      guard fd >= 0 else { return nil }
+      defer { Glibc.close(fd) }
+      var buffer = [UInt8](repeating: 0, count: 32)
+      let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      guard n > 0 else { return nil }
+      var value = 0
+      for byte in buffer[0..<n] {
+        guard byte >= 0x30, byte <= 0x39 else { break }
+        value = value * 10 + Int(byte - 0x30)
+      }
+      return value > 0 ? value : nil
+    #else
+      return nil
+    #endif
   }
 
   /// Switches the direct tables to the faulting walk's entries (host bias
@@ -86,6 +149,7 @@ final class PagedMemory: GuestMemory {
     guard used < min(capacity, Self.maxIndex), !guardPages.contains(page) else {
       throw .outOfMemory(address: page << Self.pageShift)
     }
+    if hasGuardedPool { try takeSlot(index: used + 1, page: page) }
     used += 1
     let i = used
     pageTable[Int(page)] = UInt16(truncatingIfNeeded: i)
@@ -99,7 +163,27 @@ final class PagedMemory: GuestMemory {
   }
 
   @inline(__always) func pageBase(_ index: Int) -> UnsafeMutableRawPointer {
-    pool.base + (index - 1) * Self.pageSize
+    poolBase + (slots.isEmpty ? index - 1 : Int(slots[index])) * Self.pageSize
+  }
+
+  /// Gives pool index `index` (guest page `page`) a slot of the guarded
+  /// pool and makes it read-write: the slot after guest page `page - 1`'s
+  /// when that one ends the pool so far, else one past the gap after it.
+  private func takeSlot(index: Int, page: UInt32) throws(MemoryError) {
+    var slot = nextSlot
+    if slot > 0 {
+      var follows = false
+      if page > 0, let previous = self.index(ofPage: page - 1) {
+        follows = Int(slots[previous]) == slot - 1
+      }
+      if !follows { slot += 1 }
+    }
+    // SAFETY: the slot lies inside the reservation's pool (at most
+    // 2 * poolPages + 1 slots: one gap per page at worst).
+    guard mprotect(poolBase + slot * Self.pageSize, Self.pageSize, PROT_READ | PROT_WRITE) == 0
+    else { throw .outOfMemory(address: page << Self.pageShift) }
+    slots[index] = Int32(slot)
+    nextSlot = slot + 1
   }
 
   /// Unmaps and zeroes every page in use.
@@ -115,6 +199,11 @@ final class PagedMemory: GuestMemory {
       hostBias[i] = 0
     }
     used = 0
+    if hasGuardedPool, nextSlot > 0 {
+      // Back to PROT_NONE, so that every slot is a gap until handed out again.
+      mprotect(poolBase, nextSlot * Self.pageSize, PROT_NONE)
+      nextSlot = 0
+    }
     codePages.removeAll(keepingCapacity: true)
     permissions.reset()
   }

@@ -12,7 +12,9 @@ import KilnPort
 ///
 ///     start                         state block (read-write), `missOffset` bytes
 ///     start + missOffset            miss region: 4 GiB of PROT_NONE, never mapped
-///     start + missOffset + 4 GiB    end
+///     start + missOffset + 4 GiB    page pool (`poolPages` > 0): PROT_NONE, pages
+///                                   made read-write as `PagedMemory` hands them out
+///     start + size                  end
 ///
 /// Generated code adds a guest address `a` to the direct table's entry for
 /// its page and accesses `start + missOffset + a + entry`: a mapped page's
@@ -22,6 +24,13 @@ import KilnPort
 /// `CKilnFault` (the flat-memory one) finds the region registered with quota
 /// 0 and resumes at the recovery stub, which sends the access to its slow
 /// path. Only address space is reserved (`MAP_NORESERVE`, never touched).
+///
+/// The page pool, when the reservation has one (`poolPages`), is the guarded
+/// pool of `PagedMemory`: every run of pool pages holding consecutive guest
+/// pages is followed by a PROT_NONE page, so a load that straddles out of a
+/// page either reads the next guest page (the next pool page holds it) or
+/// faults into its slow path (the handler's region covers the pool too).
+/// Generated loads then need no alignment test (`PageTables.guardedPool`).
 final class PagedReservation {
   static let missSize = 1 << 32
 
@@ -29,15 +38,21 @@ final class PagedReservation {
   /// Bytes from `start` to the miss region (the state block, page-rounded).
   let missOffset: Int
   let size: Int
+  /// Pool pages the reservation has room for (0: no pool; the pool's
+  /// address space is `2 * poolPages + 1` pages, a gap after every page at
+  /// worst).
+  let poolPages: Int
   /// This VM's record in the handler's registry, once `register` succeeded.
   private(set) var region: UnsafeMutablePointer<kiln_flat_region>?
 
   /// Reserves a state block of `stateSize` bytes and its miss region; nil
   /// where the faulting walk is not available (not Linux).
-  init?(stateSize: Int) {
+  init?(stateSize: Int, poolPages: Int = 0) {
     guard FlatReservation.isSupported else { return nil }
     missOffset = (stateSize + FlatReservation.pageSize - 1) & ~(FlatReservation.pageSize - 1)
-    size = missOffset + Self.missSize
+    self.poolPages = poolPages
+    let poolBytes = poolPages > 0 ? (2 * poolPages + 1) * FlatReservation.pageSize : 0
+    size = missOffset + Self.missSize + poolBytes
     guard
       let p = mmap(nil, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
       p != MAP_FAILED
@@ -57,11 +72,15 @@ final class PagedReservation {
   /// The host address the miss region starts at.
   var missBase: UInt { UInt(bitPattern: start) + UInt(missOffset) }
 
-  /// Registers the miss region with the SIGSEGV handler; false if the
+  /// The first page of the pool (meaningful only when `poolPages` > 0).
+  var poolBase: UnsafeMutableRawPointer { start + missOffset + Self.missSize }
+
+  /// Registers the miss region and the pool's address space (its gaps
+  /// fault like the miss region) with the SIGSEGV handler; false if the
   /// registry is full.
   func register() -> Bool {
     if region == nil {
-      region = kiln_flat_register(missBase, missBase + UInt(Self.missSize), nil, 0)
+      region = kiln_flat_register(missBase, UInt(bitPattern: start) + UInt(size), nil, 0)
     }
     return region != nil
   }

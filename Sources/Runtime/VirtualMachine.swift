@@ -102,7 +102,8 @@ public final class VirtualMachine {
       // The interpreter walks no tables: it needs no miss region.
       let walk = config.engine == .jit || config.pageWalk != .faulting ? config.pageWalk : .direct
       state = try GuestState(
-        walk: walk, preferredRegisters: hint, budget: counts, executor: executor)
+        walk: walk, preferredRegisters: hint, budget: counts, executor: executor,
+        poolPages: PagedMemory.guardedPoolPages(config.maxMemoryPages))
       memory = try PagedMemory(state: state, pages: config.maxMemoryPages, executor: executor)
     case .flat:
       let reservation = try FlatReservation(quota: config.maxMemoryPages)

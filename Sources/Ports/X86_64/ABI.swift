@@ -48,7 +48,8 @@ import KilnIR
 ///     [rsp + 24]  saved r13
 ///     [rsp + 16]  saved r14
 ///     [rsp +  8]  saved r15
-///     [rsp +  0]  padding: keeps rsp 16-byte aligned at host calls
+///     [rsp +  0]  padding: keeps rsp 16-byte aligned at host calls; paged
+///                 memory keeps a reused page walk there (`PageReuse`)
 ///
 /// Host calls (`HostCall`) use the System V ABI: rdi = r15 + hostContext (the
 /// runtime's context word), rsi, rdx, rcx = arguments, result in rax; they go

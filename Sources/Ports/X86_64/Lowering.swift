@@ -12,10 +12,13 @@ enum Location: Equatable {
 /// Code placed after a block's hot path, entered by a jump to `label`.
 enum ColdPath {
   /// Page-walk miss (or, in flat mode, a fault at the access instruction at
-  /// offset `faultSite`): host call, then back to `resume` (eax = guest address).
+  /// offset `faultSite`): host call, then back to `resume` (eax = guest address,
+  /// or, with `address`, recomputed from that base and offset first; with
+  /// its `reuse`, rdx is the reused page walk again before resuming).
   case access(
     label: Label, resume: Label, call: HostCall, register: GuestRegister?, value: Value?,
-    size: AccessSize, signed: Bool, pc: UInt32, writeBack: [GuestRegister], faultSite: Int?)
+    size: AccessSize, signed: Bool, pc: UInt32, writeBack: [GuestRegister], faultSite: Int?,
+    address: (base: Value, offset: Int32, reuse: Bool)? = nil)
   /// JALR to a target with bit 1 set (eax = target).
   case misalignedIndirect(label: Label, pc: UInt32)
   case fault(label: Label, GuestFault)
@@ -94,6 +97,13 @@ struct BlockLowering {
   var copyLabels: [[Label]] = []
   /// The start of the block emitted after the current one (nil: none).
   var nextLabel: Label?
+  /// Paged memory with a guarded pool: the loads of the current block that
+  /// reuse an earlier load's page walk (`LoweringMemory.swift`), the index
+  /// of the operation being lowered, and whether rdx holds the reused walk.
+  var pageReuse = PageReuse()
+  var pageRole = PageReuse.Role.walk
+  var operationIndex = 0
+  var walkInRDX = false
 
   init(
     abi: X86ABI, stubs: HostStubs, shared: SharedStubAddresses?, baseAddress: UInt,
@@ -174,6 +184,7 @@ struct BlockLowering {
     _ index: Int, analysis: RegionAnalysis, at label: Label? = nil
   ) throws(CodeGenError) {
     current = index
+    startPageReuse()
     try a.bind(label ?? blockLabels[index])
     dirty = cacheOrder.filter { analysis.mayWriteIn[index].contains($0) }
   }
@@ -222,6 +233,7 @@ struct BlockLowering {
   // MARK: operations
 
   mutating func lower(_ operation: Operation) throws(CodeGenError) {
+    notePageRole(operation)
     switch operation {
     case .move(let dst, let v):
       lower(move: dst, v)
@@ -240,9 +252,10 @@ extension BlockLowering {
     switch path {
     case .access(
       let label, let resume, let call, let register, let value, let size, let signed, let pc,
-      let writeBack, let faultSite):
+      let writeBack, let faultSite, let address):
       try a.bind(label)
       if let faultSite { faultSites.append(FaultSite(access: faultSite, slowPath: a.offset)) }
+      if let address { effectiveAddress(address.base, address.offset) }
       if let shared, abi.layout.budget == nil {
         try sharedSlowAccess(
           shared.access(size, signed: signed, store: call == .store, stubs: stubs), pc: pc,
@@ -252,6 +265,7 @@ extension BlockLowering {
           call, size: size, signed: signed, pc: pc, value: value, writeBack: writeBack)
       }
       if let register { store(register, from: .rax) }
+      if address?.reuse == true { reloadReusedWalk() }
       a.jmp(resume)
     case .misalignedIndirect(let label, let pc):
       try a.bind(label)

@@ -60,7 +60,9 @@ extension BlockLowering {
   /// not apply. Paged memory only.
   mutating func pageWalk(size: AccessSize, tables: PageTables, store: Bool, slow: Label) {
     if let direct = tables.directTables, tables.missBase != nil {
-      faultingWalk(size: size, table: store ? direct.write : direct.read, slow: slow)
+      faultingWalk(
+        size: size, table: store ? direct.write : direct.read,
+        aligned: !store && tables.guardedPool, slow: slow)
       return
     }
     if let direct = tables.directTables {
@@ -116,15 +118,59 @@ extension BlockLowering {
   ///     edx = a >> 12
   ///     test eax, size - 1 ; jnz slow                            could straddle a page
   ///     rax += table[edx]                                        then [r15 + rax + missBase]
-  mutating func faultingWalk(size: AccessSize, table: Int32, slow: Label) {
+  ///
+  /// The test is left out (`aligned`) for loads from a guarded
+  /// pool (`PageTables.guardedPool`): a load that straddles out of its page
+  /// reads the next guest page, held by the next pool page, or faults in
+  /// the gap after its page's run into its slow path.
+  mutating func faultingWalk(size: AccessSize, table: Int32, aligned: Bool, slow: Label) {
     a.mov(.dword, .rdx, .rax)
     a.shift(.shr, .dword, .rdx, imm: 12)
-    if size != .byte {
+    if size != .byte && !aligned {
       a.testAL(imm: UInt8(size.rawValue - 1))
       a.jcc(.ne, slow)
     }
     a.alu(
       .add, .qword, .rax, Memory(base: X86ABI.state, index: .rdx, scale: .x8, displacement: table))
+  }
+
+  /// The displacement of a walk-reusing load (`PageReuse`) from the walk
+  /// kept in rdx: the miss region's offset; nil where loads never reuse a
+  /// walk (no guarded pool).
+  var reusedWalkBase: Int32? {
+    guard case .paged(let tables) = abi.layout.memory, tables.guardedPool else { return nil }
+    return tables.missBase
+  }
+
+  /// At a block's start: no walk to reuse yet.
+  mutating func startPageReuse() {
+    pageReuse = PageReuse()
+    operationIndex = 0
+    walkInRDX = false
+  }
+
+  /// Before each operation: its role (`PageReuse`), looking ahead in the
+  /// current block (`.walk` for an operation lowered out of that order).
+  mutating func notePageRole(_ operation: Operation) {
+    pageRole = .walk
+    guard reusedWalkBase != nil else { return }
+    let operations = region.blocks[current].operations
+    if operationIndex < operations.count, operations[operationIndex] == operation {
+      pageRole = pageReuse.role(of: operationIndex, in: operations)
+    }
+  }
+
+  /// After each operation: only a walk-reusing load leaves the walk in rdx.
+  mutating func noteLowered(_ operation: Operation) {
+    if case .follower = pageRole {} else { walkInRDX = false }
+    if reusedWalkBase != nil { pageReuse.lowered(operation, role: pageRole) }
+    operationIndex += 1
+  }
+
+  /// rdx = the reused walk again (at the end of a reusing load's slow path,
+  /// whose host call clobbered it).
+  mutating func reloadReusedWalk() {
+    a.mov(.qword, .rdx, Memory(base: .rsp))
   }
 
   /// Flat stores: jumps to `slow` if the first page the store touches (eax =
@@ -168,14 +214,31 @@ extension BlockLowering {
   ) throws(CodeGenError) {
     let slow = a.newLabel()
     let resume = a.newLabel()
-    effectiveAddress(base, offset)
-    if case .paged(let tables) = abi.layout.memory {
-      pageWalk(size: size, tables: tables, store: false, slow: slow)
+    // A load from a guarded pool that faults after straddling out of its
+    // page, or that reuses a walk, has rax = guest address + a page's entry
+    // (or nothing useful): its slow path recomputes the address (the base
+    // is unchanged at the fault).
+    var address: (base: Value, offset: Int32, reuse: Bool)? = nil
+    var source = accessOperand
+    if case .follower(let delta) = pageRole, let miss = reusedWalkBase {
+      // rdx = leader's guest address + its page's entry ([rsp], `PageReuse`).
+      if !walkInRDX { a.mov(.qword, .rdx, Memory(base: .rsp)) }
+      source = Memory(base: X86ABI.state, index: .rdx, displacement: miss &+ delta)
+      address = (base, offset, true)
+    } else {
+      effectiveAddress(base, offset)
+      if case .paged(let tables) = abi.layout.memory {
+        pageWalk(size: size, tables: tables, store: false, slow: slow)
+        if tables.guardedPool && tables.missBase != nil {
+          address = (base, offset, false)
+          // Keep the walk for the followers: rax = address + entry.
+          if pageRole == .leader { a.mov(.qword, Memory(base: .rsp), .rax) }
+        }
+      }
     }
     let faultSite: Int? = accessesFault ? a.offset : nil
     var target = GPR.rax
     if case .register(let r) = location(dst) { target = r }
-    let source = accessOperand
     switch (size, signed) {
     case (.byte, false): a.movzx8(target, source)
     case (.byte, true): a.movsx8(target, source)
@@ -185,10 +248,11 @@ extension BlockLowering {
     }
     if target == .rax { store(dst, from: .rax) }
     try a.bind(resume)
+    if address?.reuse == true { walkInRDX = true }
     cold.append(
       .access(
         label: slow, resume: resume, call: .load, register: dst, value: nil, size: size,
-        signed: signed, pc: pc, writeBack: dirty, faultSite: faultSite))
+        signed: signed, pc: pc, writeBack: dirty, faultSite: faultSite, address: address))
   }
 
   mutating func lowerStore(

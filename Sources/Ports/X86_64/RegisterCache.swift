@@ -27,6 +27,7 @@ extension BlockLowering {
   }
   /// Records that `operation` has written its destination (for write-back).
   mutating func noteWrite(_ operation: Operation) {
+    noteLowered(operation)
     let destination: GuestRegister? =
       switch operation {
       case .move(let d, _), .binary(_, let d, _, _), .load(let d, _, _, _, _, _): d
