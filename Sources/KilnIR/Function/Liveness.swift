@@ -60,8 +60,9 @@ extension FunctionIR {
     }
 
     /// The registers `op` reads, and those it certainly writes (a
-    /// subset of what it may write: enough for liveness).
-    static func effect(of op: Op) -> (reads: UInt16, writes: UInt16) {
+    /// subset of what it may write: enough for liveness). Ports that know
+    /// more about their calls start from this (Thumb-2's `CallLiveness`).
+    public static func effect(of op: Op) -> (reads: UInt16, writes: UInt16) {
       func bit(_ r: Register) -> UInt16 { 1 << r.index }
       func bit(_ o: Operand) -> UInt16 {
         if case .register(let r) = o { return bit(r) }

@@ -100,34 +100,20 @@ struct CallLiveness {
     return false
   }
 
-  /// The registers (r0–r9) `op` reads, and those it certainly writes.
+  /// The registers (r0–r9) `op` reads, and those it certainly writes:
+  /// `FunctionIR.Liveness.effect(of:)`, except for what this port knows
+  /// about `exit` and direct helper calls.
   static func effect(of op: FunctionIR.Op, reads: (UInt32) -> UInt16?) -> (
     reads: UInt16, writes: UInt16
   ) {
-    func bit(_ r: FunctionIR.Register) -> UInt16 { r.index < 10 ? 1 << r.index : 0 }
-    func bit(_ o: FunctionIR.Operand) -> UInt16 {
-      if case .register(let r) = o { return bit(r) }
-      return 0
-    }
     switch op {
-    case .label, .jump, .refund: return (0, 0)
-    case .alu(let operation, _, let dst, let src):
-      return (operation == .move ? bit(src) : bit(dst) | bit(src), bit(dst))
-    case .negate(_, let dst), .zeroExtend(let dst, _), .byteSwap(let dst, _):
-      return (bit(dst), bit(dst))
-    case .signExtend(_, let dst, let src, _): return (bit(src), bit(dst))
-    case .constant(let dst, _): return (0, bit(dst))
-    case .load(let dst, let base, _, _, _, _): return (bit(base), bit(dst))
-    case .store(let base, _, _, let value, _): return (bit(base) | bit(value), 0)
-    case .atomic(_, _, _, let base, _, let source, _):
-      return (bit(base) | bit(source) | bit(.r0), 0)
-    case .branch(_, _, let lhs, let rhs, _): return (bit(lhs) | bit(rhs), 0)
-    case .return: return (bit(.r0), 0)
+    case .return: return (1, 0)  // r0 only: with no local calls, no caller reads r1–r5
     case .callHelper(let id, _):
       guard let r = reads(id) else { return (all, 0) }
-      return (r, bit(.r0))
-    case .packetLoad, .callHelperIndirect, .callLocal, .budget, .poll, .charge:
-      return (all, 0)
+      return (r, 1)  // writes r0
+    default:
+      let e = FunctionIR.Liveness.effect(of: op)
+      return (e.reads & all, e.writes & all)
     }
   }
 }
