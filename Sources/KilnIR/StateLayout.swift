@@ -71,6 +71,15 @@ public enum GuestMemoryLayout: Sendable {
   /// they touch and of the next one, and take the slow path if either is set
   /// (a port may skip the check when `StateLayout.codePagesWriteProtected`).
   case flat(codePages: Int32)
+
+  /// Flat memory: the bytes of inaccessible guard past guest address
+  /// 0xFFFF_FFFF. An access at `state + base + offset` with `base` a
+  /// zero-extended guest value and `0 <= offset` and `offset + 8 <=` this
+  /// stays inside the reservation, so a port may address it without
+  /// wrapping `base + offset` to 32 bits first: where the sum passes 4 GiB
+  /// the access faults in the guard and its slow path redoes it at the
+  /// wrapped address.
+  public static let flatGuardBytes = 64 << 10
 }
 
 /// The tables of paged guest memory. 4 KiB pages, a 2^20-entry page table of

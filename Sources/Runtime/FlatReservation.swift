@@ -1,4 +1,5 @@
 import CKilnFault
+import KilnIR
 import KilnPort
 
 #if canImport(Glibc)
@@ -31,8 +32,10 @@ import KilnPort
 final class FlatReservation: LazyMemory {
   static let guestSpace = 1 << 32
   /// Past the top of the guest space: an access of up to 4 bytes at
-  /// 0xFFFF_FFFF reaches 3 bytes in; 64 KiB leaves room for wider ones.
-  static let guardSize = 64 << 10
+  /// 0xFFFF_FFFF reaches 3 bytes in, and generated code may add an offset
+  /// of up to 64 KiB to a guest address without wrapping it
+  /// (`GuestMemoryLayout.flatGuardBytes`).
+  static let guardSize = GuestMemoryLayout.flatGuardBytes
   static let pageSize = 4096
 
   /// True if flat memory can be used in this process (Linux).

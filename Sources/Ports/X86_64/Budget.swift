@@ -246,10 +246,7 @@ extension BlockLowering {
     let block = region.blocks[0]
     try emitBlockEntry(0, analysis: analysis, at: label)
     countedCopy = label
-    for operation in block.operations {
-      try lower(operation)
-      noteWrite(operation)
-    }
+    try lowerOperations(block.operations)
     try lower(block.terminator)
     countedCopy = nil
   }

@@ -154,10 +154,7 @@ struct BlockLowering {
       nextLabel = n + 1 < order.count ? copyLabel(order[n + 1]) : nil
       try emitBlockEntry(i, analysis: analysis, at: copyLabel((copy, i)))
       if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
-      for operation in block.operations {
-        try lower(operation)
-        noteWrite(operation)
-      }
+      try lowerOperations(block.operations)
       try lower(block.terminator)
       owners += repeatElement((i, copy), count: cold.count - owners.count)
     }

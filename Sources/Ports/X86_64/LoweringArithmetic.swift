@@ -58,6 +58,14 @@ extension BlockLowering {
       a.lea(.dword, r, Memory(base: s, displacement: Int32(bitPattern: i)))
       return
     }
+    // rd = rs1 + rs2, all three in host registers, rd neither source: one
+    // `lea` instead of `mov` and `add`.
+    if op == .add, case .register(let r) = d, case .register(let s) = location(lhs),
+      case .register(let t) = location(rhs), r != s, r != t
+    {
+      a.lea(.dword, r, Memory(base: s, index: t))
+      return
+    }
     switch d {
     case .register(let r):
       if location(lhs) == d {

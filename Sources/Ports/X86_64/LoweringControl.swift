@@ -108,9 +108,9 @@ extension BlockLowering {
   /// site, as threaded code is); a miss goes to the stub, which looks again
   /// and exits to the dispatcher:
   ///
-  ///     ecx = (eax & (mask << 2)) << 2        entry offset: ((pc >> 2) & mask) * 16
-  ///     cmp [r15 + rcx + jumpCache], eax ; jne indirect stub
-  ///     jmp [r15 + rcx + jumpCache + 8]
+  ///     ecx = eax & (mask << 2)               entry offset / 4: ((pc >> 2) & mask) * 4
+  ///     cmp [r15 + rcx*4 + jumpCache], eax ; jne indirect stub
+  ///     jmp [r15 + rcx*4 + jumpCache + 8]
   mutating func indirectJump() throws(CodeGenError) {
     let layout = abi.layout
     guard let mask = Int32(exactly: UInt64(layout.jumpCacheMask) << 2) else {
@@ -119,11 +119,10 @@ extension BlockLowering {
     }
     a.mov(.dword, .rcx, .rax)
     a.alu(.and, .dword, .rcx, imm: mask)
-    a.shift(.shl, .dword, .rcx, imm: 2)
-    a.alu(
-      .cmp, .dword, Memory(base: X86ABI.state, index: .rcx, displacement: layout.jumpCache), .rax)
+    let entry = Memory(base: X86ABI.state, index: .rcx, scale: .x4, displacement: layout.jumpCache)
+    a.alu(.cmp, .dword, entry, .rax)
     try a.jcc(.ne, absolute: stubs.indirect)
-    a.jmp(Memory(base: X86ABI.state, index: .rcx, displacement: layout.jumpCache + 8))
+    a.jmp(Memory(base: X86ABI.state, index: .rcx, scale: .x4, displacement: layout.jumpCache + 8))
   }
 
   /// Sets the flags for `lhs - rhs`.

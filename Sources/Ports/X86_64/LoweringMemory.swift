@@ -25,6 +25,10 @@ import KilnPort
 ///     lea eax, [base + offset]               zero-extends: rax = guest address
 ///     mov dst, [r15 + rax]                   load (a fault site)
 ///
+///     mov dst, [r15 + base + offset]         the same for a base in a host
+///                                            register and 0 <= offset < 64 KiB
+///                                            (`flatOperand`)
+///
 ///     lea eax, [base + offset]               store
 ///     mov edx, eax ; shr edx, 12             code-page check
 ///     movzx edx, byte|word [r15 + rdx + codePages] ; test edx, edx ; jnz slow
@@ -200,6 +204,21 @@ extension BlockLowering {
     }
   }
 
+  /// Flat memory, a base in a host register and an offset the guard past
+  /// 4 GiB covers (`GuestMemoryLayout.flatGuardBytes`): the access operand
+  /// `[r15 + base + offset]`, with no `lea` to wrap the address to 32 bits.
+  /// Host registers hold guest values zero-extended (every write to one is
+  /// a 32-bit operation), so the sum is at most 4 GiB + offset: past the top
+  /// it faults in the guard, and the slow path recomputes the wrapped
+  /// address from the base, which the faulting access left intact.
+  func flatOperand(_ base: Value, _ offset: Int32) -> Memory? {
+    guard case .flat = abi.layout.memory, offset >= 0,
+      Int(offset) + 8 <= GuestMemoryLayout.flatGuardBytes,
+      case .register(let r) = location(base)
+    else { return nil }
+    return Memory(base: X86ABI.state, index: r, displacement: offset)
+  }
+
   /// Whether a guest access instruction may fault into its slow path
   /// (flat memory, and the faulting page walk).
   var accessesFault: Bool {
@@ -225,6 +244,9 @@ extension BlockLowering {
       if !walkInRDX { a.mov(.qword, .rdx, Memory(base: .rsp)) }
       source = Memory(base: X86ABI.state, index: .rdx, displacement: miss &+ delta)
       address = (base, offset, true)
+    } else if let direct = flatOperand(base, offset) {
+      source = direct
+      address = (base, offset, false)
     } else {
       effectiveAddress(base, offset)
       if case .paged(let tables) = abi.layout.memory {
@@ -260,12 +282,20 @@ extension BlockLowering {
   ) throws(CodeGenError) {
     let slow = a.newLabel()
     let resume = a.newLabel()
-    effectiveAddress(base, offset)
-    switch abi.layout.memory {
-    case .paged(let tables): pageWalk(size: size, tables: tables, store: true, slow: slow)
-    case .flat(let codePages):
-      if !abi.layout.codePagesWriteProtected {
-        codePageCheck(size: size, codePages: codePages, slow: slow)
+    // Write-protected code pages: a store is addressed as a load is.
+    var address: (base: Value, offset: Int32, reuse: Bool)? = nil
+    var target = accessOperand
+    if abi.layout.codePagesWriteProtected, let direct = flatOperand(base, offset) {
+      target = direct
+      address = (base, offset, false)
+    } else {
+      effectiveAddress(base, offset)
+      switch abi.layout.memory {
+      case .paged(let tables): pageWalk(size: size, tables: tables, store: true, slow: slow)
+      case .flat(let codePages):
+        if !abi.layout.codePagesWriteProtected {
+          codePageCheck(size: size, codePages: codePages, slow: slow)
+        }
       }
     }
     var source = GPR.rcx
@@ -275,7 +305,6 @@ extension BlockLowering {
     case .immediate(let i): a.mov(.rcx, imm32: i)
     }
     let faultSite: Int? = accessesFault ? a.offset : nil
-    let target = accessOperand
     switch size {
     case .byte: a.store8(target, source)
     case .half: a.store16(target, source)
@@ -285,7 +314,7 @@ extension BlockLowering {
     cold.append(
       .access(
         label: slow, resume: resume, call: .store, register: nil, value: value, size: size,
-        signed: false, pc: pc, writeBack: dirty, faultSite: faultSite))
+        signed: false, pc: pc, writeBack: dirty, faultSite: faultSite, address: address))
   }
 
   /// The slow path of a guest access (eax = guest address): a host call,

@@ -1,0 +1,74 @@
+import KilnCore
+import KilnIR
+
+/// Pairs of operations lowered as one x86 instruction.
+///
+/// RV32 has no scaled-index addressing, so array indexing compiles to a
+/// shift and an add into the same register:
+///
+///     slli t, i, k ; add t, b, t     →     lea t, [b + i*2^k]       (k = 1...3)
+///
+/// The shift's result is overwritten by the add, so nothing else can read
+/// it; the pair is one `lea` whatever the locations of `i` and `b` (those
+/// not in host registers are loaded into ecx and eax first).
+extension BlockLowering {
+  /// Lowers a block's operations in order, fusing the pairs above.
+  mutating func lowerOperations(_ operations: [Operation]) throws(CodeGenError) {
+    var n = 0
+    while n < operations.count {
+      if n + 1 < operations.count,
+        let fused = ScaledIndexAdd(operations[n], operations[n + 1])
+      {
+        notePageRole(operations[n])
+        noteWrite(operations[n])
+        notePageRole(operations[n + 1])
+        lowerScaledIndexAdd(fused)
+        noteWrite(operations[n + 1])
+        n += 2
+        continue
+      }
+      try lower(operations[n])
+      noteWrite(operations[n])
+      n += 1
+    }
+  }
+
+  /// dst = base + index << scale, with one `lea`.
+  mutating func lowerScaledIndexAdd(_ f: ScaledIndexAdd) {
+    var index = GPR.rcx
+    if case .register(let r) = location(f.index) { index = r } else { load(.rcx, f.index) }
+    var base = GPR.rax
+    if case .register(let r) = location(f.base) { base = r } else { load(.rax, f.base) }
+    var work = GPR.rax
+    if case .register(let d) = location(f.dst) { work = d }
+    a.lea(.dword, work, Memory(base: base, index: index, scale: f.scale))
+    store(f.dst, from: work)
+  }
+}
+
+/// `dst = index << k` then `dst = base + dst` (either operand order), for
+/// k = 1...3 and a `base` other than `dst` (`LoweringFusion.swift`).
+struct ScaledIndexAdd: Equatable {
+  var dst: GuestRegister
+  var index: Value
+  var base: Value
+  var scale: Scale
+
+  init?(_ first: Operation, _ second: Operation) {
+    guard case .binary(.shiftLeft, let t, let i, .immediate(let k)) = first,
+      let scale = Scale(rawValue: UInt8(truncatingIfNeeded: k)), k >= 1, k <= 3,
+      case .binary(.add, let d, let l, let r) = second, d == t
+    else { return nil }
+    let base: Value
+    switch (l, r) {
+    case (.register(t), .register(t)): return nil
+    case (.register(t), let other), (let other, .register(t)): base = other
+    default: return nil
+    }
+    guard case .register = base else { return nil }
+    dst = t
+    index = i
+    self.base = base
+    self.scale = scale
+  }
+}
