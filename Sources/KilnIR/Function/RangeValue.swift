@@ -249,14 +249,14 @@ extension FunctionIR.RangeAnalysis {
     }
 
     public var base: Base {
-      @inline(__always) get { Base(rawValue: byte(0)) ?? .scalar }
-      @inline(__always) set { setByte(0, newValue.rawValue) }
+      get { Base(rawValue: byte(0)) ?? .scalar }
+      set { setByte(0, newValue.rawValue) }
     }
 
     /// Upper bound; nil: none.
     public var hi: Bound? {
-      @inline(__always) get { hiQ < 0 ? nil : Bound(q: hiQ, k: Int64(byte(1)), c: hiC) }
-      @inline(__always) set {
+      get { hiQ < 0 ? nil : Bound(q: hiQ, k: Int64(byte(1)), c: hiC) }
+      set {
         hiQ = newValue?.q ?? -1
         hiC = newValue?.c ?? 0
         setByte(1, newValue?.kBits ?? 0)
@@ -265,8 +265,8 @@ extension FunctionIR.RangeAnalysis {
 
     /// The exact value (of the offset), when known.
     public var exact: Bound? {
-      @inline(__always) get { exactQ < 0 ? nil : Bound(q: exactQ, k: Int64(byte(2)), c: exactC) }
-      @inline(__always) set {
+      get { exactQ < 0 ? nil : Bound(q: exactQ, k: Int64(byte(2)), c: exactC) }
+      set {
         exactQ = newValue?.q ?? -1
         exactC = newValue?.c ?? 0
         setByte(2, newValue?.kBits ?? 0)
@@ -274,14 +274,14 @@ extension FunctionIR.RangeAnalysis {
     }
 
     public var relation: Relation? {
-      @inline(__always) get {
+      get {
         byte(3) == 0xFF
           ? nil
           : Relation(
             register: byte(3), stride: relationStride, offset: relationOffset,
             register2: byte(4), stride2: relationStride2)
       }
-      @inline(__always) set {
+      set {
         relationStride = newValue?.stride ?? 0
         relationOffset = newValue?.offset ?? 0
         relationStride2 = newValue?.stride2 ?? 0
@@ -292,14 +292,14 @@ extension FunctionIR.RangeAnalysis {
 
     /// What the value is next to another register (scalars).
     public var pair: Pair? {
-      @inline(__always) get {
+      get {
         byte(5) == 0xFF
           ? nil
           : Pair(
             register: byte(5), sign: Int64(Int8(bitPattern: byte(6))), lo: pairLo,
             hi: pairHiQ < 0 ? nil : Bound(q: pairHiQ, k: Int64(byte(7)), c: pairHiC))
       }
-      @inline(__always) set {
+      set {
         pairLo = newValue?.lo ?? 0
         pairHiQ = newValue?.hi?.q ?? -1
         pairHiC = newValue?.hi?.c ?? 0
@@ -341,20 +341,6 @@ extension FunctionIR.RangeAnalysis {
       v.base = base
       return v
     }
-
-    /// Whether the relation has a term in register `r` (`Relation.mentions`
-    /// read from the stored words, without building the relation: the
-    /// analysis asks this of every register at every write, and on the
-    /// microcontroller each built `Relation?` was a copy through memcpy).
-    @inline(__always) func relationMentions(_ r: UInt8) -> Bool {
-      guard byte(3) != 0xFF else { return false }
-      let first = byte(3) == r ? relationStride : 0
-      let second = relationStride2 != 0 && byte(4) == r ? relationStride2 : 0
-      return first + second != 0
-    }
-
-    /// The register of the pair (`pair?.register`, from the stored byte).
-    @inline(__always) var pairRegister: UInt8? { byte(5) == 0xFF ? nil : byte(5) }
 
     public var constantValue: Int64? { exactQ == 0 ? exactC : nil }
     var isNonNegative: Bool { lo >= 0 }
