@@ -79,6 +79,74 @@ struct FlatMemoryTests {
     #expect(vm.mappedPages == 3)  // code, the top page, page 0
   }
 
+  /// Positive offsets that carry base + offset past 0xFFFF_FFFF wrap too (the
+  /// x86-64 JIT accesses `[state + base + offset]` unwrapped, which faults
+  /// in the guard after the guest space, and redoes the access wrapped).
+  @Test(arguments: Harness.setups)
+  func positiveOffsetsWrapPastTheTop(_ setup: Setup) throws {
+    let source = """
+      sw a1, 2047(a0)
+      lw a2, 2047(a0)
+      lbu a3, 1024(a0)
+      lhu a4, 2046(a0)
+      sb a1, 1025(a0)
+      lw a5, 1024(a0)
+      ret
+      """
+    let vm = try Harness.vm(setup, source)
+    try vm.writeMemory(at: 0, [0xA0, 0xA1, 0xA2, 0xA3])
+    // a0 + 2047 = 0x3FF, a0 + 1024 = 0 (mod 2^32).
+    _ = try vm.callFunction(at: Harness.base, arguments: [0xFFFF_FC00, 0x1122_3344])
+    #expect(try vm.readMemory(at: 0x3FF, count: 4) == [0x44, 0x33, 0x22, 0x11])
+    #expect(vm.readRegister(12) == 0x1122_3344)  // a2
+    #expect(vm.readRegister(13) == 0xA0)  // a3: byte at 0
+    #expect(vm.readRegister(14) == 0x4400)  // a4: half at 0x3FE
+    #expect(vm.readRegister(15) == 0xA3A2_44A0)  // a5: after the sb at 1
+  }
+
+  /// A load and a store whose base + offset wraps past 0xFFFF_FFFF into a page
+  /// the quota does not allow fail with the access's pc and the wrapped address.
+  @Test(arguments: Harness.setups)
+  func wrappingAccessesOverTheQuota(_ setup: Setup) throws {
+    var config = Config()
+    config.maxMemoryPages = 1  // the code page
+    let load = try Harness.vm(setup, "li a1, 7\nlw a1, 16(a0)\nret", config: config)
+    #expect(throws: RuntimeError.outOfMemory(pc: 0x1004, address: 0x8)) {
+      _ = try load.callFunction(at: Harness.base, arguments: [0xFFFF_FFF8])
+    }
+    #expect(load.readRegister(11) == 7)
+    let store = try Harness.vm(setup, "sh a1, 2040(a0)\nret", config: config)
+    #expect(throws: RuntimeError.outOfMemory(pc: 0x1000, address: 0x7F7)) {
+      _ = try store.callFunction(at: Harness.base, arguments: [0xFFFF_FFFF, 0x1234])
+    }
+    #expect(store.mappedPages == 1)
+  }
+
+  /// A store whose base + offset wraps into compiled code invalidates it.
+  @Test(arguments: Harness.setups)
+  func wrappingStoreIntoCodeInvalidates(_ setup: Setup) throws {
+    // f at 0: li a0, 1 (0x00100513); ret. The byte store at -1024 + 1024 = 0
+    // writes 0x37 into the first byte of f: lui a0, 0x100 (0x00100537).
+    let vm = try Harness.vm(
+      setup,
+      """
+      mv s2, ra
+      jalr ra, 0(zero)
+      mv s3, a0
+      li t2, -1024
+      li t3, 0x37
+      sb t3, 1024(t2)
+      fence.i
+      jalr ra, 0(zero)
+      add a0, a0, s3
+      mv ra, s2
+      ret
+      """)
+    try vm.loadProgram(try Toolchain.assemble("li a0, 1\nret", at: 0), at: 0)
+    #expect(try vm.callFunction(at: Harness.base) == 0x10_0001)
+    if setup.engine == .jit { #expect(vm.statistics.cacheFlushes >= 1) }
+  }
+
   /// A store that starts in a data page and ends in a page of compiled code
   /// invalidates that code.
   @Test(arguments: Harness.setups)

@@ -146,9 +146,21 @@ extension BlockLowering {
   /// High 32 bits of the 64-bit product: both operands are widened to 64
   /// bits (sign- or zero-extended) and multiplied with one `imul r64, r64`,
   /// whose low 64 bits are exact for every signedness combination.
+  ///
+  /// With both operands of one signedness (`mulh`, `mulhu`) the one-operand
+  /// 32-bit `imul`/`mul` leaves the high half in edx, with no widening and
+  /// no shift.
   mutating func lowerMultiplyHigh(
     _ dst: GuestRegister, _ lhs: Value, _ rhs: Value, signedL: Bool, signedR: Bool
   ) {
+    if signedL == signedR {
+      var src = GPR.rcx
+      if case .register(let r) = location(rhs) { src = r } else { load(.rcx, rhs) }
+      load(.rax, lhs)
+      if signedL { a.imulWide(.dword, src) } else { a.mul(.dword, src) }
+      store(dst, from: .rdx)
+      return
+    }
     load(.rax, lhs)
     if signedL { a.movsxd(.rax, .rax) }
     load(.rcx, rhs)

@@ -27,6 +27,17 @@ extension BlockLowering {
         n += 2
         continue
       }
+      if n >= 1, n + 1 < operations.count,
+        let rotate = RotateLeft(operations[n - 1], operations[n], operations[n + 1])
+      {
+        notePageRole(operations[n])
+        noteWrite(operations[n])
+        notePageRole(operations[n + 1])
+        lowerRotateLeft(rotate)
+        noteWrite(operations[n + 1])
+        n += 2
+        continue
+      }
       try lower(operations[n])
       noteWrite(operations[n])
       n += 1
@@ -43,6 +54,44 @@ extension BlockLowering {
     if case .register(let d) = location(f.dst) { work = d }
     a.lea(.dword, work, Memory(base: base, index: index, scale: f.scale))
     store(f.dst, from: work)
+  }
+}
+
+extension BlockLowering {
+  /// dst = source rotated left, with one `rol` (after a `mov` unless dst
+  /// is source's host register).
+  mutating func lowerRotateLeft(_ f: RotateLeft) {
+    var work = GPR.rax
+    if case .register(let d) = location(f.dst) { work = d }
+    load(work, .register(f.source))
+    a.shift(.rol, .dword, work, imm: f.count)
+    store(f.dst, from: work)
+  }
+}
+
+/// A rotate as C compilers write it for RV32 (no Zbb), where the right
+/// shift comes first:
+///
+///     srli u, x, 32-k ; slli t, x, k ; or t, t, u      (k = 1...31)
+///
+/// The last two are one `rol t, k` of `x`: `u` is still the right shift of
+/// `x` (it is neither `x` nor `t`, so `x` is unchanged when `slli` reads it).
+/// The `srli` is lowered as usual, since `u` may be read later.
+struct RotateLeft: Equatable {
+  var dst: GuestRegister
+  var source: GuestRegister
+  var count: UInt8
+
+  init?(_ first: Operation, _ second: Operation, _ third: Operation) {
+    guard case .binary(.shiftRightLogical, let u, .register(let x), .immediate(let r)) = first,
+      case .binary(.shiftLeft, let t, .register(x), .immediate(let k)) = second,
+      k >= 1, k <= 31, r == 32 - k, u != x, u != t,
+      case .binary(.or, t, let l, let rr) = third,
+      (l, rr) == (.register(t), .register(u)) || (l, rr) == (.register(u), .register(t))
+    else { return nil }
+    dst = t
+    source = x
+    count = UInt8(k)
   }
 }
 
