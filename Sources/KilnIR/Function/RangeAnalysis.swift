@@ -404,7 +404,7 @@ extension FunctionIR.RangeAnalysis {
       {
         let d = op == .add ? c : -c
         var v = adding(a, d)
-        v.relation = v.relation?.mentions(dst.index) == true ? nil : v.relation
+        v.relation = v.relationMentions(dst.index) ? nil : v.relation
         s.shift(dst.index, by: d)
         s[dst] = v
         return
@@ -437,8 +437,8 @@ extension FunctionIR.RangeAnalysis {
       let b = s.registers[Int(y)]
       var v = alu64(
         sign == 1 ? .add : .sub, a, b, lmin: s.lmin, bRegister: y)
-      if v.relation?.mentions(x.index) == true { v.relation = nil }
-      if v.pair?.register == x.index { v.pair = nil }
+      if v.relationMentions(x.index) { v.relation = nil }
+      if v.pairRegister == x.index { v.pair = nil }
       if a.base == .scalar {
         let (lo, hi) = s.pairRange(x.index, sign, y)
         let noWrap = (lo != .min && hi != nil) || (sign == -1 && a.lo >= 0 && b.lo >= 0)

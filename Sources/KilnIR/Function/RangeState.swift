@@ -133,16 +133,16 @@ extension FunctionIR.RangeAnalysis {
     mutating func forget(_ r: UInt8) {
       // Read in place first: most often nothing mentions `r`.
       let mentioned = registers.withUnsafeBufferPointer { b in
-        for i in b.indices where b[i].relation?.mentions(r) == true || b[i].pair?.register == r {
+        for i in b.indices where b[i].relationMentions(r) || b[i].pairRegister == r {
           return true
         }
         return false
       }
       for i in registers.indices where mentioned {
-        if registers[i].relation?.mentions(r) == true { registers[i] = detached(registers[i]) }
-        if registers[i].pair?.register == r { registers[i].pair = nil }
+        if registers[i].relationMentions(r) { registers[i] = detached(registers[i]) }
+        if registers[i].pairRegister == r { registers[i].pair = nil }
       }
-      for i in slots.indices where slots[i].value.relation?.mentions(r) == true {
+      for i in slots.indices where slots[i].value.relationMentions(r) {
         slots[i].value = detached(slots[i].value)
       }
     }
@@ -175,7 +175,7 @@ extension FunctionIR.RangeAnalysis {
             registers[i] = detached(registers[i])
           }
         }
-        if registers[i].pair?.register == r { registers[i].pair = nil }
+        if registers[i].pairRegister == r { registers[i].pair = nil }
       }
       for i in slots.indices {
         if let rel = slots[i].value.relation, rel.mentions(r) {
@@ -207,13 +207,13 @@ extension FunctionIR.RangeAnalysis {
         }
         return out
       }
-      for i in registers.indices where i != Int(x) && registers[i].relation?.mentions(x) == true {
+      for i in registers.indices where i != Int(x) && registers[i].relationMentions(x) {
         registers[i] = rewritten(registers[i])
       }
-      for i in slots.indices where slots[i].value.relation?.mentions(x) == true {
+      for i in slots.indices where slots[i].value.relationMentions(x) {
         slots[i].value = rewritten(slots[i].value)
       }
-      for i in registers.indices where registers[i].pair?.register == x {
+      for i in registers.indices where registers[i].pairRegister == x {
         registers[i].pair = nil
       }
     }
@@ -222,8 +222,8 @@ extension FunctionIR.RangeAnalysis {
     mutating func assign(_ r: FunctionIR.Register, _ v: Value) {
       forget(r.index)
       var v = v
-      if v.relation?.mentions(r.index) == true { v.relation = nil }
-      if v.pair?.register == r.index { v.pair = nil }
+      if v.relationMentions(r.index) { v.relation = nil }
+      if v.pairRegister == r.index { v.pair = nil }
       self[r] = v
     }
 

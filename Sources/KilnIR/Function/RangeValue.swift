@@ -249,14 +249,14 @@ extension FunctionIR.RangeAnalysis {
     }
 
     public var base: Base {
-      get { Base(rawValue: byte(0)) ?? .scalar }
-      set { setByte(0, newValue.rawValue) }
+      @inline(__always) get { Base(rawValue: byte(0)) ?? .scalar }
+      @inline(__always) set { setByte(0, newValue.rawValue) }
     }
 
     /// Upper bound; nil: none.
     public var hi: Bound? {
-      get { hiQ < 0 ? nil : Bound(q: hiQ, k: Int64(byte(1)), c: hiC) }
-      set {
+      @inline(__always) get { hiQ < 0 ? nil : Bound(q: hiQ, k: Int64(byte(1)), c: hiC) }
+      @inline(__always) set {
         hiQ = newValue?.q ?? -1
         hiC = newValue?.c ?? 0
         setByte(1, newValue?.kBits ?? 0)
@@ -265,8 +265,8 @@ extension FunctionIR.RangeAnalysis {
 
     /// The exact value (of the offset), when known.
     public var exact: Bound? {
-      get { exactQ < 0 ? nil : Bound(q: exactQ, k: Int64(byte(2)), c: exactC) }
-      set {
+      @inline(__always) get { exactQ < 0 ? nil : Bound(q: exactQ, k: Int64(byte(2)), c: exactC) }
+      @inline(__always) set {
         exactQ = newValue?.q ?? -1
         exactC = newValue?.c ?? 0
         setByte(2, newValue?.kBits ?? 0)
@@ -274,14 +274,14 @@ extension FunctionIR.RangeAnalysis {
     }
 
     public var relation: Relation? {
-      get {
+      @inline(__always) get {
         byte(3) == 0xFF
           ? nil
           : Relation(
             register: byte(3), stride: relationStride, offset: relationOffset,
             register2: byte(4), stride2: relationStride2)
       }
-      set {
+      @inline(__always) set {
         relationStride = newValue?.stride ?? 0
         relationOffset = newValue?.offset ?? 0
         relationStride2 = newValue?.stride2 ?? 0
@@ -292,14 +292,14 @@ extension FunctionIR.RangeAnalysis {
 
     /// What the value is next to another register (scalars).
     public var pair: Pair? {
-      get {
+      @inline(__always) get {
         byte(5) == 0xFF
           ? nil
           : Pair(
             register: byte(5), sign: Int64(Int8(bitPattern: byte(6))), lo: pairLo,
             hi: pairHiQ < 0 ? nil : Bound(q: pairHiQ, k: Int64(byte(7)), c: pairHiC))
       }
-      set {
+      @inline(__always) set {
         pairLo = newValue?.lo ?? 0
         pairHiQ = newValue?.hi?.q ?? -1
         pairHiC = newValue?.hi?.c ?? 0
@@ -340,6 +340,21 @@ extension FunctionIR.RangeAnalysis {
       var v = constant(offset)
       v.base = base
       return v
+    }
+
+    /// Whether the relation has a nonzero coefficient on `r` (false: no
+    /// relation); reads the stored words instead of building a `Relation`.
+    @inline(__always) func relationMentions(_ r: UInt8) -> Bool {
+      let r1 = byte(3)
+      guard r1 != 0xFF else { return false }
+      return (r1 == r ? relationStride : 0)
+        + (relationStride2 != 0 && byte(4) == r ? relationStride2 : 0) != 0
+    }
+
+    /// The pair's register (nil: no pair), from the stored byte.
+    @inline(__always) var pairRegister: UInt8? {
+      let r = byte(5)
+      return r == 0xFF ? nil : r
     }
 
     public var constantValue: Int64? { exactQ == 0 ? exactC : nil }

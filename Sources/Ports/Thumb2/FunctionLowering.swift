@@ -133,7 +133,7 @@ struct FunctionLowering {
       hosts: RegisterAllocation.hosts + (returnsByBranch ? [.lr] : [])
         + (frameIsFree ? [ABI.frame] : []))
     if returnsByBranch, CallLiveness.isUseful(function, homes: homes) {
-      var reads: [UInt32: UInt16] = [:]
+      var reads = HelperMasks()
       for id in environment.directHelpers.keys { reads[id] = helperArgumentMask(id) }
       liveness = CallLiveness(function) { reads[$0] }
     }
@@ -207,8 +207,8 @@ struct FunctionLowering {
   }
 
   /// `helperArgumentMask` of every direct helper with a known count.
-  var helperReads: [UInt32: UInt16] {
-    var out: [UInt32: UInt16] = [:]
+  var helperReads: HelperMasks {
+    var out = HelperMasks()
     for id in helperArguments.keys { out[id] = helperArgumentMask(id) }
     return out
   }

@@ -34,7 +34,7 @@ extension RegisterAllocation {
   /// The largest subset of `within` that passes when it is the narrow set.
   static func largestNarrowSet(
     _ function: FunctionIR.Function, fits: [UInt16], baseReadsHigh: [Bool],
-    helperReads: [UInt32: UInt16] = [:], within: UInt16
+    helperReads: HelperMasks = [:], within: UInt16
   ) -> UInt16 {
     var set = within
     while true {
@@ -49,7 +49,7 @@ extension RegisterAllocation {
   /// fit, when `narrow` is the set of narrow homes.
   static func narrowPasses(
     _ function: FunctionIR.Function, fits: [UInt16], baseReadsHigh: [Bool],
-    helperReads: [UInt32: UInt16] = [:], _ narrow: UInt16
+    helperReads: HelperMasks = [:], _ narrow: UInt16
   ) -> UInt16 {
     var failing: UInt16 = 0
     let ops = function.ops

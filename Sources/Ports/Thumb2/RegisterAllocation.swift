@@ -74,7 +74,7 @@ enum RegisterAllocation {
   /// itself; the set shrinks until the homes it gives pass.
   static func homes(
     _ function: FunctionIR.Function, fits: [UInt16], baseReadsHigh: [Bool],
-    helperReads: [UInt32: UInt16] = [:], hosts: [Reg]
+    helperReads: HelperMasks = [:], hosts: [Reg]
   ) -> [Home] {
     let weights = weightedUses(function)
     var candidates: UInt16 = 0
