@@ -55,6 +55,11 @@ public protocol BlockBackend {
   /// single-block regions only.
   static var compilesRegions: Bool { get }
 
+  /// How far the engine forms regions for this backend (its state layout:
+  /// a port may compile regions only with a budget). By default whole
+  /// regions if ``compilesRegions``, else single blocks.
+  var regionLimits: Region.Limits { get }
+
   /// Host code for `region`, entered at offset 0 (the start of its entry
   /// block); jumps between its blocks stay inside, the rest as in
   /// ``compile(_:baseAddress:stubs:lookup:)-(Block,_,_,_)``.
@@ -65,6 +70,8 @@ public protocol BlockBackend {
 
 extension BlockBackend {
   public static var compilesRegions: Bool { false }
+
+  public var regionLimits: Region.Limits { Self.compilesRegions ? Region.Limits() : .single }
 
   /// Block by block: only single-block regions (``compilesRegions`` false).
   public func compile(

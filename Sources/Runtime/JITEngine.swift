@@ -299,10 +299,9 @@ final class JITEngine<Port: BlockPort>: CompiledEngine {
     return host
   }
 
-  /// How far regions go: single blocks for ports that do not lower regions.
-  private var regionLimits: Region.Limits {
-    Port.Blocks.compilesRegions ? Region.Limits() : .single
-  }
+  /// How far regions go: single blocks for ports that do not lower regions
+  /// (AArch64: regions with a budget only, `BlockBackend.regionLimits`).
+  private var regionLimits: Region.Limits { backend.regionLimits }
 
   private func emit(_ region: Region) throws(RuntimeError) -> CompiledCode {
     let base = code.address + UInt(cursor)

@@ -103,6 +103,23 @@ struct BudgetRegionTests {
     }
   }
 
+  /// With a budget, every JIT row compiles `ifLoop`'s loop (+8…+28, both
+  /// paths) as one unit of host code, checked once per pass, not per
+  /// block (AArch64 compiled single blocks with a budget before its
+  /// `Regions.swift`).
+  @Test(arguments: Harness.jitSetups)
+  func theLoopIsOneRegionWithABudget(_ setup: Setup) throws {
+    var config = Config()
+    config.instructionBudget = 1_000_000
+    let vm = try setup.makeVM(config: config, handler: { _, _ in })
+    try vm.loadProgram(try Toolchain.assemble(Self.ifLoop, at: Harness.base), at: Harness.base)
+    let units = Box<[Set<UInt32>]>([])
+    vm.onBlockCompiled = { units.value.append(Set($0.guestPCs)) }
+    #expect(try vm.callFunction(at: Harness.base, arguments: [9]) == 24)
+    let loop = Set([8, 12, 16, 20, 24, 28].map { Harness.base + UInt32($0) })
+    #expect(units.value.contains { loop.isSubset(of: $0) }, "\(units.value)")
+  }
+
   /// A region whose longest path (7 instructions to an ecall) is longer
   /// than the one taken (to another ecall after 3): a budget between the
   /// two fails the entry's check, and the interpreter runs the rest of the

@@ -55,6 +55,22 @@ public struct AArch64Blocks: BlockBackend {
     }
   }
 
+  /// Regions only with a budget (`Regions.swift`): one check per region
+  /// pass instead of per block; without one, single blocks as before.
+  public var regionLimits: Region.Limits { abi.layout.budget == nil ? .single : Region.Limits() }
+
+  public func compile(
+    _ region: Region, baseAddress: UInt, stubs: HostStubs, lookup: (UInt32) -> UInt?
+  ) throws(CodeGenError) -> CompiledCode {
+    try withoutActuallyEscaping(lookup) { (lookup) throws(CodeGenError) -> CompiledCode in
+      let start = region.entry.startPC
+      var lowering = BlockLowering(
+        abi: abi, stubs: stubs, accessStubs: accessStubs, baseAddress: baseAddress,
+        lookup: { pc in pc == start ? baseAddress : lookup(pc) })
+      return try lowering.lower(region)
+    }
+  }
+
   /// A `b target` written over the patchable `b` at `site`.
   public func patchJump(site: UInt, target: UInt) throws(CodeGenError) -> [UInt8] {
     try branchBytes(site: site, target: target)

@@ -17,15 +17,20 @@ extension BlockLowering {
   ///     subs x15, x15, #cost         ; Block.budgetCost (in x17 if no
   ///                                  ;   immediate fits)
   ///     b.lo budgetExit(cost)        ; cold: x15 += cost, then as above
-  mutating func emitBudgetCheck(_ block: Block, _ budget: BudgetLayout) {
-    let counter = BlockABI.budgetRegister
+  mutating func emitBudgetCheck(pc: UInt32, cost: Int, _ budget: BudgetLayout) {
     if budget.polls {
       let interrupted = a.newLabel()
       a.ldr(XReg.x17, abi.field(Int(budget.limit), size: .doubleword, temp: .x17, &a))
       a.cbz(XReg.x17, interrupted)
-      cold.append(.budgetExit(label: interrupted, pc: block.startPC, covered: 0))
+      cold.append(.budgetExit(label: interrupted, pc: pc, covered: 0))
     }
-    let cost = block.budgetCost * copies  // an unrolled loop's copies
+    charge(cost, exitingAt: pc, covered: cost)
+  }
+
+  /// `subs x15, x15, #cost; b.lo exit`, the exit giving `covered` back and
+  /// leaving at `pc`.
+  mutating func charge(_ cost: Int, exitingAt pc: UInt32, covered: Int) {
+    let counter = BlockABI.budgetRegister
     if let imm = AddSubImmediate(exactly: cost), let n = counter.orSP {
       a.subs(counter, n, imm)
     } else {
@@ -34,7 +39,7 @@ extension BlockLowering {
     }
     let exit = a.newLabel()
     a.b(.lo, exit)
-    cold.append(.budgetExit(label: exit, pc: block.startPC, covered: cost))
+    cold.append(.budgetExit(label: exit, pc: pc, covered: covered))
   }
 
   /// The cold side of `emitBudgetCheck`: give the charge back and leave
@@ -56,7 +61,14 @@ extension BlockLowering {
   ///
   ///     add x15, x15, #rest
   mutating func refundBudget(resumingAt next: UInt32) {
-    guard abi.layout.budget != nil, let block else { return }
+    guard abi.layout.budget != nil else { return }
+    if let plan, let region {  // a region (`Regions.swift`)
+      let ran = Int((next &- region.blocks[current].startPC) / 4)
+      let ahead = plan.ahead(from: current, to: nil, copy: copy, of: copies)
+      giveBack(plan.covered[current] - plan.depth[current] - ran + ahead)
+      return
+    }
+    guard let block else { return }
     let ahead = (copies - 1 - copy) * block.budgetCost  // lowerUnrolled
     let rest = block.budgetCost - Int((next &- block.startPC) / 4) + ahead
     guard rest > 0 else { return }
@@ -97,7 +109,7 @@ extension BlockLowering {
     for c in 0..<copies {
       copy = c
       try a.bind(starts[c])
-      if c == 0 { emitBudgetCheck(block, budget) }
+      if c == 0 { emitBudgetCheck(pc: block.startPC, cost: block.budgetCost * copies, budget) }
       for operation in block.operations { try lower(operation) }
       let next = starts[(c + 1) % copies]
       let ahead = (copies - 1 - c) * block.budgetCost

@@ -48,6 +48,16 @@ struct BlockLowering {
   var copy = 0
   var copies = 1
   var coldCopies: [Int] = []
+  /// A region of several blocks with a budget (`Regions.swift`): the
+  /// region, its `BudgetPlan`, the block being lowered, each copy's block
+  /// labels and the block each cold path comes from.
+  var region: Region?
+  var plan: BudgetPlan?
+  var current = 0
+  var regionLabels: [[Label]] = []
+  var coldBlocks: [Int] = []
+  /// The start of the block laid out after the current one (nil: none).
+  var nextLabel: Label?
 
   init(
     abi: BlockABI, stubs: HostStubs, accessStubs: AccessStubs, baseAddress: UInt,
@@ -65,13 +75,21 @@ struct BlockLowering {
     if let budget = abi.layout.budget, let copies = Self.loopCopies(block) {
       try lowerUnrolled(block, budget, copies: copies)
     } else {
-      if let budget = abi.layout.budget { emitBudgetCheck(block, budget) }
+      if let budget = abi.layout.budget {
+        emitBudgetCheck(pc: block.startPC, cost: block.budgetCost, budget)
+      }
       for operation in block.operations { try lower(operation) }
       try lower(block.terminator)
     }
+    return try finish()
+  }
+
+  /// The cold paths, then the code.
+  mutating func finish() throws(CodeGenError) -> CompiledCode {
     var i = 0
     while i < cold.count {  // cold paths may add cold paths
       if i < coldCopies.count { copy = coldCopies[i] }
+      if i < coldBlocks.count { current = coldBlocks[i] }
       try emit(cold[i])
       i += 1
     }
