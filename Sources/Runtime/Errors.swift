@@ -49,6 +49,21 @@ public enum MemoryError: Error, Equatable, Sendable, CustomStringConvertible {
   }
 }
 
+extension MemoryError {
+  /// The first byte of a guest access at `access` that this error of its
+  /// `load`/`store` refused, which a fault reports (as qemu-riscv32's
+  /// SIGSEGV `si_addr`): the access's own address when its first page is
+  /// the refused one, else the first byte of the refused page (an access
+  /// straddling into it; `outOfMemory` names the page's start), or the
+  /// read-only byte of `writeProtected`.
+  func firstRefusedByte(ofAccessAt access: UInt32) -> UInt32 {
+    switch self {
+    case .writeProtected(let a): a
+    case .outOfMemory(let a), .addressOverflow(let a, _): a >> 12 == access >> 12 ? access : a
+    }
+  }
+}
+
 /// Errors that end guest execution. Each carries the guest PC (and the
 /// instruction word where there is one).
 public enum RuntimeError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -63,7 +63,7 @@ enum HostCalls {
     }
     let size = access.size
     let a = UInt32(truncatingIfNeeded: address)
-    do {
+    do throws(MemoryError) {
       var value = try vm.memory.load(a, size: size)
       if access.signed && size < 4 {
         let shift = UInt32(32 - 8 * size)
@@ -71,7 +71,8 @@ enum HostCalls {
       }
       return HostCalls.result(.ok, value)
     } catch {
-      return HostCalls.fail(vm, vm.memoryFault(pc: access.pc, address: a, size: size))
+      let byte = error.firstRefusedByte(ofAccessAt: a)
+      return HostCalls.fail(vm, vm.memoryFault(pc: access.pc, address: byte, size: 1))
     }
   }
 
@@ -82,14 +83,15 @@ enum HostCalls {
     }
     let size = access.size
     let a = UInt32(truncatingIfNeeded: address)
-    do {
+    do throws(MemoryError) {
       if try vm.memory.store(a, size: size, value: UInt32(truncatingIfNeeded: value)) {
         vm.jit?.flush()
         return HostCalls.result(.codeModified)
       }
       return HostCalls.result(.ok)
     } catch {
-      return HostCalls.fail(vm, vm.memoryFault(pc: access.pc, address: a, size: size))
+      let byte = error.firstRefusedByte(ofAccessAt: a)
+      return HostCalls.fail(vm, vm.memoryFault(pc: access.pc, address: byte, size: 1))
     }
   }
 

@@ -17,7 +17,7 @@ struct InterpreterBus<M: GuestMemory>: RV32Memory {
   @inline(never)
   func loadSlow(_ address: UInt32, size: Int, pc: UInt32) throws(RV32MemoryFault) -> UInt32 {
     do { return try memory.load(address, size: size) } catch {
-      throw RV32MemoryFault(pc: pc, address: address)
+      throw RV32MemoryFault(pc: pc, address: error.firstRefusedByte(ofAccessAt: address))
     }
   }
 
@@ -36,11 +36,8 @@ struct InterpreterBus<M: GuestMemory>: RV32Memory {
   @inline(never)
   func storeSlow(_ address: UInt32, size: Int, value: UInt32, pc: UInt32) throws(RV32MemoryFault) {
     do { _ = try memory.store(address, size: size, value: value) } catch {
-      // The protected byte, which may be past a page boundary (`memoryFault`).
-      guard case .writeProtected(let byte) = error else {
-        throw RV32MemoryFault(pc: pc, address: address)
-      }
-      throw RV32MemoryFault(pc: pc, address: byte)
+      // The refused byte, which may be past a page boundary (`memoryFault`).
+      throw RV32MemoryFault(pc: pc, address: error.firstRefusedByte(ofAccessAt: address))
     }
   }
 

@@ -244,7 +244,9 @@ public final class VirtualMachine {
     return .protectionFault(pc: pc, address: pc, write: false)
   }
 
-  /// The error of a guest access at `address` that memory refused.
+  /// The error of a guest access that memory refused; `address` is its
+  /// first refused byte (`MemoryError.firstRefusedByte`, `size` 1) on every
+  /// engine, or the access's own address with its `size`.
   func memoryFault(pc: UInt32, address: UInt32, size: Int) -> RuntimeError {
     let last = address &+ UInt32(max(1, size) - 1)
     // Loads from read-only pages never fail (they are mapped): a store did.

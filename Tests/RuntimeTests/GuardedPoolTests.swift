@@ -189,10 +189,9 @@ struct GuardedPoolTests {
 
   /// A load straddling out of the top page wraps to address 0 (as in the
   /// interpreter), and one into a guard page (never mapped) is the same
-  /// error as on the direct walk's row, which tests the alignment instead.
-  /// (The interpreter reports that one as `outOfMemory` at the load's
-  /// address, every JIT row as `guardPage` at the guard page's first byte:
-  /// a difference older than the guarded pool, left alone here.)
+  /// error as on the direct walk's row, which tests the alignment instead
+  /// (`guardPage` at the guard page's first byte on every engine:
+  /// `GuardPageTests.faultsReportTheFirstUnreachableByte`).
   @Test(arguments: faultingRows)
   func wrapAndGuardPage(_ setup: Setup) throws {
     let source = "lw a0, 0(a0)\nret"
