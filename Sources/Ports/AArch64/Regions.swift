@@ -145,7 +145,11 @@ extension BlockLowering {
       a.b(skip)
       try a.bind(take)
     }
+    // The edge's code is followed by `skip`: its branch is never elided.
+    let next = nextLabel
+    nextLabel = nil
     try edge(to: target)
+    nextLabel = next
     try a.bind(skip)
   }
 }
