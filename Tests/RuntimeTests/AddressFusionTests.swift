@@ -72,6 +72,57 @@ struct AddressFusionTests {
     #expect(vm.readRegister(28) == a3 &+ a4)
   }
 
+  /// A shift and its add with other operations between them (the fusion
+  /// moves the shift down to the add): the base written between (the add
+  /// reads the new base), the index written between (no fusion), a load
+  /// between (no fusion), and the shift's destination read between (no
+  /// fusion).
+  @Test(arguments: Harness.setups)
+  func shiftAndAddApart(_ setup: Setup) throws {
+    let source = """
+      slli t0, a0, 2
+      addi a1, a1, 16
+      xor t3, a2, a3
+      add t0, a1, t0
+      slli t1, a0, 3
+      addi a0, a0, 1
+      add t1, t1, a1
+      slli t2, a2, 1
+      lw a4, 0(a5)
+      add t2, a3, t2
+      slli t4, a3, 2
+      mv t5, t4
+      add t4, a1, t4
+      add a0, a0, t0
+      add a0, a0, t1
+      add a0, a0, t2
+      add a0, a0, t3
+      add a0, a0, t4
+      add a0, a0, t5
+      add a0, a0, a4
+      ret
+      """
+    let (a0, a1, a2, a3, a5): (UInt32, UInt32, UInt32, UInt32, UInt32) =
+      (5, 0x100, 0x7000_0003, 0x0F0F_0F0F, 0x20000)
+    let vm = try Harness.vm(setup, source)
+    try vm.writeMemory(at: a5, [0x78, 0x56, 0x34, 0x12])
+    let result = try vm.callFunction(at: Harness.base, arguments: [a0, a1, a2, a3, 0, a5])
+    let b = a1 &+ 16
+    let t0 = b &+ a0 << 2
+    let t1 = a0 << 3 &+ b
+    let t2 = a3 &+ a2 << 1
+    let t3 = a2 ^ a3
+    let t5 = a3 << 2
+    let t4 = b &+ t5
+    let expected = (a0 &+ 1) &+ t0 &+ t1 &+ t2 &+ t3 &+ t4 &+ t5 &+ 0x1234_5678
+    #expect(result == expected)
+    #expect(vm.readRegister(5) == t0)
+    #expect(vm.readRegister(6) == t1)
+    #expect(vm.readRegister(7) == t2)
+    #expect(vm.readRegister(29) == t4)
+    #expect(vm.readRegister(30) == t5)
+  }
+
   /// Sums that pass 0xFFFF_FFFF wrap in the fused `lea` as in `slli`+`add`.
   @Test(arguments: Harness.setups)
   func scaledIndexWraps(_ setup: Setup) throws {
