@@ -2,13 +2,13 @@ import KilnTestSupport
 import Runtime
 import Testing
 
-/// The budget left kept in a host register while generated code runs
-/// (x86-64: r14, taken from the region's cache registers; AArch64: x15,
-/// taken from RV32 s10, which then lives in the register file): it must be
-/// stored back and reloaded around every host call, so that a nested run
-/// started by a syscall handler counts against the same budget, and the
-/// guest registers displaced by it must keep their values. Expected states
-/// come from the programs' RISC-V semantics, not from an engine.
+/// The budget left while generated code runs (x86-64: counted down in
+/// its state word; AArch64: x15, taken from RV32 s10, which then lives in
+/// the register file): it must be current in the state block around every
+/// host call, so that a nested run started by a syscall handler counts
+/// against the same budget, and guest registers displaced by it must keep
+/// their values. Expected states come from the programs' RISC-V
+/// semantics, not from an engine.
 @Suite(.requires(Toolchain.available, Toolchain.unavailableReason))
 struct BudgetRegisterTests {
   /// An endless loop over six registers that are not pinned on x86-64
@@ -153,6 +153,89 @@ struct BudgetRegisterTests {
       var config = Config()
       config.instructionBudget = n
       let vm = try Harness.vm(setup, Self.select, config: config)
+      if n < UInt64(trace.count) {
+        let state = trace[Int(n)]
+        #expect(
+          throws: RuntimeError.instructionBudgetExhausted(pc: state.pc, executed: n), "n = \(n)"
+        ) {
+          _ = try vm.callFunction(at: Harness.base, arguments: [count])
+        }
+        if n >= 2 {
+          #expect(vm.readRegister(5) == state.t0, "t0, n = \(n)")
+          #expect(vm.readRegister(6) == state.t1, "t1, n = \(n)")
+        }
+      } else {
+        #expect(try vm.callFunction(at: Harness.base, arguments: [count]) == 7, "n = \(n)")
+      }
+    }
+  }
+
+  /// A select whose move's block is the move and a jump back to the join
+  /// (two instructions: the charge on the move's path is 2, `imul` by
+  /// the charge in `emitSelectCharge`): t1 = the last odd i < a0.
+  ///
+  ///     +0  li t0, 0
+  ///     +4  li t1, 0
+  ///     +8  andi t2, t0, 1     loop head
+  ///     +12 bnez t2, +36       odd: the move
+  ///     +16 addi t0, t0, 1     join
+  ///     +20 blt t0, a0, +8
+  ///     +24 mv a0, t1
+  ///     +28 ret
+  ///     +32 nop
+  ///     +36 mv t1, t0
+  ///     +40 j +16
+  static let selectByJump = """
+    li t0, 0
+    li t1, 0
+    1:
+    andi t2, t0, 1
+    bnez t2, 3f
+    2:
+    addi t0, t0, 1
+    blt t0, a0, 1b
+    mv a0, t1
+    ret
+    nop
+    3:
+    mv t1, t0
+    j 2b
+    """
+
+  /// The state (pc, t0, t1) before each instruction `selectByJump`
+  /// executes with a0 = count, from its RISC-V semantics.
+  static func selectByJumpTrace(count: UInt32) -> [(pc: UInt32, t0: UInt32, t1: UInt32)] {
+    var out: [(pc: UInt32, t0: UInt32, t1: UInt32)] = []
+    var t0: UInt32 = 0
+    var t1: UInt32 = 0
+    func at(_ offset: UInt32) { out.append((Harness.base + offset, t0, t1)) }
+    at(0)
+    at(4)
+    repeat {
+      at(8)
+      at(12)
+      if t0 & 1 == 1 {
+        at(36)
+        t1 = t0
+        at(40)
+      }
+      at(16)
+      t0 &+= 1
+      at(20)
+    } while t0 < count
+    at(24)
+    at(28)
+    return out
+  }
+
+  @Test(arguments: Harness.setups)
+  func aSelectThroughAJumpChargesTwo(_ setup: Setup) throws {
+    let count: UInt32 = 9
+    let trace = Self.selectByJumpTrace(count: count)
+    for n in 0...UInt64(trace.count) {
+      var config = Config()
+      config.instructionBudget = n
+      let vm = try Harness.vm(setup, Self.selectByJump, config: config)
       if n < UInt64(trace.count) {
         let state = trace[Int(n)]
         #expect(

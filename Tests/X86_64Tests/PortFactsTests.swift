@@ -34,9 +34,7 @@ import X86_64Port
     let r13 = facts.registerMap.first { $0.host == "r13" }
     #expect(r13?.blocks == "pinned: register hint 0")
     #expect(facts.registerMap.first { $0.host == "r15" }?.blocks == "state pointer")
-    #expect(
-      facts.registerMap.first { $0.host == "r11" }?.blocks
-        == "pinned: register hint 6, or the instruction budget left")
+    #expect(facts.registerMap.first { $0.host == "r11" }?.blocks == "pinned: register hint 6")
     #expect(facts.registerMap.first { $0.host == "rbp" }?.functions == "r10 (frame pointer)")
   }
 }

@@ -17,8 +17,7 @@ import KilnIR
 ///     r8     hint 3 (RV32 x12 a2)         r14    block cache 3
 ///     r9     hint 4 (RV32 x13 a3)         rax    scratch, exit reason
 ///     r10    hint 5 (RV32 x14 a4)         rcx    scratch (shift count)
-///     r11    hint 6 (RV32 x15 a5),        rdx    scratch (page index, div)
-///            or budget left
+///     r11    hint 6 (RV32 x15 a5)         rdx    scratch (page index, div)
 ///     r15    state pointer                rsp    host stack (16-aligned)
 ///
 /// The hinted registers are pinned for the whole run. Every other guest
@@ -29,15 +28,14 @@ import KilnIR
 /// host call, and reloaded after it, so the runtime (syscall handlers,
 /// `readRegister`) always sees them there.
 ///
-/// With an instruction budget (`StateLayout.budget`), r11 holds the budget
-/// left (`BudgetLayout.remaining`) for the whole run instead of the last
-/// hinted guest register (RV32 a5, which then lives in the register file
-/// and is cached by the regions that use it), spilled and reloaded with the
-/// pinned ones, so the check is `sub r11, n; jb` (`Budget.swift`). Taking
-/// the least preferred pinned register costs less than taking a cache
-/// register: a hot loop rarely uses a5, but often wants a fourth cached
-/// register (coremark's matrix loop: two more memory operands per pass
-/// without it).
+/// With an instruction budget (`StateLayout.budget`), the budget left
+/// (`BudgetLayout.remaining`) stays in its state word, `[r15 + remaining]`,
+/// and generated code counts it down in place: the check is
+/// `sub qword [r15 + remaining], n; jb` (`Budget.swift`), two instructions
+/// like a register's, and no guest register gives up its host register
+/// for it. (Until 2026-12-03 it took r11 from RV32 a5, which then lived in
+/// the register file: that cost vm's handler regions and sort's merge
+/// loop a load or two per pass, more than the memory operand costs.)
 ///
 /// Frame while generated code runs (built by the entry stub):
 ///
@@ -79,10 +77,9 @@ public struct X86ABI: Sendable {
   /// memory-backed guest registers (`RegisterCache.swift`).
   public static let cacheRegisters: [GPR] = [.rbx, .rbp, .r12, .r14]
   public static let calleeSaved: [GPR] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
-  /// The budget left (`BudgetLayout.remaining`) while generated code runs
-  /// (only with a budget; taken from the pinned registers: the last one,
-  /// so the hint's last register is not pinned then).
-  public static let budgetRegister = GPR.r11
+  /// The budget left while generated code runs (only with a budget): its
+  /// state word, `BudgetLayout.remaining`, counted down in place.
+  public var budgetCounter: Memory? { layout.budget.map { field($0.remaining) } }
 
   /// The cache registers of this layout (the same with and without a
   /// budget).
@@ -96,10 +93,7 @@ public struct X86ABI: Sendable {
   public init(layout: StateLayout) {
     self.layout = layout
     let hinted = layout.preferredRegisters.filter { Int($0.index) < layout.registerCount }
-    let hosts =
-      layout.budget == nil
-      ? Self.pinnedHosts : Self.pinnedHosts.filter { $0 != Self.budgetRegister }
-    pinned = Array(zip(hinted, hosts))
+    pinned = Array(zip(hinted, Self.pinnedHosts))
     var map = [GPR?](repeating: nil, count: layout.registerCount)
     for (guest, host) in pinned { map[Int(guest.index)] = host }
     hostOf = map
@@ -115,22 +109,14 @@ public struct X86ABI: Sendable {
 
   public func field(_ offset: Int32) -> Memory { Memory(base: Self.state, displacement: offset) }
 
-  /// Stores every pinned register to its slot (and the budget register
-  /// to `remaining`).
+  /// Stores every pinned register to its slot.
   public func spillPinned(_ a: inout X86Assembler) {
     for (guest, host) in pinned { a.mov(.dword, slot(guest), host) }
-    if let budget = layout.budget {
-      a.mov(.qword, field(budget.remaining), Self.budgetRegister)
-    }
   }
 
-  /// Loads every pinned register from its slot (and the budget register
-  /// from `remaining`).
+  /// Loads every pinned register from its slot.
   public func reloadPinned(_ a: inout X86Assembler) {
     for (guest, host) in pinned { a.mov(.dword, host, slot(guest)) }
-    if let budget = layout.budget {
-      a.mov(.qword, Self.budgetRegister, field(budget.remaining))
-    }
   }
 
   /// The host-call sequence: `call [r15 + hostCalls + 8*id]` with rdi =

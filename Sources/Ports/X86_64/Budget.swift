@@ -6,28 +6,32 @@ import KilnIR
 /// its loop head, and where chained jumps arrive), covering the longest
 /// path to the next check; the paths shorter than that give the difference
 /// back on their way (`refundBudget`), so the count is exact wherever the
-/// code leaves. The budget left (`BudgetLayout.remaining`) lives in r11
-/// (`X86ABI.budgetRegister`) while generated code runs, spilled to the
-/// state block with the pinned registers, so the longest path (a loop's
-/// usual body) pays two register instructions per pass (`sub; jb`, which
-/// macro-fuse) and no memory access (no store-to-load chain from one pass
-/// to the next), the others one `add r11, k` more per edge off it. An
-/// interruptible VM (`BudgetLayout.polls`) also reads the limit word,
+/// code leaves. The budget left stays in its state word
+/// (`X86ABI.budgetCounter`, `[r15 + BudgetLayout.remaining]`), counted
+/// down in place, so the longest path (a loop's usual body) pays two
+/// instructions per check (`sub qword [r15 + remaining], n; jb`), the
+/// others one `add qword [r15 + remaining], k` more per edge off it, and
+/// every guest register keeps its host register. Small loops are laid out
+/// several times with one check (`BudgetPlan.copies`), so the chain of
+/// read-modify-writes from one check to the next is a fraction of a pass.
+/// An interruptible VM (`BudgetLayout.polls`) also reads the limit word,
 /// which only another thread writes (`cmp; je`), so its request cannot be
 /// lost.
 extension BlockLowering {
   /// The check, before anything of the block runs; leaving here writes
   /// back the cache registers the region may have written so far
   /// (`dirty`), so the guest state is as the block found it. `limit` is
-  /// only read (another thread lowers it to interrupt), r11 only written
-  /// by this thread, so the interrupt cannot be lost:
+  /// only read (another thread lowers it to interrupt), `remaining` only
+  /// written by this thread, so the interrupt cannot be lost:
   ///
   ///     cmp qword [r15 + limit], 0          ; only if BudgetLayout.polls
   ///     je  budgetExit(0)                   ; cold: exitPC = start, exit(.budget)
-  ///     sub r11, covered                    ; BudgetPlan.covered
-  ///     jb  budgetExit(covered)             ; cold: r11 += covered, then as above
+  ///     sub qword [r15 + remaining], covered  ; BudgetPlan.covered
+  ///     jb  budgetExit(covered)             ; cold: remaining += covered, then as above
   mutating func emitBudgetCheck(_ block: Block, _ budget: BudgetLayout) {
-    guard let plan = budgetPlan, plan.checks[current], copy == 0 else { return }
+    guard let plan = budgetPlan, plan.checks[current], copy == 0,
+      let counter = abi.budgetCounter
+    else { return }
     // The entry of an unrolled loop charges all its copies' passes.
     let covered = plan.covered[current] * (current == 0 ? copies : 1)
     if budget.polls {
@@ -38,7 +42,7 @@ extension BlockLowering {
         .budgetExit(label: interrupted, pc: block.startPC, covered: 0, writeBack: dirty))
     }
     let exit = a.newLabel()
-    a.alu(.sub, .qword, X86ABI.budgetRegister, imm: Int32(clamping: covered))
+    a.alu(.sub, .qword, counter, imm: Int32(clamping: covered))
     a.jcc(.b, exit)
     cold.append(
       .budgetExit(label: exit, pc: block.startPC, covered: covered, writeBack: dirty))
@@ -50,8 +54,8 @@ extension BlockLowering {
     _ label: Label, pc: UInt32, covered: Int, writeBack: [GuestRegister]
   ) throws(CodeGenError) {
     try a.bind(label)
-    if abi.layout.budget != nil, covered > 0 {
-      a.alu(.add, .qword, X86ABI.budgetRegister, imm: Int32(clamping: covered))
+    if let counter = abi.budgetCounter, covered > 0 {
+      a.alu(.add, .qword, counter, imm: Int32(clamping: covered))
     }
     for g in writeBack { self.writeBack(g) }
     a.mov(.dword, abi.field(abi.layout.exitPC), imm32: Int32(bitPattern: pc))
@@ -69,15 +73,16 @@ extension BlockLowering {
 
   /// Gives back what the current block's path did not run, on the way to
   /// `target` (nil: a terminator that leaves the region), where flags are
-  /// dead: `add r11, refund` (nothing when it is 0); or, on an edge from
+  /// dead: `add qword [r15 + remaining], refund` (nothing when it is 0);
+  /// or, on an edge from
   /// the loop to the code after it that gives back less than that code is
   /// charged (`BudgetPlan.refund` < 0), checks the difference
   /// (`emitEdgeCheck`).
   mutating func refundBudget(toward target: Target?) {
     let amount = budgetRefund(toward: target)
-    if amount < 0, let target, let index = internalBlock(target) {
+    if amount < 0, let target, let index = internalBlock(target), let counter = abi.budgetCounter {
       let exit = a.newLabel()
-      a.alu(.sub, .qword, X86ABI.budgetRegister, imm: Int32(clamping: -amount))
+      a.alu(.sub, .qword, counter, imm: Int32(clamping: -amount))
       a.jcc(.b, exit)
       cold.append(
         .budgetExit(
@@ -98,8 +103,8 @@ extension BlockLowering {
   }
 
   mutating func emitRefund(_ amount: Int) {
-    guard amount > 0, abi.layout.budget != nil else { return }
-    a.alu(.add, .qword, X86ABI.budgetRegister, imm: Int32(clamping: amount))
+    guard amount > 0, let counter = abi.budgetCounter else { return }
+    a.alu(.add, .qword, counter, imm: Int32(clamping: amount))
   }
 
   /// A conditional edge that gives budget back: `jcc` to a cold stub that
@@ -116,14 +121,14 @@ extension BlockLowering {
   /// The cold side of `leaveRefunding`; for a negative amount, with
   /// `writeBack` the registers to write back if the check fails:
   ///
-  ///     sub r11, -amount ; jae target   ; charged: on to the block
-  ///     add r11, charged at target      ; not covered: leave at its start
+  ///     sub qword [r15 + remaining], -amount ; jae target   ; charged: on to the block
+  ///     add qword [r15 + remaining], charged at target      ; not covered: leave at its start
   mutating func emitRefundEdge(
     _ label: Label, amount: Int, writeBack: [GuestRegister], target: Target
   ) throws(CodeGenError) {
     try a.bind(label)
-    if amount < 0, let index = internalBlock(target) {
-      a.alu(.sub, .qword, X86ABI.budgetRegister, imm: Int32(clamping: -amount))
+    if amount < 0, let index = internalBlock(target), let counter = abi.budgetCounter {
+      a.alu(.sub, .qword, counter, imm: Int32(clamping: -amount))
       a.jcc(.ae, localLabel(index))
       let exit = a.newLabel()
       try emitBudgetExit(
@@ -172,17 +177,20 @@ extension BlockLowering {
   /// After a select's `cmov` (flags still those of its compare): charges
   /// `charge` when the move ran, then gives back what the edge to `join`
   /// gives back. The check covered the longer way, through the move's
-  /// block, so r11 stays exact at every exit (it may dip below what is
-  /// left in between, where nothing reads it):
+  /// block, so the count stays exact at every exit (it may dip below what
+  /// is left in between, where nothing reads it). `mov` leaves the flags:
   ///
-  ///     lea   rax, [r11 - charge]
-  ///     cmovcc r11, rax
-  ///     add   r11, refund               ; BudgetPlan.refund(current → join)
+  ///     mov   eax, 0
+  ///     setcc al
+  ///     imul  eax, eax, charge          ; only if charge > 1
+  ///     sub   qword [r15 + remaining], rax
+  ///     add   qword [r15 + remaining], refund   ; BudgetPlan.refund(current → join)
   mutating func emitSelectCharge(_ charge: Int, if cc: ConditionCode, join: Int) {
-    guard let plan = budgetPlan else { return }
-    let counter = X86ABI.budgetRegister
-    a.lea(.qword, .rax, Memory(base: counter, displacement: Int32(clamping: -charge)))
-    a.cmov(cc, .qword, counter, .rax)
+    guard let plan = budgetPlan, let counter = abi.budgetCounter else { return }
+    a.mov(.rax, imm32: 0)
+    a.setcc(cc, .rax)
+    if charge > 1 { a.imul(.dword, .rax, .rax, imm: Int32(clamping: charge)) }
+    a.alu(.sub, .qword, counter, .rax)
     emitRefund(plan.refund(from: current, to: join))
   }
 }
@@ -210,11 +218,12 @@ extension BlockLowering {
   ///     test eax, |step| - 1 ; jne perPass   (if |step| > 1)
   ///     shr  eax, shift                  ; passes (test eax, eax if 0)
   ///     je   perPass                     ; d = 0: 2^32 / |step| passes
-  ///     mov  ecx, cost ; imul rax, rcx   ; passes × cost
-  ///     sub  r11, rax ; jae counted      ; charged: the copy, no checks
-  ///     add  r11, rax                    ; not covered: give it back
+  ///     imul rax, rax, cost              ; passes × cost
+  ///     sub  qword [r15 + remaining], rax ; jae counted   ; charged: the copy, no checks
+  ///     add  qword [r15 + remaining], rax                 ; not covered: give it back
   ///   perPass:                           ; the block, checking every pass
   mutating func emitCountedCharge(_ loop: CountedLoop, counted: Label) {
+    guard let counter = abi.budgetCounter else { return }
     let induction = Value.register(loop.induction)
     let (from, minus) = loop.descending ? (induction, loop.bound) : (loop.bound, induction)
     load(.rax, from)
@@ -232,11 +241,10 @@ extension BlockLowering {
       a.test(.dword, .rax, .rax)
     }
     a.jcc(.e, perPass)
-    a.mov(.rcx, imm32: UInt32(loop.cost))
-    a.imul(.qword, .rax, .rcx)
-    a.alu(.sub, .qword, X86ABI.budgetRegister, .rax)
+    a.imul(.qword, .rax, .rax, imm: Int32(clamping: loop.cost))
+    a.alu(.sub, .qword, counter, .rax)
     a.jcc(.ae, counted)
-    a.alu(.add, .qword, X86ABI.budgetRegister, .rax)
+    a.alu(.add, .qword, counter, .rax)
   }
 
   /// The loop's block again, at `label`, without the check: its back edge

@@ -35,8 +35,7 @@ enum X86_64Facts {
 
   static func blockRole(_ r: GPR) -> String {
     if let i = X86ABI.pinnedHosts.firstIndex(of: r) {
-      let budget = r == X86ABI.budgetRegister ? ", or the instruction budget left" : ""
-      return "pinned: register hint \(i)\(budget)"
+      return "pinned: register hint \(i)"
     }
     if let i = X86ABI.cacheRegisters.firstIndex(of: r) { return "block register cache \(i)" }
     switch r {
